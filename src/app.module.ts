@@ -1,0 +1,56 @@
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysModule } from './access/api-keys/api-keys.module';
+import { AuthenticationGuard } from './access/authentication.guard';
+import { ScopesGuard } from './access/scopes.guard';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { bodyParsers } from './common/body-parsers';
+import { ConfigModule } from './config/config.module';
+import type { AppConfig } from './config/config.types';
+import { SetupModule } from './console/setup/setup.module';
+import { dataSourceOptions } from './database/data-source-options';
+import { UsersModule } from './domain/users/users.module';
+import { WorkspacesModule } from './domain/workspaces/workspaces.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { PublishingModule } from './publishing/publishing.module';
+
+export interface AppRuntime {
+  config: AppConfig & { secretKey: string };
+  databaseUrl: string;
+  /** The controller that owns `/mcp`, built with the MCP strategy (see createMcpServer). */
+  mcpController: Type<unknown>;
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  /** Runs after the request logger (an imported module's middleware), so every request gets its id first. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(...bodyParsers()).forRoutes('*path');
+  }
+
+  static forRoot(runtime: AppRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(runtime.config),
+        LoggingModule.forRoot(runtime.config),
+        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl)),
+        PublishingModule.forRoot(runtime.config),
+        HealthModule,
+        UsersModule,
+        WorkspacesModule,
+        ApiKeysModule,
+        SetupModule,
+      ],
+      controllers: [runtime.mcpController],
+      providers: [
+        // Order matters: who is calling, then what they may do.
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: ScopesGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command, Option } from 'commander';
+import { DataSource } from 'typeorm';
+import { operatorActor } from './access/actor';
+import { ApiKeysService } from './access/api-keys/api-keys.service';
+import { ROLES } from './access/roles';
+import { BUNDLE_NAMES } from './access/scopes';
+import { withServices } from './cli/cli-context';
+import { parseExpiry, parseList, readStdin } from './cli/cli-input';
+import { AppError } from './common/app-error';
+import { ConfigError } from './config/config.errors';
+import { UsersService } from './domain/users/users.service';
+import { WorkspacesService } from './domain/workspaces/workspaces.service';
+import { serve } from './main';
+import { VERSION } from './version';
+
+const program = new Command('postern')
+  .description('Postern operator CLI. Works whether or not the server is running.')
+  .version(VERSION)
+  .configureOutput({ writeErr: () => undefined })
+  .exitOverride();
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const actor = operatorActor();
+
+program
+  .command('serve')
+  .description('start the API, MCP endpoint and console')
+  .action(() => serve());
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(() =>
+    withServices(
+      async (app) => {
+        const ran = await app.get(DataSource).runMigrations({ transaction: 'each' });
+        out(ran.length ? `applied: ${ran.map((m) => m.name).join(', ')}` : 'schema is up to date');
+      },
+      { requireCurrentSchema: false },
+    ),
+  );
+
+const user = program.command('user').description('manage user accounts');
+user
+  .command('create')
+  .description('create a user (password from --password-stdin, or --password for throwaway setups)')
+  .requiredOption('--email <email>', 'login email')
+  .addOption(new Option('--password <password>', 'password, at least 12 characters (visible in ps; prefer stdin)').conflicts('passwordStdin'))
+  .option('--password-stdin', 'read the password from standard input')
+  .action(async (o: { email: string; password?: string; passwordStdin?: boolean }) => {
+    const password = o.passwordStdin ? await readStdin() : o.password;
+    if (!password) throw new AppError('validation_failed', 'give --password-stdin or --password');
+    await withServices(async (app) => {
+      const created = await app.get(UsersService).create({ email: o.email, password });
+      out(`created user ${created.email} (${created.id})`);
+    });
+  });
+
+const workspace = program.command('workspace').description('manage workspaces');
+workspace
+  .command('create')
+  .description('create a workspace, optionally with an owner')
+  .requiredOption('--name <name>', 'display name')
+  .option('--slug <slug>', 'URL-safe handle (default: from the name)')
+  .option('--owner <email>', 'existing user who becomes its owner')
+  .action((o: { name: string; slug?: string; owner?: string }) =>
+    withServices(async (app) => {
+      const ownerUserId = o.owner ? await userId(app.get(UsersService), o.owner) : undefined;
+      const created = await app.get(WorkspacesService).create(actor, { name: o.name, slug: o.slug, ownerUserId });
+      out(`created workspace ${created.slug} (${created.id})`);
+    }),
+  );
+
+const member = program.command('member').description('manage workspace members');
+member
+  .command('add')
+  .description('give a user a role in a workspace')
+  .requiredOption('--workspace <slug-or-id>', 'workspace')
+  .requiredOption('--user <email>', 'user email')
+  .addOption(new Option('--role <role>', 'role').choices(ROLES).makeOptionMandatory())
+  .action((o: { workspace: string; user: string; role: string }) =>
+    withServices(async (app) => {
+      const workspaces = app.get(WorkspacesService);
+      const ws = await workspaces.resolve(o.workspace);
+      await workspaces.addMember(actor, ws.id, await userId(app.get(UsersService), o.user), o.role);
+      out(`${o.user} is now ${o.role} of ${ws.slug}`);
+    }),
+  );
+
+const key = program.command('key').description('manage API keys');
+key
+  .command('create')
+  .description('create an API key; the secret is printed once')
+  .requiredOption('--workspace <slug-or-id>', 'workspace the key is bound to')
+  .requiredOption('--name <name>', 'a name to recognise it by')
+  .requiredOption('--scopes <list>', `comma-separated scopes and/or bundles (${BUNDLE_NAMES.join(', ')})`, parseList)
+  .option('--tools <list>', 'limit the key to these MCP tool names', parseList)
+  .option('--expires <when>', 'expiry: a date, a timestamp, or a span such as 90d', parseExpiry)
+  .option('--created-by <email>', 'member whose current role caps the key (a demotion then limits it)')
+  .action((o: { workspace: string; name: string; scopes: string[]; tools?: string[]; expires?: Date; createdBy?: string }) =>
+    withServices(async (app) => {
+      const ws = await app.get(WorkspacesService).resolve(o.workspace);
+      const createdByUserId = o.createdBy ? await userId(app.get(UsersService), o.createdBy) : undefined;
+      const { key: created, token } = await app.get(ApiKeysService).create(actor, {
+        workspaceId: ws.id,
+        name: o.name,
+        scopes: o.scopes,
+        toolAllowlist: o.tools,
+        expiresAt: o.expires,
+        createdByUserId,
+      });
+      process.stderr.write(`created key ${created.prefix} "${created.name}" for ${ws.slug}; store the secret now, it is not shown again:\n`);
+      out(token);
+    }),
+  );
+key
+  .command('list')
+  .description('list the keys of a workspace (never their secrets)')
+  .requiredOption('--workspace <slug-or-id>', 'workspace')
+  .option('--json', 'print JSON lines')
+  .action((o: { workspace: string; json?: boolean }) =>
+    withServices(async (app) => {
+      const ws = await app.get(WorkspacesService).resolve(o.workspace);
+      for (const k of await app.get(ApiKeysService).list(actor, ws.id)) {
+        const status = k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt <= new Date() ? 'expired' : 'active';
+        const row = {
+          id: k.id,
+          prefix: k.prefix,
+          name: k.name,
+          status,
+          scopes: k.scopes,
+          tools: k.toolAllowlist,
+          expires_at: k.expiresAt?.toISOString() ?? null,
+          last_used_at: k.lastUsedAt?.toISOString() ?? null,
+        };
+        out(o.json ? JSON.stringify(row) : `${k.prefix}  ${status.padEnd(7)}  ${k.name}  [${k.scopes.join(' ')}]`);
+      }
+    }),
+  );
+key
+  .command('revoke')
+  .description('revoke a key at once')
+  .requiredOption('--workspace <slug-or-id>', 'workspace')
+  .requiredOption('--key <id-or-prefix>', 'key id or its pst_… prefix')
+  .action((o: { workspace: string; key: string }) =>
+    withServices(async (app) => {
+      const ws = await app.get(WorkspacesService).resolve(o.workspace);
+      const revoked = await app.get(ApiKeysService).revoke(actor, ws.id, o.key);
+      out(`revoked ${revoked.prefix} "${revoked.name}"`);
+    }),
+  );
+
+async function userId(users: UsersService, email: string): Promise<string> {
+  const found = await users.findByEmail(email);
+  if (!found) throw new AppError('not_found', `no user with email ${email}`);
+  return found.id;
+}
+
+/** One line on stderr and a non-zero exit for any bad input; never a stack trace. */
+function fail(err: unknown): never {
+  const code = (err as { code?: string }).code;
+  if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') process.exit(0);
+  const message =
+    err instanceof ConfigError
+      ? err.problems.join('; ')
+      : err instanceof AppError || (typeof code === 'string' && code.startsWith('commander.'))
+        ? (err as Error).message.replace(/^error: /, '')
+        : `${(err as Error).message ?? String(err)}`;
+  const hint = typeof code === 'string' && code.startsWith('commander.') ? ' (see postern --help)' : '';
+  process.stderr.write(`postern: ${message.split('\n')[0]}${hint}\n`);
+  process.exit(1);
+}
+
+program.parseAsync(process.argv).catch(fail);

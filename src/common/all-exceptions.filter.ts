@@ -1,0 +1,40 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { of, type Observable } from 'rxjs';
+import { AppError } from './app-error';
+import { toErrorBody } from './error-body';
+
+export const AUTH_CHALLENGE = 'Bearer realm="postern"';
+
+/**
+ * The one place errors leave the process. REST gets `{ error: { code, message, details, requestId } }`
+ * with the matching status; an MCP tool call gets an `isError` result whose text is that same JSON,
+ * so a model can read the code. Unexpected errors are logged here and answered generically.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): Observable<unknown> | void {
+    if (host.getType() === 'rpc') {
+      const { body } = toErrorBody(exception);
+      this.logUnexpected(exception);
+      return of({ content: [{ type: 'text', text: JSON.stringify(body) }], isError: true });
+    }
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request & { id?: string }>();
+    const res = http.getResponse<Response>();
+    const { status, body } = toErrorBody(exception, req.id ? String(req.id) : undefined);
+    this.logUnexpected(exception);
+    if (res.headersSent) return;
+    if (status === 401) res.setHeader('WWW-Authenticate', AUTH_CHALLENGE);
+    res.status(status).json(body);
+  }
+
+  private logUnexpected(exception: unknown): void {
+    if (exception instanceof AppError) return;
+    const status = (exception as { getStatus?: () => number }).getStatus?.();
+    if (status !== undefined && status < 500) return;
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Stable error codes clients can branch on. HTTP status and MCP mapping live with the code so
+ * REST and MCP answer the same failure the same way.
+ */
+export const ERROR_CODES = {
+  unauthenticated: 401,
+  forbidden: 403,
+  insufficient_scope: 403,
+  not_found: 404,
+  validation_failed: 400,
+  malformed_json: 400,
+  payload_too_large: 413,
+  conflict: 409,
+  setup_token_invalid: 400,
+  unavailable: 503,
+  internal_error: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorDetail {
+  field?: string;
+  issue: string;
+}
+
+/** A failure the caller can act on. The message is safe to show: no SQL, no stack, no secret. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code];
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);

@@ -1,0 +1,27 @@
+import type { DataSourceOptions } from 'typeorm';
+import { ApiKeyEntity } from '../access/api-keys/api-key.entity';
+import { SetupTokenEntity } from '../console/setup/setup-token.entity';
+import { UserEntity } from '../domain/users/user.entity';
+import { MembershipEntity } from '../domain/workspaces/membership.entity';
+import { WorkspaceEntity } from '../domain/workspaces/workspace.entity';
+import { InitialSchema1763750000000 } from './migrations/1763750000000-initial-schema';
+
+export const ENTITIES = [UserEntity, WorkspaceEntity, MembershipEntity, ApiKeyEntity, SetupTokenEntity];
+export const MIGRATIONS = [InitialSchema1763750000000];
+
+/** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */
+export function dataSourceOptions(url: string, poolSize = 8): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+  };
+}

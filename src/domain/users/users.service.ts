@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import * as argon2 from 'argon2';
+import type { EntityManager, Repository } from 'typeorm';
+import { AppError } from '../../common/app-error';
+import { UserEntity } from './user.entity';
+
+export interface CreateUserInput {
+  email: string;
+  password: string;
+}
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{1,60}$/;
+
+@Injectable()
+export class UsersService {
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+
+  async create(input: CreateUserInput, manager?: EntityManager): Promise<UserEntity> {
+    const email = input.email.trim().toLowerCase();
+    if (!EMAIL.test(email)) throw new AppError('validation_failed', 'email is not a valid address', [{ field: 'email', issue: 'invalid' }]);
+    if (input.password.length < 12 || input.password.length > 256) {
+      throw new AppError('validation_failed', 'password must be 12 to 256 characters', [{ field: 'password', issue: 'length' }]);
+    }
+    const repo = manager ? manager.getRepository(UserEntity) : this.users;
+    if (await repo.exists({ where: { email } })) throw new AppError('conflict', `a user with email ${email} already exists`);
+    const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
+    return repo.save(repo.create({ email, passwordHash, status: 'active' }));
+  }
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { email: email.trim().toLowerCase() } });
+  }
+
+  async count(): Promise<number> {
+    return this.users.count();
+  }
+}

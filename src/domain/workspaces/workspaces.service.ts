@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
+import type { Actor } from '../../access/actor';
+import { isRole, type Role } from '../../access/roles';
+import { AppError, notFound } from '../../common/app-error';
+import { UserEntity } from '../users/user.entity';
+import { MembershipEntity } from './membership.entity';
+import { SLUG_PATTERN, slugify } from './slug';
+import { WorkspaceEntity } from './workspace.entity';
+
+export interface CreateWorkspaceInput {
+  name: string;
+  slug?: string;
+  ownerUserId?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Injectable()
+export class WorkspacesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(WorkspaceEntity) private readonly workspaces: Repository<WorkspaceEntity>,
+  ) {}
+
+  /** The workspaces the actor may see: a key or token sees its own; an operator sees all. */
+  async list(actor: Actor): Promise<WorkspaceEntity[]> {
+    if (actor.kind === 'operator') return this.workspaces.find({ order: { createdAt: 'ASC' } });
+    if (actor.workspaceId) return this.workspaces.find({ where: { id: actor.workspaceId } });
+    if (!actor.userId) return [];
+    return this.workspaces
+      .createQueryBuilder('w')
+      .innerJoin(MembershipEntity, 'm', 'm.workspace_id = w.id AND m.user_id = :userId', { userId: actor.userId })
+      .orderBy('w.created_at', 'ASC')
+      .getMany();
+  }
+
+  /** A workspace the actor may see, by id or slug; any other is "not found", never "forbidden". */
+  async get(actor: Actor, idOrSlug: string): Promise<WorkspaceEntity> {
+    const visible = await this.list(actor);
+    const found = visible.find((w) => w.id === idOrSlug || w.slug === idOrSlug);
+    if (!found) throw notFound('workspace');
+    return found;
+  }
+
+  /** Operator lookup (CLI): by id or slug, across all workspaces. */
+  async resolve(idOrSlug: string): Promise<WorkspaceEntity> {
+    const where = UUID.test(idOrSlug) ? [{ id: idOrSlug }, { slug: idOrSlug }] : [{ slug: idOrSlug }];
+    const found = await this.workspaces.findOne({ where });
+    if (!found) throw notFound(`workspace ${idOrSlug}`);
+    return found;
+  }
+
+  async create(_actor: Actor, input: CreateWorkspaceInput, manager?: EntityManager): Promise<WorkspaceEntity> {
+    const name = input.name.trim();
+    if (name.length < 1 || name.length > 100) {
+      throw new AppError('validation_failed', 'name must be 1 to 100 characters', [{ field: 'name', issue: 'length' }]);
+    }
+    const slug = input.slug ?? slugify(name);
+    if (!SLUG_PATTERN.test(slug)) {
+      throw new AppError('validation_failed', 'slug must be lower-case letters, digits and dashes (1–63)', [
+        { field: 'slug', issue: 'format' },
+      ]);
+    }
+    const run = async (m: EntityManager) => {
+      if (await m.exists(WorkspaceEntity, { where: { slug } })) throw new AppError('conflict', `workspace slug ${slug} is taken`);
+      const workspace = await m.save(m.create(WorkspaceEntity, { name, slug, plan: 'self-hosted', settings: { draftFirst: true } }));
+      if (input.ownerUserId) await this.insertMember(m, workspace.id, input.ownerUserId, 'owner');
+      return workspace;
+    };
+    return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  async addMember(_actor: Actor, workspaceId: string, userId: string, role: string): Promise<MembershipEntity> {
+    if (!isRole(role)) throw new AppError('validation_failed', 'role must be owner, admin, editor or viewer', [{ field: 'role', issue: 'enum' }]);
+    return this.dataSource.transaction((m) => this.insertMember(m, workspaceId, userId, role));
+  }
+
+  /** The user's role in the workspace right now, or undefined when they are not a member. */
+  async roleOf(userId: string, workspaceId: string): Promise<Role | undefined> {
+    const row = await this.dataSource.getRepository(MembershipEntity).findOne({ where: { userId, workspaceId } });
+    return row?.role;
+  }
+
+  private async insertMember(m: EntityManager, workspaceId: string, userId: string, role: Role): Promise<MembershipEntity> {
+    if (!(await m.exists(UserEntity, { where: { id: userId } }))) throw notFound('user');
+    if (await m.exists(MembershipEntity, { where: { workspaceId, userId } })) {
+      throw new AppError('conflict', 'the user is already a member of this workspace');
+    }
+    return m.save(m.create(MembershipEntity, { workspaceId, userId, role }));
+  }
+}

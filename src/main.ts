@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp, runMigrations } from './bootstrap';
+import { SetupService } from './console/setup/setup.service';
+import { ConfigError } from './config/config.errors';
+import { loadConfig } from './config/load-config';
+import { resolveSecretKey } from './config/secret-key';
+import { openDatabase, type DatabaseEndpoint } from './database/database-endpoint';
+
+/** Starts the API, MCP endpoint and console; owns the embedded database when there is no DATABASE_URL. */
+export async function serve(): Promise<void> {
+  let db: DatabaseEndpoint | undefined;
+  try {
+    const config = resolveSecretKey(loadConfig());
+    db = await openDatabase(config, 'server');
+    const app = await createApp(config, db.url);
+    if (config.runMigrations) await runMigrations(app);
+    const setupLink = await app.get(SetupService).prepare();
+    await app.listen(config.port, config.host);
+
+    const log = new Logger('Postern');
+    const base = config.publicUrl;
+    log.log(`MCP endpoint   ${base}/mcp`);
+    log.log(`REST API docs  ${base}/api/docs`);
+    log.log(`Console        ${base}/console`);
+    log.log(`Health         ${base}/health/ready`);
+    log.log(`Data directory ${config.dataDir}${db.embedded ? ' (embedded PostgreSQL)' : ''}`);
+    log.log(`Queue          ${config.redisUrl ? 'BullMQ on Redis' : 'in-process'}`);
+    if (setupLink) {
+      log.warn(`First run: open this one-time link to create the owner account (expires in ${config.setupTokenTtlMinutes} min):`);
+      // Printed plainly as well, so it is easy to copy from a terminal.
+      process.stdout.write(`\n  ${setupLink}\n\n`);
+    }
+
+    const shutdown = async () => {
+      await app.close();
+      await db?.close();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void shutdown());
+    process.once('SIGINT', () => void shutdown());
+  } catch (err) {
+    await db?.close().catch(() => undefined);
+    process.stderr.write(`postern: ${err instanceof ConfigError ? err.message : `failed to start: ${(err as Error).message}`}\n`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) void serve();

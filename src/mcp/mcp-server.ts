@@ -1,0 +1,41 @@
+import { Controller, type Type } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { McpHttpControllerFor, McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
+import { RequireScopes } from '../access/require-scopes.decorator';
+import type { AppConfig } from '../config/config.types';
+
+export interface McpServer {
+  strategy: McpStrategy;
+  /** The guarded Nest controller that owns `/mcp`, so global guards authenticate every request. */
+  controller: Type<unknown>;
+}
+
+const INSTRUCTIONS =
+  'Postern publishes to social networks on behalf of a workspace. Every call is permission-checked and audited. ' +
+  'Start with list_workspaces. Tools you do not see are not granted to this connection.';
+
+/**
+ * Built per app instance (not at import time) because Host/Origin validation needs the configured
+ * public URL. Stateless Streamable HTTP: every POST is self-contained, so any instance can serve it.
+ */
+export function createMcpServer(config: AppConfig, version: string): McpServer {
+  const transport = new StreamableHttpTransport({
+    statefulMode: false,
+    security: { allowedHosts: config.allowedHosts, allowedOrigins: config.allowedHosts },
+  });
+  const strategy = new McpStrategy({
+    name: 'postern',
+    title: 'Postern',
+    version,
+    instructions: INSTRUCTIONS,
+    transports: [transport],
+    logging: false,
+  });
+
+  @ApiExcludeController()
+  @Controller('mcp')
+  @RequireScopes()
+  class McpHttpController extends McpHttpControllerFor(transport) {}
+
+  return { strategy, controller: McpHttpController };
+}
