@@ -1,0 +1,107 @@
+import { operatorActor } from '../../src/access/actor';
+import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
+import { buildWorkspace, buildWorkspaceWithKey } from '../factories';
+import { connectMcp, toolError } from '../support/mcp-client';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const initialize = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+};
+
+function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${url}/mcp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('MCP endpoint', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves list_workspaces and get_workspace to the official client with structured content', async () => {
+    const { workspace, token } = await buildWorkspaceWithKey(t.app);
+    const client = await connectMcp(t.url, token);
+    try {
+      const { tools } = await client.listTools();
+      const names = tools.map((x) => x.name);
+      expect(names).toEqual(expect.arrayContaining(['list_workspaces', 'get_workspace']));
+      const list = tools.find((x) => x.name === 'list_workspaces');
+      expect(list?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+      expect(list?.outputSchema).toBeDefined();
+
+      const listed = await client.callTool({ name: 'list_workspaces', arguments: {} });
+      expect(listed.isError).toBeFalsy();
+      expect(listed.structuredContent).toEqual({
+        items: [expect.objectContaining({ id: workspace.id, slug: workspace.slug, name: workspace.name, draft_first: true })],
+      });
+
+      const bySlug = await client.callTool({ name: 'get_workspace', arguments: { workspace_id: workspace.slug } });
+      expect(bySlug.structuredContent).toMatchObject({ id: workspace.id });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('answers another workspace exactly like a missing one', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app);
+    const other = await buildWorkspace(t.app);
+    const client = await connectMcp(t.url, token);
+    try {
+      const foreign = toolError(await client.callTool({ name: 'get_workspace', arguments: { workspace_id: other.id } }));
+      const missing = toolError(
+        await client.callTool({ name: 'get_workspace', arguments: { workspace_id: '00000000-0000-4000-8000-000000000000' } }),
+      );
+      expect(foreign).toEqual({ code: 'not_found', message: 'workspace not found' });
+      expect(missing).toEqual(foreign);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('returns a structured error with a stable code when a scope is missing', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app, { scopes: ['workspace:read'] });
+    const client = await connectMcp(t.url, token);
+    try {
+      const err = toolError(await client.callTool({ name: 'list_workspaces', arguments: {} }));
+      expect(err.code).toBe('insufficient_scope');
+      expect(err.message).toContain('workspace:list');
+      expect(JSON.stringify(err)).not.toMatch(/at \w+ \(|\.ts:\d+/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('refuses a missing, malformed, revoked or expired key with 401 and a Bearer challenge', async () => {
+    const { workspace, key, token } = await buildWorkspaceWithKey(t.app);
+    const expiring = await buildWorkspaceWithKey(t.app, { expiresAt: new Date(Date.now() + 1500) });
+    await t.app.get(ApiKeysService).revoke(operatorActor(), workspace.id, key.id);
+    await new Promise((r) => setTimeout(r, 1600));
+
+    for (const auth of [undefined, 'Bearer nonsense', `Bearer ${token}`, `Bearer ${expiring.token}`, `Basic ${token}`]) {
+      const res = await post(t.url, initialize, auth ? { authorization: auth } : {});
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      const body = (await res.json()) as { error: { code: string; requestId: string } };
+      expect(body.error.code).toBe('unauthenticated');
+      expect(body.error.requestId).toBe(res.headers.get('x-request-id'));
+    }
+  });
+
+  it('rejects a foreign Host or Origin (DNS-rebinding protection)', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app);
+    const badOrigin = await post(t.url, initialize, { authorization: `Bearer ${token}`, origin: 'https://evil.example' });
+    expect(badOrigin.status).toBe(403);
+    const goodOrigin = await post(t.url, initialize, { authorization: `Bearer ${token}`, origin: 'http://localhost:3000' });
+    expect(goodOrigin.status).toBe(200);
+  });
+});
