@@ -22,7 +22,8 @@ describe(parseExpiry.name, () => {
   });
 
   it.each([
-    ['2030-06-01', '2030-06-01T00:00:00.000Z'],
+    // A calendar date keeps the key usable through the end of that day, UTC.
+    ['2030-06-01', '2030-06-01T23:59:59.999Z'],
     ['2030-01-02T03:04:05Z', '2030-01-02T03:04:05.000Z'],
     ['2030-01-01T02:00:00+01:00', '2030-01-01T01:00:00.000Z'],
   ])('accepts the future date %s', (value, expected) => {
@@ -46,12 +47,17 @@ describe(parseExpiry.name, () => {
     '30D',
     '-5d',
     '123456d',
-    '2030-13-01',
     '01/02/2031',
     '1893456000000',
   ])('refuses the malformed value %j', (value) => {
     expect(() => parseExpiry(value)).toThrow(InvalidArgumentError);
     expect(() => parseExpiry(value)).toThrow(/use a date \(2026-12-31\), a timestamp, or a span/);
+  });
+});
+
+describe('parseExpiry with impossible calendar dates', () => {
+  it.each(['2030-13-01', '2030-02-30', '2030-04-31'])('refuses %s instead of rolling it over', (value) => {
+    expect(() => parseExpiry(value)).toThrow(new InvalidArgumentError(`${value} is not a calendar date`));
   });
 });
 

@@ -1,12 +1,30 @@
 import { InvalidArgumentError } from 'commander';
 
-/** Parses `2026-12-31`, an ISO timestamp, or a span like `30d`, `12h`, `90m` into a future date. */
+const SPAN_MS = { d: 86_400_000, h: 3_600_000, m: 60_000 } as const;
+
+/**
+ * Parses a span (`30d`, `12h`, `90m`), a calendar date (`2026-12-31`: the key works through the end
+ * of that day, UTC) or an ISO timestamp into a future date.
+ */
 export function parseExpiry(value: string): Date {
   const span = /^(\d{1,5})([dhm])$/.exec(value);
-  const date = span
-    ? new Date(Date.now() + Number(span[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[span[2] as 'd' | 'h' | 'm'])
-    : new Date(value);
-  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}|^\d+[dhm]$/.test(value)) {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  let date: Date;
+  if (span) {
+    date = new Date(Date.now() + Number(span[1]) * SPAN_MS[span[2] as keyof typeof SPAN_MS]);
+  } else if (day) {
+    const [y, m, d] = day.slice(1).map(Number);
+    date = new Date(Date.UTC(y, m - 1, d, 23, 59, 59, 999));
+    // Date.UTC rolls 2030-02-30 over to March; a date that does not exist is a typo, not a wish.
+    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
+      throw new InvalidArgumentError(`${value} is not a calendar date`);
+    }
+  } else if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    date = new Date(value);
+  } else {
+    date = new Date(NaN);
+  }
+  if (Number.isNaN(date.getTime())) {
     throw new InvalidArgumentError('use a date (2026-12-31), a timestamp, or a span such as 30d, 12h, 90m');
   }
   if (date.getTime() <= Date.now()) throw new InvalidArgumentError('the expiry must be in the future');

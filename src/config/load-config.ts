@@ -30,6 +30,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       'SECRET_KEY: required when DATABASE_URL is set (generate one with `openssl rand -base64 48`); only embedded mode generates its own',
     );
   }
+  if (parsed.POSTERN_ADMIN_PASSWORD && !parsed.POSTERN_ADMIN_EMAIL) {
+    problems.push('POSTERN_ADMIN_EMAIL: required with POSTERN_ADMIN_PASSWORD');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const port = parsed.PORT ?? 3000;

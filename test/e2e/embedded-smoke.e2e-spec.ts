@@ -75,7 +75,7 @@ describe('embedded mode from npm start', () => {
 
     // The CLI reaches the running instance's database instead of failing on the locked data dir.
     const cliEnv = cleanEnv({ DATA_DIR: dataDir });
-    const listed = runCli(['key', 'list', '--workspace', 'smoke-test'], cliEnv);
+    const listed = await runCli(['key', 'list', '--workspace', 'smoke-test'], cliEnv);
     expect(listed.stderr).toBe('');
     expect(listed.stdout).toContain('first-agent');
 

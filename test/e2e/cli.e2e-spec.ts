@@ -1,0 +1,82 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { databaseUrl } from '../support/test-config';
+import { cleanEnv, runCli } from '../support/processes';
+
+describe('postern CLI', () => {
+  jest.setTimeout(120_000);
+  const env = cleanEnv({ DATABASE_URL: databaseUrl(), SECRET_KEY: randomBytes(32).toString('base64url') });
+  const id = randomUUID().slice(0, 8);
+  const email = `cli-${id}@example.com`;
+  const slug = `cli-${id}`;
+
+  const ok = async (args: string[], input?: string) => {
+    const r = await runCli(args, env, input);
+    if (r.status !== 0) throw new Error(`postern ${args.join(' ')} failed: ${r.stderr}`);
+    return r.stdout;
+  };
+  const keys = async () =>
+    (await ok(['key', 'list', '--workspace', slug, '--json']))
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { prefix: string; name: string; status: string; scopes: string[]; tools: string[] | null });
+
+  it('scripts a whole setup: user, workspace, member, keys, revoke', async () => {
+    expect(await ok(['migrate'])).toContain('schema is up to date');
+    expect(await ok(['user', 'create', '--email', email, '--password-stdin'], 'a long enough password\n')).toContain(email);
+    expect(await ok(['workspace', 'create', '--name', 'CLI Test', '--slug', slug, '--owner', email])).toContain(slug);
+    const second = `cli2-${id}@example.com`;
+    await ok(['user', 'create', '--email', second, '--password', 'another long password']);
+    expect(await ok(['member', 'add', '--workspace', slug, '--user', second, '--role', 'editor'])).toContain('editor');
+
+    const created = await runCli(
+      ['key', 'create', '--workspace', slug, '--name', 'agent', '--scopes', 'read-only-analytics,posts:read', '--tools', 'list_workspaces', '--expires', '30d'],
+      env,
+    );
+    expect(created.status).toBe(0);
+    expect(created.stdout.trim()).toMatch(/^pst_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    expect(created.stderr).toContain('not shown again');
+
+    const [listed] = await keys();
+    expect(listed).toMatchObject({ name: 'agent', status: 'active', tools: ['list_workspaces'] });
+    expect(listed.scopes.sort()).toEqual(['analytics:read', 'posts:read', 'social_accounts:read', 'workspace:list', 'workspace:read']);
+    expect(JSON.stringify(await keys())).not.toContain(created.stdout.trim());
+
+    expect(await ok(['key', 'revoke', '--workspace', slug, '--key', listed.prefix])).toContain('revoked');
+    expect((await keys())[0].status).toBe('revoked');
+  });
+
+  it.each([
+    [['user', 'create', '--email', 'not-an-email', '--password', 'a long enough password'], /email/],
+    [['user', 'create', '--email', `short-${id}@example.com`, '--password', 'short'], /password/],
+    [['workspace', 'create', '--name', 'Bad', '--slug', 'Bad Slug!'], /slug/],
+    [['member', 'add', '--workspace', 'no-such-workspace', '--user', 'x@example.com', '--role', 'viewer'], /not found/],
+    [['member', 'add', '--workspace', 'x', '--user', 'x@example.com', '--role', 'emperor'], /role/],
+    [['key', 'create', '--workspace', 'x', '--name', 'k', '--scopes', 'posts:fly'], /not found|unknown scope/],
+    [['key', 'create', '--workspace', 'x', '--name', 'k', '--scopes', 'posts:read', '--expires', 'yesterday'], /expires/],
+    [['key', 'list'], /workspace/],
+    [['frobnicate'], /unknown command/],
+  ])('refuses %j with one line and a non-zero exit', async (args, reason) => {
+    const r = await runCli(args, env);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^postern: /);
+    expect(r.stderr).toMatch(reason);
+    expect(r.stderr).not.toMatch(/\s+at .+:\d+:\d+/);
+  });
+
+  it('refuses an unknown scope without writing a key', async () => {
+    const before = (await keys()).length;
+    const r = await runCli(['key', 'create', '--workspace', slug, '--name', 'typo', '--scopes', 'posts:read,posts:publsh'], env);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('posts:publsh');
+    expect(await keys()).toHaveLength(before);
+  });
+
+  it('names every bad variable when the configuration is invalid', async () => {
+    const r = await runCli(['key', 'list', '--workspace', slug], { ...env, PORT: 'eighty', LOG_LEVEL: 'loud' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/PORT/);
+    expect(r.stderr).toMatch(/LOG_LEVEL/);
+  });
+});
