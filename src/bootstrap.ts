@@ -14,7 +14,10 @@ import { VERSION } from './version';
  * Builds the whole server exactly as production runs it; tests call this too, so what they
  * exercise is what ships. The MCP strategy must start before `listen()`.
  */
-export async function createApp(config: AppConfig & { secretKey: string }, databaseUrl: string): Promise<INestApplication> {
+export async function createApp(
+  config: AppConfig & { secretKey: string },
+  databaseUrl: string,
+): Promise<INestApplication> {
   const mcp = createMcpServer(config, VERSION);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({ config, databaseUrl, mcpController: mcp.controller }),
@@ -24,7 +27,12 @@ export async function createApp(config: AppConfig & { secretKey: string }, datab
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationError }),
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationError,
+    }),
   );
 
   const openapi = new DocumentBuilder()

@@ -13,6 +13,7 @@ import { ConfigError } from './config/config.errors';
 import { UsersService } from './domain/users/users.service';
 import { WorkspacesService } from './domain/workspaces/workspaces.service';
 import { serve } from './main';
+import { work } from './worker';
 import { VERSION } from './version';
 
 const program = new Command('postern')
@@ -28,6 +29,11 @@ program
   .command('serve')
   .description('start the API, MCP endpoint and console')
   .action(() => serve());
+
+program
+  .command('worker')
+  .description('consume the publishing queue only (needs REDIS_URL and DATABASE_URL)')
+  .action(() => work());
 
 program
   .command('migrate')
@@ -47,7 +53,11 @@ user
   .command('create')
   .description('create a user (password from --password-stdin, or --password for throwaway setups)')
   .requiredOption('--email <email>', 'login email')
-  .addOption(new Option('--password <password>', 'password, at least 12 characters (visible in ps; prefer stdin)').conflicts('passwordStdin'))
+  .addOption(
+    new Option('--password <password>', 'password, at least 12 characters (visible in ps; prefer stdin)').conflicts(
+      'passwordStdin',
+    ),
+  )
   .option('--password-stdin', 'read the password from standard input')
   .action(async (o: { email: string; password?: string; passwordStdin?: boolean }) => {
     const password = o.passwordStdin ? await readStdin() : o.password;
@@ -99,21 +109,24 @@ key
   .option('--tools <list>', 'limit the key to these MCP tool names', parseList)
   .option('--expires <when>', 'expiry: a date, a timestamp, or a span such as 90d', parseExpiry)
   .option('--created-by <email>', 'member whose current role caps the key (a demotion then limits it)')
-  .action((o: { workspace: string; name: string; scopes: string[]; tools?: string[]; expires?: Date; createdBy?: string }) =>
-    withServices(async (app) => {
-      const ws = await app.get(WorkspacesService).resolve(o.workspace);
-      const createdByUserId = o.createdBy ? await userId(app.get(UsersService), o.createdBy) : undefined;
-      const { key: created, token } = await app.get(ApiKeysService).create(actor, {
-        workspaceId: ws.id,
-        name: o.name,
-        scopes: o.scopes,
-        toolAllowlist: o.tools,
-        expiresAt: o.expires,
-        createdByUserId,
-      });
-      process.stderr.write(`created key ${created.prefix} "${created.name}" for ${ws.slug}; store the secret now, it is not shown again:\n`);
-      out(token);
-    }),
+  .action(
+    (o: { workspace: string; name: string; scopes: string[]; tools?: string[]; expires?: Date; createdBy?: string }) =>
+      withServices(async (app) => {
+        const ws = await app.get(WorkspacesService).resolve(o.workspace);
+        const createdByUserId = o.createdBy ? await userId(app.get(UsersService), o.createdBy) : undefined;
+        const { key: created, token } = await app.get(ApiKeysService).create(actor, {
+          workspaceId: ws.id,
+          name: o.name,
+          scopes: o.scopes,
+          toolAllowlist: o.tools,
+          expiresAt: o.expires,
+          createdByUserId,
+        });
+        process.stderr.write(
+          `created key ${created.prefix} "${created.name}" for ${ws.slug}; store the secret now, it is not shown again:\n`,
+        );
+        out(token);
+      }),
   );
 key
   .command('list')

@@ -27,7 +27,9 @@ export async function serve(): Promise<void> {
     log.log(`Data directory ${config.dataDir}${db.embedded ? ' (embedded PostgreSQL)' : ''}`);
     log.log(`Queue          ${config.redisUrl ? 'BullMQ on Redis' : 'in-process'}`);
     if (setupLink) {
-      log.warn(`First run: open this one-time link to create the owner account (expires in ${config.setupTokenTtlMinutes} min):`);
+      log.warn(
+        `First run: open this one-time link to create the owner account (expires in ${config.setupTokenTtlMinutes} min):`,
+      );
       // Printed plainly as well, so it is easy to copy from a terminal.
       process.stdout.write(`\n  ${setupLink}\n\n`);
     }
@@ -41,7 +43,9 @@ export async function serve(): Promise<void> {
     process.once('SIGINT', () => void shutdown());
   } catch (err) {
     await db?.close().catch(() => undefined);
-    process.stderr.write(`postern: ${err instanceof ConfigError ? err.message : `failed to start: ${(err as Error).message}`}\n`);
+    process.stderr.write(
+      `postern: ${err instanceof ConfigError ? err.message : `failed to start: ${(err as Error).message}`}\n`,
+    );
     process.exit(1);
   }
 }

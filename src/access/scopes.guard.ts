@@ -19,7 +19,11 @@ export class ScopesGuard implements CanActivate {
     if (!actor) throw new AppError('unauthenticated', 'not authenticated');
     const missing = required.filter((s) => !actor.scopes.has(s));
     if (missing.length) {
-      throw new AppError('insufficient_scope', `missing scopes: ${missing.join(' ')}`, missing.map((s) => ({ field: 'scope', issue: s })));
+      throw new AppError(
+        'insufficient_scope',
+        `missing scopes: ${missing.join(' ')}`,
+        missing.map((s) => ({ field: 'scope', issue: s })),
+      );
     }
     return true;
   }

@@ -23,42 +23,130 @@ interface ScopeDefinition {
 }
 
 export const SCOPES = {
-  'workspace:read': { category: 'workspace', action: 'read', description: 'See the current workspace: its name, settings and time zone.' },
-  'workspace:list': { category: 'workspace', action: 'list', description: 'List the workspaces this connection may work in.' },
+  'workspace:read': {
+    category: 'workspace',
+    action: 'read',
+    description: 'See the current workspace: its name, settings and time zone.',
+  },
+  'workspace:list': {
+    category: 'workspace',
+    action: 'list',
+    description: 'List the workspaces this connection may work in.',
+  },
 
-  'posts:read': { category: 'publishing', action: 'read', description: 'Read posts: content, targets, metadata and publishing history.' },
-  'posts:create': { category: 'publishing', action: 'create', description: 'Create posts. Creating never publishes by itself.' },
-  'posts:update': { category: 'publishing', action: 'update', description: 'Edit post text, media, targets, schedule details and campaign.' },
-  'posts:delete': { category: 'publishing', action: 'delete', description: 'Move posts to the trash (restorable for 30 days).' },
-  'posts:schedule': { category: 'publishing', action: 'schedule', description: 'Schedule posts to go out at a future time.' },
-  'posts:publish': { category: 'publishing', action: 'publish', description: 'Publish posts to social networks now. The riskiest scope.' },
-  'posts:status:read': { category: 'publishing', action: 'read', description: 'Follow publishing progress: queue state, failures and results.' },
+  'posts:read': {
+    category: 'publishing',
+    action: 'read',
+    description: 'Read posts: content, targets, metadata and publishing history.',
+  },
+  'posts:create': {
+    category: 'publishing',
+    action: 'create',
+    description: 'Create posts. Creating never publishes by itself.',
+  },
+  'posts:update': {
+    category: 'publishing',
+    action: 'update',
+    description: 'Edit post text, media, targets, schedule details and campaign.',
+  },
+  'posts:delete': {
+    category: 'publishing',
+    action: 'delete',
+    description: 'Move posts to the trash (restorable for 30 days).',
+  },
+  'posts:schedule': {
+    category: 'publishing',
+    action: 'schedule',
+    description: 'Schedule posts to go out at a future time.',
+  },
+  'posts:publish': {
+    category: 'publishing',
+    action: 'publish',
+    description: 'Publish posts to social networks now. The riskiest scope.',
+  },
+  'posts:status:read': {
+    category: 'publishing',
+    action: 'read',
+    description: 'Follow publishing progress: queue state, failures and results.',
+  },
 
   'drafts:read': { category: 'drafts', action: 'read', description: 'Read drafts and their metadata.' },
   'drafts:create': { category: 'drafts', action: 'create', description: 'Write new drafts for people to review.' },
-  'drafts:update': { category: 'drafts', action: 'update', description: 'Edit draft text, media references, targets and campaign.' },
+  'drafts:update': {
+    category: 'drafts',
+    action: 'update',
+    description: 'Edit draft text, media references, targets and campaign.',
+  },
   'drafts:delete': { category: 'drafts', action: 'delete', description: 'Delete drafts.' },
 
   'media:read': { category: 'media', action: 'read', description: 'Browse the media library and read asset details.' },
-  'media:upload': { category: 'media', action: 'upload', description: 'Upload images and videos to the media library.' },
-  'media:update': { category: 'media', action: 'update', description: 'Edit media alt text, captions, tags and campaign.' },
+  'media:upload': {
+    category: 'media',
+    action: 'upload',
+    description: 'Upload images and videos to the media library.',
+  },
+  'media:update': {
+    category: 'media',
+    action: 'update',
+    description: 'Edit media alt text, captions, tags and campaign.',
+  },
   'media:delete': { category: 'media', action: 'delete', description: 'Delete media assets.' },
 
-  'campaigns:read': { category: 'campaigns', action: 'read', description: 'Read campaigns, their status and the posts in them.' },
+  'campaigns:read': {
+    category: 'campaigns',
+    action: 'read',
+    description: 'Read campaigns, their status and the posts in them.',
+  },
   'campaigns:create': { category: 'campaigns', action: 'create', description: 'Start new campaigns.' },
-  'campaigns:update': { category: 'campaigns', action: 'update', description: 'Rename campaigns, change goals, dates and post assignments.' },
+  'campaigns:update': {
+    category: 'campaigns',
+    action: 'update',
+    description: 'Rename campaigns, change goals, dates and post assignments.',
+  },
   'campaigns:delete': { category: 'campaigns', action: 'delete', description: 'Delete campaigns.' },
 
-  'social_accounts:read': { category: 'social_accounts', action: 'read', description: 'Read a connected social account: platform, name and handle. Grants no posting.' },
-  'social_accounts:list': { category: 'social_accounts', action: 'list', description: 'List the social accounts connected to the workspace. Grants no posting.' },
+  'social_accounts:read': {
+    category: 'social_accounts',
+    action: 'read',
+    description: 'Read a connected social account: platform, name and handle. Grants no posting.',
+  },
+  'social_accounts:list': {
+    category: 'social_accounts',
+    action: 'list',
+    description: 'List the social accounts connected to the workspace. Grants no posting.',
+  },
 
-  'analytics:read': { category: 'analytics', action: 'read', description: 'Read analytics summaries across all connected networks.' },
-  'analytics:facebook:read': { category: 'analytics', action: 'read', description: 'Read detailed Facebook analytics.' },
-  'analytics:instagram:read': { category: 'analytics', action: 'read', description: 'Read detailed Instagram analytics.' },
-  'analytics:pinterest:read': { category: 'analytics', action: 'read', description: 'Read detailed Pinterest analytics.' },
+  'analytics:read': {
+    category: 'analytics',
+    action: 'read',
+    description: 'Read analytics summaries across all connected networks.',
+  },
+  'analytics:facebook:read': {
+    category: 'analytics',
+    action: 'read',
+    description: 'Read detailed Facebook analytics.',
+  },
+  'analytics:instagram:read': {
+    category: 'analytics',
+    action: 'read',
+    description: 'Read detailed Instagram analytics.',
+  },
+  'analytics:pinterest:read': {
+    category: 'analytics',
+    action: 'read',
+    description: 'Read detailed Pinterest analytics.',
+  },
   'analytics:youtube:read': { category: 'analytics', action: 'read', description: 'Read detailed YouTube analytics.' },
-  'analytics:gmb:read': { category: 'analytics', action: 'read', description: 'Read detailed Google Business Profile analytics.' },
-  'analytics:linkedin:read': { category: 'analytics', action: 'read', description: 'Read detailed LinkedIn analytics.' },
+  'analytics:gmb:read': {
+    category: 'analytics',
+    action: 'read',
+    description: 'Read detailed Google Business Profile analytics.',
+  },
+  'analytics:linkedin:read': {
+    category: 'analytics',
+    action: 'read',
+    description: 'Read detailed LinkedIn analytics.',
+  },
   'analytics:x:read': { category: 'analytics', action: 'read', description: 'Read detailed X (Twitter) analytics.' },
 } as const satisfies Record<string, ScopeDefinition>;
 

@@ -9,7 +9,10 @@ export const BODY_LIMIT = '1mb';
  * handler runs, so a rejected body can change nothing.
  */
 export function bodyParsers() {
-  const parsers = [express.json({ limit: BODY_LIMIT }), express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 })];
+  const parsers = [
+    express.json({ limit: BODY_LIMIT }),
+    express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }),
+  ];
   return parsers.map((parse) => (req: Request, res: Response, next: NextFunction) => {
     parse(req, res, (err?: unknown) => {
       if (!err) return next();
@@ -20,7 +23,8 @@ export function bodyParsers() {
           : type === 'entity.parse.failed'
             ? new AppError('malformed_json', 'request body is not valid JSON')
             : new AppError('validation_failed', 'request body could not be read');
-      const { status, body } = toErrorBody(error, String((req as Request & { id?: unknown }).id ?? ''));
+      const id = (req as Request & { id?: unknown }).id;
+      const { status, body } = toErrorBody(error, typeof id === 'string' ? id : undefined);
       res.status(status).json(body);
     });
   });

@@ -20,17 +20,24 @@ const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
  */
 export function toErrorBody(err: unknown, requestId?: string): { status: number; body: ErrorBody } {
   if (err instanceof AppError) {
-    return { status: err.status, body: { error: { code: err.code, message: err.message, details: err.details, requestId } } };
+    return {
+      status: err.status,
+      body: { error: { code: err.code, message: err.message, details: err.details, requestId } },
+    };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const response = err.getResponse();
-    const raw = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
-    const messages = Array.isArray(raw) ? raw.map(String) : [String(raw ?? err.message)];
+    const raw =
+      typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+    const messages = Array.isArray(raw) ? raw.map((m) => String(m)) : [typeof raw === 'string' ? raw : err.message];
     const code = STATUS_CODES[status] ?? (status >= 500 ? 'internal_error' : 'validation_failed');
     const details = Array.isArray(raw) ? messages.map((m) => ({ field: m.split(' ')[0], issue: m })) : undefined;
     const message = status === 404 && !details ? 'No such route' : messages.join('; ');
-    return { status, body: { error: { code, message: status >= 500 ? 'Internal error' : message, details, requestId } } };
+    return {
+      status,
+      body: { error: { code, message: status >= 500 ? 'Internal error' : message, details, requestId } },
+    };
   }
   return { status: 500, body: { error: { code: 'internal_error', message: 'Internal error', requestId } } };
 }

@@ -18,7 +18,8 @@ import {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 const toBool = ({ value }: { value: unknown }) => {
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
@@ -37,36 +38,55 @@ const toList = ({ value }: { value: unknown }) =>
  * `CONFIG_DOCS` below documents each one; a unit test checks the README table against both.
  */
 export class EnvSchema {
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT?: number;
 
-  @IsOptional() @IsString() @Matches(/^[\w.:-]+$/, { message: 'HOST must be a host name or IP address' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.:-]+$/, { message: 'HOST must be a host name or IP address' })
   HOST?: string;
 
   @IsOptional()
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'PUBLIC_URL must be an http(s) URL' })
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'PUBLIC_URL must be an http(s) URL' },
+  )
   PUBLIC_URL?: string;
 
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
-  @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   DATA_DIR?: string;
 
-  @IsOptional() @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: LogLevel;
 
-  @IsOptional() @IsString() @MinLength(32, { message: 'SECRET_KEY must be at least 32 characters' }) @MaxLength(512)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SECRET_KEY must be at least 32 characters' })
+  @MaxLength(512)
   SECRET_KEY?: string;
 
-  @IsOptional() @Transform(toBool) @IsBoolean({ message: 'RUN_MIGRATIONS must be true or false' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'RUN_MIGRATIONS must be true or false' })
   RUN_MIGRATIONS?: boolean;
 
-  @IsOptional() @IsEmail({}, { message: 'POSTERN_ADMIN_EMAIL must be an email address' })
+  @IsOptional()
+  @IsEmail({}, { message: 'POSTERN_ADMIN_EMAIL must be an email address' })
   POSTERN_ADMIN_EMAIL?: string;
 
   @ValidateIf((o: EnvSchema) => o.POSTERN_ADMIN_EMAIL !== undefined || o.POSTERN_ADMIN_PASSWORD !== undefined)
@@ -75,10 +95,17 @@ export class EnvSchema {
   @MaxLength(256)
   POSTERN_ADMIN_PASSWORD?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(5) @Max(10080)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(10080)
   SETUP_TOKEN_TTL_MINUTES?: number;
 
-  @IsOptional() @Transform(toList) @IsString({ each: true }) @Matches(/^[\w.:-]+$/, { each: true })
+  @IsOptional()
+  @Transform(toList)
+  @IsString({ each: true })
+  @Matches(/^[\w.:-]+$/, { each: true })
   ALLOWED_HOSTS?: string[];
 }
 
@@ -107,13 +134,19 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
     description:
       'At least 32 characters; encrypts stored secrets and signs tokens. Embedded mode generates one into `DATA_DIR/secret.key` (0600); required with `DATABASE_URL`.',
   },
-  RUN_MIGRATIONS: { default: '`true`', description: 'Run pending migrations on start. `false`: run `postern migrate` yourself.' },
+  RUN_MIGRATIONS: {
+    default: '`true`',
+    description: 'Run pending migrations on start. `false`: run `postern migrate` yourself.',
+  },
   POSTERN_ADMIN_EMAIL: {
     default: '(unset)',
     description: 'With `POSTERN_ADMIN_PASSWORD`, creates the owner account and a first workspace on an empty database.',
   },
   POSTERN_ADMIN_PASSWORD: { default: '(unset)', description: 'Password for that owner (at least 12 characters).' },
-  SETUP_TOKEN_TTL_MINUTES: { default: '`60`', description: 'Lifetime of the one-time setup link printed on first start.' },
+  SETUP_TOKEN_TTL_MINUTES: {
+    default: '`60`',
+    description: 'Lifetime of the one-time setup link printed on first start.',
+  },
   ALLOWED_HOSTS: {
     default: '(PUBLIC_URL host, localhost, 127.0.0.1)',
     description: 'Extra comma-separated Host names accepted by `/mcp` (DNS-rebinding protection).',

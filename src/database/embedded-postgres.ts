@@ -55,7 +55,7 @@ export async function findRunningInstance(dataDir: string): Promise<EmbeddedInst
     record = JSON.parse(fs.readFileSync(file, 'utf8')) as EmbeddedInstanceRecord;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`${file} is unreadable; if no Postern is running on this DATA_DIR, delete it`);
+    throw new Error(`${file} is unreadable; if no Postern is running on this DATA_DIR, delete it`, { cause: err });
   }
   if (processAlive(record.pid) && (await portOpen(record.port))) return record;
   fs.rmSync(file, { force: true });
@@ -83,7 +83,9 @@ export class EmbeddedPostgres {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const running = await findRunningInstance(dataDir);
     if (running) {
-      throw new Error(`another Postern process (pid ${running.pid}) is serving ${dataDir}; stop it or point DATA_DIR elsewhere`);
+      throw new Error(
+        `another Postern process (pid ${running.pid}) is serving ${dataDir}; stop it or point DATA_DIR elsewhere`,
+      );
     }
     const recordFile = instanceRecordPath(dataDir);
     // Claim the directory before opening it: a second process racing us fails here, not inside PGlite.

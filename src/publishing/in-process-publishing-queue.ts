@@ -1,5 +1,11 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { MAX_ATTEMPTS, type EnqueueOptions, type PublishingJob, type PublishingJobHandler, type PublishingQueue } from './publishing-queue';
+import {
+  MAX_ATTEMPTS,
+  type EnqueueOptions,
+  type PublishingJob,
+  type PublishingJobHandler,
+  type PublishingQueue,
+} from './publishing-queue';
 
 /**
  * Timers in this process. Not durable: the pipeline re-enqueues due work from PostgreSQL on start,

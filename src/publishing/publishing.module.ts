@@ -23,7 +23,11 @@ export class PublishingModule {
         BullModule.forRoot({ connection: { url: config.redisUrl, maxRetriesPerRequest: null }, prefix: 'postern' }),
         BullModule.registerQueue({ name: PUBLISHING_QUEUE_NAME }),
       ],
-      providers: [PublishingHandlerSlot, PublishingProcessor, { provide: PUBLISHING_QUEUE, useClass: BullmqPublishingQueue }],
+      providers: [
+        PublishingHandlerSlot,
+        PublishingProcessor,
+        { provide: PUBLISHING_QUEUE, useClass: BullmqPublishingQueue },
+      ],
       exports: [PUBLISHING_QUEUE],
     };
   }

@@ -19,18 +19,36 @@ describe('postern CLI', () => {
       .trim()
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { prefix: string; name: string; status: string; scopes: string[]; tools: string[] | null });
+      .map(
+        (l) =>
+          JSON.parse(l) as { prefix: string; name: string; status: string; scopes: string[]; tools: string[] | null },
+      );
 
   it('scripts a whole setup: user, workspace, member, keys, revoke', async () => {
     expect(await ok(['migrate'])).toContain('schema is up to date');
-    expect(await ok(['user', 'create', '--email', email, '--password-stdin'], 'a long enough password\n')).toContain(email);
+    expect(await ok(['user', 'create', '--email', email, '--password-stdin'], 'a long enough password\n')).toContain(
+      email,
+    );
     expect(await ok(['workspace', 'create', '--name', 'CLI Test', '--slug', slug, '--owner', email])).toContain(slug);
     const second = `cli2-${id}@example.com`;
     await ok(['user', 'create', '--email', second, '--password', 'another long password']);
     expect(await ok(['member', 'add', '--workspace', slug, '--user', second, '--role', 'editor'])).toContain('editor');
 
     const created = await runCli(
-      ['key', 'create', '--workspace', slug, '--name', 'agent', '--scopes', 'read-only-analytics,posts:read', '--tools', 'list_workspaces', '--expires', '30d'],
+      [
+        'key',
+        'create',
+        '--workspace',
+        slug,
+        '--name',
+        'agent',
+        '--scopes',
+        'read-only-analytics,posts:read',
+        '--tools',
+        'list_workspaces',
+        '--expires',
+        '30d',
+      ],
       env,
     );
     expect(created.status).toBe(0);
@@ -39,7 +57,13 @@ describe('postern CLI', () => {
 
     const [listed] = await keys();
     expect(listed).toMatchObject({ name: 'agent', status: 'active', tools: ['list_workspaces'] });
-    expect(listed.scopes.sort()).toEqual(['analytics:read', 'posts:read', 'social_accounts:read', 'workspace:list', 'workspace:read']);
+    expect(listed.scopes.sort()).toEqual([
+      'analytics:read',
+      'posts:read',
+      'social_accounts:read',
+      'workspace:list',
+      'workspace:read',
+    ]);
     expect(JSON.stringify(await keys())).not.toContain(created.stdout.trim());
 
     expect(await ok(['key', 'revoke', '--workspace', slug, '--key', listed.prefix])).toContain('revoked');
@@ -53,7 +77,10 @@ describe('postern CLI', () => {
     [['member', 'add', '--workspace', 'no-such-workspace', '--user', 'x@example.com', '--role', 'viewer'], /not found/],
     [['member', 'add', '--workspace', 'x', '--user', 'x@example.com', '--role', 'emperor'], /role/],
     [['key', 'create', '--workspace', 'x', '--name', 'k', '--scopes', 'posts:fly'], /not found|unknown scope/],
-    [['key', 'create', '--workspace', 'x', '--name', 'k', '--scopes', 'posts:read', '--expires', 'yesterday'], /expires/],
+    [
+      ['key', 'create', '--workspace', 'x', '--name', 'k', '--scopes', 'posts:read', '--expires', 'yesterday'],
+      /expires/,
+    ],
     [['key', 'list'], /workspace/],
     [['frobnicate'], /unknown command/],
   ])('refuses %j with one line and a non-zero exit', async (args, reason) => {
@@ -67,7 +94,10 @@ describe('postern CLI', () => {
 
   it('refuses an unknown scope without writing a key', async () => {
     const before = (await keys()).length;
-    const r = await runCli(['key', 'create', '--workspace', slug, '--name', 'typo', '--scopes', 'posts:read,posts:publsh'], env);
+    const r = await runCli(
+      ['key', 'create', '--workspace', slug, '--name', 'typo', '--scopes', 'posts:read,posts:publsh'],
+      env,
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('posts:publsh');
     expect(await keys()).toHaveLength(before);

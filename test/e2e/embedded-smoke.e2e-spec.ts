@@ -22,7 +22,11 @@ describe('embedded mode from npm start', () => {
   });
 
   async function start(port: number): Promise<Server> {
-    const s = startProcess('npm', ['start', '--silent'], cleanEnv({ DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' }));
+    const s = startProcess(
+      'npm',
+      ['start', '--silent'],
+      cleanEnv({ DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' }),
+    );
     await waitFor(
       async () => ((await fetch(`http://localhost:${port}/health/ready`)).ok ? true : undefined),
       120_000,
@@ -56,7 +60,12 @@ describe('embedded mode from npm start', () => {
 
     const done = await fetch(`${base}/console/setup`, {
       method: 'POST',
-      body: new URLSearchParams({ token, email: 'owner@example.com', password: 'a sturdy passphrase', workspace_name: 'Smoke Test' }),
+      body: new URLSearchParams({
+        token,
+        email: 'owner@example.com',
+        password: 'a sturdy passphrase',
+        workspace_name: 'Smoke Test',
+      }),
     });
     expect(done.status).toBe(201);
     const apiKey = /(pst_[0-9a-f]{12}_[A-Za-z0-9_-]{43})/.exec(await done.text())?.[1];
@@ -66,7 +75,9 @@ describe('embedded mode from npm start', () => {
     const listAll = async () => {
       const client = await connectMcp(base, apiKey);
       try {
-        return (await client.callTool({ name: 'list_workspaces', arguments: {} })).structuredContent as { items: { slug: string }[] };
+        return (await client.callTool({ name: 'list_workspaces', arguments: {} })).structuredContent as {
+          items: { slug: string }[];
+        };
       } finally {
         await client.close();
       }

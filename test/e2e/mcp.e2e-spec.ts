@@ -42,7 +42,9 @@ describe('MCP endpoint', () => {
       const listed = await client.callTool({ name: 'list_workspaces', arguments: {} });
       expect(listed.isError).toBeFalsy();
       expect(listed.structuredContent).toEqual({
-        items: [expect.objectContaining({ id: workspace.id, slug: workspace.slug, name: workspace.name, draft_first: true })],
+        items: [
+          expect.objectContaining({ id: workspace.id, slug: workspace.slug, name: workspace.name, draft_first: true }),
+        ],
       });
 
       const bySlug = await client.callTool({ name: 'get_workspace', arguments: { workspace_id: workspace.slug } });
@@ -57,9 +59,14 @@ describe('MCP endpoint', () => {
     const other = await buildWorkspace(t.app);
     const client = await connectMcp(t.url, token);
     try {
-      const foreign = toolError(await client.callTool({ name: 'get_workspace', arguments: { workspace_id: other.id } }));
+      const foreign = toolError(
+        await client.callTool({ name: 'get_workspace', arguments: { workspace_id: other.id } }),
+      );
       const missing = toolError(
-        await client.callTool({ name: 'get_workspace', arguments: { workspace_id: '00000000-0000-4000-8000-000000000000' } }),
+        await client.callTool({
+          name: 'get_workspace',
+          arguments: { workspace_id: '00000000-0000-4000-8000-000000000000' },
+        }),
       );
       expect(foreign).toEqual({ code: 'not_found', message: 'workspace not found' });
       expect(missing).toEqual(foreign);
@@ -87,7 +94,13 @@ describe('MCP endpoint', () => {
     await t.app.get(ApiKeysService).revoke(operatorActor(), workspace.id, key.id);
     await new Promise((r) => setTimeout(r, 1600));
 
-    for (const auth of [undefined, 'Bearer nonsense', `Bearer ${token}`, `Bearer ${expiring.token}`, `Basic ${token}`]) {
+    for (const auth of [
+      undefined,
+      'Bearer nonsense',
+      `Bearer ${token}`,
+      `Bearer ${expiring.token}`,
+      `Basic ${token}`,
+    ]) {
       const res = await post(t.url, initialize, auth ? { authorization: auth } : {});
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
@@ -99,9 +112,15 @@ describe('MCP endpoint', () => {
 
   it('rejects a foreign Host or Origin (DNS-rebinding protection)', async () => {
     const { token } = await buildWorkspaceWithKey(t.app);
-    const badOrigin = await post(t.url, initialize, { authorization: `Bearer ${token}`, origin: 'https://evil.example' });
+    const badOrigin = await post(t.url, initialize, {
+      authorization: `Bearer ${token}`,
+      origin: 'https://evil.example',
+    });
     expect(badOrigin.status).toBe(403);
-    const goodOrigin = await post(t.url, initialize, { authorization: `Bearer ${token}`, origin: 'http://localhost:3000' });
+    const goodOrigin = await post(t.url, initialize, {
+      authorization: `Bearer ${token}`,
+      origin: 'http://localhost:3000',
+    });
     expect(goodOrigin.status).toBe(200);
   });
 });

@@ -36,7 +36,9 @@ describe('REST API', () => {
     const { token } = await buildWorkspaceWithKey(t.app, { scopes: ['workspace:list'] });
     const res = await get('/api/v1/workspaces/anything', token);
     expect(res.status).toBe(403);
-    expect(await res.json()).toMatchObject({ error: { code: 'insufficient_scope', message: 'missing scopes: workspace:read' } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'insufficient_scope', message: 'missing scopes: workspace:read' },
+    });
   });
 
   it('answers 401 with a Bearer challenge without credentials', async () => {
@@ -76,6 +78,8 @@ describe('REST API', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
     const doc = (await (await get('/api/docs/openapi.json')).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/workspaces', '/api/v1/workspaces/{idOrSlug}']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/workspaces', '/api/v1/workspaces/{idOrSlug}']),
+    );
   });
 });

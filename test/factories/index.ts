@@ -14,7 +14,11 @@ export function buildUser(app: INestApplicationContext, email = `user-${unique()
   return app.get(UsersService).create({ email, password: 'a long enough password' });
 }
 
-export function buildWorkspace(app: INestApplicationContext, name = `Workspace ${unique()}`, ownerUserId?: string): Promise<WorkspaceEntity> {
+export function buildWorkspace(
+  app: INestApplicationContext,
+  name = `Workspace ${unique()}`,
+  ownerUserId?: string,
+): Promise<WorkspaceEntity> {
   return app.get(WorkspacesService).create(operatorActor(), { name, slug: `ws-${unique()}`, ownerUserId });
 }
 
@@ -30,15 +34,13 @@ export async function buildWorkspaceWithKey(app: INestApplicationContext, option
   const user = await buildUser(app);
   const workspace = await buildWorkspace(app, undefined, options.role ? undefined : user.id);
   if (options.role) await app.get(WorkspacesService).addMember(operatorActor(), workspace.id, user.id, options.role);
-  const { key, token } = await app
-    .get(ApiKeysService)
-    .create(operatorActor(), {
-      workspaceId: workspace.id,
-      name: `key-${unique()}`,
-      scopes: options.scopes ?? ['ai-publishing-assistant'],
-      expiresAt: options.expiresAt,
-      toolAllowlist: options.toolAllowlist,
-      createdByUserId: user.id,
-    });
+  const { key, token } = await app.get(ApiKeysService).create(operatorActor(), {
+    workspaceId: workspace.id,
+    name: `key-${unique()}`,
+    scopes: options.scopes ?? ['ai-publishing-assistant'],
+    expiresAt: options.expiresAt,
+    toolAllowlist: options.toolAllowlist,
+    createdByUserId: user.id,
+  });
   return { user, workspace, key, token };
 }

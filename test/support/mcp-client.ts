@@ -2,7 +2,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 /** The official MCP client over Streamable HTTP, as an AI client would connect. */
-export async function connectMcp(baseUrl: string, token?: string, headers: Record<string, string> = {}): Promise<Client> {
+export async function connectMcp(
+  baseUrl: string,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<Client> {
   const client = new Client({ name: 'postern-tests', version: '1.0.0' });
   const auth: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
   await client.connect(

@@ -62,7 +62,7 @@ export function startProcess(command: string, args: string[], env: NodeJS.Proces
     stop: async () => {
       if (!child.pid || !groupAlive()) return;
       process.kill(-child.pid, 'SIGTERM');
-      await waitFor(async () => (groupAlive() ? undefined : true), 30_000, 'the server to shut down');
+      await waitFor(() => Promise.resolve(groupAlive() ? undefined : true), 30_000, 'the server to shut down');
     },
   };
 }
@@ -80,7 +80,16 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs:
 /** The environment a fresh machine would have: nothing of ours set unless the test sets it. */
 export function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'SECRET_KEY', 'DATA_DIR', 'PORT', 'PUBLIC_URL', 'POSTERN_ADMIN_EMAIL', 'POSTERN_ADMIN_PASSWORD']) {
+  for (const name of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'SECRET_KEY',
+    'DATA_DIR',
+    'PORT',
+    'PUBLIC_URL',
+    'POSTERN_ADMIN_EMAIL',
+    'POSTERN_ADMIN_PASSWORD',
+  ]) {
     delete env[name];
   }
   return { ...env, ...extra };

@@ -39,15 +39,24 @@ export class ApiKeysService {
       else unknown.push(name);
     }
     if (unknown.length) {
-      throw new AppError('validation_failed', `unknown scope or bundle: ${unknown.join(', ')} (bundles: ${BUNDLE_NAMES.join(', ')})`, [
-        { field: 'scopes', issue: 'unknown' },
-      ]);
+      throw new AppError(
+        'validation_failed',
+        `unknown scope or bundle: ${unknown.join(', ')} (bundles: ${BUNDLE_NAMES.join(', ')})`,
+        [{ field: 'scopes', issue: 'unknown' }],
+      );
     }
-    if (!out.size) throw new AppError('validation_failed', 'at least one scope or bundle is required', [{ field: 'scopes', issue: 'empty' }]);
+    if (!out.size)
+      throw new AppError('validation_failed', 'at least one scope or bundle is required', [
+        { field: 'scopes', issue: 'empty' },
+      ]);
     return [...out];
   }
 
-  async create(_actor: Actor, input: CreateApiKeyInput, manager?: EntityManager): Promise<{ key: ApiKeyEntity; token: string }> {
+  async create(
+    _actor: Actor,
+    input: CreateApiKeyInput,
+    manager?: EntityManager,
+  ): Promise<{ key: ApiKeyEntity; token: string }> {
     const keys = manager ? manager.getRepository(ApiKeyEntity) : this.keys;
     const name = input.name.trim();
     if (name.length < 1 || name.length > 100) {

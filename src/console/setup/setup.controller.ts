@@ -48,7 +48,12 @@ export class SetupController {
   }
 
   private invalid(res: Response): void {
-    sendPage(res, 404, 'Setup unavailable', '<h1>Setup link not valid</h1><p>It has expired, been used, or Postern is already set up. Restart Postern on an empty database for a new link, or ask your administrator.</p>');
+    sendPage(
+      res,
+      404,
+      'Setup unavailable',
+      '<h1>Setup link not valid</h1><p>It has expired, been used, or Postern is already set up. Restart Postern on an empty database for a new link, or ask your administrator.</p>',
+    );
   }
 
   private formHtml(token: string, error?: string, email = '', workspace = 'My workspace'): string {

@@ -64,7 +64,10 @@ export class SetupService {
   }
 
   /** Consumes the token and creates owner, workspace and a first API key, all or nothing. */
-  async complete(token: string, input: { email: string; password: string; workspaceName: string }): Promise<SetupResult> {
+  async complete(
+    token: string,
+    input: { email: string; password: string; workspaceName: string },
+  ): Promise<SetupResult> {
     return this.dataSource.transaction(async (m) => {
       const claimed = await m
         .createQueryBuilder()
@@ -73,10 +76,17 @@ export class SetupService {
         .where('token_hash = :h AND used_at IS NULL AND expires_at > now()', { h: hashToken(token) })
         .execute();
       if (!claimed.affected || (await m.count(UserEntity)) > 0) {
-        throw new AppError('setup_token_invalid', 'this setup link is expired, used or replaced; restart Postern for a new one');
+        throw new AppError(
+          'setup_token_invalid',
+          'this setup link is expired, used or replaced; restart Postern for a new one',
+        );
       }
       const user = await this.users.create({ email: input.email, password: input.password }, m);
-      const workspace = await this.workspaces.create(operatorActor(), { name: input.workspaceName, ownerUserId: user.id }, m);
+      const workspace = await this.workspaces.create(
+        operatorActor(),
+        { name: input.workspaceName, ownerUserId: user.id },
+        m,
+      );
       const { token: apiKey } = await this.apiKeys.create(
         operatorActor(),
         { workspaceId: workspace.id, name: 'first-agent', scopes: [FIRST_KEY_BUNDLE], createdByUserId: user.id },

@@ -52,7 +52,9 @@ export class InitialSchema1763750000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE UNIQUE INDEX api_keys_prefix_key ON api_keys (prefix)`);
-    await q.query(`CREATE UNIQUE INDEX api_keys_active_name_key ON api_keys (workspace_id, name) WHERE revoked_at IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX api_keys_active_name_key ON api_keys (workspace_id, name) WHERE revoked_at IS NULL`,
+    );
     await q.query(`
       CREATE TABLE setup_tokens (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -18,12 +18,16 @@ export class UsersService {
 
   async create(input: CreateUserInput, manager?: EntityManager): Promise<UserEntity> {
     const email = input.email.trim().toLowerCase();
-    if (!EMAIL.test(email)) throw new AppError('validation_failed', 'email is not a valid address', [{ field: 'email', issue: 'invalid' }]);
+    if (!EMAIL.test(email))
+      throw new AppError('validation_failed', 'email is not a valid address', [{ field: 'email', issue: 'invalid' }]);
     if (input.password.length < 12 || input.password.length > 256) {
-      throw new AppError('validation_failed', 'password must be 12 to 256 characters', [{ field: 'password', issue: 'length' }]);
+      throw new AppError('validation_failed', 'password must be 12 to 256 characters', [
+        { field: 'password', issue: 'length' },
+      ]);
     }
     const repo = manager ? manager.getRepository(UserEntity) : this.users;
-    if (await repo.exists({ where: { email } })) throw new AppError('conflict', `a user with email ${email} already exists`);
+    if (await repo.exists({ where: { email } }))
+      throw new AppError('conflict', `a user with email ${email} already exists`);
     const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
     return repo.save(repo.create({ email, passwordHash, status: 'active' }));
   }

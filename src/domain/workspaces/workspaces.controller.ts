@@ -14,7 +14,10 @@ export class WorkspacesController {
 
   @Get()
   @RequireScopes('workspace:list')
-  @ApiOperation({ summary: 'List the workspaces this credential may work in', description: 'An API key sees exactly its own workspace.' })
+  @ApiOperation({
+    summary: 'List the workspaces this credential may work in',
+    description: 'An API key sees exactly its own workspace.',
+  })
   @ApiOkResponse({ type: [WorkspaceResponse] })
   async list(@CurrentActor() actor: Actor): Promise<{ items: WorkspaceResponse[] }> {
     return { items: (await this.workspaces.list(actor)).map(toWorkspaceResponse) };
@@ -22,7 +25,10 @@ export class WorkspacesController {
 
   @Get(':idOrSlug')
   @RequireScopes('workspace:read')
-  @ApiOperation({ summary: 'Get one workspace by id or slug', description: 'A workspace you cannot see answers 404, like one that does not exist.' })
+  @ApiOperation({
+    summary: 'Get one workspace by id or slug',
+    description: 'A workspace you cannot see answers 404, like one that does not exist.',
+  })
   @ApiOkResponse({ type: WorkspaceResponse })
   async get(@CurrentActor() actor: Actor, @Param('idOrSlug') idOrSlug: string): Promise<WorkspaceResponse> {
     return toWorkspaceResponse(await this.workspaces.get(actor, idOrSlug));

@@ -64,8 +64,11 @@ export class WorkspacesService {
       ]);
     }
     const run = async (m: EntityManager) => {
-      if (await m.exists(WorkspaceEntity, { where: { slug } })) throw new AppError('conflict', `workspace slug ${slug} is taken`);
-      const workspace = await m.save(m.create(WorkspaceEntity, { name, slug, plan: 'self-hosted', settings: { draftFirst: true } }));
+      if (await m.exists(WorkspaceEntity, { where: { slug } }))
+        throw new AppError('conflict', `workspace slug ${slug} is taken`);
+      const workspace = await m.save(
+        m.create(WorkspaceEntity, { name, slug, plan: 'self-hosted', settings: { draftFirst: true } }),
+      );
       if (input.ownerUserId) await this.insertMember(m, workspace.id, input.ownerUserId, 'owner');
       return workspace;
     };
@@ -73,7 +76,10 @@ export class WorkspacesService {
   }
 
   async addMember(_actor: Actor, workspaceId: string, userId: string, role: string): Promise<MembershipEntity> {
-    if (!isRole(role)) throw new AppError('validation_failed', 'role must be owner, admin, editor or viewer', [{ field: 'role', issue: 'enum' }]);
+    if (!isRole(role))
+      throw new AppError('validation_failed', 'role must be owner, admin, editor or viewer', [
+        { field: 'role', issue: 'enum' },
+      ]);
     return this.dataSource.transaction((m) => this.insertMember(m, workspaceId, userId, role));
   }
 
@@ -83,7 +89,12 @@ export class WorkspacesService {
     return row?.role;
   }
 
-  private async insertMember(m: EntityManager, workspaceId: string, userId: string, role: Role): Promise<MembershipEntity> {
+  private async insertMember(
+    m: EntityManager,
+    workspaceId: string,
+    userId: string,
+    role: Role,
+  ): Promise<MembershipEntity> {
     if (!(await m.exists(UserEntity, { where: { id: userId } }))) throw notFound('user');
     if (await m.exists(MembershipEntity, { where: { workspaceId, userId } })) {
       throw new AppError('conflict', 'the user is already a member of this workspace');

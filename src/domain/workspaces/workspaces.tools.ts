@@ -28,7 +28,13 @@ export class WorkspacesTools {
       'List the workspaces this connection may act in, with their time zone and draft-first policy. ' +
       'Call this first to learn which workspace you are working in; a connection is usually bound to exactly one. Read-only.',
     outputSchema: z.object({ items: z.array(workspaceOutput) }),
-    annotations: { title: 'List workspaces', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    annotations: {
+      title: 'List workspaces',
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    },
   })
   @RequireScopes('workspace:list')
   async listWorkspaces(@CurrentActor() actor: Actor) {
@@ -42,7 +48,13 @@ export class WorkspacesTools {
       'connections are limited to drafts. A workspace you cannot access is reported as not_found. Read-only.',
     parameters: getWorkspaceParams,
     outputSchema: workspaceOutput,
-    annotations: { title: 'Get workspace', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    annotations: {
+      title: 'Get workspace',
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    },
   })
   @RequireScopes('workspace:read')
   async getWorkspace(@CurrentActor() actor: Actor, @Payload() args: z.infer<typeof getWorkspaceParams>) {

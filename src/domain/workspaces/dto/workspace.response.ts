@@ -8,7 +8,8 @@ export class WorkspaceResponse {
   @ApiProperty({ example: 'acme-marketing' }) slug: string;
   @ApiProperty({ example: 'self-hosted' }) plan: string;
   @ApiProperty({ example: 'Europe/Berlin', nullable: true, type: String }) time_zone: string | null;
-  @ApiProperty({ description: 'New agent connections may only draft until an admin allows more.' }) draft_first: boolean;
+  @ApiProperty({ description: 'New agent connections may only draft until an admin allows more.' })
+  draft_first: boolean;
   @ApiProperty({ format: 'date-time' }) created_at: string;
 }
 

@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigModule } from './config/config.module';
+import { ConfigError } from './config/config.errors';
+import type { AppConfig } from './config/config.types';
+import { loadConfig } from './config/load-config';
+import { dataSourceOptions } from './database/data-source-options';
+import { PublishingModule } from './publishing/publishing.module';
+
+@Module({})
+class WorkerModule {
+  static forRoot(config: AppConfig & { databaseUrl: string }): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, 4)),
+        PublishingModule.forRoot(config),
+      ],
+    };
+  }
+}
+
+/**
+ * A process that only consumes the publishing queue, for deployments that scale workers apart from
+ * the API. It needs Redis and a shared PostgreSQL: without them the API runs jobs in-process.
+ * The job handler arrives with the publishing pipeline; until then this process only proves the wiring.
+ */
+export async function work(): Promise<void> {
+  try {
+    const config = loadConfig();
+    if (!config.redisUrl || !config.databaseUrl) {
+      throw new Error('the worker needs REDIS_URL and DATABASE_URL; without them the API process runs jobs itself');
+    }
+    const app = await NestFactory.createApplicationContext(
+      WorkerModule.forRoot({ ...config, databaseUrl: config.databaseUrl }),
+    );
+    app.enableShutdownHooks();
+    new Logger('Worker').log('consuming the publishing queue');
+  } catch (err) {
+    process.stderr.write(`postern worker: ${err instanceof ConfigError ? err.message : (err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) void work();
