@@ -13,3 +13,13 @@ export function requestOf(context: ExecutionContext): ActorRequest | undefined {
   if (context.getType() === 'http') return context.switchToHttp().getRequest<ActorRequest>();
   return undefined;
 }
+
+/** The MCP tool being called, for tool allowlists and audit; undefined outside a tool call. */
+export function toolNameOf(context: ExecutionContext): string | undefined {
+  if (context.getType() !== 'rpc') return undefined;
+  const request = context.switchToRpc().getContext<McpContext>().mcpRequest as {
+    method?: string;
+    params?: { name?: unknown };
+  };
+  return request.method === 'tools/call' && typeof request.params?.name === 'string' ? request.params.name : undefined;
+}

@@ -124,3 +124,26 @@ describe('MCP endpoint', () => {
     expect(goodOrigin.status).toBe(200);
   });
 });
+
+describe('MCP tool allowlist', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('lets a key limited to named tools call only those', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { toolAllowlist: ['get_workspace'] });
+    const client = await connectMcp(t.url, token);
+    try {
+      const allowed = await client.callTool({ name: 'get_workspace', arguments: { workspace_id: workspace.id } });
+      expect(allowed.structuredContent).toMatchObject({ id: workspace.id });
+      const refused = toolError(await client.callTool({ name: 'list_workspaces', arguments: {} }));
+      expect(refused).toEqual({ code: 'not_found', message: 'Unknown tool: list_workspaces' });
+    } finally {
+      await client.close();
+    }
+  });
+});

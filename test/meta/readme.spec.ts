@@ -1,0 +1,33 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { renderConfigTable } from '../../src/config/config-table';
+
+const README = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+
+function section(name: string): string {
+  const match = new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)\\n<!-- ${name}:end -->`).exec(README);
+  if (!match) throw new Error(`README has no ${name} markers`);
+  return match[1];
+}
+
+describe('README', () => {
+  it('has the configuration table the schema renders', () => {
+    expect(section('config-table')).toBe(renderConfigTable());
+  });
+
+  it('keeps the quick start to the two commands', () => {
+    const quickStart = /## Quick start\n\n```sh\n([\s\S]*?)```/.exec(README)?.[1];
+    expect(quickStart).toBe('npm install && npm start\nnpm test\n');
+  });
+
+  it('names the commands package.json really has', () => {
+    const scripts = (
+      JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    for (const script of ['build', 'typecheck', 'lint', 'test', 'test:unit', 'test:medium', 'test:e2e', 'start']) {
+      expect(scripts[script]).toBeDefined();
+    }
+  });
+});
