@@ -3,7 +3,12 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './access/api-keys/api-keys.module';
 import { AuthenticationGuard } from './access/authentication.guard';
+import { ResolveWorkspaceGuard } from './access/resolve-workspace.guard';
+import { RoleGuard } from './access/role.guard';
 import { ScopesGuard } from './access/scopes.guard';
+import { AccessModule } from './access/access.module';
+import { AuditMiddleware } from './audit/audit.middleware';
+import { AuditModule } from './audit/audit.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { bodyParsers } from './common/body-parsers';
 import { ConfigModule } from './config/config.module';
@@ -25,9 +30,13 @@ export interface AppRuntime {
 
 @Module({})
 export class AppModule implements NestModule {
-  /** Runs after the request logger (an imported module's middleware), so every request gets its id first. */
+  /**
+   * Runs after the request logger (an imported module's middleware), so every request has its id;
+   * bodies are parsed before the audit draft opens, so a rejected body is answered and not audited
+   * as a call.
+   */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(...bodyParsers()).forRoutes('*path');
+    consumer.apply(...bodyParsers(), AuditMiddleware).forRoutes('*path');
   }
 
   static forRoot(runtime: AppRuntime): DynamicModule {
@@ -38,6 +47,8 @@ export class AppModule implements NestModule {
         LoggingModule.forRoot(runtime.config),
         TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl)),
         PublishingModule.forRoot(runtime.config),
+        AuditModule,
+        AccessModule,
         HealthModule,
         UsersModule,
         WorkspacesModule,
@@ -46,8 +57,11 @@ export class AppModule implements NestModule {
       ],
       controllers: [runtime.mcpController],
       providers: [
-        // Order matters: who is calling, then what they may do.
+        // Order matters, and is the same for REST routes and MCP tools:
+        // authenticate → resolve workspace (current role, effective scopes) → role → scopes.
         { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: ResolveWorkspaceGuard },
+        { provide: APP_GUARD, useClass: RoleGuard },
         { provide: APP_GUARD, useClass: ScopesGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

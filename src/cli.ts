@@ -6,7 +6,7 @@ import { operatorActor } from './access/actor';
 import { ApiKeysService } from './access/api-keys/api-keys.service';
 import { ROLES } from './access/roles';
 import { BUNDLE_NAMES } from './access/scopes';
-import { withServices } from './cli/cli-context';
+import { setInvocation, withServices } from './cli/cli-context';
 import { parseExpiry, parseList, readStdin } from './cli/cli-input';
 import { AppError } from './common/app-error';
 import { ConfigError } from './config/config.errors';
@@ -20,7 +20,12 @@ const program = new Command('postern')
   .description('Postern operator CLI. Works whether or not the server is running.')
   .version(VERSION)
   .configureOutput({ writeErr: () => undefined })
-  .exitOverride();
+  .exitOverride()
+  .hook('preAction', (_root, action) => {
+    const path: string[] = [];
+    for (let c: Command | null = action; c && c.parent; c = c.parent) path.unshift(c.name());
+    setInvocation(path, action.opts());
+  });
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const actor = operatorActor();

@@ -4,25 +4,30 @@ import type { Scope } from './scopes';
 export type ActorKind = 'api_key' | 'user' | 'agent' | 'operator';
 export type Surface = 'mcp' | 'rest' | 'console' | 'cli' | 'worker';
 
-/**
- * Who is calling, built once per request and passed explicitly to every service method.
- * `scopes` are the effective scopes (granted ∩ role ceiling ∩ policy), not merely the granted ones.
- */
-export interface Actor {
+/** What a credential says on its own, before the workspace and the current role are consulted. */
+export interface Principal {
   kind: ActorKind;
-  surface: Surface;
   userId?: string;
   clientId?: string;
   keyId?: string;
-  /** The one workspace a key or token is bound to; undefined for an operator. */
+  /** The one workspace a key or agent token is bound to. */
   workspaceId?: string;
+  grantedScopes: ReadonlySet<Scope>;
+  /** Tool names a key is limited to; undefined means no limit beyond scopes. */
+  toolAllowlist?: readonly string[];
+}
+
+/**
+ * Who is calling, built once per request and passed explicitly to every service method.
+ * `scopes` are the effective scopes (granted ∩ current role ceiling ∩ workspace policy).
+ */
+export interface Actor extends Principal {
+  surface: Surface;
   role?: Role;
   scopes: ReadonlySet<Scope>;
-  /** Tool names an API key is limited to; undefined means no limit beyond scopes. */
-  toolAllowlist?: readonly string[];
 }
 
 /** The operator running the CLI on the host: trusted with everything, never bound to a workspace. */
 export function operatorActor(): Actor {
-  return { kind: 'operator', surface: 'cli', scopes: new Set() };
+  return { kind: 'operator', surface: 'cli', grantedScopes: new Set(), scopes: new Set() };
 }

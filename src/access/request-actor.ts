@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Actor } from './actor';
+import type { Actor, Principal } from './actor';
 
-/** The HTTP request as our guards leave it: the authenticated actor rides on it. */
-export type ActorRequest = Request & { actor?: Actor; id?: string | number };
+/** The HTTP request as our guards leave it: first the credential's principal, then the actor. */
+export type ActorRequest = Request & { principal?: Principal; actor?: Actor; id?: string | number };

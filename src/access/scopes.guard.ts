@@ -1,35 +1,32 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
 import { requestOf, toolNameOf } from './execution-request';
-import { PUBLIC_KEY } from './public.decorator';
-import { REQUIRED_SCOPES_KEY } from './require-scopes.decorator';
-import type { Scope } from './scopes';
+import { permissionMetadata } from './permission-metadata';
 
-/** Last global guard: every declared scope must be among the actor's effective scopes. */
+/** Last guard: every declared scope must be among the actor's effective scopes. */
 @Injectable()
 export class ScopesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const required = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES_KEY, targets) ?? [];
+    const meta = permissionMetadata(this.reflector, context);
+    if (meta.isPublic) return true;
     const actor = requestOf(context)?.actor;
     if (!actor) throw new AppError('unauthenticated', 'not authenticated');
     const tool = toolNameOf(context);
-    // A key limited to named tools may call nothing else; "not found" keeps the list private.
+    // A key limited to named tools may call nothing else, and is not told what else exists.
+    const draft = AuditContext.current();
     if (tool && actor.toolAllowlist && !actor.toolAllowlist.includes(tool)) {
+      if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool not in the key allowlist' });
       throw new AppError('not_found', `Unknown tool: ${tool}`);
     }
-    const missing = required.filter((s) => !actor.scopes.has(s));
+    const missing = (meta.scopes ?? []).filter((s) => !actor.scopes.has(s));
     if (missing.length) {
-      throw new AppError(
-        'insufficient_scope',
-        `missing scopes: ${missing.join(' ')}`,
-        missing.map((s) => ({ field: 'scope', issue: s })),
-      );
+      throw new AppError('insufficient_scope', `missing scopes: ${missing.join(' ')}`, missing.map((s) => ({ field: 'scope', issue: s })));
     }
+    if (draft) draft.decision = 'allowed';
     return true;
   }
 }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '../access/api-keys/api-keys.module';
+import { AuditModule } from '../audit/audit.module';
 import { ConfigModule } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { dataSourceOptions } from '../database/data-source-options';
@@ -16,6 +17,7 @@ export class CliModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, 2), logging: false }),
+        AuditModule,
         UsersModule,
         WorkspacesModule,
         ApiKeysModule,

@@ -1,6 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { of, type Observable } from 'rxjs';
+import { AuditContext } from '../audit/audit-context';
+import { noteError } from '../audit/audit-outcome';
 import { AppError } from './app-error';
 import { toErrorBody } from './error-body';
 
@@ -16,8 +18,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): Observable<unknown> | void {
+    const draft = AuditContext.current();
     if (host.getType() === 'rpc') {
       const { body } = toErrorBody(exception);
+      noteError(draft, body.error.code, body.error.message);
       this.logUnexpected(exception);
       return of({ content: [{ type: 'text', text: JSON.stringify(body) }], isError: true });
     }
@@ -25,6 +29,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = http.getRequest<Request & { id?: string }>();
     const res = http.getResponse<Response>();
     const { status, body } = toErrorBody(exception, req.id ? String(req.id) : undefined);
+    noteError(draft, body.error.code, body.error.message);
     this.logUnexpected(exception);
     if (res.headersSent) return;
     if (status === 401) res.setHeader('WWW-Authenticate', AUTH_CHALLENGE);

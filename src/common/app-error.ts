@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   unauthenticated: 401,
   forbidden: 403,
   insufficient_scope: 403,
+  insufficient_role: 403,
   not_found: 404,
   validation_failed: 400,
   malformed_json: 400,

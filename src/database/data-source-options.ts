@@ -5,9 +5,10 @@ import { UserEntity } from '../domain/users/user.entity';
 import { MembershipEntity } from '../domain/workspaces/membership.entity';
 import { WorkspaceEntity } from '../domain/workspaces/workspace.entity';
 import { InitialSchema1763750000000 } from './migrations/1763750000000-initial-schema';
+import { AuditTrail1763760000000 } from './migrations/1763760000000-audit-trail';
 
 export const ENTITIES = [UserEntity, WorkspaceEntity, MembershipEntity, ApiKeyEntity, SetupTokenEntity];
-export const MIGRATIONS = [InitialSchema1763750000000];
+export const MIGRATIONS = [InitialSchema1763750000000, AuditTrail1763760000000];
 
 /** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */
 export function dataSourceOptions(url: string, poolSize = 8): DataSourceOptions {

@@ -1,8 +1,9 @@
 import { Controller, type Type } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { McpHttpControllerFor, McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
+import { McpHttpControllerFor, type McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
 import { RequireScopes } from '../access/require-scopes.decorator';
 import type { AppConfig } from '../config/config.types';
+import { PosternMcpStrategy } from './postern-mcp-strategy';
 
 export interface McpServer {
   strategy: McpStrategy;
@@ -23,7 +24,7 @@ export function createMcpServer(config: AppConfig, version: string): McpServer {
     statefulMode: false,
     security: { allowedHosts: config.allowedHosts, allowedOrigins: config.allowedHosts },
   });
-  const strategy = new McpStrategy({
+  const strategy = new PosternMcpStrategy({
     name: 'postern',
     title: 'Postern',
     version,

@@ -1,6 +1,6 @@
 import { operatorActor } from '../../src/access/actor';
 import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
-import { buildWorkspace, buildWorkspaceWithKey } from '../factories';
+import { asOperator, buildWorkspace, buildWorkspaceWithKey } from '../factories';
 import { connectMcp, toolError } from '../support/mcp-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -91,7 +91,7 @@ describe('MCP endpoint', () => {
   it('refuses a missing, malformed, revoked or expired key with 401 and a Bearer challenge', async () => {
     const { workspace, key, token } = await buildWorkspaceWithKey(t.app);
     const expiring = await buildWorkspaceWithKey(t.app, { expiresAt: new Date(Date.now() + 1500) });
-    await t.app.get(ApiKeysService).revoke(operatorActor(), workspace.id, key.id);
+    await asOperator('key revoke', () => t.app.get(ApiKeysService).revoke(operatorActor(), workspace.id, key.id));
     await new Promise((r) => setTimeout(r, 1600));
 
     for (const auth of [
@@ -140,8 +140,13 @@ describe('MCP tool allowlist', () => {
     try {
       const allowed = await client.callTool({ name: 'get_workspace', arguments: { workspace_id: workspace.id } });
       expect(allowed.structuredContent).toMatchObject({ id: workspace.id });
-      const refused = toolError(await client.callTool({ name: 'list_workspaces', arguments: {} }));
-      expect(refused).toEqual({ code: 'not_found', message: 'Unknown tool: list_workspaces' });
+      const { tools } = await client.listTools();
+      expect(tools.map((x) => x.name)).toEqual(['get_workspace']);
+      // Refused exactly like a tool that does not exist, so the key learns nothing about the others.
+      const hidden = await client.callTool({ name: 'list_workspaces', arguments: {} }).catch((e: Error) => e.message);
+      const unknown = await client.callTool({ name: 'list_workspacez', arguments: {} }).catch((e: Error) => e.message);
+      expect(hidden).toBe('MCP error -32602: Unknown tool: list_workspaces');
+      expect(unknown).toBe('MCP error -32602: Unknown tool: list_workspacez');
     } finally {
       await client.close();
     }

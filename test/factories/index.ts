@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { operatorActor } from '../../src/access/actor';
+import { AuditContext } from '../../src/audit/audit-context';
 import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
 import type { Role } from '../../src/access/roles';
 import { UsersService } from '../../src/domain/users/users.service';
@@ -10,8 +11,15 @@ import { WorkspacesService } from '../../src/domain/workspaces/workspaces.servic
 
 const unique = () => randomUUID().slice(0, 8);
 
+/** Runs one state change as the operator would from the CLI: audited, in its own record. */
+export function asOperator<T>(operation: string, work: () => Promise<T>): Promise<T> {
+  const draft = AuditContext.start('cli', `test ${operation}`, randomUUID());
+  draft.actor = operatorActor();
+  return AuditContext.run(draft, work);
+}
+
 export function buildUser(app: INestApplicationContext, email = `user-${unique()}@example.com`): Promise<UserEntity> {
-  return app.get(UsersService).create({ email, password: 'a long enough password' });
+  return asOperator('user create', () => app.get(UsersService).create({ email, password: 'a long enough password' }));
 }
 
 export function buildWorkspace(
@@ -19,7 +27,9 @@ export function buildWorkspace(
   name = `Workspace ${unique()}`,
   ownerUserId?: string,
 ): Promise<WorkspaceEntity> {
-  return app.get(WorkspacesService).create(operatorActor(), { name, slug: `ws-${unique()}`, ownerUserId });
+  return asOperator('workspace create', () =>
+    app.get(WorkspacesService).create(operatorActor(), { name, slug: `ws-${unique()}`, ownerUserId }),
+  );
 }
 
 export interface KeyOptions {
@@ -33,14 +43,17 @@ export interface KeyOptions {
 export async function buildWorkspaceWithKey(app: INestApplicationContext, options: KeyOptions = {}) {
   const user = await buildUser(app);
   const workspace = await buildWorkspace(app, undefined, options.role ? undefined : user.id);
-  if (options.role) await app.get(WorkspacesService).addMember(operatorActor(), workspace.id, user.id, options.role);
-  const { key, token } = await app.get(ApiKeysService).create(operatorActor(), {
-    workspaceId: workspace.id,
-    name: `key-${unique()}`,
-    scopes: options.scopes ?? ['ai-publishing-assistant'],
-    expiresAt: options.expiresAt,
-    toolAllowlist: options.toolAllowlist,
-    createdByUserId: user.id,
-  });
+  const role = options.role;
+  if (role) await asOperator('member add', () => app.get(WorkspacesService).addMember(operatorActor(), workspace.id, user.id, role));
+  const { key, token } = await asOperator('key create', () =>
+    app.get(ApiKeysService).create(operatorActor(), {
+      workspaceId: workspace.id,
+      name: `key-${unique()}`,
+      scopes: options.scopes ?? ['ai-publishing-assistant'],
+      expiresAt: options.expiresAt,
+      toolAllowlist: options.toolAllowlist,
+      createdByUserId: user.id,
+    }),
+  );
   return { user, workspace, key, token };
 }

@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type EntityManager, type Repository } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error';
-import { WorkspacesService } from '../../domain/workspaces/workspaces.service';
-import type { Actor } from '../actor';
-import { ROLE_CEILINGS } from '../roles';
+import { AuditedTransactions } from '../../audit/audited-transactions.service';
+import type { Actor, Principal } from '../actor';
 import { BUNDLES, BUNDLE_NAMES, isBundleName, isScope, type Scope } from '../scopes';
 import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKeyToken, hashApiKeyToken, parseApiKeyToken, tokenMatchesHash } from './api-key-token';
@@ -21,12 +20,13 @@ export interface CreateApiKeyInput {
 
 /** Throttles `last_used_at` writes: one per key per minute is plenty for "last used". */
 const LAST_USED_RESOLUTION_MS = 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class ApiKeysService {
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
-    private readonly workspaces: WorkspacesService,
+    private readonly audited: AuditedTransactions,
   ) {}
 
   /** Expands bundle names and checks every scope; unknown names are refused, never ignored. */
@@ -52,37 +52,43 @@ export class ApiKeysService {
     return [...out];
   }
 
-  async create(
-    _actor: Actor,
-    input: CreateApiKeyInput,
-    manager?: EntityManager,
-  ): Promise<{ key: ApiKeyEntity; token: string }> {
-    const keys = manager ? manager.getRepository(ApiKeyEntity) : this.keys;
+  async create(actor: Actor, input: CreateApiKeyInput, manager?: EntityManager): Promise<{ key: ApiKeyEntity; token: string }> {
     const name = input.name.trim();
     if (name.length < 1 || name.length > 100) {
       throw new AppError('validation_failed', 'name must be 1 to 100 characters', [{ field: 'name', issue: 'length' }]);
     }
     const scopes = ApiKeysService.expandScopes(input.scopes);
+    // Nobody hands out more than they hold: a key can only be created with a subset of the creator's scopes.
+    if (actor.kind !== 'operator') {
+      const beyond = scopes.filter((s) => !actor.scopes.has(s));
+      if (beyond.length) {
+        throw new AppError('insufficient_scope', `you cannot grant scopes you do not hold: ${beyond.join(' ')}`, beyond.map((s) => ({ field: 'scopes', issue: s })));
+      }
+    }
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
-      throw new AppError('validation_failed', 'expiry must be in the future', [{ field: 'expiresAt', issue: 'past' }]);
+      throw new AppError('validation_failed', 'expiry must be in the future', [{ field: 'expires_at', issue: 'past' }]);
     }
-    if (await keys.exists({ where: { workspaceId: input.workspaceId, name, revokedAt: IsNull() } })) {
-      throw new AppError('conflict', `an active key named "${name}" already exists in this workspace`);
-    }
-    const { token, prefix } = generateApiKeyToken();
-    const key = await keys.save(
-      keys.create({
-        workspaceId: input.workspaceId,
-        name,
-        prefix,
-        secretHash: hashApiKeyToken(token),
-        scopes,
-        toolAllowlist: input.toolAllowlist?.length ? input.toolAllowlist : null,
-        expiresAt: input.expiresAt ?? null,
-        createdByUserId: input.createdByUserId ?? null,
-      }),
-    );
-    return { key, token };
+    const insert = async (m: EntityManager) => {
+      const keys = m.getRepository(ApiKeyEntity);
+      if (await keys.exists({ where: { workspaceId: input.workspaceId, name, revokedAt: IsNull() } })) {
+        throw new AppError('conflict', `an active key named "${name}" already exists in this workspace`);
+      }
+      const { token, prefix } = generateApiKeyToken();
+      const key = await keys.save(
+        keys.create({
+          workspaceId: input.workspaceId,
+          name,
+          prefix,
+          secretHash: hashApiKeyToken(token),
+          scopes,
+          toolAllowlist: input.toolAllowlist?.length ? input.toolAllowlist : null,
+          expiresAt: input.expiresAt ?? null,
+          createdByUserId: input.createdByUserId ?? null,
+        }),
+      );
+      return { key, token };
+    };
+    return manager ? insert(manager) : this.audited.run(insert);
   }
 
   list(_actor: Actor, workspaceId: string): Promise<ApiKeyEntity[]> {
@@ -90,45 +96,36 @@ export class ApiKeysService {
   }
 
   async revoke(_actor: Actor, workspaceId: string, idOrPrefix: string): Promise<ApiKeyEntity> {
-    const key = await this.keys.findOne({
-      where: /^pst_/.test(idOrPrefix) ? { workspaceId, prefix: idOrPrefix } : { workspaceId, id: idOrPrefix },
+    const where = /^pst_/.test(idOrPrefix) ? { workspaceId, prefix: idOrPrefix } : UUID.test(idOrPrefix) ? { workspaceId, id: idOrPrefix } : undefined;
+    if (!where) throw notFound('API key');
+    return this.audited.run(async (m) => {
+      const key = await m.getRepository(ApiKeyEntity).findOne({ where, lock: { mode: 'pessimistic_write' } });
+      if (!key) throw notFound('API key');
+      if (!key.revokedAt) {
+        key.revokedAt = new Date();
+        await m.save(key);
+      }
+      return key;
     });
-    if (!key) throw notFound('API key');
-    if (!key.revokedAt) {
-      key.revokedAt = new Date();
-      await this.keys.save(key);
-    }
-    return key;
   }
 
   /**
-   * The actor a bearer token stands for, or undefined for anything not a live key. The scopes are
-   * cut down to the creating user's current role, so a demotion limits their keys at once.
+   * The principal a bearer token stands for, or undefined for anything but a live key. Role and
+   * workspace policy are applied afterwards, per request (see ResolveWorkspaceGuard).
    */
-  async authenticate(token: string, surface: Actor['surface']): Promise<Actor | undefined> {
+  async authenticate(token: string): Promise<Principal | undefined> {
     const parsed = parseApiKeyToken(token);
     if (!parsed) return undefined;
     const key = await this.keys.findOne({ where: { prefix: parsed.prefix } });
     if (!key || !tokenMatchesHash(token, key.secretHash)) return undefined;
     if (key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= Date.now())) return undefined;
-
-    let scopes: Scope[] = key.scopes.filter(isScope);
-    let role;
-    if (key.createdByUserId) {
-      role = await this.workspaces.roleOf(key.createdByUserId, key.workspaceId);
-      if (!role) return undefined;
-      const ceiling = ROLE_CEILINGS[role];
-      scopes = scopes.filter((s) => ceiling.has(s));
-    }
     this.touch(key);
     return {
       kind: 'api_key',
-      surface,
       keyId: key.id,
       userId: key.createdByUserId ?? undefined,
       workspaceId: key.workspaceId,
-      role,
-      scopes: new Set(scopes),
+      grantedScopes: new Set(key.scopes.filter(isScope)),
       toolAllowlist: key.toolAllowlist ?? undefined,
     };
   }

@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { IsNull, MoreThan, type DataSource } from 'typeorm';
 import { operatorActor } from '../../access/actor';
 import { ApiKeysService } from '../../access/api-keys/api-keys.service';
+import { AuditContext } from '../../audit/audit-context';
+import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError } from '../../common/app-error';
 import { APP_CONFIG, type AppConfig } from '../../config/config.types';
 import { UserEntity } from '../../domain/users/user.entity';
@@ -34,11 +36,17 @@ export class SetupService {
     private readonly users: UsersService,
     private readonly workspaces: WorkspacesService,
     private readonly apiKeys: ApiKeysService,
+    private readonly audited: AuditedTransactions,
   ) {}
 
   /** Returns the setup link to print, or undefined when an owner exists (or was just created). */
   async prepare(): Promise<string | undefined> {
     if ((await this.users.count()) > 0) return undefined;
+    // Runs at start-up, on the operator's behalf, so it is audited as the `serve` command.
+    return AuditContext.run(AuditContext.start('cli', 'cli serve first-run setup', randomUUID()), () => this.firstRun());
+  }
+
+  private async firstRun(): Promise<string | undefined> {
     if (this.config.admin) {
       await this.createOwner(this.config.admin.email, this.config.admin.password, 'Default');
       this.logger.log(`created owner ${this.config.admin.email} and workspace "default" from POSTERN_ADMIN_EMAIL`);
@@ -46,7 +54,7 @@ export class SetupService {
     }
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.setupTokenTtlMinutes * 60_000);
-    await this.dataSource.transaction(async (m) => {
+    await this.audited.run(async (m) => {
       // Only the newest link works: printing a new one retires the old.
       await m.update(SetupTokenEntity, { usedAt: IsNull() }, { usedAt: new Date() });
       await m.save(m.create(SetupTokenEntity, { tokenHash: hashToken(token), expiresAt }));
@@ -68,7 +76,7 @@ export class SetupService {
     token: string,
     input: { email: string; password: string; workspaceName: string },
   ): Promise<SetupResult> {
-    return this.dataSource.transaction(async (m) => {
+    return this.audited.run(async (m) => {
       const claimed = await m
         .createQueryBuilder()
         .update(SetupTokenEntity)
@@ -97,7 +105,7 @@ export class SetupService {
   }
 
   private async createOwner(email: string, password: string, workspaceName: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.audited.run(async (m) => {
       const user = await this.users.create({ email, password }, m);
       await this.workspaces.create(operatorActor(), { name: workspaceName, slug: 'default', ownerUserId: user.id }, m);
     });

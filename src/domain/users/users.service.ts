@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
 import type { EntityManager, Repository } from 'typeorm';
+import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError } from '../../common/app-error';
 import { UserEntity } from './user.entity';
 
@@ -14,7 +15,10 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{1,60}$/;
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly audited: AuditedTransactions,
+  ) {}
 
   async create(input: CreateUserInput, manager?: EntityManager): Promise<UserEntity> {
     const email = input.email.trim().toLowerCase();
@@ -25,11 +29,13 @@ export class UsersService {
         { field: 'password', issue: 'length' },
       ]);
     }
-    const repo = manager ? manager.getRepository(UserEntity) : this.users;
-    if (await repo.exists({ where: { email } }))
-      throw new AppError('conflict', `a user with email ${email} already exists`);
     const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
-    return repo.save(repo.create({ email, passwordHash, status: 'active' }));
+    const insert = async (m: EntityManager) => {
+      const repo = m.getRepository(UserEntity);
+      if (await repo.exists({ where: { email } })) throw new AppError('conflict', `a user with email ${email} already exists`);
+      return repo.save(repo.create({ email, passwordHash, status: 'active' }));
+    };
+    return manager ? insert(manager) : this.audited.run(insert);
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {

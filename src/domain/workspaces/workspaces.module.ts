@@ -2,14 +2,16 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MembershipEntity } from './membership.entity';
 import { WorkspaceEntity } from './workspace.entity';
+import { MembersController } from './members.controller';
+import { MembersService } from './members.service';
 import { WorkspacesController } from './workspaces.controller';
 import { WorkspacesService } from './workspaces.service';
 import { WorkspacesTools } from './workspaces.tools';
 
 @Module({
   imports: [TypeOrmModule.forFeature([WorkspaceEntity, MembershipEntity])],
-  controllers: [WorkspacesController, WorkspacesTools],
-  providers: [WorkspacesService],
+  controllers: [WorkspacesController, WorkspacesTools, MembersController],
+  providers: [WorkspacesService, MembersService],
   exports: [WorkspacesService],
 })
 export class WorkspacesModule {}

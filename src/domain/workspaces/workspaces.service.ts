@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
+import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import type { Actor } from '../../access/actor';
 import { isRole, type Role } from '../../access/roles';
 import { AppError, notFound } from '../../common/app-error';
@@ -22,6 +23,7 @@ export class WorkspacesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(WorkspaceEntity) private readonly workspaces: Repository<WorkspaceEntity>,
+    private readonly audited: AuditedTransactions,
   ) {}
 
   /** The workspaces the actor may see: a key or token sees its own; an operator sees all. */
@@ -42,6 +44,10 @@ export class WorkspacesService {
     const found = visible.find((w) => w.id === idOrSlug || w.slug === idOrSlug);
     if (!found) throw notFound('workspace');
     return found;
+  }
+
+  findById(id: string): Promise<WorkspaceEntity | null> {
+    return this.workspaces.findOne({ where: { id } });
   }
 
   /** Operator lookup (CLI): by id or slug, across all workspaces. */
@@ -72,15 +78,16 @@ export class WorkspacesService {
       if (input.ownerUserId) await this.insertMember(m, workspace.id, input.ownerUserId, 'owner');
       return workspace;
     };
-    return manager ? run(manager) : this.dataSource.transaction(run);
+    return manager ? run(manager) : this.audited.run(run);
   }
 
+  /** Operator path (CLI, setup); the REST path with its ownership rules is MembersService. */
   async addMember(_actor: Actor, workspaceId: string, userId: string, role: string): Promise<MembershipEntity> {
     if (!isRole(role))
       throw new AppError('validation_failed', 'role must be owner, admin, editor or viewer', [
         { field: 'role', issue: 'enum' },
       ]);
-    return this.dataSource.transaction((m) => this.insertMember(m, workspaceId, userId, role));
+    return this.audited.run((m) => this.insertMember(m, workspaceId, userId, role));
   }
 
   /** The user's role in the workspace right now, or undefined when they are not a member. */
@@ -89,7 +96,7 @@ export class WorkspacesService {
     return row?.role;
   }
 
-  private async insertMember(
+  async insertMember(
     m: EntityManager,
     workspaceId: string,
     userId: string,

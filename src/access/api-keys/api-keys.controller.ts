@@ -1,0 +1,53 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../actor';
+import { CurrentActor } from '../current-actor.decorator';
+import { RequireRole } from '../require-role.decorator';
+import { RequireScopes } from '../require-scopes.decorator';
+import { ApiKeysService } from './api-keys.service';
+import { ApiKeyResponse, CreatedApiKeyResponse, toApiKeyResponse } from './dto/api-key.response';
+import { CreateApiKeyDto } from './dto/create-api-key.dto';
+
+/** Keys of the caller's own workspace. Admins only; nobody can grant scopes they do not hold. */
+@ApiTags('access')
+@ApiBearerAuth()
+@Controller('api/v1/keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  @RequireScopes()
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Create an API key (admins)', description: 'The secret is in this response only. Scopes may name bundles.' })
+  @ApiCreatedResponse({ type: CreatedApiKeyResponse })
+  async create(@CurrentActor() actor: Actor, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
+    const { key, token } = await this.keys.create(actor, {
+      workspaceId: actor.workspaceId as string,
+      name: body.name,
+      scopes: body.scopes,
+      toolAllowlist: body.tools,
+      expiresAt: body.expires_at ? new Date(body.expires_at) : undefined,
+      createdByUserId: actor.userId,
+    });
+    return { ...toApiKeyResponse(key), secret: token };
+  }
+
+  @Get()
+  @RequireScopes()
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'List API keys (admins)', description: 'Never includes secrets.' })
+  @ApiOkResponse({ type: [ApiKeyResponse] })
+  async list(@CurrentActor() actor: Actor): Promise<{ items: ApiKeyResponse[] }> {
+    return { items: (await this.keys.list(actor, actor.workspaceId as string)).map(toApiKeyResponse) };
+  }
+
+  @Delete(':keyId')
+  @HttpCode(200)
+  @RequireScopes()
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Revoke an API key (admins)', description: 'By id or pst_… prefix. Takes effect on the key’s next call.' })
+  @ApiOkResponse({ type: ApiKeyResponse })
+  async revoke(@CurrentActor() actor: Actor, @Param('keyId') keyId: string): Promise<ApiKeyResponse> {
+    return toApiKeyResponse(await this.keys.revoke(actor, actor.workspaceId as string, keyId));
+  }
+}

@@ -1,0 +1,35 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ApiKeyEntity } from '../api-key.entity';
+
+export class ApiKeyResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'pst_1a2b3c4d5e6f', description: 'Public part of the key; safe to show and log.' }) prefix: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ['active', 'expired', 'revoked'] }) status: 'active' | 'expired' | 'revoked';
+  @ApiProperty({ type: [String] }) scopes: string[];
+  @ApiPropertyOptional({ type: [String], nullable: true }) tools: string[] | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) expires_at: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) last_used_at: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) created_by_user_id: string | null;
+  @ApiProperty() created_at: string;
+}
+
+export class CreatedApiKeyResponse extends ApiKeyResponse {
+  @ApiProperty({ description: 'The secret key. Shown only in this response; store it now.' }) secret: string;
+}
+
+export function toApiKeyResponse(k: ApiKeyEntity): ApiKeyResponse {
+  const status = k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt <= new Date() ? 'expired' : 'active';
+  return {
+    id: k.id,
+    prefix: k.prefix,
+    name: k.name,
+    status,
+    scopes: k.scopes,
+    tools: k.toolAllowlist,
+    expires_at: k.expiresAt?.toISOString() ?? null,
+    last_used_at: k.lastUsedAt?.toISOString() ?? null,
+    created_by_user_id: k.createdByUserId,
+    created_at: k.createdAt.toISOString(),
+  };
+}

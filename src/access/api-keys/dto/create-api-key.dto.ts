@@ -1,0 +1,30 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'claude-desktop', minLength: 1, maxLength: 100 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(/^[^\p{Cc}]+$/u, { message: 'name must not contain control characters' })
+  name: string;
+
+  @ApiProperty({ description: 'Scope names and/or bundle names; the union is granted.', example: ['ai-publishing-assistant'] })
+  @IsString({ each: true })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(40)
+  @MaxLength(40, { each: true })
+  scopes: string[];
+
+  @ApiPropertyOptional({ description: 'Limit the key to these MCP tools.', example: ['list_workspaces'] })
+  @IsOptional()
+  @IsString({ each: true })
+  @ArrayMaxSize(100)
+  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { each: true, message: 'tools must be tool names such as list_workspaces' })
+  tools?: string[];
+
+  @ApiPropertyOptional({ description: 'ISO 8601 expiry; must be in the future.', example: '2027-01-31T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expires_at?: string;
+}

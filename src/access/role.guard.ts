@@ -1,0 +1,27 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AppError } from '../common/app-error';
+import { requestOf } from './execution-request';
+import { permissionMetadata } from './permission-metadata';
+import { requiredRole } from './required-role';
+import { roleAtLeast } from './roles';
+
+/** Third guard: the caller's current role must reach the weakest role allowed to do this at all. */
+@Injectable()
+export class RoleGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const meta = permissionMetadata(this.reflector, context);
+    if (meta.isPublic) return true;
+    const actor = requestOf(context)?.actor;
+    if (!actor?.role) throw new AppError('unauthenticated', 'not authenticated');
+    const needed = requiredRole(meta.scopes ?? [], meta.roleFloor);
+    if (!roleAtLeast(actor.role, needed)) {
+      throw new AppError('insufficient_role', `this action needs the ${needed} role in this workspace; yours is ${actor.role}`, [
+        { field: 'role', issue: needed },
+      ]);
+    }
+    return true;
+  }
+}

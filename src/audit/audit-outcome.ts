@@ -1,0 +1,42 @@
+import type { AuditDraft } from './audit-context';
+
+const INVALID = new Set(['validation_failed', 'malformed_json', 'payload_too_large', 'invalid_params']);
+const DENIED = new Set(['unauthenticated', 'forbidden', 'insufficient_scope', 'insufficient_role']);
+
+/** Records why a call failed: its error code and, from the code, the decision it amounts to. */
+export function noteError(draft: AuditDraft | undefined, code: string, reason?: string): void {
+  if (!draft) return;
+  draft.errorCode = code;
+  if (reason && !draft.reason) draft.reason = reason;
+  if (DENIED.has(code)) draft.decision = 'denied';
+  else if (INVALID.has(code)) draft.decision = 'invalid';
+  else if (code === 'internal_error' || code === 'unavailable') draft.decision = 'failed';
+}
+
+interface RpcMessage {
+  result?: { isError?: boolean; content?: { type?: string; text?: string }[] };
+  error?: { code?: number; message?: string };
+}
+
+/** Reads an MCP response body (one JSON-RPC message) for the outcome of the call it answers. */
+export function noteMcpResponse(draft: AuditDraft, body: string): void {
+  let message: RpcMessage;
+  try {
+    message = JSON.parse(body) as RpcMessage;
+  } catch {
+    return;
+  }
+  if (message.error) {
+    noteError(draft, message.error.code === -32602 ? 'invalid_params' : `rpc_${message.error.code ?? 'error'}`, message.error.message);
+    return;
+  }
+  if (!message.result?.isError || draft.errorCode) return;
+  const text = message.result.content?.[0]?.text ?? '';
+  if (text.startsWith('Invalid parameters')) return noteError(draft, 'invalid_params', text.slice(0, 300));
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } };
+    noteError(draft, parsed.error?.code ?? 'tool_error', parsed.error?.message);
+  } catch {
+    noteError(draft, 'tool_error');
+  }
+}

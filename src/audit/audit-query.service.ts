@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { Actor } from '../access/actor';
+import { AppError } from '../common/app-error';
+import type { AuditQueryDto } from './dto/audit-query.dto';
+
+export interface AuditRow {
+  id: string;
+  seq: string;
+  occurred_at: Date;
+  correlation_id: string;
+  surface: string;
+  actor_kind: string | null;
+  user_id: string | null;
+  client_id: string | null;
+  key_id: string | null;
+  operation: string;
+  scopes_required: string[];
+  scopes_presented: string[];
+  decision: string;
+  reason: string | null;
+  approval_id: string | null;
+  idempotency_key: string | null;
+  args_digest: string | null;
+  args_preview: string | null;
+  outcome: string;
+  error_code: string | null;
+  duration_ms: number;
+}
+
+export const AUDIT_EXPORT_COLUMNS: (keyof AuditRow)[] = [
+  'id', 'occurred_at', 'correlation_id', 'surface', 'actor_kind', 'user_id', 'client_id', 'key_id', 'operation',
+  'scopes_required', 'scopes_presented', 'decision', 'reason', 'approval_id', 'idempotency_key', 'args_digest',
+  'args_preview', 'outcome', 'error_code', 'duration_ms',
+];
+
+/** Reads the actor's own workspace's trail, newest first, with keyset pagination on the record id. */
+@Injectable()
+export class AuditQueryService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async page(actor: Actor, q: AuditQueryDto): Promise<{ items: AuditRow[]; next_cursor: string | null }> {
+    const limit = q.limit ?? 50;
+    const rows = await this.rows(actor, q, limit + 1);
+    const items = rows.slice(0, limit);
+    return { items, next_cursor: rows.length > limit ? items[items.length - 1].id : null };
+  }
+
+  rows(actor: Actor, q: AuditQueryDto, limit: number): Promise<AuditRow[]> {
+    if (!actor.workspaceId) throw new AppError('not_found', 'workspace not found');
+    const where = ['workspace_id = $1'];
+    const params: unknown[] = [actor.workspaceId];
+    const add = (condition: (param: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(condition(`$${params.length}`));
+    };
+    if (q.actor) add((p) => `(user_id = ${p} OR key_id = ${p})`, q.actor);
+    if (q.tool) add((p) => `operation LIKE ${p}`, `%${q.tool.replace(/[%_\\]/g, '\\$&')}%`);
+    if (q.decision) add((p) => `decision = ${p}`, q.decision);
+    if (q.from) add((p) => `occurred_at >= ${p}`, q.from);
+    if (q.to) add((p) => `occurred_at < ${p}`, q.to);
+    if (q.cursor) add((p) => `id < ${p}`, q.cursor);
+    return this.dataSource.query(
+      `SELECT id, seq, occurred_at, correlation_id, surface, actor_kind, user_id, client_id, key_id, operation, scopes_required,
+              scopes_presented, decision, reason, approval_id, idempotency_key, args_digest, args_preview, outcome, error_code, duration_ms
+         FROM audit_records WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${Math.floor(limit)}`,
+      params,
+    );
+  }
+}

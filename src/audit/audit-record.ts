@@ -1,0 +1,39 @@
+import type { ActorKind, Surface } from '../access/actor';
+
+export type AuditDecision = 'allowed' | 'denied' | 'invalid' | 'failed';
+export type AuditOutcome = 'ok' | 'error';
+
+/** One call, as hashed and stored. Field names match the columns. */
+export interface AuditFields {
+  occurred_at: string;
+  correlation_id: string;
+  surface: Surface;
+  actor_kind: ActorKind | null;
+  user_id: string | null;
+  client_id: string | null;
+  key_id: string | null;
+  workspace_id: string | null;
+  operation: string;
+  scopes_required: string[];
+  scopes_presented: string[];
+  decision: AuditDecision;
+  reason: string | null;
+  approval_id: string | null;
+  idempotency_key: string | null;
+  args_digest: string | null;
+  /** Canonical JSON of the redacted shape of the arguments: types and lengths, never values. */
+  args_preview: string | null;
+  outcome: AuditOutcome;
+  error_code: string | null;
+  duration_ms: number;
+}
+
+export interface ChainedAuditRecord extends AuditFields {
+  chain: string;
+  seq: number;
+  prev_hash: string;
+  hash: string;
+}
+
+export const GLOBAL_CHAIN = 'global';
+export const GENESIS_HASH = '0'.repeat(64);

@@ -1,0 +1,42 @@
+import type { Request } from 'express';
+import type { AuditDraft } from './audit-context';
+
+interface RpcRequest {
+  method?: string;
+  params?: { name?: unknown; uri?: unknown; arguments?: unknown };
+}
+
+function describeMcp(draft: AuditDraft, body: unknown): void {
+  const call = (Array.isArray(body) ? body[0] : body) as RpcRequest | undefined;
+  if (!call?.method) return;
+  const p = call.params;
+  const target = typeof p?.name === 'string' ? p.name : typeof p?.uri === 'string' ? p.uri : '';
+  draft.operation = `mcp ${call.method}${target ? ` ${target}` : ''}`;
+  if (call.method === 'tools/call') {
+    draft.args = p?.arguments;
+    const key = (p?.arguments as { idempotency_key?: unknown } | undefined)?.idempotency_key;
+    if (typeof key === 'string') draft.idempotencyKey = key;
+  } else if (call.method === 'resources/read') {
+    draft.args = { uri: p?.uri };
+  }
+}
+
+function describeRest(draft: AuditDraft, req: Request): void {
+  const route = (req.route as { path?: string } | undefined)?.path;
+  if (route) draft.operation = `${req.method} ${route}`;
+  const parts: Record<string, unknown> = {};
+  if (Object.keys(req.params ?? {}).length) parts.params = req.params;
+  if (Object.keys(req.query ?? {}).length) parts.query = req.query;
+  if (req.body && typeof req.body === 'object' && Object.keys(req.body as object).length) parts.body = req.body;
+  draft.args = parts;
+  const key = req.headers['idempotency-key'];
+  if (typeof key === 'string') draft.idempotencyKey = key;
+}
+
+/** Names the operation and captures its arguments, once the route (and so its params) is known. */
+export function describeRequest(draft: AuditDraft, req: Request): void {
+  if (draft.described) return;
+  draft.described = true;
+  if (draft.surface === 'mcp') describeMcp(draft, req.body);
+  else describeRest(draft, req);
+}

@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { chainHash } from './audit-hash';
+import { GENESIS_HASH, type AuditFields } from './audit-record';
+
+export interface BrokenLink {
+  chain: string;
+  seq: number;
+  id: string | null;
+  problem: string;
+}
+
+export interface VerifyReport {
+  chains: number;
+  records: number;
+  broken?: BrokenLink;
+}
+
+type Row = AuditFields & { id: string; chain: string; seq: string; prev_hash: string; hash: string; occurred_at: Date | string };
+
+const PAGE = 2000;
+
+/** Recomputes every chain from its first record and reports the first link that does not hold. */
+@Injectable()
+export class AuditVerifier {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async verify(chain?: string): Promise<VerifyReport> {
+    const heads = (await this.dataSource.query(
+      `SELECT chain, seq, hash FROM audit_chain_heads ${chain ? 'WHERE chain = $1' : ''} ORDER BY chain`,
+      chain ? [chain] : [],
+    )) as { chain: string; seq: string; hash: string }[];
+    let records = 0;
+    for (const head of heads) {
+      const result = await this.verifyChain(head.chain, Number(head.seq), head.hash);
+      records += result.records;
+      if (result.broken) return { chains: heads.length, records, broken: result.broken };
+    }
+    return { chains: heads.length, records };
+  }
+
+  private async verifyChain(chain: string, headSeq: number, headHash: string): Promise<{ records: number; broken?: BrokenLink }> {
+    let expectedSeq = 1;
+    let prev = GENESIS_HASH;
+    let afterSeq = 0;
+    for (;;) {
+      const rows = (await this.dataSource.query(
+        `SELECT * FROM audit_records WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`,
+        [chain, afterSeq],
+      )) as Row[];
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        const at = (problem: string): { records: number; broken: BrokenLink } => ({
+          records: expectedSeq - 1,
+          broken: { chain, seq, id: row.id, problem },
+        });
+        if (seq !== expectedSeq) return at(`record ${expectedSeq} is missing (next found is ${seq})`);
+        if (row.prev_hash !== prev) return at('prev_hash does not match the previous record (deleted or reordered)');
+        if (chainHash(chain, seq, prev, fieldsOf(row)) !== row.hash) return at('contents do not match the hash (edited)');
+        prev = row.hash;
+        expectedSeq += 1;
+      }
+      if (rows.length < PAGE) break;
+      afterSeq = Number(rows[rows.length - 1].seq);
+    }
+    const last = expectedSeq - 1;
+    if (last !== headSeq || prev !== headHash) {
+      return { records: last, broken: { chain, seq: last + 1, id: null, problem: `chain ends at ${last} but its head says ${headSeq} (records removed from the end)` } };
+    }
+    return { records: last };
+  }
+}
+
+function fieldsOf(row: Row): AuditFields {
+  return {
+    occurred_at: new Date(row.occurred_at).toISOString(),
+    correlation_id: row.correlation_id,
+    surface: row.surface,
+    actor_kind: row.actor_kind,
+    user_id: row.user_id,
+    client_id: row.client_id,
+    key_id: row.key_id,
+    workspace_id: row.workspace_id,
+    operation: row.operation,
+    scopes_required: row.scopes_required,
+    scopes_presented: row.scopes_presented,
+    decision: row.decision,
+    reason: row.reason,
+    approval_id: row.approval_id,
+    idempotency_key: row.idempotency_key,
+    args_digest: row.args_digest,
+    args_preview: row.args_preview,
+    outcome: row.outcome,
+    error_code: row.error_code,
+    duration_ms: Number(row.duration_ms),
+  };
+}

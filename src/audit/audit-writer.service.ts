@@ -1,0 +1,126 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHmac } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/config.types';
+import { canonicalJson, chainHash } from './audit-hash';
+import { shapeOf } from './args-preview';
+import type { AuditDraft } from './audit-context';
+import { GENESIS_HASH, GLOBAL_CHAIN, type AuditFields, type AuditOutcome } from './audit-record';
+
+interface Pending {
+  fields: AuditFields;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+const COLUMNS = [
+  'chain', 'seq', 'prev_hash', 'hash', 'occurred_at', 'correlation_id', 'surface', 'actor_kind', 'user_id', 'client_id',
+  'key_id', 'workspace_id', 'operation', 'scopes_required', 'scopes_presented', 'decision', 'reason', 'approval_id',
+  'idempotency_key', 'args_digest', 'args_preview', 'outcome', 'error_code', 'duration_ms',
+] as const;
+
+/**
+ * Writes audit records, hash-chained per workspace. Reads and denials are group-committed: records
+ * arriving while a batch is being written go into the next batch, so a busy server pays one commit
+ * per batch, not per call, and each caller is answered only after its own record is durable.
+ */
+@Injectable()
+export class AuditWriter implements OnApplicationShutdown {
+  private readonly logger = new Logger('Audit');
+  private queue: Pending[] = [];
+  private flushing?: Promise<void>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Turns a finished call into its record. The argument digest is keyed, so it cannot confirm guesses. */
+  toFields(draft: AuditDraft, outcome: AuditOutcome): AuditFields {
+    const a = draft.actor;
+    const args = draft.args;
+    const hasArgs = args !== undefined && !(typeof args === 'object' && args !== null && !Object.keys(args).length);
+    const key = this.config.secretKey ?? 'postern-audit';
+    return {
+      occurred_at: draft.startedAt.toISOString(),
+      correlation_id: draft.correlationId,
+      surface: draft.surface,
+      actor_kind: a?.kind ?? null,
+      user_id: a?.userId ?? null,
+      client_id: a?.clientId ?? null,
+      key_id: a?.keyId ?? null,
+      workspace_id: a?.workspaceId ?? draft.workspaceId ?? null,
+      operation: draft.operation.slice(0, 300),
+      scopes_required: [...draft.scopesRequired].sort(),
+      scopes_presented: a ? [...a.grantedScopes].sort() : [],
+      decision: draft.decision ?? (outcome === 'ok' ? 'allowed' : 'failed'),
+      reason: draft.reason?.slice(0, 500) ?? null,
+      approval_id: draft.approvalId ?? null,
+      idempotency_key: draft.idempotencyKey?.slice(0, 200) ?? null,
+      args_digest: hasArgs ? createHmac('sha256', key).update(canonicalJson(args)).digest('hex') : null,
+      args_preview: hasArgs ? canonicalJson(shapeOf(args)) : null,
+      outcome,
+      error_code: draft.errorCode ?? null,
+      duration_ms: Number((process.hrtime.bigint() - draft.startedHr) / 1_000_000n),
+    };
+  }
+
+  /** Group-committed write; resolves once the record is committed. */
+  write(fields: AuditFields): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ fields, resolve, reject });
+      if (!this.flushing) this.flushing = this.drain();
+    });
+  }
+
+  /** Writes inside the caller's transaction: the change and its record commit or fail together. */
+  async writeIn(manager: EntityManager, fields: AuditFields): Promise<void> {
+    await this.insert(manager, [fields]);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.dataSource.transaction((m) => this.insert(m, batch.map((p) => p.fields)));
+        batch.forEach((p) => p.resolve());
+      } catch (err) {
+        this.logger.error(`audit batch of ${batch.length} failed: ${(err as Error).message}`);
+        batch.forEach((p) => p.reject(err));
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  private async insert(m: EntityManager, records: AuditFields[]): Promise<void> {
+    const byChain = new Map<string, AuditFields[]>();
+    for (const r of records) {
+      const chain = r.workspace_id ?? GLOBAL_CHAIN;
+      byChain.set(chain, [...(byChain.get(chain) ?? []), r]);
+    }
+    // Chains are locked in a fixed order so concurrent writers cannot deadlock.
+    const rows: unknown[][] = [];
+    for (const chain of [...byChain.keys()].sort()) {
+      await m.query(`INSERT INTO audit_chain_heads (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING`, [chain, GENESIS_HASH]);
+      const [head] = (await m.query(`SELECT seq, hash FROM audit_chain_heads WHERE chain = $1 FOR UPDATE`, [chain])) as { seq: string; hash: string }[];
+      let seq = Number(head.seq);
+      let prev = head.hash;
+      for (const fields of byChain.get(chain) ?? []) {
+        seq += 1;
+        const hash = chainHash(chain, seq, prev, fields);
+        rows.push([chain, seq, prev, hash, ...COLUMNS.slice(4).map((c) => fields[c as keyof AuditFields])]);
+        prev = hash;
+      }
+      await m.query(`UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE chain = $1`, [chain, seq, prev]);
+    }
+    const params: unknown[] = [];
+    const values = rows.map((row) => `(${row.map((v) => (params.push(v), `$${params.length}`)).join(',')})`);
+    await m.query(`INSERT INTO audit_records (${COLUMNS.join(',')}) VALUES ${values.join(',')}`, params);
+  }
+}

@@ -1,0 +1,54 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Actor } from '../access/actor';
+import { CurrentActor } from '../access/current-actor.decorator';
+import { RequireRole } from '../access/require-role.decorator';
+import { RequireScopes } from '../access/require-scopes.decorator';
+import { AUDIT_EXPORT_COLUMNS, AuditQueryService, type AuditRow } from './audit-query.service';
+import { AuditExportDto, AuditQueryDto } from './dto/audit-query.dto';
+
+const EXPORT_LIMIT = 100_000;
+
+function csvCell(value: unknown): string {
+  const text = value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join(' ') : value == null ? '' : String(value as string | number);
+  // Quote everything and neutralise spreadsheet formulas, since exports get opened in spreadsheets.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('api/v1/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditQueryService) {}
+
+  @Get()
+  @RequireScopes()
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Search the workspace audit trail (admins)', description: 'Newest first. Pass next_cursor as cursor for the next page.' })
+  @ApiOkResponse({ description: '{ items: AuditRecord[], next_cursor: string | null }' })
+  list(@CurrentActor() actor: Actor, @Query() query: AuditQueryDto) {
+    return this.audit.page(actor, query);
+  }
+
+  @Get('export')
+  @RequireScopes()
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Export the filtered audit trail as CSV or JSON Lines (admins)', description: `At most ${EXPORT_LIMIT} records.` })
+  @ApiProduces('text/csv', 'application/x-ndjson')
+  async export(@CurrentActor() actor: Actor, @Query() query: AuditExportDto, @Res() res: Response): Promise<void> {
+    const { format = 'jsonl', ...filters } = query;
+    const rows: AuditRow[] = await this.audit.rows(actor, filters, EXPORT_LIMIT);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    res.setHeader('Content-Disposition', `attachment; filename="audit-${stamp}.${format}"`);
+    if (format === 'csv') {
+      res.type('text/csv');
+      const lines = [AUDIT_EXPORT_COLUMNS.join(','), ...rows.map((r) => AUDIT_EXPORT_COLUMNS.map((c) => csvCell(r[c])).join(','))];
+      res.send(`${lines.join('\r\n')}\r\n`);
+    } else {
+      res.type('application/x-ndjson');
+      res.send(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export const DECISIONS = ['allowed', 'denied', 'invalid', 'failed'] as const;
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ description: 'User id or API key id of the caller.', format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  actor?: string;
+
+  @ApiPropertyOptional({ description: 'Tool name or route, matched as a substring of the operation.', example: 'list_workspaces' })
+  @IsOptional()
+  @MaxLength(200)
+  @Matches(/^[\w:/{}. -]+$/, { message: 'tool may contain letters, digits and :/{}. -' })
+  tool?: string;
+
+  @ApiPropertyOptional({ enum: DECISIONS })
+  @IsOptional()
+  @IsIn(DECISIONS)
+  decision?: (typeof DECISIONS)[number];
+
+  @ApiPropertyOptional({ description: 'Inclusive lower bound, ISO 8601.', example: '2026-11-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Exclusive upper bound, ISO 8601.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page’s next_cursor.' })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'cursor must be a value returned as next_cursor' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+export class AuditExportDto extends AuditQueryDto {
+  @ApiPropertyOptional({ enum: ['csv', 'jsonl'], default: 'jsonl' })
+  @IsOptional()
+  @IsIn(['csv', 'jsonl'])
+  format?: 'csv' | 'jsonl';
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../access/actor';
+import { CurrentActor } from '../../access/current-actor.decorator';
+import { RequireRole } from '../../access/require-role.decorator';
+import { RequireScopes } from '../../access/require-scopes.decorator';
+import { AddMemberDto, ChangeRoleDto, MemberResponse } from './dto/member.dto';
+import { MembersService } from './members.service';
+
+@ApiTags('workspaces')
+@ApiBearerAuth()
+@Controller('api/v1/members')
+export class MembersController {
+  constructor(private readonly members: MembersService) {}
+
+  @Get()
+  @RequireScopes()
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'List the members of this workspace (admins)' })
+  @ApiOkResponse({ type: [MemberResponse] })
+  async list(@CurrentActor() actor: Actor) {
+    return { items: await this.members.list(actor) };
+  }
+
+  @Post()
+  @RequireScopes()
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Add an existing user to this workspace (admins; only owners grant owner)' })
+  @ApiOkResponse({ type: MemberResponse })
+  add(@CurrentActor() actor: Actor, @Body() body: AddMemberDto) {
+    return this.members.add(actor, body.email, body.role);
+  }
+
+  @Patch(':userId')
+  @RequireScopes()
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Change a member’s role (admins; owners are changed only by owners; never the last owner)' })
+  @ApiOkResponse({ type: MemberResponse })
+  changeRole(@CurrentActor() actor: Actor, @Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ChangeRoleDto) {
+    return this.members.changeRole(actor, userId, body.role);
+  }
+
+  @Delete(':userId')
+  @HttpCode(200)
+  @RequireScopes()
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Remove a member (admins; owners are removed only by owners; never the last owner)' })
+  @ApiOkResponse({ type: MemberResponse })
+  remove(@CurrentActor() actor: Actor, @Param('userId', new ParseUUIDPipe()) userId: string) {
+    return this.members.remove(actor, userId);
+  }
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../../access/actor';
+import { roleAtLeast, type Role } from '../../access/roles';
+import { AuditedTransactions } from '../../audit/audited-transactions.service';
+import { AppError, notFound } from '../../common/app-error';
+import { UserEntity } from '../users/user.entity';
+import { MembershipEntity } from './membership.entity';
+import { WorkspacesService } from './workspaces.service';
+
+export interface MemberView {
+  user_id: string;
+  email: string;
+  role: Role;
+  since: string;
+}
+
+/**
+ * Membership changes from inside a workspace. Ownership is protected: only owners make or unmake
+ * owners, and the last owner can neither leave nor be demoted.
+ */
+@Injectable()
+export class MembersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly workspaces: WorkspacesService,
+    private readonly audited: AuditedTransactions,
+  ) {}
+
+  async list(actor: Actor): Promise<MemberView[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT m.user_id, u.email, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.workspace_id = $1 ORDER BY m.created_at, u.email`,
+      [this.workspaceOf(actor)],
+    )) as { user_id: string; email: string; role: Role; created_at: Date }[];
+    return rows.map((r) => ({ user_id: r.user_id, email: r.email, role: r.role, since: r.created_at.toISOString() }));
+  }
+
+  async add(actor: Actor, email: string, role: Role): Promise<MemberView> {
+    const workspaceId = this.workspaceOf(actor);
+    this.assertMayGrant(actor, role);
+    return this.audited.run(async (m) => {
+      const user = await m.findOne(UserEntity, { where: { email: email.trim().toLowerCase() } });
+      if (!user) throw notFound('user');
+      const row = await this.workspaces.insertMember(m, workspaceId, user.id, role);
+      return { user_id: user.id, email: user.email, role, since: row.createdAt.toISOString() };
+    });
+  }
+
+  async changeRole(actor: Actor, userId: string, role: Role): Promise<MemberView> {
+    const workspaceId = this.workspaceOf(actor);
+    this.assertMayGrant(actor, role);
+    return this.audited.run(async (m) => {
+      const member = await this.lockMember(m, workspaceId, userId);
+      if (member.role === 'owner' && role !== 'owner') await this.assertOwnerMayGo(actor, m, workspaceId, member);
+      member.role = role;
+      await m.save(member);
+      return this.view(m, member);
+    });
+  }
+
+  async remove(actor: Actor, userId: string): Promise<MemberView> {
+    const workspaceId = this.workspaceOf(actor);
+    return this.audited.run(async (m) => {
+      const member = await this.lockMember(m, workspaceId, userId);
+      if (member.role === 'owner') await this.assertOwnerMayGo(actor, m, workspaceId, member);
+      const view = await this.view(m, member);
+      await m.delete(MembershipEntity, { id: member.id });
+      return view;
+    });
+  }
+
+  private workspaceOf(actor: Actor): string {
+    if (!actor.workspaceId) throw notFound('workspace');
+    return actor.workspaceId;
+  }
+
+  private assertMayGrant(actor: Actor, role: Role): void {
+    if (role === 'owner' && !roleAtLeast(actor.role ?? 'viewer', 'owner')) {
+      throw new AppError('insufficient_role', 'only an owner can make someone an owner', [{ field: 'role', issue: 'owner' }]);
+    }
+  }
+
+  /** Owners are changed only by owners, and a workspace is never left without one. */
+  private async assertOwnerMayGo(actor: Actor, m: EntityManager, workspaceId: string, member: MembershipEntity): Promise<void> {
+    if (!roleAtLeast(actor.role ?? 'viewer', 'owner')) {
+      throw new AppError('insufficient_role', 'only an owner can remove or demote an owner', [{ field: 'role', issue: 'owner' }]);
+    }
+    const owners = await m.count(MembershipEntity, { where: { workspaceId, role: 'owner' } });
+    if (owners <= 1) throw new AppError('conflict', `${member.userId === actor.userId ? 'you are' : 'this is'} the last owner; make someone else owner first`);
+  }
+
+  private async lockMember(m: EntityManager, workspaceId: string, userId: string): Promise<MembershipEntity> {
+    // Owner rows are locked together so two owners cannot each remove the other at once.
+    await m.query(`SELECT id FROM memberships WHERE workspace_id = $1 AND role = 'owner' FOR UPDATE`, [workspaceId]);
+    const member = await m.findOne(MembershipEntity, { where: { workspaceId, userId }, lock: { mode: 'pessimistic_write' } });
+    if (!member) throw notFound('member');
+    return member;
+  }
+
+  private async view(m: EntityManager, member: MembershipEntity): Promise<MemberView> {
+    const user = await m.findOneOrFail(UserEntity, { where: { id: member.userId } });
+    return { user_id: user.id, email: user.email, role: member.role, since: member.createdAt.toISOString() };
+  }
+}

@@ -1,0 +1,70 @@
+import { ProtocolError, ProtocolErrorCode, type McpServer } from '@modelcontextprotocol/server';
+import { MCP_TOOL_METADATA_KEY, McpStrategy } from '@rekog/mcp-nest';
+import { REQUIRED_ROLE_KEY } from '../access/require-role.decorator';
+import { REQUIRED_SCOPES_KEY } from '../access/require-scopes.decorator';
+import type { ActorRequest } from '../access/request-actor';
+import type { Role } from '../access/roles';
+import type { Scope } from '../access/scopes';
+import { AuditContext } from '../audit/audit-context';
+import { allowlistHides, toolVisible, type ToolPermissions } from './tool-visibility';
+
+type Handler = (request: { params?: { name?: string } }, context: unknown) => Promise<unknown>;
+type SetRequestHandler = (method: string, handler: Handler) => void;
+
+/**
+ * mcp-nest's strategy, with `tools/list` cut down to what the caller may call and a tool hidden by
+ * a key's allowlist answered exactly like a tool that does not exist. The permission checks
+ * themselves stay in the global guards, which run around every tool call.
+ */
+export class PosternMcpStrategy extends McpStrategy {
+  private permissions?: Map<string, ToolPermissions>;
+
+  override bindRequestHandlers(server: McpServer, session: Parameters<McpStrategy['bindRequestHandlers']>[1], rawRequest?: unknown): void {
+    const inner = server.server as unknown as { setRequestHandler: SetRequestHandler };
+    const original = inner.setRequestHandler.bind(inner);
+    const actor = (rawRequest as ActorRequest | undefined)?.actor;
+    inner.setRequestHandler = (method, handler) => {
+      if (method === 'tools/list') {
+        return original(method, async (request, context) => {
+          const result = (await handler(request, context)) as { tools: { name: string }[] };
+          return { ...result, tools: result.tools.filter((t) => toolVisible(actor, t.name, this.permissionsOf(t.name))) };
+        });
+      }
+      if (method === 'tools/call') {
+        return original(method, (request, context) => {
+          const name = request.params?.name ?? '';
+          if (allowlistHides(actor, name)) {
+            const draft = AuditContext.current();
+            if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool not in the key allowlist' });
+            throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+          }
+          return handler(request, context);
+        });
+      }
+      return original(method, handler);
+    };
+    try {
+      super.bindRequestHandlers(server, session, rawRequest);
+    } finally {
+      inner.setRequestHandler = original;
+    }
+  }
+
+  /** Read once from the decorators on the bound tool methods, the same metadata the guards read. */
+  private permissionsOf(tool: string): ToolPermissions | undefined {
+    if (!this.permissions) {
+      this.permissions = new Map();
+      for (const handler of this.getHandlers().values()) {
+        const ref = (handler as { extras?: { mcpMethodRef?: object } }).extras?.mcpMethodRef;
+        if (!ref) continue;
+        const meta = Reflect.getMetadata(MCP_TOOL_METADATA_KEY, ref) as { name?: string } | undefined;
+        if (!meta?.name) continue;
+        this.permissions.set(meta.name, {
+          scopes: (Reflect.getMetadata(REQUIRED_SCOPES_KEY, ref) as Scope[] | undefined) ?? [],
+          roleFloor: Reflect.getMetadata(REQUIRED_ROLE_KEY, ref) as Role | undefined,
+        });
+      }
+    }
+    return this.permissions.get(tool);
+  }
+}
