@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { DataSource } from 'typeorm';
 import { operatorActor } from './access/actor';
 import { ApiKeysService } from './access/api-keys/api-keys.service';
+import { AuditVerifier } from './audit/audit-verifier.service';
 import { ROLES } from './access/roles';
 import { BUNDLE_NAMES } from './access/scopes';
 import { setInvocation, withServices } from './cli/cli-context';
@@ -167,6 +168,26 @@ key
       const ws = await app.get(WorkspacesService).resolve(o.workspace);
       const revoked = await app.get(ApiKeysService).revoke(actor, ws.id, o.key);
       out(`revoked ${revoked.prefix} "${revoked.name}"`);
+    }),
+  );
+
+const audit = program.command('audit').description('the tamper-evident audit trail');
+audit
+  .command('verify')
+  .description('recompute the hash chains and report the first broken link (exit 2 if any)')
+  .option('--workspace <slug-or-id>', 'only this workspace’s chain')
+  .action((o: { workspace?: string }) =>
+    withServices(async (app) => {
+      const chain = o.workspace ? (await app.get(WorkspacesService).resolve(o.workspace)).id : undefined;
+      const report = await app.get(AuditVerifier).verify(chain);
+      if (!report.broken) {
+        out(`ok: ${report.records} records in ${report.chains} chain(s) verified`);
+        return;
+      }
+      const b = report.broken;
+      out(`BROKEN: chain ${b.chain} at record ${b.seq}${b.id ? ` (id ${b.id})` : ''}: ${b.problem}`);
+      out(`${report.records} records before it verified`);
+      process.exitCode = 2;
     }),
   );
 

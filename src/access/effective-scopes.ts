@@ -17,7 +17,12 @@ export function policyAllows(scope: Scope, kind: ActorKind, settings: WorkspaceS
  * Effective scopes = granted ∩ role ceiling ∩ workspace policy. Computed on every call from the
  * current role and settings, so a demotion or a policy change bites on the next call.
  */
-export function effectiveScopes(granted: Iterable<Scope>, role: Role, kind: ActorKind, settings: WorkspaceSettings): Set<Scope> {
+export function effectiveScopes(
+  granted: Iterable<Scope>,
+  role: Role,
+  kind: ActorKind,
+  settings: WorkspaceSettings,
+): Set<Scope> {
   const ceiling = ROLE_CEILINGS[role];
   return new Set([...granted].filter((s) => ceiling.has(s) && policyAllows(s, kind, settings)));
 }

@@ -41,7 +41,12 @@ export class ResolveWorkspaceGuard implements CanActivate {
       if (!role) throw new AppError('unauthenticated', 'the member behind this credential has left the workspace');
     }
     const surface: Surface = req.path.startsWith('/mcp') ? 'mcp' : 'rest';
-    const actor: Actor = { ...p, surface, role, scopes: effectiveScopes(p.grantedScopes, role, p.kind, workspace.settings) };
+    const actor: Actor = {
+      ...p,
+      surface,
+      role,
+      scopes: effectiveScopes(p.grantedScopes, role, p.kind, workspace.settings),
+    };
     req.actor = actor;
     const draft = AuditContext.current();
     if (draft) draft.actor = actor;

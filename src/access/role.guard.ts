@@ -18,9 +18,11 @@ export class RoleGuard implements CanActivate {
     if (!actor?.role) throw new AppError('unauthenticated', 'not authenticated');
     const needed = requiredRole(meta.scopes ?? [], meta.roleFloor);
     if (!roleAtLeast(actor.role, needed)) {
-      throw new AppError('insufficient_role', `this action needs the ${needed} role in this workspace; yours is ${actor.role}`, [
-        { field: 'role', issue: needed },
-      ]);
+      throw new AppError(
+        'insufficient_role',
+        `this action needs the ${needed} role in this workspace; yours is ${actor.role}`,
+        [{ field: 'role', issue: needed }],
+      );
     }
     return true;
   }

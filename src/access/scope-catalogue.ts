@@ -13,7 +13,12 @@ export function scopeCatalogue() {
         minimum_role: minimumRoleFor(name),
       })),
     })),
-    bundles: Object.entries(BUNDLES).map(([name, b]) => ({ name, title: b.title, description: b.description, scopes: [...b.scopes] })),
+    bundles: Object.entries(BUNDLES).map(([name, b]) => ({
+      name,
+      title: b.title,
+      description: b.description,
+      scopes: [...b.scopes],
+    })),
     role_ceilings: Object.fromEntries(ROLES.map((r) => [r, [...ROLE_CEILINGS[r]]])),
   };
 }

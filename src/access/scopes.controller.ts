@@ -11,7 +11,8 @@ export class ScopesController {
   @RequireScopes()
   @ApiOperation({
     summary: 'The permission catalogue',
-    description: 'All 31 scopes by category with the weakest role that may hold each, the four bundles, and each role’s ceiling.',
+    description:
+      'All 31 scopes by category with the weakest role that may hold each, the four bundles, and each role’s ceiling.',
   })
   @ApiOkResponse({ description: '{ categories, bundles, role_ceilings }' })
   catalogue() {

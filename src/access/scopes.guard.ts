@@ -24,7 +24,11 @@ export class ScopesGuard implements CanActivate {
     }
     const missing = (meta.scopes ?? []).filter((s) => !actor.scopes.has(s));
     if (missing.length) {
-      throw new AppError('insufficient_scope', `missing scopes: ${missing.join(' ')}`, missing.map((s) => ({ field: 'scope', issue: s })));
+      throw new AppError(
+        'insufficient_scope',
+        `missing scopes: ${missing.join(' ')}`,
+        missing.map((s) => ({ field: 'scope', issue: s })),
+      );
     }
     if (draft) draft.decision = 'allowed';
     return true;

@@ -7,11 +7,14 @@ export class ScopesResource {
   @Resource({
     uri: 'postern://scopes',
     name: 'scopes',
-    description: 'The permission catalogue: every scope with what it allows, the recommended bundles and role ceilings.',
+    description:
+      'The permission catalogue: every scope with what it allows, the recommended bundles and role ceilings.',
     mimeType: 'application/json',
   })
   @RequireScopes()
   catalogue() {
-    return { contents: [{ uri: 'postern://scopes', mimeType: 'application/json', text: JSON.stringify(scopeCatalogue()) }] };
+    return {
+      contents: [{ uri: 'postern://scopes', mimeType: 'application/json', text: JSON.stringify(scopeCatalogue()) }],
+    };
   }
 }

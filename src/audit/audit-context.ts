@@ -37,7 +37,20 @@ export const AuditContext = {
   current(): AuditDraft | undefined {
     return storage.getStore();
   },
+  /** Files the current call under a workspace's chain when the caller is not bound to one (the operator). */
+  concerns(workspaceId: string): void {
+    const draft = storage.getStore();
+    if (draft && !draft.actor?.workspaceId) draft.workspaceId = workspaceId;
+  },
   start(surface: Surface, operation: string, correlationId: string): AuditDraft {
-    return { correlationId, surface, operation, startedAt: new Date(), startedHr: process.hrtime.bigint(), scopesRequired: [], written: false };
+    return {
+      correlationId,
+      surface,
+      operation,
+      startedAt: new Date(),
+      startedHr: process.hrtime.bigint(),
+      scopesRequired: [],
+      written: false,
+    };
   },
 };

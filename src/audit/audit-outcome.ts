@@ -9,7 +9,7 @@ export function noteError(draft: AuditDraft | undefined, code: string, reason?: 
   draft.errorCode = code;
   if (reason && !draft.reason) draft.reason = reason;
   if (DENIED.has(code)) draft.decision = 'denied';
-  else if (INVALID.has(code)) draft.decision = 'invalid';
+  else if (INVALID.has(code) || /^http_4/.test(code)) draft.decision = 'invalid';
   else if (code === 'internal_error' || code === 'unavailable') draft.decision = 'failed';
 }
 
@@ -27,7 +27,11 @@ export function noteMcpResponse(draft: AuditDraft, body: string): void {
     return;
   }
   if (message.error) {
-    noteError(draft, message.error.code === -32602 ? 'invalid_params' : `rpc_${message.error.code ?? 'error'}`, message.error.message);
+    noteError(
+      draft,
+      message.error.code === -32602 ? 'invalid_params' : `rpc_${message.error.code ?? 'error'}`,
+      message.error.message,
+    );
     return;
   }
   if (!message.result?.isError || draft.errorCode) return;

@@ -30,9 +30,26 @@ export interface AuditRow {
 }
 
 export const AUDIT_EXPORT_COLUMNS: (keyof AuditRow)[] = [
-  'id', 'occurred_at', 'correlation_id', 'surface', 'actor_kind', 'user_id', 'client_id', 'key_id', 'operation',
-  'scopes_required', 'scopes_presented', 'decision', 'reason', 'approval_id', 'idempotency_key', 'args_digest',
-  'args_preview', 'outcome', 'error_code', 'duration_ms',
+  'id',
+  'occurred_at',
+  'correlation_id',
+  'surface',
+  'actor_kind',
+  'user_id',
+  'client_id',
+  'key_id',
+  'operation',
+  'scopes_required',
+  'scopes_presented',
+  'decision',
+  'reason',
+  'approval_id',
+  'idempotency_key',
+  'args_digest',
+  'args_preview',
+  'outcome',
+  'error_code',
+  'duration_ms',
 ];
 
 /** Reads the actor's own workspace's trail, newest first, with keyset pagination on the record id. */

@@ -17,7 +17,14 @@ export interface VerifyReport {
   broken?: BrokenLink;
 }
 
-type Row = AuditFields & { id: string; chain: string; seq: string; prev_hash: string; hash: string; occurred_at: Date | string };
+type Row = AuditFields & {
+  id: string;
+  chain: string;
+  seq: string;
+  prev_hash: string;
+  hash: string;
+  occurred_at: Date | string;
+};
 
 const PAGE = 2000;
 
@@ -27,10 +34,10 @@ export class AuditVerifier {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async verify(chain?: string): Promise<VerifyReport> {
-    const heads = (await this.dataSource.query(
+    const heads = await this.dataSource.query<{ chain: string; seq: string; hash: string }[]>(
       `SELECT chain, seq, hash FROM audit_chain_heads ${chain ? 'WHERE chain = $1' : ''} ORDER BY chain`,
       chain ? [chain] : [],
-    )) as { chain: string; seq: string; hash: string }[];
+    );
     let records = 0;
     for (const head of heads) {
       const result = await this.verifyChain(head.chain, Number(head.seq), head.hash);
@@ -40,15 +47,20 @@ export class AuditVerifier {
     return { chains: heads.length, records };
   }
 
-  private async verifyChain(chain: string, headSeq: number, headHash: string): Promise<{ records: number; broken?: BrokenLink }> {
+  private async verifyChain(
+    chain: string,
+    headSeq: number,
+    headHash: string,
+  ): Promise<{ records: number; broken?: BrokenLink }> {
     let expectedSeq = 1;
     let prev = GENESIS_HASH;
     let afterSeq = 0;
     for (;;) {
-      const rows = (await this.dataSource.query(
-        `SELECT * FROM audit_records WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`,
-        [chain, afterSeq],
-      )) as Row[];
+      const rows = await this.dataSource.query<Row[]>(
+        // Only up to the head read first: records appended while we verify are not judged half-seen.
+        `SELECT * FROM audit_records WHERE chain = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT ${PAGE}`,
+        [chain, afterSeq, headSeq],
+      );
       for (const row of rows) {
         const seq = Number(row.seq);
         const at = (problem: string): { records: number; broken: BrokenLink } => ({
@@ -57,7 +69,8 @@ export class AuditVerifier {
         });
         if (seq !== expectedSeq) return at(`record ${expectedSeq} is missing (next found is ${seq})`);
         if (row.prev_hash !== prev) return at('prev_hash does not match the previous record (deleted or reordered)');
-        if (chainHash(chain, seq, prev, fieldsOf(row)) !== row.hash) return at('contents do not match the hash (edited)');
+        if (chainHash(chain, seq, prev, fieldsOf(row)) !== row.hash)
+          return at('contents do not match the hash (edited)');
         prev = row.hash;
         expectedSeq += 1;
       }
@@ -66,7 +79,15 @@ export class AuditVerifier {
     }
     const last = expectedSeq - 1;
     if (last !== headSeq || prev !== headHash) {
-      return { records: last, broken: { chain, seq: last + 1, id: null, problem: `chain ends at ${last} but its head says ${headSeq} (records removed from the end)` } };
+      return {
+        records: last,
+        broken: {
+          chain,
+          seq: last + 1,
+          id: null,
+          problem: `chain ends at ${last} but its head says ${headSeq} (records removed from the end)`,
+        },
+      };
     }
     return { records: last };
   }

@@ -15,9 +15,30 @@ interface Pending {
 }
 
 const COLUMNS = [
-  'chain', 'seq', 'prev_hash', 'hash', 'occurred_at', 'correlation_id', 'surface', 'actor_kind', 'user_id', 'client_id',
-  'key_id', 'workspace_id', 'operation', 'scopes_required', 'scopes_presented', 'decision', 'reason', 'approval_id',
-  'idempotency_key', 'args_digest', 'args_preview', 'outcome', 'error_code', 'duration_ms',
+  'chain',
+  'seq',
+  'prev_hash',
+  'hash',
+  'occurred_at',
+  'correlation_id',
+  'surface',
+  'actor_kind',
+  'user_id',
+  'client_id',
+  'key_id',
+  'workspace_id',
+  'operation',
+  'scopes_required',
+  'scopes_presented',
+  'decision',
+  'reason',
+  'approval_id',
+  'idempotency_key',
+  'args_digest',
+  'args_preview',
+  'outcome',
+  'error_code',
+  'duration_ms',
 ] as const;
 
 /**
@@ -88,7 +109,12 @@ export class AuditWriter implements OnApplicationShutdown {
       const batch = this.queue;
       this.queue = [];
       try {
-        await this.dataSource.transaction((m) => this.insert(m, batch.map((p) => p.fields)));
+        await this.dataSource.transaction((m) =>
+          this.insert(
+            m,
+            batch.map((p) => p.fields),
+          ),
+        );
         batch.forEach((p) => p.resolve());
       } catch (err) {
         this.logger.error(`audit batch of ${batch.length} failed: ${(err as Error).message}`);
@@ -107,8 +133,14 @@ export class AuditWriter implements OnApplicationShutdown {
     // Chains are locked in a fixed order so concurrent writers cannot deadlock.
     const rows: unknown[][] = [];
     for (const chain of [...byChain.keys()].sort()) {
-      await m.query(`INSERT INTO audit_chain_heads (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING`, [chain, GENESIS_HASH]);
-      const [head] = (await m.query(`SELECT seq, hash FROM audit_chain_heads WHERE chain = $1 FOR UPDATE`, [chain])) as { seq: string; hash: string }[];
+      await m.query(
+        `INSERT INTO audit_chain_heads (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING`,
+        [chain, GENESIS_HASH],
+      );
+      const [head] = await m.query<{ seq: string; hash: string }[]>(
+        `SELECT seq, hash FROM audit_chain_heads WHERE chain = $1 FOR UPDATE`,
+        [chain],
+      );
       let seq = Number(head.seq);
       let prev = head.hash;
       for (const fields of byChain.get(chain) ?? []) {

@@ -11,7 +11,14 @@ import { AuditExportDto, AuditQueryDto } from './dto/audit-query.dto';
 const EXPORT_LIMIT = 100_000;
 
 function csvCell(value: unknown): string {
-  const text = value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join(' ') : value == null ? '' : String(value as string | number);
+  const text =
+    value instanceof Date
+      ? value.toISOString()
+      : Array.isArray(value)
+        ? value.join(' ')
+        : typeof value === 'string' || typeof value === 'number'
+          ? String(value)
+          : '';
   // Quote everything and neutralise spreadsheet formulas, since exports get opened in spreadsheets.
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return `"${safe.replace(/"/g, '""')}"`;
@@ -26,7 +33,10 @@ export class AuditController {
   @Get()
   @RequireScopes()
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Search the workspace audit trail (admins)', description: 'Newest first. Pass next_cursor as cursor for the next page.' })
+  @ApiOperation({
+    summary: 'Search the workspace audit trail (admins)',
+    description: 'Newest first. Pass next_cursor as cursor for the next page.',
+  })
   @ApiOkResponse({ description: '{ items: AuditRecord[], next_cursor: string | null }' })
   list(@CurrentActor() actor: Actor, @Query() query: AuditQueryDto) {
     return this.audit.page(actor, query);
@@ -35,7 +45,10 @@ export class AuditController {
   @Get('export')
   @RequireScopes()
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Export the filtered audit trail as CSV or JSON Lines (admins)', description: `At most ${EXPORT_LIMIT} records.` })
+  @ApiOperation({
+    summary: 'Export the filtered audit trail as CSV or JSON Lines (admins)',
+    description: `At most ${EXPORT_LIMIT} records.`,
+  })
   @ApiProduces('text/csv', 'application/x-ndjson')
   async export(@CurrentActor() actor: Actor, @Query() query: AuditExportDto, @Res() res: Response): Promise<void> {
     const { format = 'jsonl', ...filters } = query;
@@ -44,7 +57,10 @@ export class AuditController {
     res.setHeader('Content-Disposition', `attachment; filename="audit-${stamp}.${format}"`);
     if (format === 'csv') {
       res.type('text/csv');
-      const lines = [AUDIT_EXPORT_COLUMNS.join(','), ...rows.map((r) => AUDIT_EXPORT_COLUMNS.map((c) => csvCell(r[c])).join(','))];
+      const lines = [
+        AUDIT_EXPORT_COLUMNS.join(','),
+        ...rows.map((r) => AUDIT_EXPORT_COLUMNS.map((c) => csvCell(r[c])).join(',')),
+      ];
       res.send(`${lines.join('\r\n')}\r\n`);
     } else {
       res.type('application/x-ndjson');

@@ -9,6 +9,7 @@ import { AuditWriter } from './audit-writer.service';
 
 /** Probes and docs are not calls on anyone's behalf. */
 const UNAUDITED = /^\/(health|api\/docs)(\/|$)/;
+const BODY_KEPT = 64 * 1024;
 
 function surfaceOf(path: string): Surface {
   if (path === '/mcp' || path.startsWith('/mcp/')) return 'mcp';
@@ -28,14 +29,38 @@ export class AuditMiddleware implements NestMiddleware {
   constructor(private readonly writer: AuditWriter) {}
 
   use(req: ActorRequest, res: Response, next: NextFunction): void {
-    if (UNAUDITED.test(req.path)) return next();
-    const draft = AuditContext.start(surfaceOf(req.path), `${req.method} ${req.path}`, String(req.id ?? ''));
+    // Middleware is mounted on a path, so express has rewritten req.path; originalUrl is what was asked.
+    const path = req.originalUrl.split('?')[0];
+    if (UNAUDITED.test(path)) return next();
+    const draft = AuditContext.start(surfaceOf(path), `${req.method} ${path}`, String(req.id ?? ''));
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    // An MCP answer is read for its outcome (isError, JSON-RPC error); keep the start of the body.
+    const body: Buffer[] = [];
+    let bodyBytes = 0;
+    const keep = (chunk: unknown) => {
+      if (
+        draft.surface !== 'mcp' ||
+        chunk === undefined ||
+        chunk === null ||
+        typeof chunk === 'function' ||
+        bodyBytes > BODY_KEPT
+      )
+        return;
+      const buf = chunk instanceof Uint8Array ? Buffer.from(chunk) : Buffer.from(String(chunk as string));
+      body.push(buf);
+      bodyBytes += buf.length;
+    };
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    res.write = ((...args: unknown[]) => {
+      keep(args[0]);
+      return write(...args);
+    }) as Response['write'];
     let held = false;
     res.end = ((...args: unknown[]) => {
       if (held) return end(...args);
       held = true;
-      this.finish(draft, req, res, args[0]).then(
+      keep(args[0]);
+      this.finish(draft, req, res, Buffer.concat(body).toString('utf8')).then(
         () => end(...args),
         (err: unknown) => {
           this.logger.error(`audit record not written, response withheld: ${(err as Error).message}`);
@@ -47,14 +72,13 @@ export class AuditMiddleware implements NestMiddleware {
     AuditContext.run(draft, next);
   }
 
-  private async finish(draft: AuditDraft, req: ActorRequest, res: Response, chunk: unknown): Promise<void> {
+  private async finish(draft: AuditDraft, req: ActorRequest, res: Response, mcpBody: string): Promise<void> {
     if (draft.written) return;
     draft.actor ??= req.actor;
     describeRequest(draft, req);
-    if (draft.surface === 'mcp' && chunk !== undefined && res.statusCode === 200) {
-      noteMcpResponse(draft, Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
-    }
-    if (res.statusCode >= 400 && !draft.errorCode) noteError(draft, res.statusCode >= 500 ? 'internal_error' : `http_${res.statusCode}`);
+    if (draft.surface === 'mcp' && mcpBody && res.statusCode === 200) noteMcpResponse(draft, mcpBody);
+    if (res.statusCode >= 400 && !draft.errorCode)
+      noteError(draft, res.statusCode >= 500 ? 'internal_error' : `http_${res.statusCode}`);
     const ok = res.statusCode < 400 && !draft.errorCode;
     await this.writer.write(this.writer.toFields(draft, ok ? 'ok' : 'error'));
   }
@@ -63,9 +87,21 @@ export class AuditMiddleware implements NestMiddleware {
   private refusal(draft: AuditDraft, req: Request, res: Response): [string] {
     if (draft.surface === 'mcp' && res.headersSent) {
       const id = (req.body as { id?: unknown } | undefined)?.id ?? null;
-      return [JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32603, message: 'audit trail unavailable; the call was not completed' } })];
+      return [
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id,
+          error: { code: -32603, message: 'audit trail unavailable; the call was not completed' },
+        }),
+      ];
     }
-    const body = JSON.stringify({ error: { code: 'unavailable', message: 'audit trail unavailable; try again later', requestId: draft.correlationId } });
+    const body = JSON.stringify({
+      error: {
+        code: 'unavailable',
+        message: 'audit trail unavailable; try again later',
+        requestId: draft.correlationId,
+      },
+    });
     if (!res.headersSent) {
       res.statusCode = 503;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');

@@ -32,7 +32,10 @@ export async function withServices<T>(
   const db = await openDatabase(config, 'client');
   let app: INestApplicationContext | undefined;
   try {
-    app = await NestFactory.createApplicationContext(CliModule.forRoot(config, db.url), { logger: false, abortOnError: false });
+    app = await NestFactory.createApplicationContext(CliModule.forRoot(config, db.url), {
+      logger: false,
+      abortOnError: false,
+    });
     if (options.requireCurrentSchema && (await app.get(DataSource).showMigrations())) {
       throw new Error('the database schema is not up to date; run `postern migrate` first');
     }

@@ -19,7 +19,11 @@ type SetRequestHandler = (method: string, handler: Handler) => void;
 export class PosternMcpStrategy extends McpStrategy {
   private permissions?: Map<string, ToolPermissions>;
 
-  override bindRequestHandlers(server: McpServer, session: Parameters<McpStrategy['bindRequestHandlers']>[1], rawRequest?: unknown): void {
+  override bindRequestHandlers(
+    server: McpServer,
+    session: Parameters<McpStrategy['bindRequestHandlers']>[1],
+    rawRequest?: unknown,
+  ): void {
     const inner = server.server as unknown as { setRequestHandler: SetRequestHandler };
     const original = inner.setRequestHandler.bind(inner);
     const actor = (rawRequest as ActorRequest | undefined)?.actor;
@@ -27,7 +31,10 @@ export class PosternMcpStrategy extends McpStrategy {
       if (method === 'tools/list') {
         return original(method, async (request, context) => {
           const result = (await handler(request, context)) as { tools: { name: string }[] };
-          return { ...result, tools: result.tools.filter((t) => toolVisible(actor, t.name, this.permissionsOf(t.name))) };
+          return {
+            ...result,
+            tools: result.tools.filter((t) => toolVisible(actor, t.name, this.permissionsOf(t.name))),
+          };
         });
       }
       if (method === 'tools/call') {

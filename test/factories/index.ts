@@ -44,7 +44,10 @@ export async function buildWorkspaceWithKey(app: INestApplicationContext, option
   const user = await buildUser(app);
   const workspace = await buildWorkspace(app, undefined, options.role ? undefined : user.id);
   const role = options.role;
-  if (role) await asOperator('member add', () => app.get(WorkspacesService).addMember(operatorActor(), workspace.id, user.id, role));
+  if (role)
+    await asOperator('member add', () =>
+      app.get(WorkspacesService).addMember(operatorActor(), workspace.id, user.id, role),
+    );
   const { key, token } = await asOperator('key create', () =>
     app.get(ApiKeysService).create(operatorActor(), {
       workspaceId: workspace.id,

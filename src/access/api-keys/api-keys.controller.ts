@@ -18,7 +18,10 @@ export class ApiKeysController {
   @Post()
   @RequireScopes()
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Create an API key (admins)', description: 'The secret is in this response only. Scopes may name bundles.' })
+  @ApiOperation({
+    summary: 'Create an API key (admins)',
+    description: 'The secret is in this response only. Scopes may name bundles.',
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
   async create(@CurrentActor() actor: Actor, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
     const { key, token } = await this.keys.create(actor, {
@@ -45,7 +48,10 @@ export class ApiKeysController {
   @HttpCode(200)
   @RequireScopes()
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Revoke an API key (admins)', description: 'By id or pst_… prefix. Takes effect on the key’s next call.' })
+  @ApiOperation({
+    summary: 'Revoke an API key (admins)',
+    description: 'By id or pst_… prefix. Takes effect on the key’s next call.',
+  })
   @ApiOkResponse({ type: ApiKeyResponse })
   async revoke(@CurrentActor() actor: Actor, @Param('keyId') keyId: string): Promise<ApiKeyResponse> {
     return toApiKeyResponse(await this.keys.revoke(actor, actor.workspaceId as string, keyId));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type EntityManager, type Repository } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error';
+import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import type { Actor, Principal } from '../actor';
 import { BUNDLES, BUNDLE_NAMES, isBundleName, isScope, type Scope } from '../scopes';
@@ -52,7 +53,11 @@ export class ApiKeysService {
     return [...out];
   }
 
-  async create(actor: Actor, input: CreateApiKeyInput, manager?: EntityManager): Promise<{ key: ApiKeyEntity; token: string }> {
+  async create(
+    actor: Actor,
+    input: CreateApiKeyInput,
+    manager?: EntityManager,
+  ): Promise<{ key: ApiKeyEntity; token: string }> {
     const name = input.name.trim();
     if (name.length < 1 || name.length > 100) {
       throw new AppError('validation_failed', 'name must be 1 to 100 characters', [{ field: 'name', issue: 'length' }]);
@@ -62,13 +67,18 @@ export class ApiKeysService {
     if (actor.kind !== 'operator') {
       const beyond = scopes.filter((s) => !actor.scopes.has(s));
       if (beyond.length) {
-        throw new AppError('insufficient_scope', `you cannot grant scopes you do not hold: ${beyond.join(' ')}`, beyond.map((s) => ({ field: 'scopes', issue: s })));
+        throw new AppError(
+          'insufficient_scope',
+          `you cannot grant scopes you do not hold: ${beyond.join(' ')}`,
+          beyond.map((s) => ({ field: 'scopes', issue: s })),
+        );
       }
     }
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw new AppError('validation_failed', 'expiry must be in the future', [{ field: 'expires_at', issue: 'past' }]);
     }
     const insert = async (m: EntityManager) => {
+      AuditContext.concerns(input.workspaceId);
       const keys = m.getRepository(ApiKeyEntity);
       if (await keys.exists({ where: { workspaceId: input.workspaceId, name, revokedAt: IsNull() } })) {
         throw new AppError('conflict', `an active key named "${name}" already exists in this workspace`);
@@ -96,8 +106,13 @@ export class ApiKeysService {
   }
 
   async revoke(_actor: Actor, workspaceId: string, idOrPrefix: string): Promise<ApiKeyEntity> {
-    const where = /^pst_/.test(idOrPrefix) ? { workspaceId, prefix: idOrPrefix } : UUID.test(idOrPrefix) ? { workspaceId, id: idOrPrefix } : undefined;
+    const where = /^pst_/.test(idOrPrefix)
+      ? { workspaceId, prefix: idOrPrefix }
+      : UUID.test(idOrPrefix)
+        ? { workspaceId, id: idOrPrefix }
+        : undefined;
     if (!where) throw notFound('API key');
+    AuditContext.concerns(workspaceId);
     return this.audited.run(async (m) => {
       const key = await m.getRepository(ApiKeyEntity).findOne({ where, lock: { mode: 'pessimistic_write' } });
       if (!key) throw notFound('API key');

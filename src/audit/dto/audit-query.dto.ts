@@ -10,7 +10,10 @@ export class AuditQueryDto {
   @IsUUID()
   actor?: string;
 
-  @ApiPropertyOptional({ description: 'Tool name or route, matched as a substring of the operation.', example: 'list_workspaces' })
+  @ApiPropertyOptional({
+    description: 'Tool name or route, matched as a substring of the operation.',
+    example: 'list_workspaces',
+  })
   @IsOptional()
   @MaxLength(200)
   @Matches(/^[\w:/{}. -]+$/, { message: 'tool may contain letters, digits and :/{}. -' })

@@ -43,7 +43,9 @@ export class SetupService {
   async prepare(): Promise<string | undefined> {
     if ((await this.users.count()) > 0) return undefined;
     // Runs at start-up, on the operator's behalf, so it is audited as the `serve` command.
-    return AuditContext.run(AuditContext.start('cli', 'cli serve first-run setup', randomUUID()), () => this.firstRun());
+    return AuditContext.run(AuditContext.start('cli', 'cli serve first-run setup', randomUUID()), () =>
+      this.firstRun(),
+    );
   }
 
   private async firstRun(): Promise<string | undefined> {

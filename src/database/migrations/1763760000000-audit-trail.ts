@@ -43,7 +43,9 @@ export class AuditTrail1763760000000 implements MigrationInterface {
         duration_ms integer NOT NULL
       )`);
     await q.query(`CREATE UNIQUE INDEX audit_records_chain_seq_key ON audit_records (chain, seq)`);
-    await q.query(`CREATE INDEX audit_records_workspace_time_idx ON audit_records (workspace_id, occurred_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX audit_records_workspace_time_idx ON audit_records (workspace_id, occurred_at DESC, id DESC)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -32,7 +32,8 @@ export class UsersService {
     const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
     const insert = async (m: EntityManager) => {
       const repo = m.getRepository(UserEntity);
-      if (await repo.exists({ where: { email } })) throw new AppError('conflict', `a user with email ${email} already exists`);
+      if (await repo.exists({ where: { email } }))
+        throw new AppError('conflict', `a user with email ${email} already exists`);
       return repo.save(repo.create({ email, passwordHash, status: 'active' }));
     };
     return manager ? insert(manager) : this.audited.run(insert);

@@ -36,7 +36,11 @@ export class MembersController {
   @RequireRole('admin')
   @ApiOperation({ summary: 'Change a member’s role (admins; owners are changed only by owners; never the last owner)' })
   @ApiOkResponse({ type: MemberResponse })
-  changeRole(@CurrentActor() actor: Actor, @Param('userId', new ParseUUIDPipe()) userId: string, @Body() body: ChangeRoleDto) {
+  changeRole(
+    @CurrentActor() actor: Actor,
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @Body() body: ChangeRoleDto,
+  ) {
     return this.members.changeRole(actor, userId, body.role);
   }
 

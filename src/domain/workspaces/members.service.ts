@@ -29,11 +29,11 @@ export class MembersService {
   ) {}
 
   async list(actor: Actor): Promise<MemberView[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ user_id: string; email: string; role: Role; created_at: Date }[]>(
       `SELECT m.user_id, u.email, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
         WHERE m.workspace_id = $1 ORDER BY m.created_at, u.email`,
       [this.workspaceOf(actor)],
-    )) as { user_id: string; email: string; role: Role; created_at: Date }[];
+    );
     return rows.map((r) => ({ user_id: r.user_id, email: r.email, role: r.role, since: r.created_at.toISOString() }));
   }
 
@@ -78,23 +78,39 @@ export class MembersService {
 
   private assertMayGrant(actor: Actor, role: Role): void {
     if (role === 'owner' && !roleAtLeast(actor.role ?? 'viewer', 'owner')) {
-      throw new AppError('insufficient_role', 'only an owner can make someone an owner', [{ field: 'role', issue: 'owner' }]);
+      throw new AppError('insufficient_role', 'only an owner can make someone an owner', [
+        { field: 'role', issue: 'owner' },
+      ]);
     }
   }
 
   /** Owners are changed only by owners, and a workspace is never left without one. */
-  private async assertOwnerMayGo(actor: Actor, m: EntityManager, workspaceId: string, member: MembershipEntity): Promise<void> {
+  private async assertOwnerMayGo(
+    actor: Actor,
+    m: EntityManager,
+    workspaceId: string,
+    member: MembershipEntity,
+  ): Promise<void> {
     if (!roleAtLeast(actor.role ?? 'viewer', 'owner')) {
-      throw new AppError('insufficient_role', 'only an owner can remove or demote an owner', [{ field: 'role', issue: 'owner' }]);
+      throw new AppError('insufficient_role', 'only an owner can remove or demote an owner', [
+        { field: 'role', issue: 'owner' },
+      ]);
     }
     const owners = await m.count(MembershipEntity, { where: { workspaceId, role: 'owner' } });
-    if (owners <= 1) throw new AppError('conflict', `${member.userId === actor.userId ? 'you are' : 'this is'} the last owner; make someone else owner first`);
+    if (owners <= 1)
+      throw new AppError(
+        'conflict',
+        `${member.userId === actor.userId ? 'you are' : 'this is'} the last owner; make someone else owner first`,
+      );
   }
 
   private async lockMember(m: EntityManager, workspaceId: string, userId: string): Promise<MembershipEntity> {
     // Owner rows are locked together so two owners cannot each remove the other at once.
     await m.query(`SELECT id FROM memberships WHERE workspace_id = $1 AND role = 'owner' FOR UPDATE`, [workspaceId]);
-    const member = await m.findOne(MembershipEntity, { where: { workspaceId, userId }, lock: { mode: 'pessimistic_write' } });
+    const member = await m.findOne(MembershipEntity, {
+      where: { workspaceId, userId },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!member) throw notFound('member');
     return member;
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
+import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import type { Actor } from '../../access/actor';
 import { isRole, type Role } from '../../access/roles';
@@ -75,6 +76,7 @@ export class WorkspacesService {
       const workspace = await m.save(
         m.create(WorkspaceEntity, { name, slug, plan: 'self-hosted', settings: { draftFirst: true } }),
       );
+      AuditContext.concerns(workspace.id);
       if (input.ownerUserId) await this.insertMember(m, workspace.id, input.ownerUserId, 'owner');
       return workspace;
     };
@@ -87,6 +89,7 @@ export class WorkspacesService {
       throw new AppError('validation_failed', 'role must be owner, admin, editor or viewer', [
         { field: 'role', issue: 'enum' },
       ]);
+    AuditContext.concerns(workspaceId);
     return this.audited.run((m) => this.insertMember(m, workspaceId, userId, role));
   }
 
@@ -96,12 +99,7 @@ export class WorkspacesService {
     return row?.role;
   }
 
-  async insertMember(
-    m: EntityManager,
-    workspaceId: string,
-    userId: string,
-    role: Role,
-  ): Promise<MembershipEntity> {
+  async insertMember(m: EntityManager, workspaceId: string, userId: string, role: Role): Promise<MembershipEntity> {
     if (!(await m.exists(UserEntity, { where: { id: userId } }))) throw notFound('user');
     if (await m.exists(MembershipEntity, { where: { workspaceId, userId } })) {
       throw new AppError('conflict', 'the user is already a member of this workspace');

@@ -3,7 +3,8 @@ import type { ApiKeyEntity } from '../api-key.entity';
 
 export class ApiKeyResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'pst_1a2b3c4d5e6f', description: 'Public part of the key; safe to show and log.' }) prefix: string;
+  @ApiProperty({ example: 'pst_1a2b3c4d5e6f', description: 'Public part of the key; safe to show and log.' })
+  prefix: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: ['active', 'expired', 'revoked'] }) status: 'active' | 'expired' | 'revoked';
   @ApiProperty({ type: [String] }) scopes: string[];

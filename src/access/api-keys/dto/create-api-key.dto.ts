@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'claude-desktop', minLength: 1, maxLength: 100 })
@@ -9,7 +18,10 @@ export class CreateApiKeyDto {
   @Matches(/^[^\p{Cc}]+$/u, { message: 'name must not contain control characters' })
   name: string;
 
-  @ApiProperty({ description: 'Scope names and/or bundle names; the union is granted.', example: ['ai-publishing-assistant'] })
+  @ApiProperty({
+    description: 'Scope names and/or bundle names; the union is granted.',
+    example: ['ai-publishing-assistant'],
+  })
   @IsString({ each: true })
   @ArrayMinSize(1)
   @ArrayMaxSize(40)

@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditVerifier } from '../../src/audit/audit-verifier.service';
+import { buildWorkspaceWithKey } from '../factories';
+import { connectMcp } from '../support/mcp-client';
+import { cleanEnv, runCli } from '../support/processes';
+import { databaseUrl } from '../support/test-config';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+interface Record {
+  id: string;
+  operation: string;
+  decision: string;
+  outcome: string;
+  error_code: string | null;
+  scopes_required: string[];
+  scopes_presented: string[];
+  key_id: string | null;
+  args_preview: string | null;
+  args_digest: string | null;
+  correlation_id: string;
+  idempotency_key: string | null;
+}
+
+describe('audit trail', () => {
+  jest.setTimeout(120_000);
+  let t: TestApp;
+  let db: DataSource;
+  beforeAll(async () => {
+    t = await startTestApp();
+    db = t.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const rest = (token: string, path: string, init: RequestInit = {}) =>
+    fetch(`${t.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    });
+  const records = async (token: string, query = '') =>
+    (await (await rest(token, `/api/v1/audit${query}`)).json()) as { items: Record[]; next_cursor: string | null };
+
+  it('records allowed, denied and invalid MCP and REST calls with redacted arguments', async () => {
+    const { token, key } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['workspace:read'] });
+    const client = await connectMcp(t.url, token);
+    try {
+      await client.listTools();
+      await client.callTool({ name: 'get_workspace', arguments: { workspace_id: 'secret-looking-value' } });
+      await client.callTool({ name: 'list_workspaces', arguments: {} });
+      await client.callTool({ name: 'get_workspace', arguments: { workspace_id: 'not valid!' } });
+    } finally {
+      await client.close();
+    }
+    const mine = (await records(token)).items.filter((r) => r.key_id === key.id);
+    const find = (op: string) => mine.find((r) => r.operation === op);
+
+    expect(find('mcp tools/list')).toMatchObject({ decision: 'allowed', outcome: 'ok' });
+    const denied = find('mcp tools/call list_workspaces');
+    expect(denied).toMatchObject({
+      decision: 'denied',
+      outcome: 'error',
+      error_code: 'insufficient_scope',
+      scopes_required: ['workspace:list'],
+      scopes_presented: ['workspace:read'],
+    });
+    const calls = mine.filter((r) => r.operation === 'mcp tools/call get_workspace');
+    expect(calls.map((r) => [r.decision, r.error_code]).sort()).toEqual([
+      ['allowed', 'not_found'],
+      ['invalid', 'invalid_params'],
+    ]);
+    for (const r of calls) {
+      expect(r.args_preview).toBe(
+        r.decision === 'allowed' ? '{"workspace_id":"string(20)"}' : '{"workspace_id":"string(10)"}',
+      );
+      expect(r.args_digest).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(r)).not.toContain('secret-looking-value');
+    }
+  });
+
+  it('records an unauthenticated request too, and never the presented secret', async () => {
+    const bogus = `pst_000000000000_${randomBytes(32).toString('base64url')}`;
+    const res = await fetch(`${t.url}/api/v1/workspaces`, {
+      headers: { authorization: `Bearer ${bogus}`, 'x-request-id': `unauth-${bogus.slice(-8)}` },
+    });
+    expect(res.status).toBe(401);
+    const rows = await db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [
+      `unauth-${bogus.slice(-8)}`,
+    ]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      decision: 'denied',
+      error_code: 'unauthenticated',
+      operation: 'GET /api/v1/workspaces',
+    });
+    expect(JSON.stringify(rows[0])).not.toContain(bogus);
+  });
+
+  it('writes the record of a change in its transaction, and a failed audit write fails the change', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const created = await rest(token, '/api/v1/keys', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'audited', scopes: ['workspace:read'] }),
+      headers: { 'x-request-id': `create-${workspace.id}` },
+    });
+    expect(created.status).toBe(201);
+    const [row] = await db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [
+      `create-${workspace.id}`,
+    ]);
+    expect(row).toMatchObject({ operation: 'POST /api/v1/keys', decision: 'allowed', outcome: 'ok' });
+    expect(row.args_preview).toBe('{"body":{"name":"string(7)","scopes":["array(1)","string(14)"]}}');
+
+    // A broken audit store: inserts for this workspace fail. The change must not happen.
+    const fn = `audit_fail_${workspace.id.replace(/-/g, '')}`;
+    await db.query(
+      `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.workspace_id = '${workspace.id}' THEN RAISE EXCEPTION 'audit store down'; END IF; RETURN NEW; END $$`,
+    );
+    await db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON audit_records FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    try {
+      const refused = await rest(token, '/api/v1/keys', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'never-written', scopes: ['workspace:read'] }),
+      });
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      const read = await rest(token, `/api/v1/workspaces/${workspace.id}`);
+      expect(read.status).toBe(503);
+      expect(await read.json()).toMatchObject({ error: { code: 'unavailable' } });
+    } finally {
+      await db.query(`DROP TRIGGER ${fn} ON audit_records`);
+      await db.query(`DROP FUNCTION ${fn}()`);
+    }
+    const names = ((await (await rest(token, '/api/v1/keys')).json()) as { items: { name: string }[] }).items.map(
+      (k) => k.name,
+    );
+    expect(names).toContain('audited');
+    expect(names).not.toContain('never-written');
+  });
+
+  it('filters, paginates and exports for admins only', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'admin' });
+    for (let i = 0; i < 3; i++) await rest(token, `/api/v1/workspaces/${workspace.id}`);
+    const first = await records(token, '?tool=workspaces&limit=2');
+    expect(first.items).toHaveLength(2);
+    expect(first.next_cursor).not.toBeNull();
+    const second = await records(token, `?tool=workspaces&limit=2&cursor=${first.next_cursor}`);
+    expect(second.items.length).toBeGreaterThanOrEqual(1);
+    expect(Number(second.items[0].id)).toBeLessThan(Number(first.items[1].id));
+
+    const csv = await rest(token, '/api/v1/audit/export?format=csv&decision=allowed');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0].split(',')).toContain('operation');
+    expect(lines.length).toBeGreaterThan(3);
+    const jsonl = await (await rest(token, '/api/v1/audit/export?format=jsonl&tool=workspaces')).text();
+    expect(
+      jsonl
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as Record).operation),
+    ).toContain('GET /api/v1/workspaces/:idOrSlug');
+
+    expect((await rest(token, '/api/v1/audit?decision=maybe')).status).toBe(400);
+    const viewer = await buildWorkspaceWithKey(t.app, { role: 'viewer' });
+    const refused = await rest(viewer.token, '/api/v1/audit');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { code: 'insufficient_role' } });
+  });
+
+  it('detects an edited, deleted or reordered record, through the service and the CLI', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app);
+    for (let i = 0; i < 4; i++) await rest(token, `/api/v1/workspaces/${workspace.id}`);
+    const verifier = t.app.get(AuditVerifier);
+    expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
+    const rows = await db.query<{ id: string; seq: string; operation: string }[]>(
+      `SELECT id, seq, operation FROM audit_records WHERE chain = $1 ORDER BY seq`,
+      [workspace.id],
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    const [, second, third] = rows;
+
+    await db.query(`UPDATE audit_records SET operation = 'GET /innocent' WHERE id = $1`, [second.id]);
+    expect((await verifier.verify(workspace.id)).broken).toMatchObject({
+      seq: Number(second.seq),
+      problem: expect.stringContaining('edited'),
+    });
+    const env = cleanEnv({ DATABASE_URL: databaseUrl(), SECRET_KEY: randomBytes(32).toString('base64url') });
+    const cli = await runCli(['audit', 'verify', '--workspace', workspace.slug], env);
+    expect(cli.status).toBe(2);
+    expect(cli.stdout).toContain(`BROKEN: chain ${workspace.id} at record ${second.seq}`);
+    await db.query(`UPDATE audit_records SET operation = $2 WHERE id = $1`, [second.id, second.operation]);
+    expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
+
+    await db.query(`UPDATE audit_records SET seq = -seq WHERE id IN ($1, $2)`, [second.id, third.id]);
+    await db.query(
+      `UPDATE audit_records SET seq = CASE WHEN id = $1 THEN $3::bigint ELSE $4::bigint END WHERE id IN ($1, $2)`,
+      [second.id, third.id, third.seq, second.seq],
+    );
+    expect((await verifier.verify(workspace.id)).broken).toMatchObject({ seq: Number(second.seq) });
+    await db.query(`UPDATE audit_records SET seq = -seq WHERE id IN ($1, $2)`, [second.id, third.id]);
+    await db.query(
+      `UPDATE audit_records SET seq = CASE WHEN id = $1 THEN $3::bigint ELSE $4::bigint END WHERE id IN ($1, $2)`,
+      [second.id, third.id, second.seq, third.seq],
+    );
+    expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
+
+    await db.query(`DELETE FROM audit_records WHERE id = $1`, [third.id]);
+    expect((await verifier.verify(workspace.id)).broken).toMatchObject({
+      seq: Number(third.seq) + 1,
+      problem: expect.stringContaining('missing'),
+    });
+  });
+
+  it('has no cascade from workspaces onto audit records', async () => {
+    const { workspace } = await buildWorkspaceWithKey(t.app);
+    await expect(db.query(`DELETE FROM workspaces WHERE id = $1`, [workspace.id])).rejects.toThrow(
+      /foreign key|violates/,
+    );
+  });
+});
