@@ -1,0 +1,130 @@
+import { RequestMethod, type INestApplicationContext, type Type } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
+import { MCP_RESOURCE_METADATA_KEY, MCP_RESOURCE_TEMPLATE_METADATA_KEY, MCP_TOOL_METADATA_KEY } from '@rekog/mcp-nest';
+import { PUBLIC_KEY } from './public.decorator';
+import { REQUIRED_ROLE_KEY } from './require-role.decorator';
+import { REQUIRED_SCOPES_KEY } from './require-scopes.decorator';
+import { requiredRole } from './required-role';
+import { REQUIRES_APPROVAL_KEY } from './requires-approval.decorator';
+import type { Role } from './roles';
+import type { Scope } from './scopes';
+
+export interface PermissionEntry {
+  kind: 'tool' | 'resource' | 'route';
+  /** Tool name, resource URI, or `METHOD /path`. */
+  name: string;
+  handler: string;
+  isPublic: boolean;
+  /** Undefined when the handler declares nothing: refused at run time, and a build failure. */
+  scopes?: Scope[];
+  minimumRole?: Role;
+  approval: boolean;
+  annotations?: Record<string, unknown>;
+}
+
+function joinPath(...parts: (string | string[] | undefined)[]): string {
+  const flat = parts.flatMap((p) => (Array.isArray(p) ? p[0] : p) ?? '').filter(Boolean);
+  return `/${flat
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
+}
+
+function methodsOf(type: Type<unknown>): { key: string; fn: object }[] {
+  const seen = new Set<string>();
+  const out: { key: string; fn: object }[] = [];
+  for (
+    let proto = type.prototype as object | null;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      const fn = (proto as Record<string, unknown>)[key];
+      if (key === 'constructor' || seen.has(key) || typeof fn !== 'function') continue;
+      seen.add(key);
+      out.push({ key, fn });
+    }
+  }
+  return out;
+}
+
+/**
+ * Every REST route, MCP tool and MCP resource the running application serves, with what it
+ * declares about who may call it — read from the Nest metadata, not from a hand-kept list.
+ */
+export function permissionInventory(app: INestApplicationContext): PermissionEntry[] {
+  const entries: PermissionEntry[] = [];
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const type = wrapper.metatype as Type<unknown> | null;
+      if (!type) continue;
+      for (const { key, fn } of methodsOf(type)) {
+        const read = <T>(k: string): T | undefined =>
+          (Reflect.getMetadata(k, fn) as T | undefined) ?? (Reflect.getMetadata(k, type) as T | undefined);
+        const tool = Reflect.getMetadata(MCP_TOOL_METADATA_KEY, fn) as
+          { name: string; annotations?: Record<string, unknown> } | undefined;
+        const resource = (Reflect.getMetadata(MCP_RESOURCE_METADATA_KEY, fn) ??
+          Reflect.getMetadata(MCP_RESOURCE_TEMPLATE_METADATA_KEY, fn)) as
+          { uri?: string; uriTemplate?: string } | undefined;
+        const path = Reflect.getMetadata(PATH_METADATA, fn) as string | string[] | undefined;
+        let kind: PermissionEntry['kind'];
+        let name: string;
+        if (tool) [kind, name] = ['tool', tool.name];
+        else if (resource) [kind, name] = ['resource', resource.uri ?? resource.uriTemplate ?? key];
+        else if (path !== undefined) {
+          const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, fn) as RequestMethod];
+          [kind, name] = [
+            'route',
+            `${method} ${joinPath(Reflect.getMetadata(PATH_METADATA, type) as string | undefined, path)}`,
+          ];
+        } else continue;
+        const scopes = read<Scope[]>(REQUIRED_SCOPES_KEY);
+        const isPublic = read<boolean>(PUBLIC_KEY) ?? false;
+        entries.push({
+          kind,
+          name,
+          handler: `${type.name}.${key}`,
+          isPublic,
+          scopes,
+          minimumRole: scopes && !isPublic ? requiredRole(scopes, read<Role>(REQUIRED_ROLE_KEY)) : undefined,
+          approval: read<object>(REQUIRES_APPROVAL_KEY) !== undefined,
+          annotations: tool?.annotations,
+        });
+      }
+    }
+  }
+  const order = { tool: 0, resource: 1, route: 2 };
+  return entries.sort((a, b) => order[a.kind] - order[b.kind] || a.name.localeCompare(b.name));
+}
+
+const HINTS: [string, string][] = [
+  ['readOnlyHint', 'read-only'],
+  ['destructiveHint', 'destructive'],
+  ['idempotentHint', 'idempotent'],
+  ['openWorldHint', 'open-world'],
+];
+
+/** The permission table as Markdown: checked in as a snapshot and shown in the README. */
+export function renderPermissionTable(entries: PermissionEntry[]): string {
+  const rows = entries.map((e) => {
+    const who = e.isPublic
+      ? 'public'
+      : !e.scopes
+        ? '**UNDECLARED**'
+        : e.scopes.length
+          ? e.scopes.map((s) => `\`${s}\``).join(' ')
+          : 'any authenticated';
+    const hints = e.annotations
+      ? HINTS.filter(([k]) => e.annotations?.[k] === true)
+          .map(([, label]) => label)
+          .join(', ')
+      : '';
+    return `| ${e.kind} | \`${e.name}\` | ${who} | ${e.minimumRole ?? '—'} | ${e.approval ? 'yes' : 'no'} | ${hints || '—'} |`;
+  });
+  return [
+    '| Kind | Name | Scopes | Minimum role | Approval | Annotations |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}

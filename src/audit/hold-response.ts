@@ -1,0 +1,58 @@
+import type { Response } from 'express';
+
+type Chunk = string | Uint8Array;
+
+function toBuffer(chunk: Chunk, encoding?: unknown): Buffer {
+  return typeof chunk === 'string'
+    ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+    : Buffer.from(chunk);
+}
+
+/**
+ * Keeps a response's body back until `settle` decides: the body goes out only after `settle`
+ * resolves; if it rejects, `refuse` replaces the body (or, when the status line is already
+ * fixed, the connection is dropped). Event streams pass through, since they cannot be held.
+ */
+export function holdResponse(
+  res: Response,
+  settle: (body: Buffer) => Promise<void>,
+  refuse: (err: unknown) => { status: number; body: string } | undefined,
+): void {
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  const held: Buffer[] = [];
+  const streaming = () => /text\/event-stream/.test(String(res.getHeader('content-type') ?? ''));
+  let ended = false;
+
+  res.write = ((chunk: Chunk, encoding?: unknown, cb?: unknown) => {
+    if (streaming()) return write(chunk, encoding, cb);
+    held.push(toBuffer(chunk, encoding));
+    if (typeof encoding === 'function') (encoding as () => void)();
+    else if (typeof cb === 'function') (cb as () => void)();
+    return true;
+  }) as Response['write'];
+
+  res.end = ((chunk?: unknown, encoding?: unknown, cb?: unknown) => {
+    if (ended) return res;
+    ended = true;
+    const done = typeof chunk === 'function' ? chunk : typeof encoding === 'function' ? encoding : cb;
+    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function')
+      held.push(toBuffer(chunk as Chunk, encoding));
+    const body = Buffer.concat(held);
+    settle(body).then(
+      () => end(streaming() ? undefined : body, done),
+      (err: unknown) => {
+        const replacement = refuse(err);
+        if (!replacement || res.headersSent) {
+          res.destroy();
+          return;
+        }
+        res.statusCode = replacement.status;
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.setHeader('Content-Length', Buffer.byteLength(replacement.body));
+        end(replacement.body);
+      },
+    );
+    return res;
+  }) as Response['end'];
+}

@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { operatorActor } from '../../src/access/actor';
+import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
+import { permissionInventory, type PermissionEntry } from '../../src/access/permission-inventory';
+import { ROLES, type Role } from '../../src/access/roles';
+import { ALL_SCOPES } from '../../src/access/scopes';
+import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
+import { asOperator, buildUser, buildWorkspace } from '../factories';
+import { connectMcp } from '../support/mcp-client';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * Built from what the app serves and from the scope catalogue: for every tool, resource and route,
+ * a caller missing any one required scope, a caller whose role is too low, a caller from another
+ * workspace, and a revoked or expired key are all refused, audited, and change nothing.
+ */
+interface World {
+  workspaceId: string;
+  keyId: string;
+  memberId: string;
+}
+interface Call {
+  rest?: { method: string; path: string; body?: unknown };
+  mcp?: { method: 'tools/call' | 'resources/read'; params: Record<string, unknown> };
+  /** The transport itself, not an operation: only authentication applies. */
+  transport?: true;
+}
+type Recipe = (own: World, target: World) => Call;
+
+const RECIPES: Record<string, Recipe> = {
+  list_workspaces: () => ({ mcp: { method: 'tools/call', params: { name: 'list_workspaces', arguments: {} } } }),
+  get_workspace: (_, t) => ({
+    mcp: { method: 'tools/call', params: { name: 'get_workspace', arguments: { workspace_id: t.workspaceId } } },
+  }),
+  'postern://scopes': () => ({ mcp: { method: 'resources/read', params: { uri: 'postern://scopes' } } }),
+  'GET /api/v1/workspaces': () => ({ rest: { method: 'GET', path: '/api/v1/workspaces' } }),
+  'GET /api/v1/workspaces/:idOrSlug': (_, t) => ({
+    rest: { method: 'GET', path: `/api/v1/workspaces/${t.workspaceId}` },
+  }),
+  'GET /api/v1/scopes': () => ({ rest: { method: 'GET', path: '/api/v1/scopes' } }),
+  'GET /api/v1/audit': () => ({ rest: { method: 'GET', path: '/api/v1/audit' } }),
+  'GET /api/v1/audit/export': () => ({ rest: { method: 'GET', path: '/api/v1/audit/export' } }),
+  'GET /api/v1/keys': () => ({ rest: { method: 'GET', path: '/api/v1/keys' } }),
+  'POST /api/v1/keys': () => ({
+    rest: { method: 'POST', path: '/api/v1/keys', body: { name: `k-${randomUUID()}`, scopes: ['workspace:read'] } },
+  }),
+  'DELETE /api/v1/keys/:keyId': (_, t) => ({ rest: { method: 'DELETE', path: `/api/v1/keys/${t.keyId}` } }),
+  'GET /api/v1/members': () => ({ rest: { method: 'GET', path: '/api/v1/members' } }),
+  'POST /api/v1/members': () => ({
+    rest: { method: 'POST', path: '/api/v1/members', body: { email: 'nobody-yet@example.com', role: 'viewer' } },
+  }),
+  'PATCH /api/v1/members/:userId': (_, t) => ({
+    rest: { method: 'PATCH', path: `/api/v1/members/${t.memberId}`, body: { role: 'editor' } },
+  }),
+  'DELETE /api/v1/members/:userId': (_, t) => ({ rest: { method: 'DELETE', path: `/api/v1/members/${t.memberId}` } }),
+  'GET /mcp': () => ({ transport: true }),
+  'POST /mcp': () => ({ transport: true }),
+  'DELETE /mcp': () => ({ transport: true }),
+};
+
+describe('permission matrix', () => {
+  jest.setTimeout(180_000);
+  let t: TestApp;
+  let db: DataSource;
+  let entries: PermissionEntry[];
+  let owner: string;
+  let home: World;
+  let foreign: World;
+
+  async function world(ownerUserId?: string): Promise<World> {
+    const ws = await buildWorkspace(t.app, undefined, ownerUserId);
+    const member = await buildUser(t.app);
+    await asOperator('member add', () =>
+      t.app.get(WorkspacesService).addMember(operatorActor(), ws.id, member.id, 'viewer'),
+    );
+    const { key } = await asOperator('key create', () =>
+      t.app
+        .get(ApiKeysService)
+        .create(operatorActor(), { workspaceId: ws.id, name: `spare-${randomUUID()}`, scopes: ['workspace:read'] }),
+    );
+    return { workspaceId: ws.id, keyId: key.id, memberId: member.id };
+  }
+
+  /** A key in `workspaceId`, created by a member holding `role`, granted `scopes`. */
+  async function keyFor(
+    workspaceId: string,
+    role: Role,
+    scopes: string[],
+    extra: { expiresAt?: Date } = {},
+  ): Promise<string> {
+    const user = await buildUser(t.app);
+    await asOperator('member add', () =>
+      t.app.get(WorkspacesService).addMember(operatorActor(), workspaceId, user.id, role),
+    );
+    const { token } = await asOperator('key create', () =>
+      t.app.get(ApiKeysService).create(operatorActor(), {
+        workspaceId,
+        name: `m-${randomUUID()}`,
+        scopes,
+        createdByUserId: user.id,
+        ...extra,
+      }),
+    );
+    return token;
+  }
+
+  async function call(token: string, c: Call): Promise<{ status: number; code?: string; requestId: string }> {
+    const requestId = `matrix-${randomUUID()}`;
+    if (c.rest) {
+      const res = await fetch(`${t.url}${c.rest.path}`, {
+        method: c.rest.method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-request-id': requestId },
+        body: c.rest.body ? JSON.stringify(c.rest.body) : undefined,
+      });
+      const text = await res.text();
+      const code = res.ok ? undefined : (JSON.parse(text) as { error: { code: string } }).error.code;
+      return { status: res.status, code, requestId };
+    }
+    const client = await connectMcp(t.url, token, { 'x-request-id': requestId });
+    try {
+      if (c.mcp?.method === 'resources/read') {
+        const read = await client.readResource(c.mcp.params as { uri: string }).then(
+          () => undefined,
+          (e: Error) => e.message,
+        );
+        return { status: 200, code: read ? 'error' : undefined, requestId };
+      }
+      const result = await client.callTool(c.mcp!.params as { name: string; arguments: Record<string, unknown> });
+      const code = result.isError
+        ? (JSON.parse((result.content as { text: string }[])[0].text) as { error: { code: string } }).error.code
+        : undefined;
+      return { status: 200, code, requestId };
+    } finally {
+      await client.close();
+    }
+  }
+
+  async function state(workspaceId: string): Promise<string> {
+    const [row] = await db.query<{ s: string }[]>(
+      `SELECT (SELECT string_agg(id || ':' || coalesce(revoked_at::text, ''), ',' ORDER BY id) FROM api_keys WHERE workspace_id = $1)
+           || '|' || (SELECT string_agg(user_id || ':' || role, ',' ORDER BY user_id) FROM memberships WHERE workspace_id = $1) AS s`,
+      [workspaceId],
+    );
+    return row.s;
+  }
+
+  async function audited(requestId: string): Promise<{ decision: string; error_code: string | null }[]> {
+    // An MCP client sends several requests under one id (initialize, notifications); keep the operation itself.
+    return db.query(
+      `SELECT decision, error_code FROM audit_records WHERE correlation_id = $1
+          AND (surface <> 'mcp' OR operation LIKE 'mcp tools/call %' OR operation LIKE 'mcp resources/read %')`,
+      [requestId],
+    );
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    db = t.app.get(DataSource);
+    entries = permissionInventory(t.app).filter((e) => !e.isPublic);
+    owner = (await buildUser(t.app)).id;
+    home = await world(owner);
+    foreign = await world();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('has a recipe for every protected route, tool and resource the app serves', () => {
+    expect(entries.map((e) => e.name).filter((n) => !RECIPES[n])).toEqual([]);
+  });
+
+  it('refuses a caller missing any one required scope, audits it, and changes nothing', async () => {
+    let checked = 0;
+    for (const entry of entries) {
+      for (const missing of entry.scopes ?? []) {
+        const token = await keyFor(
+          home.workspaceId,
+          'owner',
+          ALL_SCOPES.filter((s) => s !== missing),
+        );
+        const before = await state(home.workspaceId);
+        const r = await call(token, RECIPES[entry.name](home, home));
+        expect([entry.name, missing, r.code]).toEqual([entry.name, missing, 'insufficient_scope']);
+        if (r.status !== 200) expect(r.status).toBe(403);
+        expect(await audited(r.requestId)).toEqual([{ decision: 'denied', error_code: 'insufficient_scope' }]);
+        expect(await state(home.workspaceId)).toBe(before);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses a caller whose current role is below the minimum, naming the role', async () => {
+    let checked = 0;
+    for (const entry of entries.filter((e) => !RECIPES[e.name](home, home).transport)) {
+      const minimum = entry.minimumRole ?? 'viewer';
+      const below = ROLES[ROLES.indexOf(minimum) - 1];
+      if (!below) continue;
+      const token = await keyFor(home.workspaceId, below, [...ALL_SCOPES]);
+      const before = await state(home.workspaceId);
+      const r = await call(token, RECIPES[entry.name](home, home));
+      expect([entry.name, r.code]).toEqual([entry.name, 'insufficient_role']);
+      expect(await audited(r.requestId)).toEqual([{ decision: 'denied', error_code: 'insufficient_role' }]);
+      expect(await state(home.workspaceId)).toBe(before);
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
+  });
+
+  it('answers another workspace’s objects as not found, identical to a missing id', async () => {
+    const token = await keyFor(home.workspaceId, 'owner', [...ALL_SCOPES]);
+    const missing: World = { workspaceId: randomUUID(), keyId: randomUUID(), memberId: randomUUID() };
+    const withIds = entries.filter((e) => /\/:|get_workspace/.test(e.name));
+    expect(withIds.length).toBeGreaterThanOrEqual(4);
+    for (const entry of withIds) {
+      const before = await state(foreign.workspaceId);
+      const other = await call(token, RECIPES[entry.name](home, foreign));
+      const none = await call(token, RECIPES[entry.name](home, missing));
+      expect([entry.name, other.status, other.code]).toEqual([entry.name, none.status, 'not_found']);
+      expect(await state(foreign.workspaceId)).toBe(before);
+    }
+  });
+
+  it('refuses a revoked or expired key with 401 everywhere', async () => {
+    const revoked = await keyFor(home.workspaceId, 'owner', [...ALL_SCOPES]);
+    const prefix = revoked.slice(0, 16);
+    await asOperator('key revoke', () => t.app.get(ApiKeysService).revoke(operatorActor(), home.workspaceId, prefix));
+    const expired = await keyFor(home.workspaceId, 'owner', [...ALL_SCOPES], {
+      expiresAt: new Date(Date.now() + 1000),
+    });
+    await new Promise((r) => setTimeout(r, 1100));
+    for (const entry of entries) {
+      const c = RECIPES[entry.name](home, home);
+      const rest = c.rest ?? {
+        method: c.transport ? entry.name.split(' ')[0] : 'POST',
+        path: c.transport ? '/mcp' : '/mcp',
+        body: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      };
+      for (const token of [revoked, expired]) {
+        const res = await fetch(`${t.url}${rest.path}`, {
+          method: rest.method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+          },
+          body: rest.method === 'GET' || rest.method === 'DELETE' ? undefined : JSON.stringify(rest.body ?? {}),
+        });
+        expect([entry.name, res.status]).toEqual([entry.name, 401]);
+      }
+    }
+  });
+});

@@ -1,0 +1,52 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { permissionInventory, renderPermissionTable } from '../../src/access/permission-inventory';
+import { isScope } from '../../src/access/scopes';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * Deny by default, checked over what the app really serves: every route, tool and resource
+ * declares @RequireScopes or @Public. The table is pinned as a snapshot and shown in the README.
+ */
+describe('permission declarations', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('finds every route and tool, and each declares its permissions', () => {
+    const entries = permissionInventory(t.app);
+    expect(entries.length).toBeGreaterThan(10);
+    expect(entries.filter((e) => e.kind === 'tool').map((e) => e.name)).toEqual(expect.arrayContaining(['list_workspaces', 'get_workspace']));
+    expect(entries.map((e) => e.name)).toEqual(expect.arrayContaining(['POST /mcp', 'GET /api/v1/workspaces', 'GET /health/ready']));
+    const undeclared = entries.filter((e) => !e.isPublic && !e.scopes).map((e) => `${e.name} (${e.handler})`);
+    expect(undeclared).toEqual([]);
+    for (const e of entries) for (const s of e.scopes ?? []) expect(isScope(s)).toBe(true);
+  });
+
+  it('makes public only what must be reachable without credentials', () => {
+    const publicNames = permissionInventory(t.app)
+      .filter((e) => e.isPublic)
+      .map((e) => e.name)
+      .sort();
+    expect(publicNames).toEqual(['GET /console/setup', 'GET /health/live', 'GET /health/ready', 'POST /console/setup']);
+  });
+
+  it('gives every tool honest annotations', () => {
+    for (const tool of permissionInventory(t.app).filter((e) => e.kind === 'tool')) {
+      expect(tool.annotations).toEqual(expect.objectContaining({ readOnlyHint: expect.any(Boolean), destructiveHint: expect.any(Boolean) }));
+      if (tool.annotations?.readOnlyHint) expect(tool.annotations.destructiveHint).toBe(false);
+    }
+  });
+
+  it('matches the checked-in table and the README', () => {
+    const table = renderPermissionTable(permissionInventory(t.app));
+    expect(table).toMatchSnapshot();
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const section = /<!-- permission-table:start -->\n([\s\S]*?)\n<!-- permission-table:end -->/.exec(readme)?.[1];
+    expect(section).toBe(table);
+  });
+});
