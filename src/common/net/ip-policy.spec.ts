@@ -1,0 +1,96 @@
+import { isPublicAddress } from './ip-policy';
+
+describe(isPublicAddress.name, () => {
+  it.each([
+    ['IPv4 loopback', '127.0.0.1'],
+    ['IPv4 loopback, elsewhere in 127/8', '127.255.0.7'],
+    ['IPv4 unspecified', '0.0.0.0'],
+    ['IPv4 "this network" 0/8', '0.1.2.3'],
+    ['private 10/8', '10.0.0.1'],
+    ['private 10/8 upper end', '10.255.255.255'],
+    ['private 172.16/12 lower end', '172.16.0.1'],
+    ['private 172.16/12 upper end', '172.31.255.254'],
+    ['private 192.168/16', '192.168.1.1'],
+    ['link-local / cloud metadata', '169.254.169.254'],
+    ['CGNAT 100.64/10 lower end', '100.64.0.1'],
+    ['CGNAT 100.64/10 upper end', '100.127.255.254'],
+    ['IPv4 multicast', '224.0.0.1'],
+    ['IPv4 multicast upper end', '239.255.255.255'],
+    ['limited broadcast', '255.255.255.255'],
+    ['reserved 240/4', '240.0.0.1'],
+    ['benchmarking 198.18/15', '198.18.0.1'],
+    ['benchmarking 198.18/15 upper half', '198.19.255.1'],
+    ['documentation TEST-NET-1', '192.0.2.1'],
+    ['documentation TEST-NET-2', '198.51.100.7'],
+    ['documentation TEST-NET-3', '203.0.113.9'],
+    ['IETF protocol assignments 192.0.0/24', '192.0.0.8'],
+    ['IPv6 loopback', '::1'],
+    ['IPv6 unspecified', '::'],
+    ['IPv6 link-local', 'fe80::1'],
+    ['IPv6 link-local, upper end of fe80::/10', 'febf::1'],
+    ['IPv6 link-local with a zone id', 'fe80::1%eth0'],
+    ['IPv6 unique local fc00::/7', 'fc00::1'],
+    ['IPv6 unique local fd00::/8', 'fd12:3456:789a::1'],
+    ['IPv6 site-local (deprecated)', 'fec0::1'],
+    ['IPv6 multicast', 'ff02::1'],
+    ['IPv6 documentation 2001:db8::/32', '2001:db8::1'],
+    ['IPv6 documentation 3fff::/20', '3fff::1'],
+    ['IPv6 benchmarking 2001:2::/48', '2001:2::1'],
+    ['IPv6 discard 100::/64', '100::1'],
+    ['IPv4-mapped loopback, dotted', '::ffff:127.0.0.1'],
+    ['IPv4-mapped loopback, hex', '::ffff:7f00:1'],
+    ['IPv4-mapped private', '::ffff:10.0.0.1'],
+    ['IPv4-mapped metadata', '::ffff:a9fe:a9fe'],
+    ['IPv4-mapped public (mapped forms are never a public answer)', '::ffff:8.8.8.8'],
+    ['IPv4-compatible loopback, dotted', '::127.0.0.1'],
+    ['IPv4-compatible loopback, hex', '::7f00:1'],
+    ['IPv4-compatible private', '::a00:1'],
+    ['IPv4-translated (RFC 6145) loopback', '::ffff:0:7f00:1'],
+    ['NAT64 embedding loopback', '64:ff9b::127.0.0.1'],
+    ['NAT64 embedding loopback, hex', '64:ff9b::7f00:1'],
+    ['NAT64 embedding private', '64:ff9b::10.1.2.3'],
+    ['NAT64 embedding metadata', '64:ff9b::a9fe:a9fe'],
+    ['NAT64 local-use prefix 64:ff9b:1::/48', '64:ff9b:1::808:808'],
+    ['6to4 embedding loopback', '2002:7f00:1::1'],
+    ['6to4 embedding private', '2002:c0a8:101::1'],
+    ['6to4 embedding metadata', '2002:a9fe:a9fe::1'],
+    ['Teredo', '2001:0:4136:e378:8000:63bf:3fff:fdd2'],
+    ['Teredo prefix', '2001::1'],
+  ])('refuses %s (%s)', (_name, address) => {
+    expect(isPublicAddress(address)).toBe(false);
+  });
+
+  it.each([
+    ['decimal', '2130706433'],
+    ['octal', '0177.0.0.1'],
+    ['hex', '0x7f.0.0.1'],
+    ['hex, short', '0x7f.1'],
+    ['short', '127.1'],
+    ['decimal for a public address', '134744072'],
+    ['leading zeros', '008.008.008.008'],
+    ['a host name', 'localhost'],
+    ['a public-looking host name', 'example.com'],
+    ['empty', ''],
+    ['bracketed IPv6', '[::1]'],
+    ['IPv4 with a port', '8.8.8.8:443'],
+  ])('refuses anything that is not a canonical IP literal: %s (%s)', (_name, address) => {
+    expect(isPublicAddress(address)).toBe(false);
+  });
+
+  it.each([
+    ['public IPv4', '8.8.8.8'],
+    ['public IPv4 next to 10/8', '11.0.0.1'],
+    ['public IPv4 just below 172.16/12', '172.15.255.254'],
+    ['public IPv4 just above 172.16/12', '172.32.0.1'],
+    ['public IPv4 just above CGNAT', '100.128.0.1'],
+    ['public IPv4 just below benchmarking', '198.17.255.254'],
+    ['public IPv4 just above benchmarking', '198.20.0.1'],
+    ['public IPv4 just below 240/4', '223.255.255.254'],
+    ['public IPv6', '2606:4700:4700::1111'],
+    ['public IPv6, another registry', '2a00:1450:4001:82a::200e'],
+    ['NAT64 embedding a public IPv4', '64:ff9b::8.8.8.8'],
+    ['6to4 embedding a public IPv4', '2002:808:808::1'],
+  ])('allows %s (%s)', (_name, address) => {
+    expect(isPublicAddress(address)).toBe(true);
+  });
+});
