@@ -1,0 +1,68 @@
+import { canonicalJson } from './audit-hash';
+import { shapeOf } from './args-preview';
+
+describe(shapeOf.name, () => {
+  it('turns scalars into their type, and strings into their length', () => {
+    expect(shapeOf('hello')).toBe('string(5)');
+    expect(shapeOf('')).toBe('string(0)');
+    expect(shapeOf(42)).toBe('number');
+    expect(shapeOf(false)).toBe('boolean');
+    expect(shapeOf(null)).toBe('null');
+    expect(shapeOf(undefined)).toBe('null');
+  });
+
+  it('shapes an object member by member', () => {
+    expect(shapeOf({ name: 'claude', scopes: ['workspace:read'], ttl: 90, on: true })).toEqual({
+      name: 'string(6)',
+      scopes: ['array(1)', 'string(14)'],
+      ttl: 'number',
+      on: 'boolean',
+    });
+  });
+
+  it('gives an array its length and the shape of its first element', () => {
+    expect(shapeOf([])).toBe('array(0)');
+    expect(shapeOf([{ a: 'xy' }, { b: 1 }])).toEqual(['array(2)', { a: 'string(2)' }]);
+    expect(shapeOf([[1, 2, 3]])).toEqual(['array(1)', ['array(3)', 'number']]);
+  });
+
+  it('never contains a value, at any depth', () => {
+    const secrets = ['pst_0123456789ab_supersecret', 'alice@example.com', 'Launch day!', 'v3ry-private'];
+    const args = {
+      token: secrets[0],
+      people: [{ email: secrets[1], notes: [secrets[2]] }],
+      deep: { a: { b: { c: secrets[3] } } },
+      pin: 424242,
+    };
+    const text = canonicalJson(shapeOf(args));
+    for (const s of secrets) expect(text).not.toContain(s);
+    expect(text).not.toContain('424242');
+    expect(text).toBe(
+      '{"deep":{"a":{"b":{"c":"string(12)"}}},"people":["array(1)",{"email":"string(17)","notes":["array(1)","string(11)"]}],"pin":"number","token":"string(28)"}',
+    );
+  });
+
+  it('stops descending at depth 4, keeping only the container kind', () => {
+    expect(shapeOf({ a: { b: { c: { d: { e: 'x' } } } } })).toEqual({ a: { b: { c: { d: 'object' } } } });
+    expect(shapeOf({ a: { b: { c: { d: ['x', 'y'] } } } })).toEqual({ a: { b: { c: { d: 'array(2)' } } } });
+    // Strings and numbers below the limit are still only shapes.
+    expect(shapeOf({ a: { b: { c: { d: 'secret' } } } })).toEqual({ a: { b: { c: { d: 'string(6)' } } } });
+  });
+
+  it('counts array nesting towards the depth limit', () => {
+    expect(shapeOf([[[[['deep']]]]])).toEqual(['array(1)', ['array(1)', ['array(1)', ['array(1)', 'array(1)']]]]);
+  });
+
+  it('keeps at most 50 keys of an object', () => {
+    const wide = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`k${String(i).padStart(2, '0')}`, i]));
+    const shape = shapeOf(wide) as Record<string, unknown>;
+    expect(Object.keys(shape)).toHaveLength(50);
+    expect(Object.keys(shape)).toEqual(Object.keys(wide).slice(0, 50));
+    expect(Object.values(shape).every((v) => v === 'number')).toBe(true);
+  });
+
+  it('cuts keys to 64 characters', () => {
+    const shape = shapeOf({ ['k'.repeat(100)]: 'v' }) as Record<string, unknown>;
+    expect(Object.keys(shape)).toEqual(['k'.repeat(64)]);
+  });
+});

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson, chainHash, sha256 } from './audit-hash';
+import { GENESIS_HASH, type AuditFields } from './audit-record';
+
+const FIELDS: AuditFields = {
+  occurred_at: '2026-01-02T03:04:05.678Z',
+  correlation_id: 'req-1',
+  surface: 'rest',
+  actor_kind: 'api_key',
+  user_id: '11111111-1111-4111-8111-111111111111',
+  client_id: null,
+  key_id: '22222222-2222-4222-8222-222222222222',
+  workspace_id: '33333333-3333-4333-8333-333333333333',
+  operation: 'POST /api/v1/keys',
+  scopes_required: [],
+  scopes_presented: ['workspace:read'],
+  decision: 'allowed',
+  reason: null,
+  approval_id: null,
+  idempotency_key: null,
+  args_digest: 'a'.repeat(64),
+  args_preview: '{"body":{"name":"string(3)"}}',
+  outcome: 'ok',
+  error_code: null,
+  duration_ms: 12,
+};
+
+/** A different value of the same type for every field, so each change is a plausible edit. */
+const EDITS: { [K in keyof AuditFields]: AuditFields[K] } = {
+  occurred_at: '2026-01-02T03:04:05.679Z',
+  correlation_id: 'req-2',
+  surface: 'mcp',
+  actor_kind: 'user',
+  user_id: null,
+  client_id: 'client',
+  key_id: null,
+  workspace_id: null,
+  operation: 'GET /innocent',
+  scopes_required: ['posts:publish'],
+  scopes_presented: [],
+  decision: 'denied',
+  reason: 'edited',
+  approval_id: 'approval',
+  idempotency_key: 'idem',
+  args_digest: 'b'.repeat(64),
+  args_preview: '{"body":{"name":"string(4)"}}',
+  outcome: 'error',
+  error_code: 'forbidden',
+  duration_ms: 13,
+};
+
+describe(canonicalJson.name, () => {
+  it('sorts keys at every depth, inside arrays too, with no whitespace', () => {
+    const value = { b: 1, a: { d: [{ z: 1, y: { q: 2, p: 3 } }], c: 'x' } };
+    expect(canonicalJson(value)).toBe('{"a":{"c":"x","d":[{"y":{"p":3,"q":2},"z":1}]},"b":1}');
+  });
+
+  it('gives the same text whatever order the keys were inserted in', () => {
+    const one = { workspace_id: 'w', operation: 'op', nested: { b: [1, 2], a: null } };
+    const two = { nested: { a: null, b: [1, 2] }, operation: 'op', workspace_id: 'w' };
+    expect(canonicalJson(one)).toBe(canonicalJson(two));
+    expect(canonicalJson(one)).toBe(canonicalJson(JSON.parse(JSON.stringify(two))));
+  });
+
+  it('keeps array order, which carries meaning', () => {
+    expect(canonicalJson([2, 1])).toBe('[2,1]');
+    expect(canonicalJson([2, 1])).not.toBe(canonicalJson([1, 2]));
+  });
+
+  it('drops undefined object members at every depth but keeps null', () => {
+    expect(canonicalJson({ a: undefined, b: null, c: { d: undefined, e: 1 } })).toBe('{"b":null,"c":{"e":1}}');
+    expect(canonicalJson({ a: undefined })).toBe(canonicalJson({}));
+    expect(canonicalJson({ a: null })).not.toBe(canonicalJson({}));
+  });
+
+  it('writes a top-level or array-element undefined as null', () => {
+    expect(canonicalJson(undefined)).toBe('null');
+    expect(canonicalJson([undefined, 1])).toBe('[null,1]');
+  });
+
+  it('escapes strings and keys as JSON does, so the output parses back', () => {
+    const value = { 'quo"te': 'line\nbreak', '\u00e9': '\\' };
+    expect(JSON.parse(canonicalJson(value))).toEqual(value);
+  });
+
+  it('sorts keys by code unit, not by locale', () => {
+    expect(canonicalJson({ b: 1, B: 2, a: 3, _: 4 })).toBe('{"B":2,"_":4,"a":3,"b":1}');
+  });
+
+  it('is stable across calls', () => {
+    expect(canonicalJson(FIELDS)).toBe(canonicalJson({ ...FIELDS }));
+  });
+});
+
+describe(chainHash.name, () => {
+  const base = chainHash('ws', 7, GENESIS_HASH, FIELDS);
+
+  it('is 64 lower-case hex characters and deterministic', () => {
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(chainHash('ws', 7, GENESIS_HASH, { ...FIELDS })).toBe(base);
+  });
+
+  it('does not depend on the order of the fields', () => {
+    const reversed = Object.fromEntries(Object.entries(FIELDS).reverse()) as unknown as AuditFields;
+    expect(chainHash('ws', 7, GENESIS_HASH, reversed)).toBe(base);
+  });
+
+  it.each(Object.keys(EDITS) as (keyof AuditFields)[])('changes when %s changes', (field) => {
+    expect(EDITS[field]).not.toEqual(FIELDS[field]);
+    expect(chainHash('ws', 7, GENESIS_HASH, { ...FIELDS, [field]: EDITS[field] })).not.toBe(base);
+  });
+
+  it('covers every field of a record', () => {
+    expect(Object.keys(EDITS).sort()).toEqual(Object.keys(FIELDS).sort());
+  });
+
+  it('changes when a scope list is reordered', () => {
+    const two = { ...FIELDS, scopes_presented: ['posts:read', 'workspace:read'] };
+    const swapped = { ...FIELDS, scopes_presented: ['workspace:read', 'posts:read'] };
+    expect(chainHash('ws', 7, GENESIS_HASH, two)).not.toBe(chainHash('ws', 7, GENESIS_HASH, swapped));
+  });
+
+  it('changes with the sequence number', () => {
+    expect(chainHash('ws', 8, GENESIS_HASH, FIELDS)).not.toBe(base);
+  });
+
+  it('changes with the chain', () => {
+    expect(chainHash('global', 7, GENESIS_HASH, FIELDS)).not.toBe(base);
+  });
+
+  it('changes with the previous hash', () => {
+    expect(chainHash('ws', 7, `${'0'.repeat(63)}1`, FIELDS)).not.toBe(base);
+  });
+
+  it('is SHA-256 over chain, seq, previous hash and canonical fields, newline-separated', () => {
+    const expected = createHash('sha256')
+      .update(`ws\n7\n${GENESIS_HASH}\n${canonicalJson(FIELDS)}`)
+      .digest('hex');
+    expect(base).toBe(expected);
+  });
+});
+
+describe(sha256.name, () => {
+  it('is the hex SHA-256 of the text', () => {
+    expect(sha256('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});

@@ -1,0 +1,523 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { operatorActor } from '../../src/access/actor';
+import { hashApiKeyToken } from '../../src/access/api-keys/api-key-token';
+import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
+import { minimumRoleFor, ROLE_CEILINGS, ROLES, type Role } from '../../src/access/roles';
+import { ALL_SCOPES, BUNDLE_NAMES, BUNDLES, SCOPE_CATEGORIES } from '../../src/access/scopes';
+import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
+import { asOperator, buildUser, buildWorkspaceWithKey } from '../factories';
+import { connectMcp } from '../support/mcp-client';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * Keys, members and the scope catalogue over HTTP, as an integration would use them. Every call
+ * sends its own X-Request-Id, and every call is checked for exactly one audit record: a change
+ * commits with its record ('allowed', 'ok'); a refusal leaves one record saying why.
+ */
+interface Reply {
+  /** Method and path, so a failure inside a loop says which call it was. */
+  call: string;
+  status: number;
+  body: any;
+  text: string;
+  requestId: string;
+}
+interface AuditRow {
+  operation: string;
+  decision: string;
+  outcome: string;
+  error_code: string | null;
+}
+
+const TOKEN = /^pst_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/;
+const sorted = (values: Iterable<string>): string[] => [...values].sort();
+
+describe('keys, members and the scope catalogue', () => {
+  jest.setTimeout(120_000);
+  let t: TestApp;
+  let db: DataSource;
+  beforeAll(async () => {
+    t = await startTestApp();
+    db = t.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function call(token: string | undefined, method: string, path: string, body?: unknown): Promise<Reply> {
+    const requestId = `km-${randomUUID()}`;
+    const res = await fetch(`${t.url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        'content-type': 'application/json',
+        'x-request-id': requestId,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return {
+      call: `${method} ${path}`,
+      status: res.status,
+      body: text ? JSON.parse(text) : undefined,
+      text,
+      requestId,
+    };
+  }
+
+  function audit(requestId: string): Promise<AuditRow[]> {
+    return db.query(`SELECT operation, decision, outcome, error_code FROM audit_records WHERE correlation_id = $1`, [
+      requestId,
+    ]);
+  }
+
+  /** A change: exactly one record, allowed and ok. */
+  async function expectChanged(r: Reply, status: number, operation: string): Promise<void> {
+    expect([operation, r.status]).toEqual([operation, status]);
+    expect(await audit(r.requestId)).toEqual([{ operation, decision: 'allowed', outcome: 'ok', error_code: null }]);
+  }
+
+  /** A refusal: the status and code the caller sees, and exactly one record of it. */
+  async function expectRefused(r: Reply, status: number, code: string, decision: string): Promise<void> {
+    expect([r.call, r.status, r.body?.error?.code]).toEqual([r.call, status, code]);
+    const rows = await audit(r.requestId);
+    expect([r.call, rows]).toEqual([
+      r.call,
+      [expect.objectContaining({ decision, outcome: 'error', error_code: code })],
+    ]);
+  }
+
+  /** Keys (id, revoked) and memberships (user, role) of a workspace, to show a refusal changed nothing. */
+  async function state(workspaceId: string): Promise<string> {
+    const [row] = await db.query<{ s: string }[]>(
+      `SELECT coalesce((SELECT string_agg(id || ':' || coalesce(revoked_at::text, ''), ',' ORDER BY id)
+                          FROM api_keys WHERE workspace_id = $1), '')
+           || '|' || coalesce((SELECT string_agg(user_id || ':' || role, ',' ORDER BY user_id)
+                          FROM memberships WHERE workspace_id = $1), '') AS s`,
+      [workspaceId],
+    );
+    return row.s;
+  }
+
+  /** Makes an existing user a member with `role`, as the operator would. */
+  function addMember(workspaceId: string, userId: string, role: Role) {
+    return asOperator('member add', () =>
+      t.app.get(WorkspacesService).addMember(operatorActor(), workspaceId, userId, role),
+    );
+  }
+
+  /** A new user who is a member with `role`, and a key they created. */
+  async function memberWithKey(workspaceId: string, role: Role, scopes = ['ai-publishing-assistant']) {
+    const user = await buildUser(t.app);
+    await addMember(workspaceId, user.id, role);
+    const { token } = await asOperator('key create', () =>
+      t.app.get(ApiKeysService).create(operatorActor(), {
+        workspaceId,
+        name: `member-${randomUUID()}`,
+        scopes,
+        createdByUserId: user.id,
+      }),
+    );
+    return { user, token };
+  }
+
+  describe('API keys', () => {
+    it('creates a key from a bundle and shows its secret exactly once; the new key works', async () => {
+      const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ['ai-publishing-assistant'] });
+      const created = await call(admin.token, 'POST', '/api/v1/keys', {
+        name: 'assistant',
+        scopes: ['ai-publishing-assistant'],
+      });
+      await expectChanged(created, 201, 'POST /api/v1/keys');
+      const secret = created.body.secret as string;
+      expect(secret).toMatch(TOKEN);
+      expect(created.text.split(secret)).toHaveLength(2);
+      expect(created.body).toMatchObject({
+        name: 'assistant',
+        prefix: secret.slice(0, 16),
+        status: 'active',
+        created_by_user_id: admin.user.id,
+        expires_at: null,
+      });
+      expect(sorted(created.body.scopes)).toEqual(sorted(BUNDLES['ai-publishing-assistant'].scopes));
+      expect(created.body).not.toHaveProperty('secret_hash');
+
+      const [stored] = await db.query<{ secret_hash: string }[]>(`SELECT secret_hash FROM api_keys WHERE id = $1`, [
+        created.body.id,
+      ]);
+      expect(stored.secret_hash).toBe(hashApiKeyToken(secret));
+      expect(stored.secret_hash).not.toContain(secret);
+
+      const listed = await call(admin.token, 'GET', '/api/v1/keys');
+      expect(listed.status).toBe(200);
+      expect(listed.body.items.map((k: { id: string }) => k.id)).toEqual(
+        expect.arrayContaining([admin.key.id, created.body.id]),
+      );
+      expect(listed.text).not.toContain(secret);
+      expect(listed.text).not.toContain(secret.slice(17));
+      expect(listed.text).not.toContain(stored.secret_hash);
+      for (const item of listed.body.items) {
+        expect(item).not.toHaveProperty('secret');
+        expect(item).not.toHaveProperty('secret_hash');
+      }
+
+      const used = await call(secret, 'GET', '/api/v1/workspaces');
+      expect(used.status).toBe(200);
+      expect(used.body.items).toEqual([expect.objectContaining({ id: admin.workspace.id })]);
+    });
+
+    it('revokes by id and by pst_ prefix; the revoked key is refused on its next call', async () => {
+      const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ['ai-publishing-assistant'] });
+      const byId = await call(admin.token, 'POST', '/api/v1/keys', { name: 'by-id', scopes: ['workspace:list'] });
+      const byPrefix = await call(admin.token, 'POST', '/api/v1/keys', {
+        name: 'by-prefix',
+        scopes: ['workspace:list'],
+      });
+      expect([byId.status, byPrefix.status]).toEqual([201, 201]);
+      for (const k of [byId, byPrefix])
+        expect((await call(k.body.secret, 'GET', '/api/v1/workspaces')).status).toBe(200);
+
+      const revokedById = await call(admin.token, 'DELETE', `/api/v1/keys/${byId.body.id}`);
+      await expectChanged(revokedById, 200, 'DELETE /api/v1/keys/:keyId');
+      expect(revokedById.body).toMatchObject({ id: byId.body.id, status: 'revoked' });
+      expect(revokedById.text).not.toContain(byId.body.secret);
+      await expectRefused(await call(byId.body.secret, 'GET', '/api/v1/workspaces'), 401, 'unauthenticated', 'denied');
+
+      const revokedByPrefix = await call(admin.token, 'DELETE', `/api/v1/keys/${byPrefix.body.prefix}`);
+      await expectChanged(revokedByPrefix, 200, 'DELETE /api/v1/keys/:keyId');
+      expect(revokedByPrefix.body).toMatchObject({ id: byPrefix.body.id, status: 'revoked' });
+      await expectRefused(
+        await call(byPrefix.body.secret, 'GET', '/api/v1/workspaces'),
+        401,
+        'unauthenticated',
+        'denied',
+      );
+
+      const listed = await call(admin.token, 'GET', '/api/v1/keys');
+      const statuses = Object.fromEntries(
+        listed.body.items.map((k: { name: string; status: string }) => [k.name, k.status]),
+      );
+      expect(statuses).toMatchObject({ 'by-id': 'revoked', 'by-prefix': 'revoked' });
+      expect((await call(admin.token, 'GET', '/api/v1/workspaces')).status).toBe(200);
+
+      const missing = await call(admin.token, 'DELETE', `/api/v1/keys/${randomUUID()}`);
+      await expectRefused(missing, 404, 'not_found', 'allowed');
+    });
+
+    it('refuses to grant a scope the creator does not hold, and writes nothing', async () => {
+      const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ['ai-publishing-assistant'] });
+      const before = await state(admin.workspace.id);
+      for (const scopes of [['posts:delete'], ['ai-publishing-assistant', 'posts:delete']]) {
+        const r = await call(admin.token, 'POST', '/api/v1/keys', { name: 'too-strong', scopes });
+        await expectRefused(r, 403, 'insufficient_scope', 'denied');
+        expect(r.body.error.details).toEqual([{ field: 'scopes', issue: 'posts:delete' }]);
+        expect(r.body.error.message).toContain('posts:delete');
+      }
+      expect(await state(admin.workspace.id)).toBe(before);
+    });
+
+    it('refuses an unknown scope, an unknown field and a past expiry as invalid, naming the problem', async () => {
+      const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ['ai-publishing-assistant'] });
+      const before = await state(admin.workspace.id);
+
+      const unknownScope = await call(admin.token, 'POST', '/api/v1/keys', {
+        name: 'k',
+        scopes: ['workspace:read', 'posts:teleport'],
+      });
+      await expectRefused(unknownScope, 400, 'validation_failed', 'invalid');
+      expect(unknownScope.body.error.message).toContain('posts:teleport');
+      expect(unknownScope.body.error.message).not.toContain('workspace:read');
+
+      const unknownField = await call(admin.token, 'POST', '/api/v1/keys', {
+        name: 'k',
+        scopes: ['workspace:read'],
+        role: 'owner',
+      });
+      await expectRefused(unknownField, 400, 'validation_failed', 'invalid');
+      expect(unknownField.body.error.details).toEqual([expect.objectContaining({ field: 'role' })]);
+
+      const past = await call(admin.token, 'POST', '/api/v1/keys', {
+        name: 'k',
+        scopes: ['workspace:read'],
+        expires_at: new Date(Date.now() - 60_000).toISOString(),
+      });
+      await expectRefused(past, 400, 'validation_failed', 'invalid');
+      expect(past.body.error.details).toEqual([{ field: 'expires_at', issue: 'past' }]);
+
+      expect(await state(admin.workspace.id)).toBe(before);
+    });
+
+    it('refuses a second active key with the same name as a conflict', async () => {
+      const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ['ai-publishing-assistant'] });
+      const first = await call(admin.token, 'POST', '/api/v1/keys', { name: 'twin', scopes: ['workspace:read'] });
+      await expectChanged(first, 201, 'POST /api/v1/keys');
+      const before = await state(admin.workspace.id);
+      const second = await call(admin.token, 'POST', '/api/v1/keys', { name: ' twin ', scopes: ['workspace:list'] });
+      // The guards allowed the call; the service refused it. The record says both.
+      await expectRefused(second, 409, 'conflict', 'allowed');
+      expect(second.body.error.message).toContain('twin');
+      expect(await state(admin.workspace.id)).toBe(before);
+    });
+
+    it('refuses every key route to an editor with insufficient_role', async () => {
+      const editor = await buildWorkspaceWithKey(t.app, { role: 'editor', scopes: ['ai-publishing-assistant'] });
+      const before = await state(editor.workspace.id);
+      const attempts: [string, string, unknown?][] = [
+        ['GET', '/api/v1/keys'],
+        ['POST', '/api/v1/keys', { name: 'mine', scopes: ['workspace:read'] }],
+        ['DELETE', `/api/v1/keys/${editor.key.id}`],
+        ['DELETE', `/api/v1/keys/${editor.key.prefix}`],
+      ];
+      for (const [method, path, body] of attempts) {
+        const r = await call(editor.token, method, path, body);
+        await expectRefused(r, 403, 'insufficient_role', 'denied');
+        expect(r.body.error.message).toContain('admin');
+      }
+      expect(await state(editor.workspace.id)).toBe(before);
+      expect((await call(editor.token, 'GET', '/api/v1/workspaces')).status).toBe(200);
+    });
+  });
+
+  describe('members', () => {
+    it('lets an owner list members, add a user by email and change their role', async () => {
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const newcomer = await buildUser(t.app);
+
+      const listed = await call(owner.token, 'GET', '/api/v1/members');
+      expect(listed.status).toBe(200);
+      expect(listed.body.items).toEqual([
+        { user_id: owner.user.id, email: owner.user.email, role: 'owner', since: expect.any(String) },
+      ]);
+
+      const added = await call(owner.token, 'POST', '/api/v1/members', {
+        email: newcomer.email.toUpperCase(),
+        role: 'editor',
+      });
+      await expectChanged(added, 201, 'POST /api/v1/members');
+      expect(added.body).toMatchObject({ user_id: newcomer.id, email: newcomer.email, role: 'editor' });
+
+      const changed = await call(owner.token, 'PATCH', `/api/v1/members/${newcomer.id}`, { role: 'viewer' });
+      await expectChanged(changed, 200, 'PATCH /api/v1/members/:userId');
+      expect(changed.body).toMatchObject({ user_id: newcomer.id, role: 'viewer' });
+
+      const after = await call(owner.token, 'GET', '/api/v1/members');
+      expect(after.body.items.map((m: { user_id: string; role: string }) => [m.user_id, m.role]).sort()).toEqual(
+        [
+          [owner.user.id, 'owner'],
+          [newcomer.id, 'viewer'],
+        ].sort(),
+      );
+
+      const before = await state(owner.workspace.id);
+      const again = await call(owner.token, 'POST', '/api/v1/members', { email: newcomer.email, role: 'admin' });
+      await expectRefused(again, 409, 'conflict', 'allowed');
+      const stranger = await call(owner.token, 'POST', '/api/v1/members', {
+        email: `nobody-${randomUUID()}@example.com`,
+        role: 'viewer',
+      });
+      await expectRefused(stranger, 404, 'not_found', 'allowed');
+      const badRole = await call(owner.token, 'PATCH', `/api/v1/members/${newcomer.id}`, { role: 'superuser' });
+      await expectRefused(badRole, 400, 'validation_failed', 'invalid');
+      expect(await state(owner.workspace.id)).toBe(before);
+    });
+
+    it('stops an admin from making, demoting or removing an owner, but lets them remove an editor', async () => {
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const ws = owner.workspace.id;
+      const admin = await memberWithKey(ws, 'admin');
+      const editor = await buildUser(t.app);
+      await addMember(ws, editor.id, 'editor');
+      const outsider = await buildUser(t.app);
+      const before = await state(ws);
+
+      const refusals: [string, string, unknown?][] = [
+        ['POST', '/api/v1/members', { email: outsider.email, role: 'owner' }],
+        ['PATCH', `/api/v1/members/${editor.id}`, { role: 'owner' }],
+        ['PATCH', `/api/v1/members/${admin.user.id}`, { role: 'owner' }],
+        ['PATCH', `/api/v1/members/${owner.user.id}`, { role: 'editor' }],
+        ['DELETE', `/api/v1/members/${owner.user.id}`],
+      ];
+      for (const [method, path, body] of refusals) {
+        const r = await call(admin.token, method, path, body);
+        await expectRefused(r, 403, 'insufficient_role', 'denied');
+        expect(r.body.error.message).toContain('owner');
+      }
+      expect(await state(ws)).toBe(before);
+
+      const removed = await call(admin.token, 'DELETE', `/api/v1/members/${editor.id}`);
+      await expectChanged(removed, 200, 'DELETE /api/v1/members/:userId');
+      expect(removed.body).toMatchObject({ user_id: editor.id, role: 'editor' });
+      const left = await call(admin.token, 'GET', '/api/v1/members');
+      expect(left.body.items.map((m: { user_id: string }) => m.user_id).sort()).toEqual(
+        [owner.user.id, admin.user.id].sort(),
+      );
+    });
+
+    it('never leaves a workspace without an owner, and allows the change once there is a second', async () => {
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const ws = owner.workspace.id;
+      const second = await memberWithKey(ws, 'editor');
+      const before = await state(ws);
+
+      const demoteSelf = await call(owner.token, 'PATCH', `/api/v1/members/${owner.user.id}`, { role: 'admin' });
+      await expectRefused(demoteSelf, 409, 'conflict', 'allowed');
+      expect(demoteSelf.body.error.message).toContain('last owner');
+      const removeSelf = await call(owner.token, 'DELETE', `/api/v1/members/${owner.user.id}`);
+      await expectRefused(removeSelf, 409, 'conflict', 'allowed');
+      expect(await state(ws)).toBe(before);
+
+      const promoted = await call(owner.token, 'PATCH', `/api/v1/members/${second.user.id}`, { role: 'owner' });
+      await expectChanged(promoted, 200, 'PATCH /api/v1/members/:userId');
+
+      const demoted = await call(owner.token, 'PATCH', `/api/v1/members/${owner.user.id}`, { role: 'admin' });
+      await expectChanged(demoted, 200, 'PATCH /api/v1/members/:userId');
+      expect(demoted.body).toMatchObject({ user_id: owner.user.id, role: 'admin' });
+
+      // The remaining owner is now the last one: they cannot leave, but can remove the former owner.
+      const lastLeaves = await call(second.token, 'DELETE', `/api/v1/members/${second.user.id}`);
+      await expectRefused(lastLeaves, 409, 'conflict', 'allowed');
+      const removed = await call(second.token, 'DELETE', `/api/v1/members/${owner.user.id}`);
+      await expectChanged(removed, 200, 'DELETE /api/v1/members/:userId');
+      const members = await call(second.token, 'GET', '/api/v1/members');
+      expect(members.body.items).toEqual([expect.objectContaining({ user_id: second.user.id, role: 'owner' })]);
+    });
+
+    it('answers a non-member or unknown id with 404 and a malformed id with 400', async () => {
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const elsewhere = await buildWorkspaceWithKey(t.app, { role: 'editor' });
+      const before = await state(owner.workspace.id);
+      const foreignBefore = await state(elsewhere.workspace.id);
+
+      for (const id of [elsewhere.user.id, randomUUID()]) {
+        await expectRefused(await call(owner.token, 'DELETE', `/api/v1/members/${id}`), 404, 'not_found', 'allowed');
+        await expectRefused(
+          await call(owner.token, 'PATCH', `/api/v1/members/${id}`, { role: 'viewer' }),
+          404,
+          'not_found',
+          'allowed',
+        );
+      }
+      for (const id of ['not-a-uuid', `${randomUUID()}x`]) {
+        await expectRefused(
+          await call(owner.token, 'DELETE', `/api/v1/members/${id}`),
+          400,
+          'validation_failed',
+          'invalid',
+        );
+        await expectRefused(
+          await call(owner.token, 'PATCH', `/api/v1/members/${id}`, { role: 'viewer' }),
+          400,
+          'validation_failed',
+          'invalid',
+        );
+      }
+      expect(await state(owner.workspace.id)).toBe(before);
+      expect(await state(elsewhere.workspace.id)).toBe(foreignBefore);
+    });
+
+    it('applies a demotion on the member’s very next call, and a promotion too', async () => {
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const member = await memberWithKey(owner.workspace.id, 'admin');
+
+      expect((await call(member.token, 'GET', '/api/v1/keys')).status).toBe(200);
+      await expectChanged(
+        await call(owner.token, 'PATCH', `/api/v1/members/${member.user.id}`, { role: 'editor' }),
+        200,
+        'PATCH /api/v1/members/:userId',
+      );
+      const refused = await call(member.token, 'GET', '/api/v1/keys');
+      await expectRefused(refused, 403, 'insufficient_role', 'denied');
+      expect(refused.body.error.message).toContain('yours is editor');
+      // Weaker, not revoked: what an editor may do still works.
+      expect((await call(member.token, 'GET', '/api/v1/workspaces')).status).toBe(200);
+
+      await expectChanged(
+        await call(owner.token, 'PATCH', `/api/v1/members/${member.user.id}`, { role: 'admin' }),
+        200,
+        'PATCH /api/v1/members/:userId',
+      );
+      expect((await call(member.token, 'GET', '/api/v1/keys')).status).toBe(200);
+    });
+
+    it('refuses the key of a removed member with 401', async () => {
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const member = await memberWithKey(owner.workspace.id, 'editor');
+      expect((await call(member.token, 'GET', '/api/v1/workspaces')).status).toBe(200);
+
+      await expectChanged(
+        await call(owner.token, 'DELETE', `/api/v1/members/${member.user.id}`),
+        200,
+        'DELETE /api/v1/members/:userId',
+      );
+      const refused = await call(member.token, 'GET', '/api/v1/workspaces');
+      await expectRefused(refused, 401, 'unauthenticated', 'denied');
+      expect(refused.body.error.message).toContain('left the workspace');
+    });
+  });
+
+  describe('scope catalogue', () => {
+    it('serves 31 scopes in 7 categories, 4 bundles and the role ceilings to any key, the same over MCP', async () => {
+      const viewer = await buildWorkspaceWithKey(t.app, { role: 'viewer', scopes: ['workspace:read'] });
+      const rest = await call(viewer.token, 'GET', '/api/v1/scopes');
+      expect(rest.status).toBe(200);
+      expect(await audit(rest.requestId)).toEqual([
+        { operation: 'GET /api/v1/scopes', decision: 'allowed', outcome: 'ok', error_code: null },
+      ]);
+
+      const catalogue = rest.body as {
+        categories: { id: string; scopes: { name: string; minimum_role: string }[] }[];
+        bundles: { name: string; scopes: string[] }[];
+        role_ceilings: Record<string, string[]>;
+      };
+      expect(catalogue.categories.map((c) => c.id)).toEqual(Object.keys(SCOPE_CATEGORIES));
+      expect(catalogue.categories).toHaveLength(7);
+      const names = catalogue.categories.flatMap((c) => c.scopes.map((s) => s.name));
+      expect(names).toHaveLength(31);
+      expect(sorted(names)).toEqual(sorted(ALL_SCOPES));
+      expect(catalogue.categories.find((c) => c.id === 'publishing')?.scopes).toContainEqual(
+        expect.objectContaining({ name: 'posts:publish', minimum_role: 'admin' }),
+      );
+      expect(catalogue.categories.flatMap((c) => c.scopes.map((x) => [x.name, x.minimum_role]))).toEqual(
+        ALL_SCOPES.map((x) => [x, minimumRoleFor(x)]),
+      );
+      expect(catalogue.bundles).toHaveLength(4);
+      expect(catalogue.bundles.map((b) => [b.name, sorted(b.scopes)])).toEqual(
+        BUNDLE_NAMES.map((name) => [name, sorted(BUNDLES[name].scopes)]),
+      );
+      expect(Object.keys(catalogue.role_ceilings)).toEqual([...ROLES]);
+      expect(ROLES.map((r) => catalogue.role_ceilings[r].length)).toEqual([17, 26, 31, 31]);
+      expect(ROLES.map((r) => sorted(catalogue.role_ceilings[r]))).toEqual(ROLES.map((r) => sorted(ROLE_CEILINGS[r])));
+
+      const requestId = `km-${randomUUID()}`;
+      const client = await connectMcp(t.url, viewer.token, { 'x-request-id': requestId });
+      try {
+        const read = await client.readResource({ uri: 'postern://scopes' });
+        expect(read.contents).toHaveLength(1);
+        const [content] = read.contents as { uri: string; mimeType?: string; text: string }[];
+        expect(content).toMatchObject({ uri: 'postern://scopes', mimeType: 'application/json' });
+        expect(JSON.parse(content.text)).toEqual(rest.body);
+      } finally {
+        await client.close();
+      }
+      const rows = (await audit(requestId)).filter((r) => r.operation.startsWith('mcp resources/read'));
+      expect(rows).toEqual([
+        { operation: 'mcp resources/read postern://scopes', decision: 'allowed', outcome: 'ok', error_code: null },
+      ]);
+    });
+
+    it('refuses the catalogue without a key, over REST and MCP', async () => {
+      const rest = await call(undefined, 'GET', '/api/v1/scopes');
+      await expectRefused(rest, 401, 'unauthenticated', 'denied');
+
+      const mcp = await fetch(`${t.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'resources/read', params: { uri: 'postern://scopes' } }),
+      });
+      expect(mcp.status).toBe(401);
+      expect(await mcp.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+      await expect(connectMcp(t.url)).rejects.toThrow();
+    });
+  });
+});
