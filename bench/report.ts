@@ -1,0 +1,135 @@
+import type { ServerKind } from './ipc';
+import type { Sample } from './load';
+
+export const LABELS: Record<ServerKind, string> = {
+  full: 'full path: list_workspaces, guards + audit',
+  'full-audit-off': 'full path, audit writes discarded',
+  framework: 'framework anchor: mcp-nest ping, no guards',
+  'sdk-stateless': 'SDK stateless: ping',
+  'sdk-stateful': 'SDK stateful (one session): ping',
+};
+
+export interface ServerResult {
+  kind: ServerKind;
+  samples: Sample[];
+  rssBytes?: number;
+  /** Audit rows committed during the measured rounds, and responses in them (the full path). */
+  auditRows?: { written: number | null; responses: number };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+/** Median CPU ms per request over rounds, or a dash where it was not measured. */
+function cpu(values: (number | undefined)[]): string {
+  const known = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+  return known.length ? median(known).toFixed(2) : '–';
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i ? `${'-'.repeat(w + 1)}:` : `:${'-'.repeat(w + 1)}`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/** Per-round ratio a/b, then the median: both were measured minutes apart at most, on the same machine state. */
+function pairedRatio(a: ServerResult, b: ServerResult): number {
+  return median(a.samples.map((s, i) => s.rps / b.samples[i].rps));
+}
+
+export interface Verdict {
+  text: string;
+  failed: boolean;
+}
+
+export function report(results: ServerResult[], connections: number): Verdict {
+  const by = new Map(results.map((r) => [r.kind, r]));
+  const rows = results.map((r) => [
+    LABELS[r.kind],
+    median(r.samples.map((s) => s.rps)).toFixed(0),
+    median(r.samples.map((s) => s.p50)).toFixed(0),
+    median(r.samples.map((s) => s.p99)).toFixed(0),
+    String(sum(r.samples.map((s) => s.errors))),
+    r.rssBytes === undefined ? '?' : (r.rssBytes / 2 ** 20).toFixed(0),
+    cpu(r.samples.map((s) => s.serverCpuMs)),
+    cpu(r.samples.map((s) => s.dbCpuMs)),
+    r.samples.map((s) => s.rps.toFixed(0)).join(' / '),
+  ]);
+  const lines = [
+    table(
+      ['server', 'rps', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'CPU ms/req', 'db CPU ms/req', 'rps by round'],
+      rows,
+    ),
+    '',
+  ];
+  let failed = false;
+  const errorsOf = (r: ServerResult) => sum(r.samples.map((s) => s.errors));
+  const line = (name: string, value: string, verdict = '') =>
+    lines.push(`${name.padEnd(42)} ${value.padStart(7)}${verdict ? `   ${verdict}` : ''}`);
+  /** A ratio, with its target when it has one; a ratio over wrong answers means nothing, so errors fail it. */
+  const ratio = (
+    name: string,
+    a: ServerKind,
+    b: ServerKind,
+    target?: { pass: (r: number) => boolean; text: string },
+  ) => {
+    const ra = by.get(a);
+    const rb = by.get(b);
+    if (!ra || !rb) return;
+    const r = pairedRatio(ra, rb);
+    const wrong = errorsOf(ra) + errorsOf(rb) > 0;
+    let verdict = wrong ? 'not meaningful: errors' : '';
+    if (target)
+      verdict = wrong ? `FAIL (${target.text}; errors)` : `${target.pass(r) ? 'PASS' : 'FAIL'} (${target.text})`;
+    if (verdict.startsWith('FAIL')) failed = true;
+    line(name, `${(r * 100).toFixed(1)}%`, verdict);
+  };
+  ratio('full / framework anchor', 'full', 'framework', { pass: (r) => r >= 0.7, text: 'target ≥ 70%' });
+  ratio('full / SDK stateless', 'full', 'sdk-stateless');
+  ratio('full / SDK stateful', 'full', 'sdk-stateful');
+  ratio('framework anchor / SDK stateless', 'framework', 'sdk-stateless');
+  ratio('full, audit writes discarded / framework', 'full-audit-off', 'framework');
+  const full = by.get('full');
+  const off = by.get('full-audit-off');
+  if (full && off) {
+    const cost = 1 - pairedRatio(full, off);
+    const wrong = errorsOf(full) + errorsOf(off) > 0;
+    const pass = !wrong && cost <= 0.1;
+    if (!pass) failed = true;
+    line(
+      'audit cost (1 − full / audit discarded)',
+      `${(cost * 100).toFixed(1)}%`,
+      `${pass ? 'PASS' : 'FAIL'} (target ≤ 10%${wrong ? '; errors' : ''})`,
+    );
+  }
+  if (full) {
+    const errors = errorsOf(full);
+    if (errors) failed = true;
+    line('full path errors', String(errors), errors ? 'FAIL (target 0)' : 'PASS (target 0)');
+  }
+  for (const r of results) {
+    if (!r.auditRows) continue;
+    const { written, responses } = r.auditRows;
+    // Calls still in flight when a round ends are audited but not counted as responses.
+    const expected = r.kind === 'full' ? [responses, responses + connections * r.samples.length] : [0, 0];
+    const ok = written !== null && written >= expected[0] && written <= expected[1];
+    if (!ok) failed = true;
+    line(
+      `audit rows committed, ${r.kind}`,
+      String(written ?? '?'),
+      `for ${responses} responses${ok ? '' : ' — MISMATCH'}`,
+    );
+  }
+  for (const r of results) {
+    const first = r.samples.find((s) => s.firstError)?.firstError;
+    if (first) lines.push(`first error, ${r.kind}: ${first}`);
+  }
+  return { text: lines.join('\n'), failed };
+}
