@@ -3,6 +3,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { keepExtendedQueriesTogether } from './pglite-socket-ordering';
 
 /** Written next to the data directory while an instance serves it, so the CLI can reach it. */
 export interface EmbeddedInstanceRecord {
@@ -93,6 +94,7 @@ export class EmbeddedPostgres {
     try {
       const db = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
       const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: MAX_CONNECTIONS });
+      keepExtendedQueriesTogether(server);
       await server.start();
       const port = Number(server.getServerConn().split(':').pop());
       const record: EmbeddedInstanceRecord = { pid: process.pid, port, startedAt: new Date().toISOString() };

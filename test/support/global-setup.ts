@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
+import { keepExtendedQueriesTogether } from '../../src/database/pglite-socket-ordering';
 
 declare global {
   var __POSTERN_PG__: { server: PGLiteSocketServer; db: PGlite } | undefined;
@@ -18,6 +19,7 @@ export default async function globalSetup(): Promise<void> {
   if (!process.env.DATABASE_URL) {
     const db = await PGlite.create({ dataDir: 'memory://' });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
+    keepExtendedQueriesTogether(server);
     await server.start();
     globalThis.__POSTERN_PG__ = { server, db };
     process.env.DATABASE_URL = `postgres://postgres:postgres@${server.getServerConn()}/postgres`;
