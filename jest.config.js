@@ -15,7 +15,7 @@ const swc = [
 const common = {
   transform: { '^.+\\.(t|j)s$': swc },
   // pglite and a few MCP packages ship ESM; let swc turn them into CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(@electric-sql|pkce-challenge|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@electric-sql|pkce-challenge|oidc-provider|jose|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit)/)'],
   testEnvironment: 'node',
 };
 

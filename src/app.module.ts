@@ -14,6 +14,8 @@ import { bodyParsers } from './common/body-parsers';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.types';
 import { SetupModule } from './console/setup/setup.module';
+import { ConsoleModule } from './console/console.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { UsersModule } from './domain/users/users.module';
 import { WorkspacesModule } from './domain/workspaces/workspaces.module';
@@ -54,6 +56,8 @@ export class AppModule implements NestModule {
         WorkspacesModule,
         ApiKeysModule,
         SetupModule,
+        OAuthModule,
+        ConsoleModule,
       ],
       controllers: [runtime.mcpController],
       providers: [

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { validationError } from './common/validation-error';
 import type { AppConfig } from './config/config.types';
+import { dataSourceOptions } from './database/data-source-options';
 import { createMcpServer } from './mcp/mcp-server';
 import { VERSION } from './version';
 
@@ -21,7 +22,7 @@ export async function createApp(
   const mcp = createMcpServer(config, VERSION);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({ config, databaseUrl, mcpController: mcp.controller }),
-    { bodyParser: false, bufferLogs: true },
+    { bodyParser: false, bufferLogs: true, abortOnError: false },
   );
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
@@ -51,8 +52,17 @@ export async function createApp(
   return app;
 }
 
-/** Applies pending migrations through the app's own data source. */
-export async function runMigrations(app: INestApplication): Promise<string[]> {
-  const ran = await app.get(DataSource).runMigrations({ transaction: 'each' });
-  return ran.map((m) => m.name);
+/**
+ * Applies pending migrations on a short-lived connection before the app is built: some providers
+ * (the authorization server's signing key) read their tables while the app starts.
+ */
+export async function runMigrations(databaseUrl: string): Promise<string[]> {
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl, 1));
+  await dataSource.initialize();
+  try {
+    const ran = await dataSource.runMigrations({ transaction: 'each' });
+    return ran.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
 }

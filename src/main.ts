@@ -13,8 +13,8 @@ export async function serve(): Promise<void> {
   try {
     const config = resolveSecretKey(loadConfig());
     db = await openDatabase(config, 'server');
+    if (config.runMigrations) await runMigrations(db.url);
     const app = await createApp(config, db.url);
-    if (config.runMigrations) await runMigrations(app);
     const setupLink = await app.get(SetupService).prepare();
     await app.listen(config.port, config.host);
 

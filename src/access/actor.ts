@@ -10,6 +10,8 @@ export interface Principal {
   userId?: string;
   clientId?: string;
   keyId?: string;
+  /** The OAuth grant behind an agent connection; revoking it ends the connection. */
+  grantId?: string;
   /** The one workspace a key or agent token is bound to. */
   workspaceId?: string;
   grantedScopes: ReadonlySet<Scope>;

@@ -3,7 +3,10 @@ import { Reflector } from '@nestjs/core';
 import { AuditContext } from '../audit/audit-context';
 import { describeRequest } from '../audit/audit-request';
 import { AppError } from '../common/app-error';
+import { OAuthTokenVerifier } from '../oauth/oauth-token-verifier.service';
+import { ConsoleSessions } from '../console/console-session.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import type { ActorRequest } from './request-actor';
 import { requestOf } from './execution-request';
 import { permissionMetadata } from './permission-metadata';
 
@@ -16,7 +19,30 @@ export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
+    private readonly tokens: OAuthTokenVerifier,
+    private readonly sessions: ConsoleSessions,
   ) {}
+
+  /** Console pages: a signed-in person, and on a POST the session's own CSRF token. */
+  private async consoleSession(req: ActorRequest | undefined): Promise<boolean> {
+    const session = req ? await this.sessions.find(req) : undefined;
+    if (!req || !session) throw new AppError('unauthenticated', 'sign in to the console first');
+    const csrf = (req.body as { csrf?: unknown } | undefined)?.csrf;
+    if (req.method !== 'GET' && csrf !== session.csrf) {
+      throw new AppError('forbidden', 'the form expired or did not come from this site; reload the page and try again');
+    }
+    req.consoleSession = session;
+    const draft = AuditContext.current();
+    if (draft)
+      draft.actor = {
+        kind: 'user',
+        surface: 'console',
+        userId: session.userId,
+        grantedScopes: new Set(),
+        scopes: new Set(),
+      };
+    return true;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const meta = permissionMetadata(this.reflector, context);
@@ -27,15 +53,30 @@ export class AuthenticationGuard implements CanActivate {
       if (meta.scopes) draft.scopesRequired = [...meta.scopes];
     }
     if (meta.isPublic) return true;
+    if (meta.consoleSession) return this.consoleSession(req);
     if (!meta.scopes) throw new AppError('forbidden', 'this operation declares no permissions and is refused');
     if (!req) throw new AppError('unauthenticated', 'no request to authenticate');
     // A tool call rides on the /mcp POST whose guards already authenticated it.
     if (req.principal) return true;
 
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!match) throw new AppError('unauthenticated', 'missing bearer token: send Authorization: Bearer <API key>');
-    const principal = await this.apiKeys.authenticate(match[1]);
-    if (!principal) throw new AppError('unauthenticated', 'the bearer token is not a valid, unexpired, unrevoked key');
+    if (!match)
+      throw new AppError(
+        'unauthenticated',
+        'missing bearer token: send Authorization: Bearer <API key or OAuth access token>',
+      );
+    const token = match[1];
+    let principal;
+    if (OAuthTokenVerifier.looksLikeJwt(token)) {
+      // OAuth access tokens are minted for the MCP endpoint only (their audience); REST takes API keys.
+      if (!req.path.startsWith('/mcp'))
+        throw new AppError('unauthenticated', 'OAuth access tokens are accepted at /mcp only; use an API key here');
+      principal = await this.tokens.verify(token);
+    } else {
+      principal = await this.apiKeys.authenticate(token);
+    }
+    if (!principal)
+      throw new AppError('unauthenticated', 'the bearer token is not a valid, unexpired, unrevoked credential');
     req.principal = principal;
     if (draft) draft.workspaceId = principal.workspaceId;
     return true;

@@ -2,6 +2,7 @@ import { RequestMethod, type INestApplicationContext, type Type } from '@nestjs/
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { MCP_RESOURCE_METADATA_KEY, MCP_RESOURCE_TEMPLATE_METADATA_KEY, MCP_TOOL_METADATA_KEY } from '@rekog/mcp-nest';
+import { CONSOLE_SESSION_KEY } from './console-session.decorator';
 import { PUBLIC_KEY } from './public.decorator';
 import { REQUIRED_ROLE_KEY } from './require-role.decorator';
 import { REQUIRED_SCOPES_KEY } from './require-scopes.decorator';
@@ -16,6 +17,7 @@ export interface PermissionEntry {
   name: string;
   handler: string;
   isPublic: boolean;
+  consoleSession: boolean;
   /** Undefined when the handler declares nothing: refused at run time, and a build failure. */
   scopes?: Scope[];
   minimumRole?: Role;
@@ -81,13 +83,16 @@ export function permissionInventory(app: INestApplicationContext): PermissionEnt
         } else continue;
         const scopes = read<Scope[]>(REQUIRED_SCOPES_KEY);
         const isPublic = read<boolean>(PUBLIC_KEY) ?? false;
+        const consoleSession = read<boolean>(CONSOLE_SESSION_KEY) ?? false;
         entries.push({
           kind,
           name,
           handler: `${type.name}.${key}`,
           isPublic,
+          consoleSession,
           scopes,
-          minimumRole: scopes && !isPublic ? requiredRole(scopes, read<Role>(REQUIRED_ROLE_KEY)) : undefined,
+          minimumRole:
+            scopes && !isPublic && !consoleSession ? requiredRole(scopes, read<Role>(REQUIRED_ROLE_KEY)) : undefined,
           approval: read<object>(REQUIRES_APPROVAL_KEY) !== undefined,
           annotations: tool?.annotations,
         });
@@ -110,11 +115,13 @@ export function renderPermissionTable(entries: PermissionEntry[]): string {
   const rows = entries.map((e) => {
     const who = e.isPublic
       ? 'public'
-      : !e.scopes
-        ? '**UNDECLARED**'
-        : e.scopes.length
-          ? e.scopes.map((s) => `\`${s}\``).join(' ')
-          : 'any authenticated';
+      : e.consoleSession
+        ? 'console session'
+        : !e.scopes
+          ? '**UNDECLARED**'
+          : e.scopes.length
+            ? e.scopes.map((s) => `\`${s}\``).join(' ')
+            : 'any authenticated';
     const hints = e.annotations
       ? HINTS.filter(([k]) => e.annotations?.[k] === true)
           .map(([, label]) => label)

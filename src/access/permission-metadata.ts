@@ -1,5 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
+import { CONSOLE_SESSION_KEY } from './console-session.decorator';
 import { PUBLIC_KEY } from './public.decorator';
 import { REQUIRED_ROLE_KEY } from './require-role.decorator';
 import { REQUIRED_SCOPES_KEY } from './require-scopes.decorator';
@@ -8,6 +9,7 @@ import type { Scope } from './scopes';
 
 export interface PermissionMetadata {
   isPublic: boolean;
+  consoleSession: boolean;
   /** Undefined when the handler declares nothing, which is refused. */
   scopes?: Scope[];
   roleFloor?: Role;
@@ -18,6 +20,7 @@ export function permissionMetadata(reflector: Reflector, context: ExecutionConte
   const targets = [context.getHandler(), context.getClass()];
   return {
     isPublic: reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) ?? false,
+    consoleSession: reflector.getAllAndOverride<boolean>(CONSOLE_SESSION_KEY, targets) ?? false,
     scopes: reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES_KEY, targets),
     roleFloor: reflector.getAllAndOverride<Role>(REQUIRED_ROLE_KEY, targets),
   };

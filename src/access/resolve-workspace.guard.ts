@@ -27,7 +27,8 @@ export class ResolveWorkspaceGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (permissionMetadata(this.reflector, context).isPublic) return true;
+    const meta0 = permissionMetadata(this.reflector, context);
+    if (meta0.isPublic || meta0.consoleSession) return true;
     const req = requestOf(context);
     if (!req?.principal) throw new AppError('unauthenticated', 'not authenticated');
     if (req.actor) return true;

@@ -12,7 +12,7 @@ export class ScopesGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const meta = permissionMetadata(this.reflector, context);
-    if (meta.isPublic) return true;
+    if (meta.isPublic || meta.consoleSession) return true;
     const actor = requestOf(context)?.actor;
     if (!actor) throw new AppError('unauthenticated', 'not authenticated');
     const tool = toolNameOf(context);

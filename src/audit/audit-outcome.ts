@@ -8,7 +8,7 @@ export function noteError(draft: AuditDraft | undefined, code: string, reason?: 
   if (!draft) return;
   draft.errorCode = code;
   if (reason && !draft.reason) draft.reason = reason;
-  if (DENIED.has(code)) draft.decision = 'denied';
+  if (DENIED.has(code) || code === 'http_401' || code === 'http_403') draft.decision = 'denied';
   else if (INVALID.has(code) || /^http_4/.test(code)) draft.decision = 'invalid';
   else if (code === 'internal_error' || code === 'unavailable') draft.decision = 'failed';
 }

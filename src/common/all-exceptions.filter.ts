@@ -1,12 +1,13 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Logger } from '@nestjs/common';
+import { ALL_SCOPES } from '../access/scopes';
+import { APP_CONFIG, type AppConfig } from '../config/config.types';
+import { oauthUrls } from '../oauth/oauth-urls';
 import type { Request, Response } from 'express';
 import { of, type Observable } from 'rxjs';
 import { AuditContext } from '../audit/audit-context';
 import { noteError } from '../audit/audit-outcome';
 import { AppError } from './app-error';
 import { toErrorBody } from './error-body';
-
-export const AUTH_CHALLENGE = 'Bearer realm="postern"';
 
 /**
  * The one place errors leave the process. REST gets `{ error: { code, message, details, requestId } }`
@@ -16,6 +17,13 @@ export const AUTH_CHALLENGE = 'Bearer realm="postern"';
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+  private readonly mcpChallenge: string;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    // MCP clients discover the authorization server from this header (RFC 9728), and the scopes
+    // to ask for; the user narrows them on the consent page.
+    this.mcpChallenge = `Bearer resource_metadata="${oauthUrls(config).resourceMetadata}", scope="${ALL_SCOPES.join(' ')}"`;
+  }
 
   catch(exception: unknown, host: ArgumentsHost): Observable<unknown> | void {
     const draft = AuditContext.current();
@@ -32,7 +40,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     noteError(draft, body.error.code, body.error.message);
     this.logUnexpected(exception);
     if (res.headersSent) return;
-    if (status === 401) res.setHeader('WWW-Authenticate', AUTH_CHALLENGE);
+    // A person opening a console page without a session is sent to sign in, not shown JSON.
+    if (status === 401 && req.method === 'GET' && req.path.startsWith('/console/')) {
+      res.redirect(303, `/console/login?next=${encodeURIComponent(req.path)}`);
+      return;
+    }
+    if (status === 401)
+      res.setHeader('WWW-Authenticate', req.path.startsWith('/mcp') ? this.mcpChallenge : 'Bearer realm="postern"');
     res.status(status).json(body);
   }
 

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   malformed_json: 400,
   payload_too_large: 413,
   conflict: 409,
+  rate_limited: 429,
   setup_token_invalid: 400,
   unavailable: 503,
   internal_error: 500,

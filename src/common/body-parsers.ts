@@ -14,6 +14,8 @@ export function bodyParsers() {
     express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }),
   ];
   return parsers.map((parse) => (req: Request, res: Response, next: NextFunction) => {
+    // The authorization server reads its own bodies (with its own limits and error responses).
+    if (req.originalUrl.startsWith('/oauth/')) return next();
     parse(req, res, (err?: unknown) => {
       if (!err) return next();
       const type = (err as { type?: string }).type;

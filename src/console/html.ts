@@ -11,19 +11,28 @@ const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:40rem;margin:3r
 h1{font-size:1.5rem}label{display:block;margin:.8rem 0 .2rem;font-weight:600}
 input{width:100%;padding:.5rem;border:1px solid #aab;border-radius:4px;box-sizing:border-box}
 button{margin-top:1.2rem;padding:.6rem 1.2rem;border:0;border-radius:4px;background:#1f5fbf;color:#fff;font-weight:600}
-pre{background:#f3f5f8;padding:.8rem;overflow:auto;border-radius:4px}.error{color:#a11}.muted{color:#667}`;
+pre{background:#f3f5f8;padding:.8rem;overflow:auto;border-radius:4px}.error{color:#a11}.muted{color:#667}
+button.secondary{background:#e4e7ec;color:#1d2430;margin-left:.5rem}fieldset{border:1px solid #d0d5dd;border-radius:4px;margin:.8rem 0}
+ul{list-style:none;padding-left:0}label.scope{font-weight:400;display:block;margin:.3rem 0}label.scope input{width:auto}
+select{width:100%;padding:.5rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e4e7ec;padding:.4rem;text-align:left;vertical-align:top}`;
 
 // The stylesheet is allowed by its hash, so the policy needs no 'unsafe-inline' and loads nothing external.
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
-const CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+function csp(formTargets: string[]): string {
+  return `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; form-action 'self'${formTargets.map((t) => ` ${t}`).join('')}; frame-ancestors 'none'; base-uri 'none'`;
+}
 
-/** Sends a server-rendered console page with headers that forbid framing, sniffing and caching. */
-export function sendPage(res: Response, status: number, title: string, body: string): void {
+/**
+ * Sends a server-rendered console page with headers that forbid framing, sniffing and caching.
+ * `formTargets`: origins a form on this page may end up at through redirects (browsers apply
+ * form-action to the whole redirect chain, so consent must allow the client's callback origin).
+ */
+export function sendPage(res: Response, status: number, title: string, body: string, formTargets: string[] = []): void {
   res
     .status(status)
     .set({
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': CSP,
+      'Content-Security-Policy': csp(formTargets),
       'X-Frame-Options': 'DENY',
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',

@@ -6,9 +6,10 @@ import { MembershipEntity } from '../domain/workspaces/membership.entity';
 import { WorkspaceEntity } from '../domain/workspaces/workspace.entity';
 import { InitialSchema1763750000000 } from './migrations/1763750000000-initial-schema';
 import { AuditTrail1763760000000 } from './migrations/1763760000000-audit-trail';
+import { OAuth1763770000000 } from './migrations/1763770000000-oauth';
 
 export const ENTITIES = [UserEntity, WorkspaceEntity, MembershipEntity, ApiKeyEntity, SetupTokenEntity];
-export const MIGRATIONS = [InitialSchema1763750000000, AuditTrail1763760000000];
+export const MIGRATIONS = [InitialSchema1763750000000, AuditTrail1763760000000, OAuth1763770000000];
 
 /** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */
 export function dataSourceOptions(url: string, poolSize = 8): DataSourceOptions {

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { McpHttpControllerFor, type McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
 import { RequireScopes } from '../access/require-scopes.decorator';
 import type { AppConfig } from '../config/config.types';
+import { oauthUrls } from '../oauth/oauth-urls';
 import { PosternMcpStrategy } from './postern-mcp-strategy';
 
 export interface McpServer {
@@ -23,6 +24,7 @@ export function createMcpServer(config: AppConfig, version: string): McpServer {
   const transport = new StreamableHttpTransport({
     statefulMode: false,
     security: { allowedHosts: config.allowedHosts, allowedOrigins: config.allowedHosts },
+    stepUpAuthorization: { resourceMetadataUrl: oauthUrls(config).resourceMetadata },
   });
   const strategy = new PosternMcpStrategy({
     name: 'postern',

@@ -19,6 +19,32 @@ type SetRequestHandler = (method: string, handler: Handler) => void;
 export class PosternMcpStrategy extends McpStrategy {
   private permissions?: Map<string, ToolPermissions>;
 
+  constructor(options: ConstructorParameters<typeof McpStrategy>[0]) {
+    super(options);
+    // The transport asks this before dispatch to answer an OAuth agent's missing scope with the MCP
+    // step-up challenge (HTTP 403 + WWW-Authenticate). API keys cannot step up: they keep the
+    // structured tool error from the guards. (The base method is private, hence an own property.)
+    Object.defineProperty(this, 'toolCallScopeDeficiency', {
+      value: (toolName: string, rawRequest?: unknown) => this.stepUpNeeded(toolName, rawRequest),
+    });
+  }
+
+  private stepUpNeeded(toolName: string, rawRequest?: unknown) {
+    const actor = (rawRequest as ActorRequest | undefined)?.actor;
+    const permissions = this.permissionsOf(toolName);
+    if (actor?.kind !== 'agent' || !permissions || allowlistHides(actor, toolName)) return undefined;
+    const missing = permissions.scopes.filter((s) => !actor.scopes.has(s));
+    if (!missing.length) return undefined;
+    const draft = AuditContext.current();
+    if (draft)
+      Object.assign(draft, {
+        decision: 'denied',
+        errorCode: 'insufficient_scope',
+        scopesRequired: [...permissions.scopes],
+      });
+    return { toolName, requiredScopes: [...permissions.scopes], missingScopes: missing, match: 'all' as const };
+  }
+
   override bindRequestHandlers(
     server: McpServer,
     session: Parameters<McpStrategy['bindRequestHandlers']>[1],

@@ -1,3 +1,5 @@
+import { ConsoleSessions } from '../../src/console/console-session.service';
+import { OAuthTokenVerifier } from '../../src/oauth/oauth-token-verifier.service';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
@@ -73,7 +75,14 @@ describe(ApiKeysService.name, () => {
         WorkspacesModule,
         ApiKeysModule,
       ],
-      providers: [AuthenticationGuard, ResolveWorkspaceGuard, RoleGuard, ScopesGuard],
+      providers: [
+        AuthenticationGuard,
+        ResolveWorkspaceGuard,
+        RoleGuard,
+        ScopesGuard,
+        OAuthTokenVerifier,
+        ConsoleSessions,
+      ],
     })
       .setLogger({ log() {}, error() {}, warn() {} })
       .compile();

@@ -20,9 +20,15 @@ describe('permission declarations', () => {
   it('finds every route and tool, and each declares its permissions', () => {
     const entries = permissionInventory(t.app);
     expect(entries.length).toBeGreaterThan(10);
-    expect(entries.filter((e) => e.kind === 'tool').map((e) => e.name)).toEqual(expect.arrayContaining(['list_workspaces', 'get_workspace']));
-    expect(entries.map((e) => e.name)).toEqual(expect.arrayContaining(['POST /mcp', 'GET /api/v1/workspaces', 'GET /health/ready']));
-    const undeclared = entries.filter((e) => !e.isPublic && !e.scopes).map((e) => `${e.name} (${e.handler})`);
+    expect(entries.filter((e) => e.kind === 'tool').map((e) => e.name)).toEqual(
+      expect.arrayContaining(['list_workspaces', 'get_workspace']),
+    );
+    expect(entries.map((e) => e.name)).toEqual(
+      expect.arrayContaining(['POST /mcp', 'GET /api/v1/workspaces', 'GET /health/ready']),
+    );
+    const undeclared = entries
+      .filter((e) => !e.isPublic && !e.consoleSession && !e.scopes)
+      .map((e) => `${e.name} (${e.handler})`);
     expect(undeclared).toEqual([]);
     for (const e of entries) for (const s of e.scopes ?? []) expect(isScope(s)).toBe(true);
   });
@@ -32,12 +38,29 @@ describe('permission declarations', () => {
       .filter((e) => e.isPublic)
       .map((e) => e.name)
       .sort();
-    expect(publicNames).toEqual(['GET /console/setup', 'GET /health/live', 'GET /health/ready', 'POST /console/setup']);
+    // Health probes, discovery, the authorization server itself, and the sign-in and setup pages.
+    expect(publicNames).toEqual([
+      'ALL /oauth/*path',
+      'GET /.well-known/oauth-authorization-server',
+      'GET /.well-known/oauth-protected-resource',
+      'GET /console',
+      'GET /console/interaction/:uid',
+      'GET /console/login',
+      'GET /console/setup',
+      'GET /health/live',
+      'GET /health/ready',
+      'POST /console/interaction/:uid/consent',
+      'POST /console/interaction/:uid/login',
+      'POST /console/login',
+      'POST /console/setup',
+    ]);
   });
 
   it('gives every tool honest annotations', () => {
     for (const tool of permissionInventory(t.app).filter((e) => e.kind === 'tool')) {
-      expect(tool.annotations).toEqual(expect.objectContaining({ readOnlyHint: expect.any(Boolean), destructiveHint: expect.any(Boolean) }));
+      expect(tool.annotations).toEqual(
+        expect.objectContaining({ readOnlyHint: expect.any(Boolean), destructiveHint: expect.any(Boolean) }),
+      );
       if (tool.annotations?.readOnlyHint) expect(tool.annotations.destructiveHint).toBe(false);
     }
   });

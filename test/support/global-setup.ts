@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DataSource } from 'typeorm';
@@ -15,6 +16,7 @@ declare global {
  * Also builds dist/, which the CLI and smoke tests run exactly as a user would.
  */
 export default async function globalSetup(): Promise<void> {
+  process.env.POSTERN_TEST_SECRET_KEY ??= randomBytes(32).toString('base64url');
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   if (!process.env.DATABASE_URL) {
     const db = await PGlite.create({ dataDir: 'memory://' });

@@ -9,7 +9,8 @@ export function testConfig(env: NodeJS.ProcessEnv = {}): AppConfig & { secretKey
   const config = loadConfig({
     DATABASE_URL: process.env.DATABASE_URL,
     REDIS_URL: process.env.REDIS_URL,
-    SECRET_KEY: randomBytes(32).toString('base64url'),
+    // One key for the whole suite: the apps share a database, and what one seals the others must open.
+    SECRET_KEY: process.env.POSTERN_TEST_SECRET_KEY ?? randomBytes(32).toString('base64url'),
     DATA_DIR: path.join(os.tmpdir(), `postern-test-${process.pid}`),
     LOG_LEVEL: 'silent',
     PORT: '0',

@@ -11,6 +11,9 @@ export interface CreateUserInput {
   password: string;
 }
 
+let dummy: Promise<string> | undefined;
+const dummyHash = () => (dummy ??= argon2.hash('postern-timing-equaliser', { type: argon2.argon2id }));
+
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{1,60}$/;
 
 @Injectable()
@@ -37,6 +40,21 @@ export class UsersService {
       return repo.save(repo.create({ email, passwordHash, status: 'active' }));
     };
     return manager ? insert(manager) : this.audited.run(insert);
+  }
+
+  /**
+   * The active user with this email and password, or undefined. A missing user costs the same
+   * argon2 work as a wrong password, so timing does not reveal which emails exist.
+   */
+  async verifyPassword(email: string, password: string): Promise<UserEntity | undefined> {
+    const user = await this.findByEmail(email);
+    const hash = user?.passwordHash ?? (await dummyHash());
+    const ok = await argon2.verify(hash, password).catch(() => false);
+    return ok && user?.status === 'active' ? user : undefined;
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { id } });
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {

@@ -1,0 +1,109 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { randomBytes } from 'node:crypto';
+import { Public } from '../access/public.decorator';
+import { UsersService } from '../domain/users/users.service';
+import { OAuthConnectionsService } from '../oauth/oauth-connections.service';
+import { ConsoleSession } from '../access/console-session.decorator';
+import { clientAddress, field, sessionOf } from './console-pages';
+import { ConsoleSessions } from './console-session.service';
+import { sendPage } from './html';
+import { LoginLimiter } from './login-limiter';
+import { connectionsPage } from './pages/connections.page';
+import { loginPage } from './pages/login.page';
+
+const SAFE_NEXT = /^\/console\/[a-z/]*$/;
+
+/** Signing in to the console, and the page where people see and revoke their connected AI clients. */
+@ApiExcludeController()
+@Controller('console')
+export class AccountController {
+  constructor(
+    private readonly sessions: ConsoleSessions,
+    private readonly users: UsersService,
+    private readonly limiter: LoginLimiter,
+    private readonly connections: OAuthConnectionsService,
+  ) {}
+
+  @Get()
+  @Public()
+  home(@Res() res: Response): void {
+    res.redirect(303, '/console/connections');
+  }
+
+  @Get('login')
+  @Public()
+  loginForm(@Query('next') next: unknown, @Res() res: Response): void {
+    sendPage(res, 200, 'Sign in', this.loginHtml(typeof next === 'string' ? next : '', undefined, undefined, res));
+  }
+
+  @Post('login')
+  @Public()
+  async login(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const next = SAFE_NEXT.test(field(body, 'next')) ? field(body, 'next') : '/console/connections';
+    const email = field(body, 'email');
+    const csrfCookie = /(?:^|;\s*)postern_login_csrf=([\w-]+)/.exec(req.headers.cookie ?? '')?.[1];
+    if (!csrfCookie || field(body, 'csrf') !== csrfCookie) {
+      sendPage(res, 403, 'Sign in', this.loginHtml(next, email, 'The form expired; please try again.', res));
+      return;
+    }
+    try {
+      await this.limiter.attempt(email, clientAddress(req));
+    } catch (err) {
+      sendPage(res, 429, 'Sign in', this.loginHtml(next, email, (err as Error).message, res));
+      return;
+    }
+    const user = await this.users.verifyPassword(email, field(body, 'password'));
+    if (!user) {
+      sendPage(res, 401, 'Sign in', this.loginHtml(next, email, 'Email or password is not right.', res));
+      return;
+    }
+    await this.limiter.succeeded(email, clientAddress(req));
+    await this.sessions.start(res, user.id);
+    res.redirect(303, next);
+  }
+
+  @Post('logout')
+  @ConsoleSession()
+  async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.sessions.end(req, res);
+    res.redirect(303, '/console/login');
+  }
+
+  @Get('connections')
+  @ConsoleSession()
+  async list(@Req() req: Request, @Res() res: Response, @Query('revoked') revoked?: string): Promise<void> {
+    const session = sessionOf(req);
+    const user = await this.users.findById(session.userId);
+    sendPage(
+      res,
+      200,
+      'Connected AI clients',
+      connectionsPage({
+        email: user?.email ?? '',
+        csrf: session.csrf,
+        connections: await this.connections.listFor(session.userId),
+        notice: revoked ? 'The connection was revoked. The client must ask again to reconnect.' : undefined,
+      }),
+    );
+  }
+
+  @Post('connections/:grantId/revoke')
+  @ConsoleSession()
+  async revoke(@Param('grantId') grantId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const session = sessionOf(req);
+    await this.connections.revoke(session.userId, grantId);
+    res.redirect(303, '/console/connections?revoked=1');
+  }
+
+  /** Login CSRF: a random token in a cookie and in the form (double submit), since no session exists yet. */
+  private loginHtml(next: string, email?: string, error?: string, res?: Response): string {
+    const csrf = randomBytes(18).toString('base64url');
+    res?.cookie('postern_login_csrf', csrf, { httpOnly: true, sameSite: 'strict', path: '/console/login' });
+    return loginPage({ action: '/console/login', csrf, email, error, heading: 'Sign in to Postern' }).replace(
+      '<button',
+      `<input type="hidden" name="next" value="${SAFE_NEXT.test(next) ? next : '/console/connections'}"><button`,
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request, Response } from 'express';
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { SecretBox } from '../common/crypto/secret-box';
+import { APP_CONFIG, type AppConfig } from '../config/config.types';
+
+export interface ConsoleSession {
+  userId: string;
+  csrf: string;
+}
+
+const TTL_HOURS = 12;
+
+/**
+ * A person's console login: an opaque random cookie, stored only as a keyed digest. `__Host-`
+ * binds it to this exact origin (Secure, Path=/, no Domain); on plain-http loopback the prefix is
+ * dropped because browsers refuse Secure cookies there.
+ */
+@Injectable()
+export class ConsoleSessions {
+  private readonly box: SecretBox;
+  readonly cookieName: string;
+  private readonly secure: boolean;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig & { secretKey: string },
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    this.box = new SecretBox(config.secretKey, 'console-session');
+    this.secure = config.publicUrl.startsWith('https://');
+    this.cookieName = this.secure ? '__Host-postern_session' : 'postern_session';
+  }
+
+  async start(res: Response, userId: string): Promise<ConsoleSession> {
+    const token = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(24).toString('base64url');
+    await this.dataSource.query(
+      `INSERT INTO console_sessions (key, user_id, csrf, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => ${TTL_HOURS}))`,
+      [this.box.digest(token), userId, csrf],
+    );
+    res.cookie(this.cookieName, token, {
+      httpOnly: true,
+      secure: this.secure,
+      sameSite: 'lax',
+      path: '/',
+      maxAge: TTL_HOURS * 3600_000,
+    });
+    return { userId, csrf };
+  }
+
+  async find(req: Request): Promise<ConsoleSession | undefined> {
+    const token = parseCookie(req.headers.cookie, this.cookieName);
+    if (!token) return undefined;
+    const [row] = await this.dataSource.query<{ user_id: string; csrf: string }[]>(
+      `SELECT s.user_id, s.csrf FROM console_sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.key = $1 AND s.expires_at > now() AND u.status = 'active'`,
+      [this.box.digest(token)],
+    );
+    return row ? { userId: row.user_id, csrf: row.csrf } : undefined;
+  }
+
+  async end(req: Request, res: Response): Promise<void> {
+    const token = parseCookie(req.headers.cookie, this.cookieName);
+    if (token) await this.dataSource.query(`DELETE FROM console_sessions WHERE key = $1`, [this.box.digest(token)]);
+    res.clearCookie(this.cookieName, { path: '/', secure: this.secure, httpOnly: true, sameSite: 'lax' });
+  }
+
+  /** A CSRF token for a form that is not behind a session yet (the OAuth interaction pages). */
+  formToken(purpose: string): string {
+    return this.box.digest(`form:${purpose}`);
+  }
+}
+
+export function parseCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}

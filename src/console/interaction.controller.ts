@@ -1,0 +1,204 @@
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Provider } from 'oidc-provider';
+import { Public } from '../access/public.decorator';
+import { ALL_SCOPES, BUNDLES, isBundleName, isScope, type Scope } from '../access/scopes';
+import { AuditContext } from '../audit/audit-context';
+import { AppError } from '../common/app-error';
+import { UsersService } from '../domain/users/users.service';
+import { OAuthConsentService } from '../oauth/oauth-consent.service';
+import { OIDC_PROVIDER } from '../oauth/oauth.tokens';
+import { clientAddress, errorPage, field, fields } from './console-pages';
+import { ConsoleSessions } from './console-session.service';
+import { sendPage } from './html';
+import { LoginLimiter } from './login-limiter';
+import { consentPage } from './pages/consent.page';
+import { loginPage } from './pages/login.page';
+
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+function scopeParam(details: Details): string {
+  return typeof details.params.scope === 'string' ? details.params.scope : '';
+}
+
+/** Where the browser goes after the decision; validated against the client's registration already. */
+function callbackOrigin(details: Details): string {
+  return new URL(details.params.redirect_uri as string).origin;
+}
+
+/**
+ * The human steps of an OAuth authorization: sign in, then choose a workspace and scopes. The
+ * pages are public routes; the interaction cookie set by the authorization server is what ties a
+ * browser to its request, and each form carries a CSRF token bound to the interaction.
+ */
+@ApiExcludeController()
+@Controller('console/interaction')
+export class InteractionController {
+  constructor(
+    @Inject(OIDC_PROVIDER) private readonly provider: Provider,
+    private readonly sessions: ConsoleSessions,
+    private readonly users: UsersService,
+    private readonly limiter: LoginLimiter,
+    private readonly consent: OAuthConsentService,
+  ) {}
+
+  @Get(':uid')
+  @Public()
+  async show(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details) return;
+    if (details.prompt.name === 'login') {
+      const session = await this.sessions.find(req);
+      if (session) {
+        await this.provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: session.userId } },
+          { mergeWithLastSubmission: false },
+        );
+        return;
+      }
+      sendPage(res, 200, 'Sign in', this.loginHtml(uid));
+      return;
+    }
+    sendPage(res, 200, 'Allow access', await this.consentHtml(uid, details), [callbackOrigin(details)]);
+  }
+
+  @Post(':uid/login')
+  @Public()
+  async login(
+    @Param('uid') uid: string,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details) return;
+    this.checkCsrf(uid, body);
+    const email = field(body, 'email');
+    try {
+      await this.limiter.attempt(email, clientAddress(req));
+    } catch (err) {
+      sendPage(res, 429, 'Sign in', this.loginHtml(uid, email, (err as Error).message));
+      return;
+    }
+    const user = await this.users.verifyPassword(email, field(body, 'password'));
+    if (!user) {
+      // One message for unknown email and wrong password alike.
+      const draft = AuditContext.current();
+      if (draft) Object.assign(draft, { decision: 'denied', errorCode: 'login_failed' });
+      sendPage(res, 401, 'Sign in', this.loginHtml(uid, email, 'Email or password is not right.'));
+      return;
+    }
+    await this.limiter.succeeded(email, clientAddress(req));
+    await this.sessions.start(res, user.id);
+    await this.provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: user.id } },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  @Post(':uid/consent')
+  @Public()
+  async decide(
+    @Param('uid') uid: string,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const details = await this.details(req, res);
+    if (!details) return;
+    this.checkCsrf(uid, body);
+    const accountId = details.session?.accountId;
+    if (details.prompt.name !== 'consent' || !accountId) throw new AppError('forbidden', 'sign in first');
+    if (field(body, 'decision') !== 'approve') {
+      await this.provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'The user declined the request.' },
+        { mergeWithLastSubmission: false },
+      );
+      return;
+    }
+    const preset = field(body, 'preset');
+    const chosen: Scope[] =
+      preset && isBundleName(preset) ? [...BUNDLES[preset].scopes] : fields(body, 'scope').filter(isScope);
+    try {
+      const grantId = await this.consent.grant({
+        accountId,
+        clientId: details.params.client_id as string,
+        resource: details.params.resource as string,
+        redirectUri: details.params.redirect_uri as string,
+        requested: this.requested(details),
+        chosen,
+        workspaceId: field(body, 'workspace'),
+        offline: scopeParam(details)
+          .split(' ')
+          .includes('offline_access'),
+        oidcScopes: scopeParam(details)
+          .split(' ')
+          .filter((x) => x === 'openid' || x === 'offline_access'),
+      });
+      await this.provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'validation_failed') throw err;
+      sendPage(res, 400, 'Allow access', await this.consentHtml(uid, details, err.message), [callbackOrigin(details)]);
+    }
+  }
+
+  private async details(req: Request, res: Response): Promise<Details | undefined> {
+    try {
+      return await this.provider.interactionDetails(req, res);
+    } catch {
+      errorPage(
+        res,
+        400,
+        'This sign-in request has expired or was opened in another browser. Start again from your AI client.',
+      );
+      return undefined;
+    }
+  }
+
+  private checkCsrf(uid: string, body: unknown): void {
+    if (field(body, 'csrf') !== this.sessions.formToken(`interaction:${uid}`)) {
+      throw new AppError('forbidden', 'the form expired or did not come from this site; reload the page and try again');
+    }
+  }
+
+  private requested(details: Details): Scope[] {
+    const asked = scopeParam(details)
+      .split(' ')
+      .filter(isScope);
+    // A client that names no scope is asking for whatever the user will grant.
+    return asked.length ? asked : [...ALL_SCOPES];
+  }
+
+  private loginHtml(uid: string, email?: string, error?: string): string {
+    return loginPage({
+      action: `/console/interaction/${uid}/login`,
+      csrf: this.sessions.formToken(`interaction:${uid}`),
+      email,
+      error,
+      heading: 'Sign in to Postern',
+      note: 'An AI client asked to connect to your Postern account. Sign in to review what it may do.',
+    });
+  }
+
+  private async consentHtml(uid: string, details: Details, error?: string): Promise<string> {
+    const clientId = details.params.client_id as string;
+    const client = await this.provider.Client.find(clientId);
+    return consentPage({
+      uid,
+      csrf: this.sessions.formToken(`interaction:${uid}`),
+      clientId,
+      clientName: (client?.clientName) ?? clientId,
+      redirectHost: new URL(details.params.redirect_uri as string).host,
+      requested: this.requested(details),
+      workspaces: await this.consent.workspacesFor(details.session?.accountId ?? ''),
+      error,
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import { BUNDLES, SCOPE_CATEGORIES, SCOPES, type Scope, type ScopeCategory } from '../../access/scopes';
+import { escapeHtml } from '../html';
+
+export interface ConsentView {
+  uid: string;
+  csrf: string;
+  clientName: string;
+  clientId: string;
+  redirectHost: string;
+  requested: Scope[];
+  workspaces: { id: string; name: string; role: string; draftFirst: boolean }[];
+  error?: string;
+}
+
+/** The consent page: who is asking, where it sends you back, and exactly what it may do where. */
+export function consentPage(v: ConsentView): string {
+  const requested = new Set(v.requested);
+  const groups = (Object.keys(SCOPE_CATEGORIES) as ScopeCategory[])
+    .map((category) => {
+      const scopes = v.requested.filter((s) => SCOPES[s].category === category);
+      if (!scopes.length) return '';
+      const items = scopes
+        .map(
+          (s) =>
+            `<li><label class="scope"><input type="checkbox" name="scope" value="${s}" checked> <code>${s}</code> — ${escapeHtml(SCOPES[s].description)}</label></li>`,
+        )
+        .join('');
+      return `<fieldset><legend>${escapeHtml(SCOPE_CATEGORIES[category])}</legend><ul>${items}</ul></fieldset>`;
+    })
+    .join('');
+  const presets = Object.entries(BUNDLES)
+    .map(([name, b]) => {
+      const usable = b.scopes.filter((s) => requested.has(s)).length;
+      return `<option value="${name}">${escapeHtml(b.title)} (${usable} of ${b.scopes.length} scopes requested)</option>`;
+    })
+    .join('');
+  const workspaces = v.workspaces
+    .map(
+      (w) =>
+        `<option value="${w.id}">${escapeHtml(w.name)} — you are ${w.role}${w.draftFirst ? ', drafts only for agents' : ''}</option>`,
+    )
+    .join('');
+  return `<h1>Connect ${escapeHtml(v.clientName)}?</h1>
+<p><strong>${escapeHtml(v.clientName)}</strong> <span class="muted">(${escapeHtml(v.clientId)})</span> wants to act for you in Postern.
+After you decide you will be sent back to <strong>${escapeHtml(v.redirectHost)}</strong>.</p>
+${v.error ? `<p class="error" role="alert">${escapeHtml(v.error)}</p>` : ''}
+<form method="post" action="/console/interaction/${escapeHtml(v.uid)}/consent">
+<input type="hidden" name="csrf" value="${escapeHtml(v.csrf)}">
+<label for="workspace">Workspace it may work in</label><select id="workspace" name="workspace">${workspaces}</select>
+<label for="preset">Permissions</label><select id="preset" name="preset"><option value="">Exactly the boxes ticked below</option>${presets}</select>
+<p class="muted">A preset grants its scopes that were requested. Whatever you choose is also capped by your role in the workspace,
+and draft-only workspaces never give agents publish or schedule.</p>
+${groups}
+<button type="submit" name="decision" value="approve">Allow</button>
+<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+</form>`;
+}

@@ -1,0 +1,85 @@
+import type { DataSource } from 'typeorm';
+import type { SecretBox } from '../common/crypto/secret-box';
+
+type Payload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string; consumed?: number };
+
+/** Registered clients that nobody uses for this long are forgotten. */
+const CLIENT_IDLE_SECONDS = 30 * 24 * 3600;
+
+/**
+ * oidc-provider's storage, in PostgreSQL. Every artifact (code, refresh token, grant, client,
+ * session, interaction) is sealed with AES-GCM and found by a keyed digest of its id, so a copy of
+ * the table yields neither usable tokens nor client secrets.
+ */
+export function createOAuthAdapter(dataSource: DataSource, box: SecretBox) {
+  const keyOf = (model: string, id: string) => box.digest(`${model}:${id}`);
+
+  return class PostgresOAuthAdapter {
+    constructor(private readonly model: string) {}
+
+    async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
+      const seconds = expiresIn ?? (this.model === 'Client' ? CLIENT_IDLE_SECONDS : undefined);
+      await dataSource.query(
+        `INSERT INTO oauth_artifacts (key, model, payload, grant_key, uid_key, user_code_key, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7::int IS NULL THEN NULL ELSE now() + make_interval(secs => $7::int) END)
+         ON CONFLICT (key) DO UPDATE SET payload = EXCLUDED.payload, grant_key = EXCLUDED.grant_key,
+           uid_key = EXCLUDED.uid_key, user_code_key = EXCLUDED.user_code_key, expires_at = EXCLUDED.expires_at`,
+        [
+          keyOf(this.model, id),
+          this.model,
+          box.seal(JSON.stringify(payload)),
+          payload.grantId ? box.digest(`grant:${payload.grantId}`) : null,
+          payload.uid ? box.digest(`uid:${payload.uid}`) : null,
+          payload.userCode ? box.digest(`user_code:${payload.userCode}`) : null,
+          seconds ?? null,
+        ],
+      );
+    }
+
+    async find(id: string): Promise<Payload | undefined> {
+      const payload = await this.load('key', keyOf(this.model, id));
+      if (payload && this.model === 'Client') {
+        // Use keeps a registration alive; see CLIENT_IDLE_SECONDS.
+        await dataSource.query(
+          `UPDATE oauth_artifacts SET expires_at = now() + make_interval(secs => $2::int) WHERE key = $1`,
+          [keyOf(this.model, id), CLIENT_IDLE_SECONDS],
+        );
+      }
+      return payload;
+    }
+
+    findByUid(uid: string): Promise<Payload | undefined> {
+      return this.load('uid_key', box.digest(`uid:${uid}`));
+    }
+
+    findByUserCode(userCode: string): Promise<Payload | undefined> {
+      return this.load('user_code_key', box.digest(`user_code:${userCode}`));
+    }
+
+    async consume(id: string): Promise<void> {
+      const payload = await this.load('key', keyOf(this.model, id));
+      if (!payload) return;
+      payload.consumed = Math.floor(Date.now() / 1000);
+      await dataSource.query(`UPDATE oauth_artifacts SET payload = $2, consumed_at = now() WHERE key = $1`, [
+        keyOf(this.model, id),
+        box.seal(JSON.stringify(payload)),
+      ]);
+    }
+
+    async destroy(id: string): Promise<void> {
+      await dataSource.query(`DELETE FROM oauth_artifacts WHERE key = $1`, [keyOf(this.model, id)]);
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await dataSource.query(`DELETE FROM oauth_artifacts WHERE grant_key = $1`, [box.digest(`grant:${grantId}`)]);
+    }
+
+    private async load(column: 'key' | 'uid_key' | 'user_code_key', value: string): Promise<Payload | undefined> {
+      const [row] = await dataSource.query<{ payload: string }[]>(
+        `SELECT payload FROM oauth_artifacts WHERE ${column} = $1 AND model = $2 AND (expires_at IS NULL OR expires_at > now())`,
+        [value, this.model],
+      );
+      return row ? (JSON.parse(box.open(row.payload)) as Payload) : undefined;
+    }
+  };
+}

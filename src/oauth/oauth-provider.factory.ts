@@ -1,0 +1,149 @@
+import { Logger } from '@nestjs/common';
+import { hkdfSync } from 'node:crypto';
+import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
+import type { DataSource } from 'typeorm';
+import { ALL_SCOPES } from '../access/scopes';
+import { SecretBox } from '../common/crypto/secret-box';
+import type { AppConfig } from '../config/config.types';
+import { createOAuthAdapter } from './oauth-adapter';
+import { loadSigningKeys } from './oauth-signing-keys';
+import { oauthUrls } from './oauth-urls';
+import { redirectUriProblem } from './redirect-uri-policy';
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+
+/**
+ * The OAuth 2.1 authorization server, built on oidc-provider: authorization code with PKCE (S256),
+ * resource indicators bound to the MCP endpoint, JWT access tokens for that audience only,
+ * rotating refresh tokens, revocation, dynamic registration and Client ID Metadata Documents.
+ */
+export async function createOAuthProvider(
+  config: AppConfig & { secretKey: string },
+  dataSource: DataSource,
+  findAccount: (id: string) => Promise<boolean>,
+  workspaceOfGrant: (grantId: string) => Promise<string | undefined>,
+): Promise<Provider> {
+  // Loaded on demand: the operator CLI never needs the authorization server (nor its start-up notices).
+  const { Provider: OidcProvider, errors } = await import('oidc-provider');
+  const urls = oauthUrls(config);
+  const box = new SecretBox(config.secretKey, 'oauth');
+  const jwks = await loadSigningKeys(dataSource, box);
+  const cookieKey = Buffer.from(hkdfSync('sha256', config.secretKey, 'postern', 'oauth-cookies', 32)).toString(
+    'base64url',
+  );
+  const secure = config.publicUrl.startsWith('https://');
+
+  const configuration: Configuration = {
+    adapter: createOAuthAdapter(dataSource, box),
+    jwks: jwks,
+    cookies: {
+      keys: [cookieKey],
+      long: { signed: true, httpOnly: true, sameSite: 'lax', secure },
+      short: { signed: true, httpOnly: true, sameSite: 'lax', secure },
+    },
+    // Listed here too so clients may register them (RFC 7591 `scope`); tokens carry them for the MCP resource.
+    scopes: [...ALL_SCOPES, 'offline_access'],
+    claims: { openid: ['sub'] },
+    responseTypes: ['code'],
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+      id_token_signed_response_alg: 'ES256',
+    },
+    pkce: { required: () => true },
+    enabledJWA: {
+      authorizationSigningAlgValues: ['ES256'],
+      idTokenSigningAlgValues: ['ES256'],
+    },
+    features: {
+      devInteractions: { enabled: false },
+      registration: { enabled: true, initialAccessToken: false, issueRegistrationAccessToken: false },
+      revocation: { enabled: true },
+      introspection: { enabled: false },
+      userinfo: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+      clientIdMetadataDocument: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => undefined,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resourceIndicator) => {
+          if (resourceIndicator !== urls.mcpResource)
+            throw new errors.InvalidTarget(`unknown resource; use ${urls.mcpResource}`);
+          return {
+            scope: ALL_SCOPES.join(' '),
+            audience: urls.mcpResource,
+            accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'ES256' } },
+          };
+        },
+      },
+    },
+    extraClientMetadata: {
+      properties: ['postern_redirect_policy'],
+      validator(_ctx, key, _value, metadata) {
+        if (key !== 'postern_redirect_policy') return;
+        for (const uri of (metadata.redirect_uris as string[] | undefined) ?? []) {
+          const problem = redirectUriProblem(uri);
+          if (problem) throw new errors.InvalidRedirectUri(problem);
+        }
+      },
+    },
+    ttl: {
+      AccessToken: ACCESS_TOKEN_TTL_SECONDS,
+      AuthorizationCode: 60,
+      Interaction: 15 * 60,
+      Session: 24 * 3600,
+      Grant: 90 * 24 * 3600,
+      RefreshToken: 30 * 24 * 3600,
+    },
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    // Every authorization shows consent (the user chooses a workspace and scopes per connection);
+    // only the grant made by this very interaction is picked up, never an older one.
+    loadExistingGrant: async (ctx) => {
+      const grantId = (ctx.oidc.result as { consent?: { grantId?: string } } | undefined)?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    extraTokenClaims: async (_ctx, token) => {
+      const grantId = (token as { grantId?: string }).grantId;
+      const workspaceId = grantId ? await workspaceOfGrant(grantId) : undefined;
+      return workspaceId && grantId ? { workspace_id: workspaceId, gid: grantId } : undefined;
+    },
+    findAccount: async (_ctx, sub) =>
+      (await findAccount(sub)) ? { accountId: sub, claims: () => ({ sub }) } : undefined,
+    interactions: { url: (_ctx, interaction) => urls.interaction(interaction.uid) },
+    renderError: (ctx: KoaContextWithOIDC, out) => {
+      ctx.type = 'json';
+      ctx.body = out;
+    },
+    routes: {
+      authorization: '/authorize',
+      registration: '/register',
+      revocation: '/revoke',
+      token: '/token',
+      jwks: '/jwks',
+    },
+  };
+
+  const provider = new OidcProvider(urls.issuer, configuration);
+  provider.proxy = true;
+  // The `resource` parameter is required: a token must always be bound to the MCP endpoint.
+  provider.use(async (ctx, next) => {
+    if (ctx.path === '/authorize' && ctx.method === 'GET' && !ctx.query.resource) {
+      throw new errors.InvalidTarget(`the resource parameter is required; use ${urls.mcpResource}`);
+    }
+    await next();
+  });
+  provider.on('server_error', (_ctx, err) => new Logger('OAuth').error(err.message));
+  // Keep the console's list of connections in step with grants the server ends on its own.
+  provider.on('grant.revoked', (_ctx, grantId: string) => {
+    dataSource
+      .query(`UPDATE oauth_connections SET revoked_at = now() WHERE grant_id = $1 AND revoked_at IS NULL`, [grantId])
+      .catch((err: Error) => new Logger('OAuth').error(`could not mark connection revoked: ${err.message}`));
+  });
+  return provider;
+}

@@ -1,0 +1,42 @@
+import { Global, Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/config.types';
+import { createOAuthProvider } from './oauth-provider.factory';
+import { OAuthConnectionsService } from './oauth-connections.service';
+import { OAuthConsentService } from './oauth-consent.service';
+import { OAuthTokenVerifier } from './oauth-token-verifier.service';
+import { OAuthController } from './oauth.controller';
+import { OIDC_PROVIDER } from './oauth.tokens';
+import { WellKnownController } from './well-known.controller';
+
+@Global()
+@Module({
+  controllers: [WellKnownController, OAuthController],
+  providers: [
+    {
+      provide: OIDC_PROVIDER,
+      inject: [APP_CONFIG, getDataSourceToken()],
+      useFactory: (config: AppConfig & { secretKey: string }, dataSource: DataSource) =>
+        createOAuthProvider(
+          config,
+          dataSource,
+          async (id) =>
+            (await dataSource.query<unknown[]>(`SELECT 1 FROM users WHERE id = $1 AND status = 'active'`, [id]))
+              .length > 0,
+          async (grantId) =>
+            (
+              await dataSource.query<{ workspace_id: string }[]>(
+                `SELECT workspace_id FROM oauth_connections WHERE grant_id = $1 AND revoked_at IS NULL`,
+                [grantId],
+              )
+            )[0]?.workspace_id,
+        ),
+    },
+    OAuthConnectionsService,
+    OAuthConsentService,
+    OAuthTokenVerifier,
+  ],
+  exports: [OIDC_PROVIDER, OAuthConnectionsService, OAuthConsentService, OAuthTokenVerifier],
+})
+export class OAuthModule {}

@@ -1,0 +1,56 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../access/public.decorator';
+import { ALL_SCOPES } from '../access/scopes';
+import { APP_CONFIG, type AppConfig } from '../config/config.types';
+import { oauthUrls } from './oauth-urls';
+
+/**
+ * Discovery documents. The issuer is exactly PUBLIC_URL, so RFC 8414's path-inserted URL is the
+ * root one; the protected resource (RFC 9728) is /mcp, served at both the root and the
+ * path-inserted well-known URL.
+ */
+@ApiExcludeController()
+@Controller('.well-known')
+export class WellKnownController {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  @Get(['oauth-authorization-server', 'openid-configuration'])
+  @Public()
+  authorizationServer() {
+    const { issuer } = oauthUrls(this.config);
+    const oauth = `${issuer}/oauth`;
+    return {
+      issuer,
+      authorization_endpoint: `${oauth}/authorize`,
+      token_endpoint: `${oauth}/token`,
+      registration_endpoint: `${oauth}/register`,
+      revocation_endpoint: `${oauth}/revoke`,
+      jwks_uri: `${oauth}/jwks`,
+      scopes_supported: ALL_SCOPES,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      authorization_response_iss_parameter_supported: true,
+      client_id_metadata_document_supported: true,
+      service_documentation: `${issuer}/api/docs`,
+    };
+  }
+
+  @Get(['oauth-protected-resource', 'oauth-protected-resource/mcp'])
+  @Public()
+  protectedResource() {
+    const urls = oauthUrls(this.config);
+    return {
+      resource: urls.mcpResource,
+      authorization_servers: [urls.issuer],
+      scopes_supported: ALL_SCOPES,
+      bearer_methods_supported: ['header'],
+      resource_name: 'Postern MCP',
+      resource_documentation: `${urls.issuer}/api/docs`,
+    };
+  }
+}

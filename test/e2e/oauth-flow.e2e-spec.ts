@@ -1,0 +1,194 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { buildUser, buildWorkspace } from '../factories';
+import { ARTIFACTS, launchChromium } from '../support/browser';
+import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
+
+const PASSWORD = 'a long enough password';
+
+/** An MCP client's OAuth state, as a desktop AI client would keep it. */
+class TestOAuthClient implements OAuthClientProvider {
+  info?: OAuthClientInformationMixed;
+  saved?: OAuthTokens;
+  verifier = '';
+  authorizationUrl?: URL;
+  constructor(readonly redirect: string) {}
+  get redirectUrl() {
+    return this.redirect;
+  }
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: 'Test Agent',
+      redirect_uris: [this.redirect],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
+  }
+  clientInformation() {
+    return this.info;
+  }
+  saveClientInformation(info: OAuthClientInformationMixed) {
+    this.info = info;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(v: string) {
+    this.verifier = v;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+}
+
+describe('connecting an AI client with OAuth', () => {
+  jest.setTimeout(120_000);
+  let t: TestApp;
+  let browser: Browser;
+  let email: string;
+  let workspace: { id: string; slug: string };
+
+  beforeAll(async () => {
+    t = await startTestAppAtPublicUrl({ LOG_LEVEL: 'error' });
+    browser = await launchChromium();
+    const user = await buildUser(t.app);
+    email = user.email;
+    workspace = await buildWorkspace(t.app, 'OAuth Workspace', user.id);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** The user's part: sign in, pick the workspace, untick a scope, allow. Returns the callback URL. */
+  async function approveInBrowser(page: Page, authorizationUrl: URL, untick: string[]): Promise<URL> {
+    let callback: URL | undefined;
+    await page.route('http://127.0.0.1:1/**', async (route) => {
+      callback = new URL(route.request().url());
+      await route.fulfill({ status: 200, body: 'ok' });
+    });
+    await page.goto(authorizationUrl.href);
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('h1:has-text("Connect Test Agent?")');
+    await page.selectOption('#workspace', workspace.id);
+    for (const scope of untick) await page.uncheck(`input[name=scope][value="${scope}"]`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'consent-page.png'), fullPage: true });
+    await page.click('button[value=approve]');
+    await page.waitForURL(/127\.0\.0\.1:1\/callback/);
+    if (!callback) throw new Error('the browser never reached the client callback');
+    return callback;
+  }
+
+  it('discovers, registers, authorizes in a browser, calls a tool, refreshes, revokes', async () => {
+    const oauth = new TestOAuthClient('http://127.0.0.1:1/callback');
+    const mcpUrl = new URL('/mcp', t.url);
+
+    // 1. Connecting without a token: the 401 names the resource metadata; the SDK discovers,
+    //    registers itself and hands us the authorization URL.
+    const first = new StreamableHTTPClientTransport(mcpUrl, { authProvider: oauth });
+    await expect(new Client({ name: 'agent', version: '1' }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(oauth.info?.client_id).toBeDefined();
+    const authUrl = oauth.authorizationUrl!;
+    expect(authUrl.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authUrl.searchParams.get('resource')).toBe(`${t.url}/mcp`);
+
+    // 2. The browser step.
+    const page = await browser.newPage();
+    const callback = await approveInBrowser(page, authUrl, ['workspace:read']);
+    await page.close();
+    expect(callback.searchParams.get('iss')).toBe(t.url);
+    await first.finishAuth(callback.searchParams.get('code')!);
+    const granted = oauth.saved!;
+    expect(granted.scope?.split(' ')).toContain('workspace:list');
+    expect(granted.scope?.split(' ')).not.toContain('workspace:read');
+    expect(granted.refresh_token).toBeDefined();
+
+    // 3. A tool call with the token: only the consented workspace, only the consented tools.
+    const client = new Client({ name: 'agent', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: oauth }));
+    const listed = await client.callTool({ name: 'list_workspaces', arguments: {} });
+    expect(listed.structuredContent).toEqual({ items: [expect.objectContaining({ id: workspace.id })] });
+    expect((await client.listTools()).tools.map((x) => x.name)).not.toContain('get_workspace');
+    await client.close();
+
+    // 4. A missing scope is a step-up challenge (403 + WWW-Authenticate), not a tool error.
+    const stepUp = await fetch(mcpUrl, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${granted.access_token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'get_workspace', arguments: { workspace_id: workspace.id } },
+      }),
+    });
+    expect(stepUp.status).toBe(403);
+    const challenge = stepUp.headers.get('www-authenticate') ?? '';
+    expect(challenge).toContain('error="insufficient_scope"');
+    expect(challenge).toContain('scope="workspace:read"');
+    expect(challenge).toContain(`resource_metadata="${t.url}/.well-known/oauth-protected-resource/mcp"`);
+
+    // 5. Refresh rotates; the new access token works.
+    const token = (body: Record<string, string>) =>
+      fetch(`${t.url}/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ client_id: oauth.info!.client_id, ...body }),
+      });
+    const refreshed = (await (
+      await token({ grant_type: 'refresh_token', refresh_token: granted.refresh_token! })
+    ).json()) as OAuthTokens;
+    expect(refreshed.access_token).toBeDefined();
+    expect(refreshed.refresh_token).not.toBe(granted.refresh_token);
+    const callWith = (accessToken: string) =>
+      fetch(mcpUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'list_workspaces', arguments: {} },
+        }),
+      });
+    expect((await callWith(refreshed.access_token)).status).toBe(200);
+
+    // 6. Revoking the refresh token ends the grant: the access token is refused at once.
+    const revoked = await fetch(`${t.url}/oauth/revoke`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        client_id: oauth.info!.client_id,
+        token: refreshed.refresh_token!,
+        token_type_hint: 'refresh_token',
+      }),
+    });
+    expect(revoked.status).toBe(200);
+    const after = await callWith(refreshed.access_token);
+    expect(after.status).toBe(401);
+    expect(after.headers.get('www-authenticate')).toContain('resource_metadata=');
+  });
+});
