@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../access/api-keys/api-keys.module';
 import { UsersModule } from '../domain/users/users.module';
 import { AccountController } from './account.controller';
 import { ConsoleSessions } from './console-session.service';
 import { InteractionController } from './interaction.controller';
+import { KeysController } from './keys.controller';
 import { LoginLimiter } from './login-limiter';
 
 @Module({
-  imports: [UsersModule],
-  controllers: [InteractionController, AccountController],
+  imports: [UsersModule, ApiKeysModule],
+  controllers: [InteractionController, AccountController, KeysController],
   providers: [ConsoleSessions, LoginLimiter],
   exports: [ConsoleSessions],
 })

@@ -135,9 +135,7 @@ export class InteractionController {
         requested: this.requested(details),
         chosen,
         workspaceId: field(body, 'workspace'),
-        offline: scopeParam(details)
-          .split(' ')
-          .includes('offline_access'),
+        offline: scopeParam(details).split(' ').includes('offline_access'),
         oidcScopes: scopeParam(details)
           .split(' ')
           .filter((x) => x === 'openid' || x === 'offline_access'),
@@ -169,9 +167,7 @@ export class InteractionController {
   }
 
   private requested(details: Details): Scope[] {
-    const asked = scopeParam(details)
-      .split(' ')
-      .filter(isScope);
+    const asked = scopeParam(details).split(' ').filter(isScope);
     // A client that names no scope is asking for whatever the user will grant.
     return asked.length ? asked : [...ALL_SCOPES];
   }
@@ -194,7 +190,7 @@ export class InteractionController {
       uid,
       csrf: this.sessions.formToken(`interaction:${uid}`),
       clientId,
-      clientName: (client?.clientName) ?? clientId,
+      clientName: client?.clientName ?? clientId,
       redirectHost: new URL(details.params.redirect_uri as string).host,
       requested: this.requested(details),
       workspaces: await this.consent.workspacesFor(details.session?.accountId ?? ''),

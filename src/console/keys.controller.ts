@@ -1,0 +1,120 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Actor } from '../access/actor';
+import { ApiKeysService } from '../access/api-keys/api-keys.service';
+import { toApiKeyResponse } from '../access/api-keys/dto/api-key.response';
+import { ConsoleSession } from '../access/console-session.decorator';
+import { effectiveScopes } from '../access/effective-scopes';
+import { roleAtLeast } from '../access/roles';
+import { ALL_SCOPES, isBundleName } from '../access/scopes';
+import { AppError } from '../common/app-error';
+import { OAuthConsentService } from '../oauth/oauth-consent.service';
+import { field, sessionOf } from './console-pages';
+import { sendPage } from './html';
+import { keysPage } from './pages/keys.page';
+
+/** API keys for admins, in the browser: the same service and rules as the REST endpoints. */
+@ApiExcludeController()
+@Controller('console/keys')
+export class KeysController {
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly memberships: OAuthConsentService,
+  ) {}
+
+  @Get()
+  @ConsoleSession()
+  async page(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.render(req, res, 200);
+  }
+
+  @Post()
+  @ConsoleSession()
+  async create(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const bundle = field(body, 'bundle');
+    const expires = field(body, 'expires');
+    const tools = field(body, 'tools')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    try {
+      const actor = await this.adminActor(req, field(body, 'workspace'));
+      if (!isBundleName(bundle)) throw new AppError('validation_failed', 'choose a bundle');
+      if (expires && !/^\d{4}-\d{2}-\d{2}$/.test(expires))
+        throw new AppError('validation_failed', 'expiry must be a date');
+      const { key, token } = await this.keys.create(actor, {
+        workspaceId: actor.workspaceId as string,
+        name: field(body, 'name'),
+        scopes: [bundle],
+        toolAllowlist: tools.length ? tools : undefined,
+        expiresAt: expires ? new Date(`${expires}T23:59:59.999Z`) : undefined,
+        createdByUserId: actor.userId,
+      });
+      await this.render(req, res, 201, { created: { secret: token, name: key.name } });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      await this.render(req, res, err.status, { error: err.message });
+    }
+  }
+
+  @Post(':keyId/revoke')
+  @ConsoleSession()
+  async revoke(
+    @Param('keyId', new ParseUUIDPipe()) keyId: string,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const actor = await this.adminActor(req, field(body, 'workspace'));
+    await this.keys.revoke(actor, actor.workspaceId as string, keyId);
+    res.redirect(303, '/console/keys');
+  }
+
+  /** The signed-in person acting in one workspace where they are admin or owner, with that role's ceiling. */
+  private async adminActor(req: Request, workspaceId: string): Promise<Actor> {
+    const session = sessionOf(req);
+    const workspace = (await this.memberships.workspacesFor(session.userId)).find((w) => w.id === workspaceId);
+    if (!workspace || !roleAtLeast(workspace.role, 'admin')) throw new AppError('not_found', 'workspace not found');
+    const scopes = effectiveScopes(ALL_SCOPES, workspace.role, 'user', { draftFirst: workspace.draftFirst });
+    return {
+      kind: 'user',
+      surface: 'console',
+      userId: session.userId,
+      workspaceId,
+      role: workspace.role,
+      grantedScopes: scopes,
+      scopes,
+    };
+  }
+
+  private async render(
+    req: Request,
+    res: Response,
+    status: number,
+    extra: { created?: { secret: string; name: string }; error?: string } = {},
+  ) {
+    const session = sessionOf(req);
+    const admin = (await this.memberships.workspacesFor(session.userId)).filter((w) => roleAtLeast(w.role, 'admin'));
+    const workspaces = await Promise.all(
+      admin.map(async (w) => ({
+        id: w.id,
+        name: w.name,
+        keys: (
+          await this.keys.list(
+            {
+              kind: 'user',
+              surface: 'console',
+              userId: session.userId,
+              workspaceId: w.id,
+              grantedScopes: new Set(),
+              scopes: new Set(),
+            },
+            w.id,
+          )
+        ).map(toApiKeyResponse),
+      })),
+    );
+    sendPage(res, status, 'API keys', keysPage({ csrf: session.csrf, workspaces, ...extra }));
+  }
+}
