@@ -103,6 +103,13 @@ export class EnvSchema {
   SETUP_TOKEN_TTL_MINUTES?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(900, { message: 'OAUTH_ACCESS_TOKEN_TTL_SECONDS must be at most 900 (15 minutes)' })
+  OAUTH_ACCESS_TOKEN_TTL_SECONDS?: number;
+
+  @IsOptional()
   @Transform(toList)
   @IsString({ each: true })
   @Matches(/^[\w.:-]+$/, { each: true })
@@ -146,6 +153,10 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
   SETUP_TOKEN_TTL_MINUTES: {
     default: '`60`',
     description: 'Lifetime of the one-time setup link printed on first start.',
+  },
+  OAUTH_ACCESS_TOKEN_TTL_SECONDS: {
+    default: '`900`',
+    description: 'Lifetime of OAuth access tokens for MCP clients, 60–900 seconds; clients refresh them.',
   },
   ALLOWED_HOSTS: {
     default: '(PUBLIC_URL host, localhost, 127.0.0.1)',

@@ -15,6 +15,7 @@ export interface AppConfig {
   admin?: { email: string; password: string };
   setupTokenTtlMinutes: number;
   allowedHosts: string[];
+  oauthAccessTokenTtlSeconds: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -35,6 +35,7 @@ describe(loadConfig.name, () => {
     admin: undefined,
     setupTokenTtlMinutes: 60,
     allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+    oauthAccessTokenTtlSeconds: 900,
   };
 
   describe('defaults', () => {

@@ -53,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ? { email: parsed.POSTERN_ADMIN_EMAIL.toLowerCase(), password: parsed.POSTERN_ADMIN_PASSWORD }
         : undefined,
     setupTokenTtlMinutes: parsed.SETUP_TOKEN_TTL_MINUTES ?? 60,
+    oauthAccessTokenTtlSeconds: parsed.OAUTH_ACCESS_TOKEN_TTL_SECONDS ?? 900,
     allowedHosts: [...new Set([publicHost, 'localhost', '127.0.0.1', '[::1]', ...(parsed.ALLOWED_HOSTS ?? [])])],
   };
 }

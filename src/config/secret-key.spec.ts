@@ -18,6 +18,7 @@ describe(resolveSecretKey.name, () => {
       dataDir,
       logLevel: 'info',
       runMigrations: true,
+      oauthAccessTokenTtlSeconds: 900,
       setupTokenTtlMinutes: 60,
       allowedHosts: ['localhost'],
       ...overrides,

@@ -10,7 +10,6 @@ import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
 import { redirectUriProblem } from './redirect-uri-policy';
 
-export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 
 /**
  * The OAuth 2.1 authorization server, built on oidc-provider: authorization code with PKCE (S256),
@@ -75,7 +74,7 @@ export async function createOAuthProvider(
           return {
             scope: ALL_SCOPES.join(' '),
             audience: urls.mcpResource,
-            accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
+            accessTokenTTL: config.oauthAccessTokenTtlSeconds,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: 'ES256' } },
           };
@@ -93,7 +92,7 @@ export async function createOAuthProvider(
       },
     },
     ttl: {
-      AccessToken: ACCESS_TOKEN_TTL_SECONDS,
+      AccessToken: config.oauthAccessTokenTtlSeconds,
       AuthorizationCode: 60,
       Interaction: 15 * 60,
       Session: 24 * 3600,
