@@ -17,6 +17,8 @@ export interface Principal {
   grantedScopes: ReadonlySet<Scope>;
   /** Tool names a key is limited to; undefined means no limit beyond scopes. */
   toolAllowlist?: readonly string[];
+  /** When the credential stops working, if it expires. */
+  expiresAt?: Date;
 }
 
 /**

@@ -22,6 +22,11 @@ export class ScopesGuard implements CanActivate {
       if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool not in the key allowlist' });
       throw new AppError('not_found', `Unknown tool: ${tool}`);
     }
+    // A key limited to named tools exists for one MCP job: it has no business on the REST API.
+    if (!tool && actor.toolAllowlist && context.getType() === 'http' && !requestOf(context)?.path.startsWith('/mcp')) {
+      if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool-limited key used outside MCP' });
+      throw new AppError('forbidden', 'this key is limited to named MCP tools and cannot be used on the REST API');
+    }
     const missing = (meta.scopes ?? []).filter((s) => !actor.scopes.has(s));
     if (missing.length) {
       throw new AppError(

@@ -452,7 +452,8 @@ describe('keys, members and the scope catalogue', () => {
       );
       const refused = await call(member.token, 'GET', '/api/v1/workspaces');
       await expectRefused(refused, 401, 'unauthenticated', 'denied');
-      expect(refused.body.error.message).toContain('left the workspace');
+      // Removal revokes the member's keys outright (so re-adding them cannot revive the key).
+      expect(refused.body.error.message).toContain('unrevoked credential');
     });
   });
 

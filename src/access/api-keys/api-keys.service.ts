@@ -74,6 +74,24 @@ export class ApiKeysService {
         );
       }
     }
+    // A limited or expiring key cannot mint a broader or longer-lived one.
+    if (actor.toolAllowlist) {
+      const beyond = (input.toolAllowlist ?? []).filter((t) => !actor.toolAllowlist?.includes(t));
+      if (!input.toolAllowlist?.length || beyond.length) {
+        throw new AppError(
+          'forbidden',
+          'a key limited to named tools can only create keys limited to some of those tools',
+          [{ field: 'tools', issue: 'beyond the creator' }],
+        );
+      }
+    }
+    if (actor.expiresAt && (!input.expiresAt || input.expiresAt > actor.expiresAt)) {
+      throw new AppError(
+        'validation_failed',
+        `the new key must expire no later than yours (${actor.expiresAt.toISOString()})`,
+        [{ field: 'expires_at', issue: 'beyond the creator' }],
+      );
+    }
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw new AppError('validation_failed', 'expiry must be in the future', [{ field: 'expires_at', issue: 'past' }]);
     }
@@ -84,18 +102,26 @@ export class ApiKeysService {
         throw new AppError('conflict', `an active key named "${name}" already exists in this workspace`);
       }
       const { token, prefix } = generateApiKeyToken();
-      const key = await keys.save(
-        keys.create({
-          workspaceId: input.workspaceId,
-          name,
-          prefix,
-          secretHash: hashApiKeyToken(token),
-          scopes,
-          toolAllowlist: input.toolAllowlist?.length ? input.toolAllowlist : null,
-          expiresAt: input.expiresAt ?? null,
-          createdByUserId: input.createdByUserId ?? null,
-        }),
-      );
+      let key: ApiKeyEntity;
+      try {
+        key = await keys.save(
+          keys.create({
+            workspaceId: input.workspaceId,
+            name,
+            prefix,
+            secretHash: hashApiKeyToken(token),
+            scopes,
+            toolAllowlist: input.toolAllowlist?.length ? input.toolAllowlist : null,
+            expiresAt: input.expiresAt ?? null,
+            createdByUserId: input.createdByUserId ?? null,
+          }),
+        );
+      } catch (err) {
+        // Two creations racing past the name check meet the unique index: still a conflict, not a 500.
+        if ((err as { code?: string }).code === '23505')
+          throw new AppError('conflict', `an active key named "${name}" already exists in this workspace`);
+        throw err;
+      }
       return { key, token };
     };
     return manager ? insert(manager) : this.audited.run(insert);
@@ -142,6 +168,7 @@ export class ApiKeysService {
       workspaceId: key.workspaceId,
       grantedScopes: new Set(key.scopes.filter(isScope)),
       toolAllowlist: key.toolAllowlist ?? undefined,
+      expiresAt: key.expiresAt ?? undefined,
     };
   }
 

@@ -67,6 +67,11 @@ export class MembersService {
       if (member.role === 'owner') await this.assertOwnerMayGo(actor, m, workspaceId, member);
       const view = await this.view(m, member);
       await m.delete(MembershipEntity, { id: member.id });
+      // Their keys end with their membership, so re-adding them later does not revive old keys.
+      await m.query(
+        `UPDATE api_keys SET revoked_at = now() WHERE workspace_id = $1 AND created_by_user_id = $2 AND revoked_at IS NULL`,
+        [workspaceId, userId],
+      );
       return view;
     });
   }

@@ -1,0 +1,499 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { decodeJwt, generateKeyPair, importJWK, SignJWT, type JWTPayload } from 'jose';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import type { Browser, BrowserContext, Page, Response as PageResponse } from 'playwright-core';
+import type { DataSource } from 'typeorm';
+import { ALL_SCOPES } from '../../src/access/scopes';
+import { SecretBox } from '../../src/common/crypto/secret-box';
+import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
+import { loadSigningKeys } from '../../src/oauth/oauth-signing-keys';
+import { buildUser, buildWorkspace } from '../factories';
+import { ARTIFACTS, launchChromium } from '../support/browser';
+import {
+  authorizationUrl,
+  authorize,
+  mcpRequest,
+  pkce,
+  registerClient,
+  registeredClient,
+  tokenRequest,
+  type Pkce,
+  type RegisteredClient,
+} from '../support/oauth-protocol';
+import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
+
+const PASSWORD = 'a long enough password';
+const CALLBACK = 'http://127.0.0.1:1/callback';
+
+interface TokenResponse {
+  access_token?: string;
+  refresh_token?: string;
+  token_type?: string;
+  scope?: string;
+  error?: string;
+  error_description?: string;
+}
+
+/** One browser profile for one authorization: its page and every hit on the client's redirect URI. */
+interface BrowserRun {
+  context: BrowserContext;
+  page: Page;
+  callbacks: URL[];
+}
+
+describe('OAuth authorization server: what it refuses', () => {
+  jest.setTimeout(120_000);
+  let t: TestApp;
+  let browser: Browser;
+  let email: string;
+  let workspaceId: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    t = await startTestAppAtPublicUrl({ LOG_LEVEL: 'error' });
+    browser = await launchChromium();
+    const user = await buildUser(t.app);
+    email = user.email;
+    workspaceId = (await buildWorkspace(t.app, 'Negative OAuth Workspace', user.id)).id;
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const mcpResource = () => `${t.url}/mcp`;
+
+  function authParams(client: RegisteredClient, challenge: string, overrides: Record<string, string | undefined> = {}) {
+    return {
+      response_type: 'code',
+      client_id: client.client_id,
+      redirect_uri: client.redirect_uris[0],
+      scope: 'workspace:list workspace:read',
+      state: randomBytes(8).toString('hex'),
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      resource: mcpResource(),
+      ...overrides,
+    };
+  }
+
+  /** A 303 back to the client: the error it carries, and no code. */
+  function redirectedError(res: Response, redirectUri: string): URLSearchParams {
+    expect(res.status).toBe(303);
+    const location = new URL(res.headers.get('location') ?? '');
+    expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
+    expect(location.searchParams.get('code')).toBeNull();
+    expect(location.searchParams.get('iss')).toBe(t.url);
+    return location.searchParams;
+  }
+
+  async function openBrowser(): Promise<BrowserRun> {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const callbacks: URL[] = [];
+    await context.route('http://127.0.0.1:1/**', async (route) => {
+      callbacks.push(new URL(route.request().url()));
+      await route.fulfill({ status: 200, contentType: 'text/plain', body: 'client callback' });
+    });
+    return { context, page: await context.newPage(), callbacks };
+  }
+
+  /** Opens the authorization URL and signs in; leaves the page on the consent form. */
+  async function signIn(page: Page, url: string): Promise<void> {
+    await page.goto(url);
+    await page.waitForSelector('h1:has-text("Sign in to Postern")');
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('h1:has-text("Connect Probe Agent?")');
+    await page.selectOption('#workspace', workspaceId);
+  }
+
+  async function decide(run: BrowserRun, decision: 'approve' | 'deny'): Promise<URL> {
+    await run.page.click(`button[value=${decision}]`);
+    await run.page.waitForURL(/^http:\/\/127\.0\.0\.1:1\/callback/);
+    expect(run.callbacks).toHaveLength(1);
+    return run.callbacks[0];
+  }
+
+  /** A fresh client, a real consent in Chromium, and the authorization code it returns. */
+  async function consentedCode(): Promise<{ client: RegisteredClient; p: Pkce; code: string }> {
+    const client = await registeredClient(t.url, CALLBACK);
+    const p = pkce();
+    const params = authParams(client, p.challenge);
+    const run = await openBrowser();
+    await signIn(run.page, authorizationUrl(t.url, params));
+    const callback = await decide(run, 'approve');
+    expect(callback.searchParams.get('state')).toBe(params.state);
+    expect(callback.searchParams.get('iss')).toBe(t.url);
+    const code = callback.searchParams.get('code');
+    if (!code) throw new Error(`no code in ${callback.href}`);
+    return { client, p, code };
+  }
+
+  const exchange = (client: RegisteredClient, code: string, verifier: string) =>
+    tokenRequest(t.url, {
+      grant_type: 'authorization_code',
+      client_id: client.client_id,
+      code,
+      redirect_uri: CALLBACK,
+      code_verifier: verifier,
+    });
+
+  async function tokensFor(): Promise<{ client: RegisteredClient; tokens: Required<TokenResponse> }> {
+    const { client, p, code } = await consentedCode();
+    const res = await exchange(client, code, p.verifier);
+    expect(res.status).toBe(200);
+    return { client, tokens: (await res.json()) as Required<TokenResponse> };
+  }
+
+  /** A refused token request: the status, the OAuth error, and no token of any kind. */
+  async function expectTokenError(res: Response, error: string): Promise<TokenResponse> {
+    const body = (await res.json()) as TokenResponse;
+    expect({ status: res.status, error: body.error }).toEqual({ status: 400, error });
+    expect(body.access_token).toBeUndefined();
+    expect(body.refresh_token).toBeUndefined();
+    return body;
+  }
+
+  async function connectionsOf(clientId: string): Promise<number> {
+    const rows = await t.app
+      .get<DataSource>(getDataSourceToken())
+      .query<{ n: number }[]>(`SELECT count(*)::int AS n FROM oauth_connections WHERE client_id = $1`, [clientId]);
+    return rows[0].n;
+  }
+
+  it.only('SCRATCH evidence', async () => {
+    const dump = async (label: string, r: Response) => console.log(label, r.status, JSON.stringify([...r.headers].filter(([k]) => !['date','connection','keep-alive'].includes(k))), await r.text());
+    await dump('REGISTER', await registerClient(t.url, ['http://evil.example/cb']));
+    const client = await registeredClient(t.url, CALLBACK);
+    const url = authorizationUrl(t.url, authParams(client, pkce().challenge, { resource: undefined, state: 'xyz' }));
+    console.log('URL', url);
+    await dump('NORESOURCE', await fetch(url, { redirect: 'manual' }));
+    for (let i = 0; i < 3; i++) {
+      const { client: c, p, code } = await consentedCode();
+      const rs = await Promise.all([1, 2].map(() => exchange(c, code, p.verifier)));
+      const bodies = await Promise.all(rs.map(async (r) => ({ s: r.status, b: (await r.json()) as TokenResponse })));
+      console.log('race2', bodies.map((x) => `${x.s}:${x.b.error ?? 'token'}:${x.b.refresh_token?.slice(0, 8)}`).join(' '));
+    }
+  });
+
+  it('publishes metadata that binds the issuer, the S256-only PKCE and the MCP resource', async () => {
+    const as = (await (await fetch(`${t.url}/.well-known/oauth-authorization-server`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(as.issuer).toBe(t.url);
+    expect(ALL_SCOPES).toHaveLength(31);
+    expect(as.scopes_supported).toEqual(ALL_SCOPES);
+    expect(as.code_challenge_methods_supported).toEqual(['S256']);
+    expect(as.authorization_response_iss_parameter_supported).toBe(true);
+
+    for (const url of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
+      const prm = (await (await fetch(`${t.url}${url}`)).json()) as Record<string, unknown>;
+      expect({ url, resource: prm.resource, authorization_servers: prm.authorization_servers }).toEqual({
+        url,
+        resource: `${t.url}/mcp`,
+        authorization_servers: [t.url],
+      });
+    }
+
+    const unauthenticated = await mcpRequest(t.url);
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.headers.get('www-authenticate')).toBe(
+      `Bearer resource_metadata="${t.url}/.well-known/oauth-protected-resource/mcp", scope="${ALL_SCOPES.join(' ')}"`,
+    );
+  });
+
+  it('registers https and loopback-http redirect URIs only', async () => {
+    const refused = await registerClient(t.url, ['http://evil.example/cb']);
+    const body = (await refused.json()) as { error?: string; client_id?: string };
+    expect(refused.status).toBe(400);
+    expect(['invalid_redirect_uri', 'invalid_client_metadata']).toContain(body.error);
+    expect(body.client_id).toBeUndefined();
+
+    for (const uri of ['https://app.example/cb', 'http://127.0.0.1:1/cb']) {
+      const accepted = await registerClient(t.url, [uri]);
+      expect(accepted.status).toBe(201);
+      expect((await accepted.json()) as RegisteredClient).toEqual(
+        expect.objectContaining({ client_id: expect.any(String), redirect_uris: [uri] }),
+      );
+    }
+  });
+
+  it('never redirects to a redirect URI the client did not register', async () => {
+    const client = await registeredClient(t.url, CALLBACK);
+    const { challenge } = pkce();
+    for (const redirect of ['https://attacker.example/cb', 'http://127.0.0.1:2/callback', `${CALLBACK}/extra`]) {
+      const res = await authorize(t.url, authParams(client, challenge, { redirect_uri: redirect }));
+      expect({ redirect, status: res.status, location: res.headers.get('location') }).toEqual({
+        redirect,
+        status: 400,
+        location: null,
+      });
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(((await res.json()) as { error: string }).error).toBe('invalid_redirect_uri');
+    }
+  });
+
+  it('requires PKCE with S256: plain and a missing challenge are refused', async () => {
+    const client = await registeredClient(t.url, CALLBACK);
+    const p = pkce();
+
+    const plain = redirectedError(
+      await authorize(t.url, authParams(client, p.verifier, { code_challenge_method: 'plain' })),
+      CALLBACK,
+    );
+    expect(plain.get('error')).toBe('invalid_request');
+    expect(plain.get('error_description')).toContain('code_challenge_method');
+
+    const missing = redirectedError(
+      await authorize(
+        t.url,
+        authParams(client, p.challenge, { code_challenge: undefined, code_challenge_method: undefined }),
+      ),
+      CALLBACK,
+    );
+    expect(missing.get('error')).toBe('invalid_request');
+    expect(missing.get('error_description')).toContain('PKCE');
+
+    // Sanity: the same request with S256 is taken to the sign-in page.
+    const ok = await authorize(t.url, authParams(client, p.challenge));
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toMatch(/^\/console\/interaction\/[\w-]+$/);
+  });
+
+  it('requires the resource indicator, and only the MCP endpoint as resource', async () => {
+    const client = await registeredClient(t.url, CALLBACK);
+    const { challenge } = pkce();
+
+    const missing = await authorize(t.url, authParams(client, challenge, { resource: undefined }));
+    expect(missing.status).toBe(400);
+    expect(missing.headers.get('location')).toBeNull();
+    expect(await missing.text()).toContain('invalid_target');
+
+    for (const resource of ['https://other.example/mcp', `${t.url}/api/v1`, `${t.url}/mcp/`]) {
+      const res = await authorize(t.url, authParams(client, challenge, { resource }));
+      const params = redirectedError(res, CALLBACK);
+      expect({ resource, error: params.get('error') }).toEqual({ resource, error: 'invalid_target' });
+    }
+  });
+
+  it('refuses a replayed authorization code and ends the grant it came from', async () => {
+    const { client, p, code } = await consentedCode();
+    const first = await exchange(client, code, p.verifier);
+    expect(first.status).toBe(200);
+    const tokens = (await first.json()) as Required<TokenResponse>;
+    expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(200);
+
+    await expectTokenError(await exchange(client, code, p.verifier), 'invalid_grant');
+
+    // The first exchange's tokens die with the grant (RFC 6749 §4.1.2, OAuth 2.1 §4.1.3).
+    const after = await mcpRequest(t.url, tokens.access_token);
+    expect(after.status).toBe(401);
+    await expectTokenError(
+      await tokenRequest(t.url, {
+        grant_type: 'refresh_token',
+        client_id: client.client_id,
+        refresh_token: tokens.refresh_token,
+      }),
+      'invalid_grant',
+    );
+  });
+
+  it('refuses a code with the wrong PKCE verifier, or none', async () => {
+    const { client, code } = await consentedCode();
+    await expectTokenError(await exchange(client, code, pkce().verifier), 'invalid_grant');
+    await expectTokenError(
+      await tokenRequest(t.url, {
+        grant_type: 'authorization_code',
+        client_id: client.client_id,
+        code,
+        redirect_uri: CALLBACK,
+      }),
+      'invalid_grant',
+    );
+  });
+
+  it('accepts at /mcp only its own access tokens, and nowhere else', async () => {
+    const { tokens } = await tokensFor();
+    expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(200);
+    const claims = decodeJwt(tokens.access_token);
+    expect(claims.aud).toBe(mcpResource());
+
+    const expectRefused = async (label: string, res: Response) => {
+      expect({ label, status: res.status }).toEqual({ label, status: 401 });
+      expect(res.headers.get('www-authenticate')).toContain('resource_metadata=');
+    };
+    const sign = (payload: JWTPayload, key: CryptoKey | Uint8Array, kid?: string) =>
+      new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid }).sign(key);
+
+    // Another issuer's key, our issuer, another audience.
+    const stranger = await generateKeyPair('ES256');
+    await expectRefused(
+      'foreign key, other audience',
+      await mcpRequest(t.url, await sign({ ...claims, aud: 'https://other.example/mcp' }, stranger.privateKey)),
+    );
+    await expectRefused('foreign key', await mcpRequest(t.url, await sign(claims, stranger.privateKey)));
+
+    // Our own signing key, so only the audience is wrong; the control with the right audience passes.
+    const config = t.app.get<AppConfig & { secretKey: string }>(APP_CONFIG);
+    const [jwk] = (
+      await loadSigningKeys(t.app.get<DataSource>(getDataSourceToken()), new SecretBox(config.secretKey, 'oauth'))
+    ).keys;
+    const ours = await importJWK(jwk, 'ES256');
+    const kid = jwk.kid as string;
+    await expectRefused(
+      'our key, other audience',
+      await mcpRequest(t.url, await sign({ ...claims, aud: 'https://other.example/mcp' }, ours, kid)),
+    );
+    expect((await mcpRequest(t.url, await sign(claims, ours, kid))).status).toBe(200);
+
+    // Unsigned.
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    await expectRefused(
+      'alg none',
+      await mcpRequest(t.url, `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`),
+    );
+
+    // The real access token at REST: OAuth tokens are for /mcp only.
+    const rest = await fetch(`${t.url}/api/v1/workspaces`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(rest.status).toBe(401);
+    expect(((await rest.json()) as { error: { code: string; message: string } }).error).toEqual(
+      expect.objectContaining({ code: 'unauthenticated', message: expect.stringContaining('/mcp only') }),
+    );
+
+    // A refresh token is not a bearer credential.
+    await expectRefused('refresh token as bearer', await mcpRequest(t.url, tokens.refresh_token));
+  });
+
+  it('refuses the consent and login forms without their CSRF token', async () => {
+    const client = await registeredClient(t.url, CALLBACK);
+    const consent = await openBrowser();
+    await signIn(consent.page, authorizationUrl(t.url, authParams(client, pkce().challenge)));
+    await consent.page.evaluate(`document.querySelector('form input[name=csrf]').remove()`);
+    const [refused] = await Promise.all([
+      consent.page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/consent')),
+      consent.page.click('button[value=approve]'),
+    ]);
+    expect(refused.status()).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    expect(consent.page.url()).toMatch(/\/console\/interaction\/[\w-]+\/consent$/);
+    expect(consent.callbacks).toEqual([]);
+    expect(await connectionsOf(client.client_id)).toBe(0);
+
+    const login = await openBrowser();
+    await login.page.goto(authorizationUrl(t.url, authParams(client, pkce().challenge)));
+    await login.page.waitForSelector('h1:has-text("Sign in to Postern")');
+    await login.page.evaluate(`document.querySelector('form input[name=csrf]').remove()`);
+    await login.page.fill('#email', email);
+    await login.page.fill('#password', PASSWORD);
+    const [loginRefused] = await Promise.all([
+      login.page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/login')),
+      login.page.click('button[type=submit]'),
+    ]);
+    expect(loginRefused.status()).toBe(403);
+    expect(((await loginRefused.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    expect(login.page.url()).toMatch(/\/console\/interaction\/[\w-]+\/login$/);
+    expect(login.callbacks).toEqual([]);
+    // No console session was started either.
+    expect((await login.context.cookies(t.url)).map((c) => c.name)).not.toContain('postern_session');
+  });
+
+  it('cannot be framed: the login and consent pages refuse to render inside another page', async () => {
+    const client = await registeredClient(t.url, CALLBACK);
+    const run = await openBrowser();
+    const responses: PageResponse[] = [];
+    run.page.on('response', (r) => responses.push(r));
+
+    const login = await run.page.goto(authorizationUrl(t.url, authParams(client, pkce().challenge)));
+    await run.page.waitForSelector('h1:has-text("Sign in to Postern")');
+    const interactionUrl = run.page.url();
+    expect(interactionUrl).toMatch(/\/console\/interaction\/[\w-]+$/);
+    const expectUnframeable = (headers: Record<string, string>) => {
+      expect(headers['x-frame-options']).toBe('DENY');
+      expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    };
+    expectUnframeable(login!.headers());
+
+    const framing = (src: string) =>
+      `<!doctype html><html><body><h1>Totally legit page</h1>` +
+      `<iframe id="victim" src="${src}" width="600" height="400"></iframe>` +
+      `<iframe id="control" src="${t.url}/framing-control" width="300" height="100"></iframe></body></html>`;
+    await run.context.route('http://attacker.test/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: framing(interactionUrl) }),
+    );
+    // Served from Postern's own origin, so the frame carries the interaction cookies and would show the
+    // real page if the headers did not stop it.
+    await run.context.route(`${t.url}/framing-probe`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: framing(interactionUrl) }),
+    );
+    await run.context.route(`${t.url}/framing-control`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<p>control frame rendered</p>' }),
+    );
+
+    /** Loads a framing page and returns what the Postern frame and the control frame show. */
+    async function frameContents(framer: string): Promise<{ victim: string; control: string; status?: number }> {
+      responses.length = 0;
+      await run.page.goto(framer, { waitUntil: 'load' });
+      const victim = await (await run.page.$('#victim'))!.contentFrame();
+      const control = await (await run.page.$('#control'))!.contentFrame();
+      const served = responses.find((r) => r.url() === interactionUrl);
+      if (served) expectUnframeable(served.headers());
+      return { victim: (await victim?.content()) ?? '', control: (await control?.content()) ?? '', status: served?.status() };
+    }
+
+    const crossSite = await frameContents('http://attacker.test/');
+    console.log('CROSS', JSON.stringify(crossSite).slice(0, 600), run.page.frames().map((f) => f.url()));
+    await run.page.screenshot({ path: path.join(ARTIFACTS, 'oauth-framing-attempt.png'), fullPage: true });
+    expect(crossSite.control).toContain('control frame rendered');
+    expect(crossSite.victim).not.toContain('Sign in');
+    expect(crossSite.victim).not.toContain('name="csrf"');
+
+    const sameOrigin = await frameContents(`${t.url}/framing-probe`);
+    console.log('SAME', JSON.stringify(sameOrigin).slice(0, 600), run.page.frames().map((f) => f.url()));
+    expect(sameOrigin.status).toBe(200);
+    expect(sameOrigin.control).toContain('control frame rendered');
+    expect(sameOrigin.victim).not.toContain('Sign in');
+    expect(sameOrigin.victim).not.toContain('name="csrf"');
+
+    // Signed in, the same URL is the consent page: also unframeable.
+    await signIn(run.page, authorizationUrl(t.url, authParams(client, pkce().challenge)));
+    const consentUrl = run.page.url();
+    const consentPage = await run.page.goto(consentUrl);
+    await run.page.waitForSelector('h1:has-text("Connect Probe Agent?")');
+    expectUnframeable(consentPage!.headers());
+    await run.context.route(`${t.url}/framing-consent`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: framing(consentUrl) }),
+    );
+    responses.length = 0;
+    await run.page.goto(`${t.url}/framing-consent`, { waitUntil: 'load' });
+    const consentFrame = await (await run.page.$('#victim'))!.contentFrame();
+    const consentHtml = (await consentFrame?.content()) ?? '';
+    await run.page.screenshot({ path: path.join(ARTIFACTS, 'oauth-framing-consent.png'), fullPage: true });
+    expect(consentHtml).not.toContain('Connect Probe Agent');
+    expect(consentHtml).not.toContain('name="csrf"');
+    expect(run.callbacks).toEqual([]);
+  });
+
+  it('sends the browser back with access_denied and iss when the user declines', async () => {
+    const client = await registeredClient(t.url, CALLBACK);
+    const params = authParams(client, pkce().challenge);
+    const run = await openBrowser();
+    await signIn(run.page, authorizationUrl(t.url, params));
+    const callback = await decide(run, 'deny');
+    expect(Object.fromEntries(callback.searchParams)).toEqual({
+      error: 'access_denied',
+      error_description: expect.any(String),
+      state: params.state,
+      iss: t.url,
+    });
+    expect(await connectionsOf(client.client_id)).toBe(0);
+  });
+});
