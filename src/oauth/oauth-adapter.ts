@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../common/crypto/secret-box';
+import { returningRows } from '../database/returning-rows';
 
 type Payload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string; consumed?: number };
 
@@ -11,7 +12,11 @@ const CLIENT_IDLE_SECONDS = 30 * 24 * 3600;
  * session, interaction) is sealed with AES-GCM and found by a keyed digest of its id, so a copy of
  * the table yields neither usable tokens nor client secrets.
  */
-export function createOAuthAdapter(dataSource: DataSource, box: SecretBox) {
+export function createOAuthAdapter(
+  dataSource: DataSource,
+  box: SecretBox,
+  InvalidGrant: new (description: string) => Error,
+) {
   const keyOf = (model: string, id: string) => box.digest(`${model}:${id}`);
 
   return class PostgresOAuthAdapter {
@@ -56,14 +61,24 @@ export function createOAuthAdapter(dataSource: DataSource, box: SecretBox) {
       return this.load('user_code_key', box.digest(`user_code:${userCode}`));
     }
 
+    /**
+     * Marks a code or refresh token used, exactly once: of two requests racing with the same code,
+     * only the one whose UPDATE flips consumed_at wins; the other is refused and the grant revoked.
+     */
     async consume(id: string): Promise<void> {
       const payload = await this.load('key', keyOf(this.model, id));
       if (!payload) return;
       payload.consumed = Math.floor(Date.now() / 1000);
-      await dataSource.query(`UPDATE oauth_artifacts SET payload = $2, consumed_at = now() WHERE key = $1`, [
-        keyOf(this.model, id),
-        box.seal(JSON.stringify(payload)),
-      ]);
+      const won = returningRows<{ key: string }>(
+        await dataSource.query(
+          `UPDATE oauth_artifacts SET payload = $2, consumed_at = now() WHERE key = $1 AND consumed_at IS NULL RETURNING key`,
+          [keyOf(this.model, id), box.seal(JSON.stringify(payload))],
+        ),
+      );
+      if (!won.length) {
+        if (payload.grantId) await this.revokeByGrantId(payload.grantId);
+        throw new InvalidGrant('grant request is invalid');
+      }
     }
 
     async destroy(id: string): Promise<void> {

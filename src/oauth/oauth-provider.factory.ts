@@ -10,7 +10,6 @@ import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
 import { redirectUriProblem } from './redirect-uri-policy';
 
-
 /**
  * The OAuth 2.1 authorization server, built on oidc-provider: authorization code with PKCE (S256),
  * resource indicators bound to the MCP endpoint, JWT access tokens for that audience only,
@@ -33,7 +32,7 @@ export async function createOAuthProvider(
   const secure = config.publicUrl.startsWith('https://');
 
   const configuration: Configuration = {
-    adapter: createOAuthAdapter(dataSource, box),
+    adapter: createOAuthAdapter(dataSource, box, errors.InvalidGrant),
     jwks: jwks,
     cookies: {
       keys: [cookieKey],
@@ -66,7 +65,13 @@ export async function createOAuthProvider(
       clientIdMetadataDocument: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => undefined,
+        // The resource parameter is required when authorizing: a token is always bound to /mcp.
+        // Thrown here, inside the authorization action, the error reaches the client as a redirect.
+        defaultResource: (ctx) => {
+          if (ctx.oidc.route === 'authorization')
+            throw new errors.InvalidTarget(`the resource parameter is required; use ${urls.mcpResource}`);
+          return undefined;
+        },
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resourceIndicator) => {
           if (resourceIndicator !== urls.mcpResource)
@@ -87,7 +92,8 @@ export async function createOAuthProvider(
         if (key !== 'postern_redirect_policy') return;
         for (const uri of (metadata.redirect_uris as string[] | undefined) ?? []) {
           const problem = redirectUriProblem(uri);
-          if (problem) throw new errors.InvalidRedirectUri(problem);
+          // The description must start with `redirect_uris` to keep the invalid_redirect_uri code.
+          if (problem) throw new errors.InvalidClientMetadata(`redirect_uris: ${problem}`);
         }
       },
     },
@@ -130,13 +136,6 @@ export async function createOAuthProvider(
 
   const provider = new OidcProvider(urls.issuer, configuration);
   provider.proxy = true;
-  // The `resource` parameter is required: a token must always be bound to the MCP endpoint.
-  provider.use(async (ctx, next) => {
-    if (ctx.path === '/authorize' && ctx.method === 'GET' && !ctx.query.resource) {
-      throw new errors.InvalidTarget(`the resource parameter is required; use ${urls.mcpResource}`);
-    }
-    await next();
-  });
   provider.on('server_error', (_ctx, err) => new Logger('OAuth').error(err.message));
   // Keep the console's list of connections in step with grants the server ends on its own.
   provider.on('grant.revoked', (_ctx, grantId: string) => {

@@ -1,4 +1,5 @@
 import { operatorActor } from '../../src/access/actor';
+import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
 import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
 import { asOperator, buildUser, buildWorkspaceWithKey } from '../factories';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -74,20 +75,17 @@ describe('key escalation', () => {
   });
 
   async function buildOwnerKey(workspaceId: string) {
-    const { ApiKeysService } = await import('../../src/access/api-keys/api-keys.service');
     const user = await buildUser(t.app);
     await asOperator('member add', () =>
       t.app.get(WorkspacesService).addMember(operatorActor(), workspaceId, user.id, 'owner'),
     );
     return asOperator('key create', () =>
-      t.app
-        .get(ApiKeysService)
-        .create(operatorActor(), {
-          workspaceId,
-          name: `owner-${user.id}`,
-          scopes: ['workspace:read'],
-          createdByUserId: user.id,
-        }),
+      t.app.get(ApiKeysService).create(operatorActor(), {
+        workspaceId,
+        name: `owner-${user.id}`,
+        scopes: ['workspace:read'],
+        createdByUserId: user.id,
+      }),
     );
   }
 });

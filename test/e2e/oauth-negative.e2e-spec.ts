@@ -256,19 +256,25 @@ describe('OAuth authorization server: what it refuses', () => {
     const client = await registeredClient(t.url, CALLBACK);
     const { challenge } = pkce();
 
-    // Refused before the client is looked up, so no redirect: a bare 400 naming invalid_target.
-    const missing = await authorize(t.url, authParams(client, challenge, { resource: undefined }));
-    expect({ status: missing.status, location: missing.headers.get('location') }).toEqual({
-      status: 400,
-      location: null,
-    });
-    expect(await missing.text()).toContain('invalid_target');
+    // The client and its redirect URI are valid, so the refusal travels back to it (RFC 6749 §4.1.2.1).
+    const missing = redirectedError(
+      await authorize(t.url, authParams(client, challenge, { resource: undefined })),
+      CALLBACK,
+    );
+    expect(missing.get('error')).toBe('invalid_target');
+    expect(missing.get('error_description')).toContain('/mcp');
 
     for (const resource of ['https://other.example/mcp', `${t.url}/api/v1`, `${t.url}/mcp/`]) {
       const res = await authorize(t.url, authParams(client, challenge, { resource }));
       const params = redirectedError(res, CALLBACK);
       expect({ resource, error: params.get('error') }).toEqual({ resource, error: 'invalid_target' });
     }
+  });
+
+  it('redeems a code once even when several token requests race with it', async () => {
+    const { client, p, code } = await consentedCode();
+    const results = await Promise.all([1, 2, 3, 4].map(() => exchange(client, code, p.verifier)));
+    expect(results.map((r) => r.status).filter((status) => status === 200)).toHaveLength(1);
   });
 
   it('refuses a replayed authorization code and ends the grant it came from', async () => {
