@@ -1,5 +1,5 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import {
   MAX_ATTEMPTS,
@@ -14,6 +14,8 @@ import {
 @Injectable()
 export class PublishingHandlerSlot {
   handler?: PublishingJobHandler;
+  /** Called once a handler exists, so the worker starts taking jobs only when it can run them. */
+  onHandler?: () => void;
 }
 
 @Injectable()
@@ -27,6 +29,7 @@ export class BullmqPublishingQueue implements PublishingQueue {
 
   setHandler(handler: PublishingJobHandler): void {
     this.slot.handler = handler;
+    this.slot.onHandler?.();
   }
 
   async enqueue(job: PublishingJob, options: EnqueueOptions = {}): Promise<void> {
@@ -55,10 +58,27 @@ export class BullmqPublishingQueue implements PublishingQueue {
   }
 }
 
-@Processor(PUBLISHING_QUEUE_NAME)
-export class PublishingProcessor extends WorkerHost {
+/**
+ * Not started automatically: a process with no handler (the API before the pipeline registers one,
+ * or a misconfigured worker) would otherwise take jobs from the shared queue and fail them.
+ */
+@Processor(PUBLISHING_QUEUE_NAME, { autorun: false })
+export class PublishingProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private booted = false;
+
   constructor(private readonly slot: PublishingHandlerSlot) {
     super();
+    slot.onHandler = () => this.start();
+  }
+
+  onApplicationBootstrap(): void {
+    this.booted = true;
+    if (this.slot.handler) this.start();
+  }
+
+  private start(): void {
+    if (!this.booted || this.worker.isRunning()) return;
+    this.worker.run().catch((err: Error) => new Logger(PublishingProcessor.name).error(`publishing worker stopped: ${err.message}`));
   }
 
   async process(job: Job<Record<string, unknown>>): Promise<void> {
