@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { keepExtendedQueriesTogether } from '../src/database/pglite-socket-ordering';
 import { cpuMicros, type DbMessage } from './ipc';
 
 /**
@@ -10,6 +11,8 @@ import { cpuMicros, type DbMessage } from './ipc';
 async function main(): Promise<void> {
   const db = await PGlite.create({ dataDir: 'memory://' });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
+  // Same ordering fix the server applies (see src/database/pglite-socket-ordering.ts).
+  keepExtendedQueriesTogether(server);
   await server.start();
   const stop = async () => {
     await server.stop();
