@@ -62,7 +62,8 @@ export async function createOAuthProvider(
       userinfo: { enabled: false },
       rpInitiatedLogout: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
-      clientIdMetadataDocument: { enabled: true },
+      // Acknowledged draft: a later oidc-provider with breaking CIMD changes then refuses to start.
+      clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
       resourceIndicators: {
         enabled: true,
         // The resource parameter is required when authorizing: a token is always bound to /mcp.
