@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { DataSource } from 'typeorm';
 import { operatorActor } from './access/actor';
 import { ApiKeysService } from './access/api-keys/api-keys.service';
+import { toApiKeyResponse } from './access/api-keys/dto/api-key.response';
 import { AuditVerifier } from './audit/audit-verifier.service';
 import { ROLES } from './access/roles';
 import { BUNDLE_NAMES } from './access/scopes';
@@ -143,18 +144,8 @@ key
     withServices(async (app) => {
       const ws = await app.get(WorkspacesService).resolve(o.workspace);
       for (const k of await app.get(ApiKeysService).list(actor, ws.id)) {
-        const status = k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt <= new Date() ? 'expired' : 'active';
-        const row = {
-          id: k.id,
-          prefix: k.prefix,
-          name: k.name,
-          status,
-          scopes: k.scopes,
-          tools: k.toolAllowlist,
-          expires_at: k.expiresAt?.toISOString() ?? null,
-          last_used_at: k.lastUsedAt?.toISOString() ?? null,
-        };
-        out(o.json ? JSON.stringify(row) : `${k.prefix}  ${status.padEnd(7)}  ${k.name}  [${k.scopes.join(' ')}]`);
+        const row = toApiKeyResponse(k);
+        out(o.json ? JSON.stringify(row) : `${k.prefix}  ${row.status.padEnd(7)}  ${k.name}  [${k.scopes.join(' ')}]`);
       }
     }),
   );
