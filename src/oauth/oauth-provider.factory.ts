@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ALL_SCOPES } from '../access/scopes';
 import { SecretBox } from '../common/crypto/secret-box';
 import type { AppConfig } from '../config/config.types';
+import { clientMetadataFetchAllowed } from './client-metadata-fetch-policy';
 import { createOAuthAdapter } from './oauth-adapter';
 import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
@@ -63,7 +64,11 @@ export async function createOAuthProvider(
       rpInitiatedLogout: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
       // Acknowledged draft: a later oidc-provider with breaking CIMD changes then refuses to start.
-      clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
+      clientIdMetadataDocument: {
+        enabled: true,
+        ack: 'draft-02',
+        allowFetch: (_ctx, clientId) => clientMetadataFetchAllowed(clientId),
+      },
       resourceIndicators: {
         enabled: true,
         // The resource parameter is required when authorizing: a token is always bound to /mcp.

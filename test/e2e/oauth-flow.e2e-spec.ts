@@ -119,6 +119,10 @@ describe('connecting an AI client with OAuth', () => {
     expect(granted.scope?.split(' ')).toContain('workspace:list');
     expect(granted.scope?.split(' ')).not.toContain('workspace:read');
     expect(granted.refresh_token).toBeDefined();
+    // The workspace is draft-first (the default): an agent never gets to publish or schedule.
+    expect(granted.scope?.split(' ')).toEqual(expect.arrayContaining(['posts:create', 'drafts:create']));
+    expect(granted.scope?.split(' ')).not.toContain('posts:publish');
+    expect(granted.scope?.split(' ')).not.toContain('posts:schedule');
 
     // 3. A tool call with the token: only the consented workspace, only the consented tools.
     const client = new Client({ name: 'agent', version: '1' });
