@@ -96,6 +96,39 @@ describe('connecting an AI client with OAuth', () => {
     return callback;
   }
 
+  it('lists the connection in the console, where revoking it ends the client’s access at once', async () => {
+    const oauth = new TestOAuthClient('http://127.0.0.1:1/callback');
+    const mcpUrl = new URL('/mcp', t.url);
+    const transport = new StreamableHTTPClientTransport(mcpUrl, { authProvider: oauth });
+    await expect(new Client({ name: 'agent', version: '1' }).connect(transport)).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+    const page = await browser.newPage();
+    const callback = await approveInBrowser(page, oauth.authorizationUrl!, []);
+    await transport.finishAuth(callback.searchParams.get('code')!);
+    const call = () =>
+      fetch(mcpUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${oauth.saved!.access_token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+      });
+    expect((await call()).status).toBe(200);
+
+    // The same browser is signed in to the console from the consent step.
+    await page.goto(`${t.url}/console/connections`);
+    expect(await page.textContent('table')).toContain('OAuth Workspace');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-connections.png'), fullPage: true });
+    await page.click('table form button');
+    await page.waitForURL(/revoked=1/);
+    expect(await page.textContent('[role=status]')).toContain('revoked');
+    await page.close();
+    expect((await call()).status).toBe(401);
+  });
+
   it('discovers, registers, authorizes in a browser, calls a tool, refreshes, revokes', async () => {
     const oauth = new TestOAuthClient('http://127.0.0.1:1/callback');
     const mcpUrl = new URL('/mcp', t.url);
