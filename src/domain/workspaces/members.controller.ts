@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireRole } from '../../access/require-role.decorator';
@@ -26,7 +26,7 @@ export class MembersController {
   @RequireScopes()
   @RequireRole('admin')
   @ApiOperation({ summary: 'Add an existing user to this workspace (admins; only owners grant owner)' })
-  @ApiOkResponse({ type: MemberResponse })
+  @ApiCreatedResponse({ type: MemberResponse })
   add(@CurrentActor() actor: Actor, @Body() body: AddMemberDto) {
     return this.members.add(actor, body.email, body.role);
   }
