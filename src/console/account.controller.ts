@@ -8,8 +8,8 @@ import { OAuthConnectionsService } from '../oauth/oauth-connections.service';
 import { ConsoleSession } from '../access/console-session.decorator';
 import { clientAddress, field, sessionOf } from './console-pages';
 import { ConsoleSessions } from './console-session.service';
+import { ConsoleSignIn } from './console-sign-in.service';
 import { sendPage } from './html';
-import { LoginLimiter } from './login-limiter';
 import { connectionsPage } from './pages/connections.page';
 import { loginPage } from './pages/login.page';
 
@@ -22,7 +22,7 @@ export class AccountController {
   constructor(
     private readonly sessions: ConsoleSessions,
     private readonly users: UsersService,
-    private readonly limiter: LoginLimiter,
+    private readonly signIn: ConsoleSignIn,
     private readonly connections: OAuthConnectionsService,
   ) {}
 
@@ -48,19 +48,11 @@ export class AccountController {
       sendPage(res, 403, 'Sign in', this.loginHtml(next, email, 'The form expired; please try again.', res));
       return;
     }
-    try {
-      await this.limiter.attempt(email, clientAddress(req));
-    } catch (err) {
-      sendPage(res, 429, 'Sign in', this.loginHtml(next, email, (err as Error).message, res));
+    const result = await this.signIn.signIn(email, field(body, 'password'), clientAddress(req), res);
+    if (!('user' in result)) {
+      sendPage(res, result.status, 'Sign in', this.loginHtml(next, email, result.message, res));
       return;
     }
-    const user = await this.users.verifyPassword(email, field(body, 'password'));
-    if (!user) {
-      sendPage(res, 401, 'Sign in', this.loginHtml(next, email, 'Email or password is not right.', res));
-      return;
-    }
-    await this.limiter.succeeded(email, clientAddress(req));
-    await this.sessions.start(res, user.id);
     res.redirect(303, next);
   }
 

@@ -3,6 +3,7 @@ import { ApiKeysModule } from '../access/api-keys/api-keys.module';
 import { UsersModule } from '../domain/users/users.module';
 import { AccountController } from './account.controller';
 import { ConsoleSessions } from './console-session.service';
+import { ConsoleSignIn } from './console-sign-in.service';
 import { InteractionController } from './interaction.controller';
 import { KeysController } from './keys.controller';
 import { LoginLimiter } from './login-limiter';
@@ -10,7 +11,7 @@ import { LoginLimiter } from './login-limiter';
 @Module({
   imports: [UsersModule, ApiKeysModule],
   controllers: [InteractionController, AccountController, KeysController],
-  providers: [ConsoleSessions, LoginLimiter],
+  providers: [ConsoleSessions, LoginLimiter, ConsoleSignIn],
   exports: [ConsoleSessions],
 })
 export class ConsoleModule {}

@@ -4,15 +4,13 @@ import type { Request, Response } from 'express';
 import type { Provider } from 'oidc-provider';
 import { Public } from '../access/public.decorator';
 import { ALL_SCOPES, BUNDLES, isBundleName, isScope, type Scope } from '../access/scopes';
-import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
-import { UsersService } from '../domain/users/users.service';
 import { OAuthConsentService } from '../oauth/oauth-consent.service';
 import { OIDC_PROVIDER } from '../oauth/oauth.tokens';
 import { clientAddress, errorPage, field, fields } from './console-pages';
 import { ConsoleSessions } from './console-session.service';
+import { ConsoleSignIn } from './console-sign-in.service';
 import { sendPage } from './html';
-import { LoginLimiter } from './login-limiter';
 import { consentPage } from './pages/consent.page';
 import { loginPage } from './pages/login.page';
 
@@ -38,8 +36,7 @@ export class InteractionController {
   constructor(
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
     private readonly sessions: ConsoleSessions,
-    private readonly users: UsersService,
-    private readonly limiter: LoginLimiter,
+    private readonly signIn: ConsoleSignIn,
     private readonly consent: OAuthConsentService,
   ) {}
 
@@ -77,22 +74,12 @@ export class InteractionController {
     if (!details) return;
     this.checkCsrf(uid, body);
     const email = field(body, 'email');
-    try {
-      await this.limiter.attempt(email, clientAddress(req));
-    } catch (err) {
-      sendPage(res, 429, 'Sign in', this.loginHtml(uid, email, (err as Error).message));
+    const result = await this.signIn.signIn(email, field(body, 'password'), clientAddress(req), res);
+    if (!('user' in result)) {
+      sendPage(res, result.status, 'Sign in', this.loginHtml(uid, email, result.message));
       return;
     }
-    const user = await this.users.verifyPassword(email, field(body, 'password'));
-    if (!user) {
-      // One message for unknown email and wrong password alike.
-      const draft = AuditContext.current();
-      if (draft) Object.assign(draft, { decision: 'denied', errorCode: 'login_failed' });
-      sendPage(res, 401, 'Sign in', this.loginHtml(uid, email, 'Email or password is not right.'));
-      return;
-    }
-    await this.limiter.succeeded(email, clientAddress(req));
-    await this.sessions.start(res, user.id);
+    const { user } = result;
     await this.provider.interactionFinished(
       req,
       res,

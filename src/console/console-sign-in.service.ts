@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import { AuditContext } from '../audit/audit-context';
+import { UsersService } from '../domain/users/users.service';
+import type { UserEntity } from '../domain/users/user.entity';
+import { ConsoleSessions } from './console-session.service';
+import { LoginLimiter } from './login-limiter';
+
+export type SignInResult = { user: UserEntity } | { status: 401 | 429; message: string };
+
+/**
+ * Signing a person in, for the console and for an OAuth interaction alike: rate limit, password
+ * check with one message for unknown email and wrong password, then a console session.
+ */
+@Injectable()
+export class ConsoleSignIn {
+  constructor(
+    private readonly users: UsersService,
+    private readonly limiter: LoginLimiter,
+    private readonly sessions: ConsoleSessions,
+  ) {}
+
+  async signIn(email: string, password: string, address: string, res: Response): Promise<SignInResult> {
+    try {
+      await this.limiter.attempt(email, address);
+    } catch (err) {
+      return { status: 429, message: (err as Error).message };
+    }
+    const user = await this.users.verifyPassword(email, password);
+    if (!user) {
+      const draft = AuditContext.current();
+      if (draft) Object.assign(draft, { decision: 'denied', errorCode: 'login_failed' });
+      return { status: 401, message: 'Email or password is not right.' };
+    }
+    await this.limiter.succeeded(email, address);
+    await this.sessions.start(res, user.id);
+    return { user };
+  }
+}
