@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../access/api-keys/api-keys.module';
 import { UsersModule } from '../domain/users/users.module';
+import { WorkspacesModule } from '../domain/workspaces/workspaces.module';
 import { AccountController } from './account.controller';
 import { ConsoleSessions } from './console-session.service';
 import { ConsoleSignIn } from './console-sign-in.service';
@@ -9,7 +10,7 @@ import { KeysController } from './keys.controller';
 import { LoginLimiter } from './login-limiter';
 
 @Module({
-  imports: [UsersModule, ApiKeysModule],
+  imports: [UsersModule, WorkspacesModule, ApiKeysModule],
   controllers: [InteractionController, AccountController, KeysController],
   providers: [ConsoleSessions, LoginLimiter, ConsoleSignIn],
   exports: [ConsoleSessions],

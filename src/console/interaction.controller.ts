@@ -5,6 +5,7 @@ import type { Provider } from 'oidc-provider';
 import { Public } from '../access/public.decorator';
 import { ALL_SCOPES, BUNDLES, isBundleName, isScope, type Scope } from '../access/scopes';
 import { AppError } from '../common/app-error';
+import { WorkspacesService } from '../domain/workspaces/workspaces.service';
 import { OAuthConsentService } from '../oauth/oauth-consent.service';
 import { OIDC_PROVIDER } from '../oauth/oauth.tokens';
 import { clientAddress, errorPage, field, fields } from './console-pages';
@@ -38,6 +39,7 @@ export class InteractionController {
     private readonly sessions: ConsoleSessions,
     private readonly signIn: ConsoleSignIn,
     private readonly consent: OAuthConsentService,
+    private readonly workspaces: WorkspacesService,
   ) {}
 
   @Get(':uid')
@@ -180,7 +182,7 @@ export class InteractionController {
       clientName: client?.clientName ?? clientId,
       redirectHost: new URL(details.params.redirect_uri as string).host,
       requested: this.requested(details),
-      workspaces: await this.consent.workspacesFor(details.session?.accountId ?? ''),
+      workspaces: await this.workspaces.membershipsOf(details.session?.accountId ?? ''),
       error,
     });
   }

@@ -9,7 +9,7 @@ import { effectiveScopes } from '../access/effective-scopes';
 import { roleAtLeast } from '../access/roles';
 import { ALL_SCOPES, isBundleName } from '../access/scopes';
 import { AppError } from '../common/app-error';
-import { OAuthConsentService } from '../oauth/oauth-consent.service';
+import { WorkspacesService } from '../domain/workspaces/workspaces.service';
 import { field, sessionOf } from './console-pages';
 import { sendPage } from './html';
 import { keysPage } from './pages/keys.page';
@@ -20,7 +20,7 @@ import { keysPage } from './pages/keys.page';
 export class KeysController {
   constructor(
     private readonly keys: ApiKeysService,
-    private readonly memberships: OAuthConsentService,
+    private readonly workspaces: WorkspacesService,
   ) {}
 
   @Get()
@@ -74,7 +74,7 @@ export class KeysController {
   /** The signed-in person acting in one workspace where they are admin or owner, with that role's ceiling. */
   private async adminActor(req: Request, workspaceId: string): Promise<Actor> {
     const session = sessionOf(req);
-    const workspace = (await this.memberships.workspacesFor(session.userId)).find((w) => w.id === workspaceId);
+    const workspace = (await this.workspaces.membershipsOf(session.userId)).find((w) => w.id === workspaceId);
     if (!workspace || !roleAtLeast(workspace.role, 'admin')) throw new AppError('not_found', 'workspace not found');
     const scopes = effectiveScopes(ALL_SCOPES, workspace.role, 'user', { draftFirst: workspace.draftFirst });
     return {
@@ -95,7 +95,7 @@ export class KeysController {
     extra: { created?: { secret: string; name: string }; error?: string } = {},
   ) {
     const session = sessionOf(req);
-    const admin = (await this.memberships.workspacesFor(session.userId)).filter((w) => roleAtLeast(w.role, 'admin'));
+    const admin = (await this.workspaces.membershipsOf(session.userId)).filter((w) => roleAtLeast(w.role, 'admin'));
     const workspaces = await Promise.all(
       admin.map(async (w) => ({
         id: w.id,

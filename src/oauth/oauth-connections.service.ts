@@ -56,14 +56,6 @@ export class OAuthConnectionsService {
     );
   }
 
-  async workspaceOf(grantId: string): Promise<string | undefined> {
-    const [row] = await this.dataSource.query<{ workspace_id: string }[]>(
-      `SELECT workspace_id FROM oauth_connections WHERE grant_id = $1 AND revoked_at IS NULL`,
-      [grantId],
-    );
-    return row?.workspace_id;
-  }
-
   listFor(userId: string): Promise<ConnectionView[]> {
     return this.dataSource.query<ConnectionView[]>(
       `SELECT c.grant_id, c.client_id, c.client_name, c.redirect_host, c.workspace_id, w.name AS workspace_name, c.scopes, c.created_at, c.last_used_at

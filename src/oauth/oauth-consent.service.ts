@@ -1,13 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Provider } from 'oidc-provider';
-import type { DataSource } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.service';
 import { effectiveScopes } from '../access/effective-scopes';
-import type { Role } from '../access/roles';
 import type { Scope } from '../access/scopes';
 import { AppError } from '../common/app-error';
-import type { WorkspaceSettings } from '../domain/workspaces/workspace.entity';
+import { WorkspacesService } from '../domain/workspaces/workspaces.service';
 import { OAuthConnectionsService } from './oauth-connections.service';
 import { OIDC_PROVIDER } from './oauth.tokens';
 
@@ -31,30 +28,18 @@ export interface ConsentInput {
 @Injectable()
 export class OAuthConsentService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
     private readonly connections: OAuthConnectionsService,
+    private readonly workspaces: WorkspacesService,
     private readonly audited: AuditedTransactions,
   ) {}
-
-  workspacesFor(userId: string): Promise<{ id: string; name: string; role: Role; draftFirst: boolean }[]> {
-    return this.dataSource
-      .query<{ id: string; name: string; role: Role; settings: WorkspaceSettings }[]>(
-        `SELECT w.id, w.name, m.role, w.settings FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
-          WHERE m.user_id = $1 ORDER BY w.name`,
-        [userId],
-      )
-      .then((rows) =>
-        rows.map((r) => ({ id: r.id, name: r.name, role: r.role, draftFirst: r.settings.draftFirst ?? true })),
-      );
-  }
 
   /**
    * Nothing here runs inside an open transaction except the connection record: on the embedded
    * database a second connection would wait on that transaction for ever.
    */
   async grant(input: ConsentInput): Promise<string> {
-    const workspace = (await this.workspacesFor(input.accountId)).find((w) => w.id === input.workspaceId);
+    const workspace = (await this.workspaces.membershipsOf(input.accountId)).find((w) => w.id === input.workspaceId);
     if (!workspace)
       throw new AppError('validation_failed', 'choose one of your workspaces', [
         { field: 'workspace', issue: 'not a member' },

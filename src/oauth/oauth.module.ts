@@ -2,6 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
+import { UsersModule } from '../domain/users/users.module';
+import { UsersService } from '../domain/users/users.service';
+import { WorkspacesModule } from '../domain/workspaces/workspaces.module';
 import { createOAuthProvider } from './oauth-provider.factory';
 import { OAuthConnectionsService } from './oauth-connections.service';
 import { OAuthConsentService } from './oauth-consent.service';
@@ -12,18 +15,17 @@ import { WellKnownController } from './well-known.controller';
 
 @Global()
 @Module({
+  imports: [UsersModule, WorkspacesModule],
   controllers: [WellKnownController, OAuthController],
   providers: [
     {
       provide: OIDC_PROVIDER,
-      inject: [APP_CONFIG, getDataSourceToken()],
-      useFactory: (config: AppConfig & { secretKey: string }, dataSource: DataSource) =>
+      inject: [APP_CONFIG, getDataSourceToken(), UsersService],
+      useFactory: (config: AppConfig & { secretKey: string }, dataSource: DataSource, users: UsersService) =>
         createOAuthProvider(
           config,
           dataSource,
-          async (id) =>
-            (await dataSource.query<unknown[]>(`SELECT 1 FROM users WHERE id = $1 AND status = 'active'`, [id]))
-              .length > 0,
+          async (id) => (await users.findById(id))?.status === 'active',
           async (grantId) =>
             (
               await dataSource.query<{ workspace_id: string }[]>(

@@ -78,7 +78,9 @@ export class PublishingProcessor extends WorkerHost implements OnApplicationBoot
 
   private start(): void {
     if (!this.booted || this.worker.isRunning()) return;
-    this.worker.run().catch((err: Error) => new Logger(PublishingProcessor.name).error(`publishing worker stopped: ${err.message}`));
+    this.worker
+      .run()
+      .catch((err: Error) => new Logger(PublishingProcessor.name).error(`publishing worker stopped: ${err.message}`));
   }
 
   async process(job: Job<Record<string, unknown>>): Promise<void> {

@@ -9,7 +9,7 @@ import { AppError, notFound } from '../../common/app-error';
 import { UserEntity } from '../users/user.entity';
 import { MembershipEntity } from './membership.entity';
 import { SLUG_PATTERN, slugify } from './slug';
-import { WorkspaceEntity } from './workspace.entity';
+import { WorkspaceEntity, type WorkspaceSettings } from './workspace.entity';
 
 export interface CreateWorkspaceInput {
   name: string;
@@ -91,6 +91,16 @@ export class WorkspacesService {
       ]);
     AuditContext.concerns(workspaceId);
     return this.audited.run((m) => this.insertMember(m, workspaceId, userId, role));
+  }
+
+  /** Every workspace the user belongs to, with their role there and whether agents are draft-only. */
+  async membershipsOf(userId: string): Promise<{ id: string; name: string; role: Role; draftFirst: boolean }[]> {
+    const rows = await this.dataSource.query<{ id: string; name: string; role: Role; settings: WorkspaceSettings }[]>(
+      `SELECT w.id, w.name, m.role, w.settings FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
+        WHERE m.user_id = $1 ORDER BY w.name`,
+      [userId],
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, draftFirst: r.settings.draftFirst ?? true }));
   }
 
   /** The user's role in the workspace right now, or undefined when they are not a member. */
