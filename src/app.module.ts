@@ -17,6 +17,11 @@ import { SetupModule } from './console/setup/setup.module';
 import { ConsoleModule } from './console/console.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { CampaignsModule } from './domain/campaigns/campaigns.module';
+import { DraftsModule } from './domain/drafts/drafts.module';
+import { MediaModule } from './domain/media/media.module';
+import { PostsModule } from './domain/posts/posts.module';
+import { SocialAccountsModule } from './domain/social-accounts/social-accounts.module';
 import { UsersModule } from './domain/users/users.module';
 import { WorkspacesModule } from './domain/workspaces/workspaces.module';
 import { HealthModule } from './health/health.module';
@@ -54,6 +59,11 @@ export class AppModule implements NestModule {
         HealthModule,
         UsersModule,
         WorkspacesModule,
+        SocialAccountsModule,
+        CampaignsModule,
+        MediaModule,
+        DraftsModule,
+        PostsModule,
         ApiKeysModule,
         SetupModule,
         OAuthModule,

@@ -1,3 +1,4 @@
+import { AppError } from '../common/app-error';
 import type { Role } from './roles';
 import type { Scope } from './scopes';
 
@@ -34,4 +35,15 @@ export interface Actor extends Principal {
 /** The operator running the CLI on the host: trusted with everything, never bound to a workspace. */
 export function operatorActor(): Actor {
   return { kind: 'operator', surface: 'cli', grantedScopes: new Set(), scopes: new Set() };
+}
+
+/** The workspace a call acts in. Every REST and MCP credential is bound to one; anything else finds nothing. */
+export function workspaceOf(actor: Actor): string {
+  if (!actor.workspaceId) throw new AppError('not_found', 'workspace not found');
+  return actor.workspaceId;
+}
+
+/** Who wrote something, as stored on the row: the user behind the call and the AI client, if any. */
+export function authorOf(actor: Actor): { userId: string | null; clientId: string | null; keyId: string | null } {
+  return { userId: actor.userId ?? null, clientId: actor.clientId ?? null, keyId: actor.keyId ?? null };
 }

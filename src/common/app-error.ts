@@ -12,6 +12,15 @@ export const ERROR_CODES = {
   malformed_json: 400,
   payload_too_large: 413,
   conflict: 409,
+  /** The same idempotency key was used earlier with a different payload. */
+  idempotency_conflict: 409,
+  /** The post is publishing or published (or its outcome is unknown): its content is frozen. */
+  post_not_editable: 409,
+  /** The trash keeps posts for 30 days; this one is gone or was never trashed. */
+  not_restorable: 409,
+  unsupported_media_type: 415,
+  /** A URL to fetch was refused (not https, not public, too large, too slow, or it failed). */
+  fetch_refused: 422,
   rate_limited: 429,
   setup_token_invalid: 400,
   unavailable: 503,

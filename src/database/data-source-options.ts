@@ -1,15 +1,41 @@
 import type { DataSourceOptions } from 'typeorm';
 import { ApiKeyEntity } from '../access/api-keys/api-key.entity';
 import { SetupTokenEntity } from '../console/setup/setup-token.entity';
+import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
+import { CampaignEntity } from '../domain/campaigns/campaign.entity';
+import { DraftEntity } from '../domain/drafts/draft.entity';
+import { MediaAssetEntity } from '../domain/media/media-asset.entity';
+import { PostTargetEntity } from '../domain/posts/post-target.entity';
+import { PostEntity } from '../domain/posts/post.entity';
+import { SocialAccountEntity } from '../domain/social-accounts/social-account.entity';
 import { UserEntity } from '../domain/users/user.entity';
 import { MembershipEntity } from '../domain/workspaces/membership.entity';
 import { WorkspaceEntity } from '../domain/workspaces/workspace.entity';
 import { InitialSchema1763750000000 } from './migrations/1763750000000-initial-schema';
 import { AuditTrail1763760000000 } from './migrations/1763760000000-audit-trail';
 import { OAuth1763770000000 } from './migrations/1763770000000-oauth';
+import { Content1763780000000 } from './migrations/1763780000000-content';
 
-export const ENTITIES = [UserEntity, WorkspaceEntity, MembershipEntity, ApiKeyEntity, SetupTokenEntity];
-export const MIGRATIONS = [InitialSchema1763750000000, AuditTrail1763760000000, OAuth1763770000000];
+export const ENTITIES = [
+  UserEntity,
+  WorkspaceEntity,
+  MembershipEntity,
+  ApiKeyEntity,
+  SetupTokenEntity,
+  SocialAccountEntity,
+  CampaignEntity,
+  MediaAssetEntity,
+  DraftEntity,
+  PostEntity,
+  PostTargetEntity,
+  IdempotencyKeyEntity,
+];
+export const MIGRATIONS = [
+  InitialSchema1763750000000,
+  AuditTrail1763760000000,
+  OAuth1763770000000,
+  Content1763780000000,
+];
 
 /** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */
 export function dataSourceOptions(url: string, poolSize = 8): DataSourceOptions {

@@ -5,10 +5,16 @@ import { REQUIRED_SCOPES_KEY } from '../access/require-scopes.decorator';
 import type { ActorRequest } from '../access/request-actor';
 import type { Role } from '../access/roles';
 import type { Scope } from '../access/scopes';
+import type { z } from 'zod';
 import { AuditContext } from '../audit/audit-context';
+import { noteError } from '../audit/audit-outcome';
+import { argumentErrorDetails } from './tool-argument-errors';
 import { allowlistHides, toolVisible, type ToolPermissions } from './tool-visibility';
 
-type Handler = (request: { params?: { name?: string } }, context: unknown) => Promise<unknown>;
+type Handler = (
+  request: { params?: { name?: string; arguments?: Record<string, unknown> } },
+  context: unknown,
+) => Promise<unknown>;
 type SetRequestHandler = (method: string, handler: Handler) => void;
 
 /**
@@ -17,7 +23,7 @@ type SetRequestHandler = (method: string, handler: Handler) => void;
  * themselves stay in the global guards, which run around every tool call.
  */
 export class PosternMcpStrategy extends McpStrategy {
-  private permissions?: Map<string, ToolPermissions>;
+  private permissions?: Map<string, ToolPermissions & { parameters?: z.ZodType }>;
 
   constructor(options: ConstructorParameters<typeof McpStrategy>[0]) {
     super(options);
@@ -71,7 +77,8 @@ export class PosternMcpStrategy extends McpStrategy {
             if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool not in the key allowlist' });
             throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
           }
-          return handler(request, context);
+          const refused = this.refuseArguments(name, request.params?.arguments);
+          return refused ?? handler(request, context);
         });
       }
       return original(method, handler);
@@ -83,18 +90,36 @@ export class PosternMcpStrategy extends McpStrategy {
     }
   }
 
+  /**
+   * The tool's own schema, checked here so a refusal names every bad field in the structured error
+   * every other failure uses (mcp-nest would answer a plain "Invalid parameters" sentence).
+   */
+  private refuseArguments(tool: string, args: Record<string, unknown> | undefined) {
+    const schema = this.permissionsOf(tool)?.parameters;
+    if (!schema) return undefined;
+    const parsed = schema.safeParse(args ?? {});
+    if (parsed.success) return undefined;
+    const details = argumentErrorDetails(parsed.error);
+    const message = details.map((d) => `${d.field}: ${d.issue}`).join('; ');
+    noteError(AuditContext.current(), 'validation_failed', message.slice(0, 300));
+    const error = { code: 'validation_failed', message: `invalid arguments for ${tool}: ${message}`, details };
+    return Promise.resolve({ content: [{ type: 'text', text: JSON.stringify({ error }) }], isError: true });
+  }
+
   /** Read once from the decorators on the bound tool methods, the same metadata the guards read. */
-  private permissionsOf(tool: string): ToolPermissions | undefined {
+  private permissionsOf(tool: string): (ToolPermissions & { parameters?: z.ZodType }) | undefined {
     if (!this.permissions) {
       this.permissions = new Map();
       for (const handler of this.getHandlers().values()) {
         const ref = (handler as { extras?: { mcpMethodRef?: object } }).extras?.mcpMethodRef;
         if (!ref) continue;
-        const meta = Reflect.getMetadata(MCP_TOOL_METADATA_KEY, ref) as { name?: string } | undefined;
+        const meta = Reflect.getMetadata(MCP_TOOL_METADATA_KEY, ref) as
+          { name?: string; parameters?: z.ZodType } | undefined;
         if (!meta?.name) continue;
         this.permissions.set(meta.name, {
           scopes: (Reflect.getMetadata(REQUIRED_SCOPES_KEY, ref) as Scope[] | undefined) ?? [],
           roleFloor: Reflect.getMetadata(REQUIRED_ROLE_KEY, ref) as Role | undefined,
+          parameters: meta.parameters,
         });
       }
     }

@@ -9,55 +9,21 @@ import { WorkspacesService } from '../../src/domain/workspaces/workspaces.servic
 import { asOperator, buildUser, buildWorkspace } from '../factories';
 import { connectMcp } from '../support/mcp-client';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { RECIPE_SETS } from './permission-recipes';
+import type { Call, Recipe, World } from './permission-recipes/recipe';
 
 /**
  * Built from what the app serves and from the scope catalogue: for every tool, resource and route,
  * a caller missing any one required scope, a caller whose role is too low, a caller from another
  * workspace, and a revoked or expired key are all refused, audited, and change nothing.
  */
-interface World {
-  workspaceId: string;
-  keyId: string;
-  memberId: string;
-}
-interface Call {
-  rest?: { method: string; path: string; body?: unknown };
-  mcp?: { method: 'tools/call' | 'resources/read'; params: Record<string, unknown> };
-  /** The transport itself, not an operation: only authentication applies. */
-  transport?: true;
-}
-type Recipe = (own: World, target: World) => Call;
+const RECIPES: Record<string, Recipe> = Object.assign({}, ...RECIPE_SETS.map((set) => set.recipes)) as Record<
+  string,
+  Recipe
+>;
 
-const RECIPES: Record<string, Recipe> = {
-  list_workspaces: () => ({ mcp: { method: 'tools/call', params: { name: 'list_workspaces', arguments: {} } } }),
-  get_workspace: (_, t) => ({
-    mcp: { method: 'tools/call', params: { name: 'get_workspace', arguments: { workspace_id: t.workspaceId } } },
-  }),
-  'postern://scopes': () => ({ mcp: { method: 'resources/read', params: { uri: 'postern://scopes' } } }),
-  'GET /api/v1/workspaces': () => ({ rest: { method: 'GET', path: '/api/v1/workspaces' } }),
-  'GET /api/v1/workspaces/:idOrSlug': (_, t) => ({
-    rest: { method: 'GET', path: `/api/v1/workspaces/${t.workspaceId}` },
-  }),
-  'GET /api/v1/scopes': () => ({ rest: { method: 'GET', path: '/api/v1/scopes' } }),
-  'GET /api/v1/audit': () => ({ rest: { method: 'GET', path: '/api/v1/audit' } }),
-  'GET /api/v1/audit/export': () => ({ rest: { method: 'GET', path: '/api/v1/audit/export' } }),
-  'GET /api/v1/keys': () => ({ rest: { method: 'GET', path: '/api/v1/keys' } }),
-  'POST /api/v1/keys': () => ({
-    rest: { method: 'POST', path: '/api/v1/keys', body: { name: `k-${randomUUID()}`, scopes: ['workspace:read'] } },
-  }),
-  'DELETE /api/v1/keys/:keyId': (_, t) => ({ rest: { method: 'DELETE', path: `/api/v1/keys/${t.keyId}` } }),
-  'GET /api/v1/members': () => ({ rest: { method: 'GET', path: '/api/v1/members' } }),
-  'POST /api/v1/members': () => ({
-    rest: { method: 'POST', path: '/api/v1/members', body: { email: 'nobody-yet@example.com', role: 'viewer' } },
-  }),
-  'PATCH /api/v1/members/:userId': (_, t) => ({
-    rest: { method: 'PATCH', path: `/api/v1/members/${t.memberId}`, body: { role: 'editor' } },
-  }),
-  'DELETE /api/v1/members/:userId': (_, t) => ({ rest: { method: 'DELETE', path: `/api/v1/members/${t.memberId}` } }),
-  'GET /mcp': () => ({ transport: true }),
-  'POST /mcp': () => ({ transport: true }),
-  'DELETE /mcp': () => ({ transport: true }),
-};
+/** Content tables whose rows a refused call must leave exactly as they were. */
+const CONTENT_TABLES = ['social_accounts', 'campaigns', 'media_assets', 'drafts', 'posts', 'post_targets'];
 
 describe('permission matrix', () => {
   jest.setTimeout(180_000);
@@ -79,7 +45,9 @@ describe('permission matrix', () => {
         .get(ApiKeysService)
         .create(operatorActor(), { workspaceId: ws.id, name: `spare-${randomUUID()}`, scopes: ['workspace:read'] }),
     );
-    return { workspaceId: ws.id, keyId: key.id, memberId: member.id };
+    const ids: Record<string, string> = {};
+    for (const set of RECIPE_SETS) Object.assign(ids, await set.seed?.(t.app, ws.id));
+    return { workspaceId: ws.id, keyId: key.id, memberId: member.id, ids };
   }
 
   /** A key in `workspaceId`, created by a member holding `role`, granted `scopes`. */
@@ -139,7 +107,9 @@ describe('permission matrix', () => {
   async function state(workspaceId: string): Promise<string> {
     const [row] = await db.query<{ s: string }[]>(
       `SELECT (SELECT string_agg(id || ':' || coalesce(revoked_at::text, ''), ',' ORDER BY id) FROM api_keys WHERE workspace_id = $1)
-           || '|' || (SELECT string_agg(user_id || ':' || role, ',' ORDER BY user_id) FROM memberships WHERE workspace_id = $1) AS s`,
+           || '|' || (SELECT string_agg(user_id || ':' || role, ',' ORDER BY user_id) FROM memberships WHERE workspace_id = $1)
+           || '|' || (SELECT coalesce(settings::text, '') FROM workspaces WHERE id = $1)
+           ${CONTENT_TABLES.map((table) => `|| '|' || coalesce((SELECT md5(string_agg(r::text, ',' ORDER BY r.id)) FROM ${table} r WHERE r.workspace_id = $1), '')`).join('\n')} AS s`,
       [workspaceId],
     );
     return row.s;
@@ -210,9 +180,19 @@ describe('permission matrix', () => {
 
   it('answers another workspace’s objects as not found, identical to a missing id', async () => {
     const token = await keyFor(home.workspaceId, 'owner', [...ALL_SCOPES]);
-    const missing: World = { workspaceId: randomUUID(), keyId: randomUUID(), memberId: randomUUID() };
-    const withIds = entries.filter((e) => /\/:|get_workspace/.test(e.name));
-    expect(withIds.length).toBeGreaterThanOrEqual(4);
+    const missing: World = {
+      workspaceId: randomUUID(),
+      keyId: randomUUID(),
+      memberId: randomUUID(),
+      ids: Object.fromEntries(Object.keys(home.ids).map((name) => [name, randomUUID()])),
+    };
+    // Whatever names an object: its call changes with the target world (and only with it: a recipe
+    // that makes up a fresh name per call is not naming an existing object).
+    const render = (name: string, target: World) => JSON.stringify(RECIPES[name](home, target));
+    const withIds = entries.filter(
+      (e) => render(e.name, home) === render(e.name, home) && render(e.name, foreign) !== render(e.name, home),
+    );
+    expect(withIds.length).toBeGreaterThanOrEqual(4 + RECIPE_SETS.length);
     for (const entry of withIds) {
       const before = await state(foreign.workspaceId);
       const other = await call(token, RECIPES[entry.name](home, foreign));

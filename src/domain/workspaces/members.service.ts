@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Actor } from '../../access/actor';
+import { workspaceOf, type Actor } from '../../access/actor';
 import { roleAtLeast, type Role } from '../../access/roles';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError, notFound } from '../../common/app-error';
@@ -32,13 +32,13 @@ export class MembersService {
     const rows = await this.dataSource.query<{ user_id: string; email: string; role: Role; created_at: Date }[]>(
       `SELECT m.user_id, u.email, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
         WHERE m.workspace_id = $1 ORDER BY m.created_at, u.email`,
-      [this.workspaceOf(actor)],
+      [workspaceOf(actor)],
     );
     return rows.map((r) => ({ user_id: r.user_id, email: r.email, role: r.role, since: r.created_at.toISOString() }));
   }
 
   async add(actor: Actor, email: string, role: Role): Promise<MemberView> {
-    const workspaceId = this.workspaceOf(actor);
+    const workspaceId = workspaceOf(actor);
     this.assertMayGrant(actor, role);
     return this.audited.run(async (m) => {
       const user = await m.findOne(UserEntity, { where: { email: email.trim().toLowerCase() } });
@@ -49,7 +49,7 @@ export class MembersService {
   }
 
   async changeRole(actor: Actor, userId: string, role: Role): Promise<MemberView> {
-    const workspaceId = this.workspaceOf(actor);
+    const workspaceId = workspaceOf(actor);
     this.assertMayGrant(actor, role);
     return this.audited.run(async (m) => {
       const member = await this.lockMember(m, workspaceId, userId);
@@ -61,7 +61,7 @@ export class MembersService {
   }
 
   async remove(actor: Actor, userId: string): Promise<MemberView> {
-    const workspaceId = this.workspaceOf(actor);
+    const workspaceId = workspaceOf(actor);
     return this.audited.run(async (m) => {
       const member = await this.lockMember(m, workspaceId, userId);
       if (member.role === 'owner') await this.assertOwnerMayGo(actor, m, workspaceId, member);
@@ -74,11 +74,6 @@ export class MembersService {
       );
       return view;
     });
-  }
-
-  private workspaceOf(actor: Actor): string {
-    if (!actor.workspaceId) throw notFound('workspace');
-    return actor.workspaceId;
   }
 
   private assertMayGrant(actor: Actor, role: Role): void {

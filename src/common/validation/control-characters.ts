@@ -1,0 +1,14 @@
+/**
+ * C0/C1 control characters other than tab, line feed and carriage return. They have no place in
+ * post text or names, and some (NUL, bidi-less escapes) break storage or terminal logs.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/** Single-line fields (names, handles, tags) refuse line breaks too. */
+// eslint-disable-next-line no-control-regex -- as above
+export const LINE_BREAKS_OR_CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+
+export function hasControlCharacters(value: string, singleLine = false): boolean {
+  return (singleLine ? LINE_BREAKS_OR_CONTROL : CONTROL_CHARACTERS).test(value);
+}

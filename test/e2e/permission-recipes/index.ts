@@ -1,0 +1,5 @@
+import { coreRecipes } from './core.recipes';
+import type { RecipeSet } from './recipe';
+
+/** Every domain's recipes; a new domain adds its set here. */
+export const RECIPE_SETS: RecipeSet[] = [coreRecipes];
