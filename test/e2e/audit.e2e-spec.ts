@@ -68,7 +68,7 @@ describe('audit trail', () => {
     const calls = mine.filter((r) => r.operation === 'mcp tools/call get_workspace');
     expect(calls.map((r) => [r.decision, r.error_code]).sort()).toEqual([
       ['allowed', 'not_found'],
-      ['invalid', 'invalid_params'],
+      ['invalid', 'validation_failed'],
     ]);
     for (const r of calls) {
       expect(r.args_preview).toBe(

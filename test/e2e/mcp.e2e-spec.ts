@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { operatorActor } from '../../src/access/actor';
 import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
 import { asOperator, buildWorkspace, buildWorkspaceWithKey } from '../factories';
@@ -73,6 +74,32 @@ describe('MCP endpoint', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('refuses bad arguments with a structured error naming each field, and audits the attempt', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app);
+    const client = await connectMcp(t.url, token, { 'x-request-id': 'bad-args-check' });
+    try {
+      const err = toolError(
+        await client.callTool({ name: 'get_workspace', arguments: { workspace_id: 'a b\u0000', colour: 'red' } }),
+      );
+      expect(err.code).toBe('validation_failed');
+      expect(err.details).toEqual(
+        expect.arrayContaining([
+          { field: 'workspace_id', issue: expect.any(String) as string },
+          { field: 'colour', issue: 'is not a known argument' },
+        ]),
+      );
+    } finally {
+      await client.close();
+    }
+    const rows = await t.app
+      .get(DataSource)
+      .query<{ decision: string; error_code: string }[]>(
+        `SELECT decision, error_code FROM audit_records WHERE correlation_id = $1 AND operation = 'mcp tools/call get_workspace'`,
+        ['bad-args-check'],
+      );
+    expect(rows).toEqual([{ decision: 'invalid', error_code: 'validation_failed' }]);
   });
 
   it('returns a structured error with a stable code when a scope is missing', async () => {
