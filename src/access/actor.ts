@@ -1,6 +1,7 @@
 import { AppError } from '../common/app-error';
 import type { Role } from './roles';
 import type { Scope } from './scopes';
+import type { WorkspaceBinding } from './workspace-binding';
 
 export type ActorKind = 'api_key' | 'user' | 'agent' | 'operator';
 export type Surface = 'mcp' | 'rest' | 'console' | 'cli' | 'worker';
@@ -20,6 +21,8 @@ export interface Principal {
   toolAllowlist?: readonly string[];
   /** When the credential stops working, if it expires. */
   expiresAt?: Date;
+  /** The workspace policy and member role, when read in the same statement as the credential. */
+  binding?: WorkspaceBinding;
 }
 
 /**

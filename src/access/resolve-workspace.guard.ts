@@ -2,12 +2,12 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
-import { WorkspacesService } from '../domain/workspaces/workspaces.service';
 import type { Actor, Surface } from './actor';
 import { effectiveScopes } from './effective-scopes';
 import { requestOf } from './execution-request';
 import { permissionMetadata } from './permission-metadata';
 import type { Role } from './roles';
+import { WorkspaceBindings } from './workspace-binding';
 
 /**
  * An API key with no member behind it (issued by the operator on the command line) is a service
@@ -23,7 +23,7 @@ const SERVICE_KEY_ROLE: Role = 'admin';
 export class ResolveWorkspaceGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly workspaces: WorkspacesService,
+    private readonly bindings: WorkspaceBindings,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -34,19 +34,19 @@ export class ResolveWorkspaceGuard implements CanActivate {
     if (req.actor) return true;
     const p = req.principal;
     if (!p.workspaceId) throw new AppError('forbidden', 'this credential is not bound to a workspace');
-    const workspace = await this.workspaces.findById(p.workspaceId);
-    if (!workspace) throw new AppError('unauthenticated', 'the workspace of this credential no longer exists');
-    let role: Role | undefined = SERVICE_KEY_ROLE;
-    if (p.userId) {
-      role = await this.workspaces.roleOf(p.userId, p.workspaceId);
-      if (!role) throw new AppError('unauthenticated', 'the member behind this credential has left the workspace');
+    const binding = p.binding ?? (await this.bindings.read(p.workspaceId, p.userId));
+    if (!binding) throw new AppError('unauthenticated', 'the workspace of this credential no longer exists');
+    let role: Role = SERVICE_KEY_ROLE;
+    if (binding.hasMember) {
+      if (!binding.role) throw new AppError('unauthenticated', 'the member behind this credential has left the workspace');
+      role = binding.role;
     }
     const surface: Surface = req.path.startsWith('/mcp') ? 'mcp' : 'rest';
     const actor: Actor = {
       ...p,
       surface,
       role,
-      scopes: effectiveScopes(p.grantedScopes, role, p.kind, workspace.settings),
+      scopes: effectiveScopes(p.grantedScopes, role, p.kind, binding.settings),
     };
     req.actor = actor;
     const draft = AuditContext.current();

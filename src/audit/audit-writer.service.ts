@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.types';
 import { canonicalJson, chainHash } from './audit-hash';
 import { shapeOf } from './args-preview';
 import type { AuditDraft } from './audit-context';
+import { returningRows } from '../database/returning-rows';
 import { GENESIS_HASH, GLOBAL_CHAIN, type AuditFields, type AuditOutcome } from './audit-record';
 
 interface Pending {
@@ -124,23 +125,33 @@ export class AuditWriter implements OnApplicationShutdown {
     this.flushing = undefined;
   }
 
+  /**
+   * Two statements however many chains and records: lock-or-create every chain head and read it,
+   * then advance the heads and insert the records together. Heads are locked in sorted order, so
+   * concurrent writers cannot deadlock.
+   */
   private async insert(m: EntityManager, records: AuditFields[]): Promise<void> {
     const byChain = new Map<string, AuditFields[]>();
     for (const r of records) {
       const chain = r.workspace_id ?? GLOBAL_CHAIN;
-      byChain.set(chain, [...(byChain.get(chain) ?? []), r]);
+      const list = byChain.get(chain);
+      if (list) list.push(r);
+      else byChain.set(chain, [r]);
     }
-    // Chains are locked in a fixed order so concurrent writers cannot deadlock.
+    const chains = [...byChain.keys()].sort();
+    const heads = await m.query<{ chain: string; seq: string; hash: string }[]>(
+      `INSERT INTO audit_chain_heads (chain, seq, hash)
+         SELECT c, 0, $2 FROM unnest($1::text[]) WITH ORDINALITY AS t(c, n) ORDER BY n
+       ON CONFLICT (chain) DO UPDATE SET chain = EXCLUDED.chain
+       RETURNING chain, seq, hash`,
+      [chains, GENESIS_HASH],
+    );
+    const headOf = new Map(returningRows<{ chain: string; seq: string; hash: string }>(heads).map((h) => [h.chain, h]));
     const rows: unknown[][] = [];
-    for (const chain of [...byChain.keys()].sort()) {
-      await m.query(
-        `INSERT INTO audit_chain_heads (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING`,
-        [chain, GENESIS_HASH],
-      );
-      const [head] = await m.query<{ seq: string; hash: string }[]>(
-        `SELECT seq, hash FROM audit_chain_heads WHERE chain = $1 FOR UPDATE`,
-        [chain],
-      );
+    const next: { chain: string; seq: number; hash: string }[] = [];
+    for (const chain of chains) {
+      const head = headOf.get(chain);
+      if (!head) throw new Error(`audit chain head ${chain} could not be locked`);
       let seq = Number(head.seq);
       let prev = head.hash;
       for (const fields of byChain.get(chain) ?? []) {
@@ -149,10 +160,17 @@ export class AuditWriter implements OnApplicationShutdown {
         rows.push([chain, seq, prev, hash, ...COLUMNS.slice(4).map((c) => fields[c as keyof AuditFields])]);
         prev = hash;
       }
-      await m.query(`UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE chain = $1`, [chain, seq, prev]);
+      next.push({ chain, seq, hash: prev });
     }
-    const params: unknown[] = [];
+    const params: unknown[] = [next.map((h) => h.chain), next.map((h) => h.seq), next.map((h) => h.hash)];
     const values = rows.map((row) => `(${row.map((v) => (params.push(v), `$${params.length}`)).join(',')})`);
-    await m.query(`INSERT INTO audit_records (${COLUMNS.join(',')}) VALUES ${values.join(',')}`, params);
+    await m.query(
+      `WITH advanced AS (
+         UPDATE audit_chain_heads h SET seq = n.seq, hash = n.hash
+           FROM unnest($1::text[], $2::bigint[], $3::text[]) AS n(chain, seq, hash)
+          WHERE h.chain = n.chain)
+       INSERT INTO audit_records (${COLUMNS.join(',')}) VALUES ${values.join(',')}`,
+      params,
+    );
   }
 }

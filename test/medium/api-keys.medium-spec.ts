@@ -17,6 +17,7 @@ import { ResolveWorkspaceGuard } from '../../src/access/resolve-workspace.guard'
 import { RoleGuard } from '../../src/access/role.guard';
 import { BUNDLES } from '../../src/access/scopes';
 import { ScopesGuard } from '../../src/access/scopes.guard';
+import { WorkspaceBindings } from '../../src/access/workspace-binding';
 import { AuditModule } from '../../src/audit/audit.module';
 import { AppError } from '../../src/common/app-error';
 import { ConfigModule } from '../../src/config/config.module';
@@ -78,6 +79,7 @@ describe(ApiKeysService.name, () => {
       providers: [
         AuthenticationGuard,
         ResolveWorkspaceGuard,
+        WorkspaceBindings,
         RoleGuard,
         ScopesGuard,
         OAuthTokenVerifier,
@@ -125,7 +127,7 @@ describe(ApiKeysService.name, () => {
   };
 
   describe('authenticate', () => {
-    it("returns the key's principal: its workspace, creator, granted scopes and tool allowlist", async () => {
+    it("returns the key's principal: its workspace, creator, granted scopes, tool allowlist and the creator's current role", async () => {
       const { user, workspace, key, token } = await buildWorkspaceWithKey(app, { toolAllowlist: ['get_workspace'] });
 
       const principal = await apiKeys.authenticate(token);
@@ -137,7 +139,17 @@ describe(ApiKeysService.name, () => {
         workspaceId: workspace.id,
         grantedScopes: new Set(BUNDLES['ai-publishing-assistant'].scopes),
         toolAllowlist: ['get_workspace'],
+        binding: { settings: { draftFirst: true }, hasMember: true, role: 'owner' },
       });
+    });
+
+    it('reads the role as it is now: a removed creator leaves the binding without a role', async () => {
+      const { user, workspace, token } = await buildWorkspaceWithKey(app);
+      await dataSource.query('DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2', [
+        workspace.id,
+        user.id,
+      ]);
+      expect((await apiKeys.authenticate(token))?.binding).toMatchObject({ hasMember: true, role: null });
     });
 
     it('records when the key was last used', async () => {

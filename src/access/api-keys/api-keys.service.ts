@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type EntityManager, type Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { IsNull, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error';
 import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import type { Actor, Principal } from '../actor';
+import { BINDING_SELECT, bindingFrom, bindingJoins, type BindingColumns } from '../workspace-binding';
 import { BUNDLES, BUNDLE_NAMES, isBundleName, isScope, type Scope } from '../scopes';
 import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKeyToken, hashApiKeyToken, parseApiKeyToken, tokenMatchesHash } from './api-key-token';
@@ -23,9 +24,22 @@ export interface CreateApiKeyInput {
 const LAST_USED_RESOLUTION_MS = 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+interface KeyRow extends BindingColumns {
+  id: string;
+  workspace_id: string;
+  secret_hash: string;
+  scopes: string[];
+  tool_allowlist: string[] | null;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  created_by_user_id: string | null;
+}
+
 @Injectable()
 export class ApiKeysService {
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     private readonly audited: AuditedTransactions,
   ) {}
@@ -157,25 +171,34 @@ export class ApiKeysService {
   async authenticate(token: string): Promise<Principal | undefined> {
     const parsed = parseApiKeyToken(token);
     if (!parsed) return undefined;
-    const key = await this.keys.findOne({ where: { prefix: parsed.prefix } });
-    if (!key || !tokenMatchesHash(token, key.secretHash)) return undefined;
-    if (key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= Date.now())) return undefined;
-    this.touch(key);
+    // The key, its workspace's policy and its creator's current role in one round trip: this runs
+    // on every call, and the resolve-workspace guard then needs no query of its own.
+    const [key] = await this.dataSource.query<KeyRow[]>(
+      `SELECT k.id, k.workspace_id, k.secret_hash, k.scopes, k.tool_allowlist, k.expires_at, k.last_used_at,
+              k.revoked_at, k.created_by_user_id, ${BINDING_SELECT}
+         FROM api_keys k ${bindingJoins('k.workspace_id', 'k.created_by_user_id')}
+        WHERE k.prefix = $1`,
+      [parsed.prefix],
+    );
+    if (!key || !tokenMatchesHash(token, key.secret_hash)) return undefined;
+    if (key.revoked_at || (key.expires_at && key.expires_at.getTime() <= Date.now())) return undefined;
+    this.touch(key.id, key.last_used_at);
     return {
       kind: 'api_key',
       keyId: key.id,
-      userId: key.createdByUserId ?? undefined,
-      workspaceId: key.workspaceId,
+      userId: key.created_by_user_id ?? undefined,
+      workspaceId: key.workspace_id,
       grantedScopes: new Set(key.scopes.filter(isScope)),
-      toolAllowlist: key.toolAllowlist ?? undefined,
-      expiresAt: key.expiresAt ?? undefined,
+      toolAllowlist: key.tool_allowlist ?? undefined,
+      expiresAt: key.expires_at ?? undefined,
+      binding: bindingFrom(key, key.created_by_user_id),
     };
   }
 
-  private touch(key: ApiKeyEntity): void {
+  private touch(id: string, lastUsedAt: Date | null): void {
     const now = Date.now();
-    if (key.lastUsedAt && now - key.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+    if (lastUsedAt && now - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
     // Best effort: "last used" must never fail or slow the call it describes.
-    this.keys.update({ id: key.id }, { lastUsedAt: new Date(now) }).catch(() => undefined);
+    this.keys.update({ id }, { lastUsedAt: new Date(now) }).catch(() => undefined);
   }
 }
