@@ -383,6 +383,29 @@ describe('media library', () => {
   });
 
   describe('over REST', () => {
+    it('is documented in OpenAPI, with the multipart body and the Idempotency-Key header', async () => {
+      type Operation = {
+        parameters?: { name: string; in: string }[];
+        requestBody?: { content: Record<string, { schema: { required?: string[] } }> };
+      };
+      const doc = (await (await fetch(`${t.url}/api/docs/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, Operation>>;
+      };
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/media',
+          '/api/v1/media/from-url',
+          '/api/v1/media/{id}',
+          '/api/v1/media/{id}/content',
+        ]),
+      );
+      const upload = doc.paths['/api/v1/media'].post;
+      expect(upload.requestBody?.content['multipart/form-data'].schema.required).toEqual(['file']);
+      expect(upload.parameters).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]),
+      );
+    });
+
     it('uploads a multipart file with metadata, downloads it, and updates and deletes it', async () => {
       const c = await caller();
       const file = png(5, 4);

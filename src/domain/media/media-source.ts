@@ -45,8 +45,8 @@ export function fileNameFromUrl(url: string, extension: string): string {
     // A malformed escape stays as written: it is only a label.
   }
   const cleaned = segment.replace(new RegExp(LINE_BREAKS_OR_CONTROL.source, 'g'), '').replace(/[\\/]/g, '_').trim();
-  const dot = cleaned.lastIndexOf('.');
-  const stem = (dot > 0 ? cleaned.slice(0, dot) : cleaned).slice(0, 200) || 'media';
+  const extensionMatch = /^(.+)\.[A-Za-z0-9]{1,8}$/.exec(cleaned);
+  const stem = (extensionMatch ? extensionMatch[1] : cleaned).slice(0, 200) || 'media';
   return `${stem}.${extension}`;
 }
 
