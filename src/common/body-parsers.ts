@@ -1,27 +1,59 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { MEDIA_DEFAULTS } from '../config/app-config';
 import { AppError } from './app-error';
 import { toErrorBody } from './error-body';
 
 export const BODY_LIMIT = '1mb';
 
 /**
- * JSON and form parsing whose failures (too large, malformed) answer in our error shape before any
- * handler runs, so a rejected body can change nothing.
+ * Room in an `/mcp` request beside an inline file: the JSON-RPC envelope and the other arguments
+ * of `upload_media` (file name, alt text, caption, tags), even with every character escaped.
  */
-export function bodyParsers() {
-  const parsers = [
-    express.json({ limit: BODY_LIMIT }),
-    express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }),
+const MCP_ENVELOPE_BYTES = 64 * 1024;
+
+/** The `/mcp` JSON limit that admits a file of `maxInlineBytes` sent as base64 (4 characters per 3 bytes). */
+export function mcpBodyLimitBytes(maxInlineBytes: number): number {
+  return Math.ceil(maxInlineBytes / 3) * 4 + MCP_ENVELOPE_BYTES;
+}
+
+export interface BodyParserOptions {
+  /** JSON limit of `/mcp`, in bytes; defaults to what the default inline media cap needs. */
+  mcpLimitBytes?: number;
+}
+
+const isMcp = (req: Request) => {
+  const path = req.originalUrl.split('?')[0];
+  return path === '/mcp' || path === '/mcp/';
+};
+
+/**
+ * JSON and form parsing whose failures (too large, malformed) answer in our error shape before any
+ * handler runs, so a rejected body can change nothing. Every route keeps the 1 MB limit except
+ * `/mcp`, where `upload_media` carries a file as base64.
+ */
+export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
+  const mcpLimit = options.mcpLimitBytes ?? mcpBodyLimitBytes(MEDIA_DEFAULTS.maxInlineBytes);
+  const json = express.json({ limit: BODY_LIMIT });
+  const mcpJson = express.json({ limit: mcpLimit });
+  const parsers: Array<{ parse: RequestHandler; limitOf: (req: Request) => string }> = [
+    {
+      parse: (req, res, next) => (isMcp(req) ? mcpJson : json)(req, res, next),
+      limitOf: (req) => (isMcp(req) ? `${mcpLimit} bytes` : BODY_LIMIT),
+    },
+    {
+      parse: express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }),
+      limitOf: () => BODY_LIMIT,
+    },
   ];
-  return parsers.map((parse) => (req: Request, res: Response, next: NextFunction) => {
+  return parsers.map(({ parse, limitOf }) => (req: Request, res: Response, next: NextFunction) => {
     // The authorization server reads its own bodies (with its own limits and error responses).
     if (req.originalUrl.startsWith('/oauth/')) return next();
-    parse(req, res, (err?: unknown) => {
+    void parse(req, res, (err?: unknown) => {
       if (!err) return next();
       const type = (err as { type?: string }).type;
       const error =
         type === 'entity.too.large'
-          ? new AppError('payload_too_large', `request body exceeds ${BODY_LIMIT}`)
+          ? new AppError('payload_too_large', `request body exceeds ${limitOf(req)}`)
           : type === 'entity.parse.failed'
             ? new AppError('malformed_json', 'request body is not valid JSON')
             : new AppError('validation_failed', 'request body could not be read');

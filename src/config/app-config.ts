@@ -17,6 +17,17 @@ import {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const MEDIA_STORAGES = ['local', 's3'] as const;
+export type MediaStorageKind = (typeof MEDIA_STORAGES)[number];
+
+const MIB = 1024 * 1024;
+/** Defaults of the media size caps, in bytes; `loadConfig` and the `/mcp` body limit both read them. */
+export const MEDIA_DEFAULTS = {
+  maxImageBytes: 10 * MIB,
+  maxVideoBytes: 512 * MIB,
+  maxInlineBytes: 8 * MIB,
+  fetchTimeoutSeconds: 30,
+} as const;
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
@@ -114,6 +125,68 @@ export class EnvSchema {
   @IsString({ each: true })
   @Matches(/^[\w.:-]+$/, { each: true })
   ALLOWED_HOSTS?: string[];
+
+  @IsOptional()
+  @IsIn(MEDIA_STORAGES, { message: `MEDIA_STORAGE must be one of ${MEDIA_STORAGES.join(', ')}` })
+  MEDIA_STORAGE?: MediaStorageKind;
+
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'S3_BUCKET must be an S3 bucket name' })
+  S3_BUCKET?: string;
+
+  @IsOptional()
+  @Matches(/^[a-z0-9-]{1,40}$/, { message: 'S3_REGION must be a region name such as eu-central-1' })
+  S3_REGION?: string;
+
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'S3_ENDPOINT must be an http(s) URL' },
+  )
+  S3_ENDPOINT?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\x21-\x7E]{1,256}$/, { message: 'S3_ACCESS_KEY_ID must be printable ASCII without spaces' })
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\x21-\x7E]{1,512}$/, { message: 'S3_SECRET_ACCESS_KEY must be printable ASCII without spaces' })
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'S3_FORCE_PATH_STYLE must be true or false' })
+  S3_FORCE_PATH_STYLE?: boolean;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * MIB, { message: 'MEDIA_MAX_IMAGE_BYTES must be at most 1 GiB' })
+  MEDIA_MAX_IMAGE_BYTES?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(2048 * MIB, { message: 'MEDIA_MAX_VIDEO_BYTES must be at most 2 GiB' })
+  MEDIA_MAX_VIDEO_BYTES?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(64 * MIB, { message: 'MEDIA_MAX_INLINE_BYTES must be at most 64 MiB' })
+  MEDIA_MAX_INLINE_BYTES?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  MEDIA_FETCH_TIMEOUT_SECONDS?: number;
 }
 
 export type EnvName = keyof EnvSchema;
@@ -161,5 +234,36 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
   ALLOWED_HOSTS: {
     default: '(PUBLIC_URL host, localhost, 127.0.0.1)',
     description: 'Extra comma-separated Host names accepted by `/mcp` (DNS-rebinding protection).',
+  },
+  MEDIA_STORAGE: {
+    default: '`local`',
+    description: '`local`: media files under `DATA_DIR/media` (0700/0600). `s3`: an S3 or S3-compatible bucket.',
+  },
+  S3_BUCKET: { default: '(unset)', description: 'Bucket for media; required with `MEDIA_STORAGE=s3`.' },
+  S3_REGION: { default: '`us-east-1`', description: 'Region of the bucket.' },
+  S3_ENDPOINT: {
+    default: '(unset: AWS)',
+    description: 'Endpoint of an S3-compatible store (MinIO, R2, Ceph…), e.g. `https://minio.internal:9000`.',
+  },
+  S3_ACCESS_KEY_ID: { default: '(unset)', description: 'Access key id; required with `MEDIA_STORAGE=s3`.' },
+  S3_SECRET_ACCESS_KEY: { default: '(unset)', description: 'Secret access key; required with `MEDIA_STORAGE=s3`.' },
+  S3_FORCE_PATH_STYLE: {
+    default: '`false`',
+    description:
+      'Address the bucket as `endpoint/bucket` instead of `bucket.endpoint`; most S3-compatible stores need `true`.',
+  },
+  MEDIA_MAX_IMAGE_BYTES: { default: '`10485760` (10 MiB)', description: 'Largest image accepted, in bytes.' },
+  MEDIA_MAX_VIDEO_BYTES: {
+    default: '`536870912` (512 MiB)',
+    description: 'Largest video accepted, in bytes; also the most a media URL import downloads.',
+  },
+  MEDIA_MAX_INLINE_BYTES: {
+    default: '`8388608` (8 MiB)',
+    description:
+      'Largest file sent inline as base64 (`upload_media` over MCP), decoded; `/mcp` admits a request body that large.',
+  },
+  MEDIA_FETCH_TIMEOUT_SECONDS: {
+    default: '`30`',
+    description: 'Time allowed to download a media URL (lookups, redirects and body), 1–600 seconds.',
   },
 };

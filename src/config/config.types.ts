@@ -1,4 +1,4 @@
-import type { LogLevel } from './app-config';
+import type { LogLevel, MediaStorageKind } from './app-config';
 
 /** The typed configuration every module receives; built once by `loadConfig`. */
 export interface AppConfig {
@@ -16,6 +16,28 @@ export interface AppConfig {
   setupTokenTtlMinutes: number;
   allowedHosts: string[];
   oauthAccessTokenTtlSeconds: number;
+  media: MediaConfig;
+}
+
+export interface S3Config {
+  bucket: string;
+  region: string;
+  /** Unset: AWS itself. */
+  endpoint?: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+}
+
+export interface MediaConfig {
+  storage: MediaStorageKind;
+  /** Present exactly when `storage` is `s3`. */
+  s3?: S3Config;
+  maxImageBytes: number;
+  maxVideoBytes: number;
+  /** Largest decoded base64 payload accepted inline. */
+  maxInlineBytes: number;
+  fetchTimeoutMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -36,6 +36,14 @@ describe(loadConfig.name, () => {
     setupTokenTtlMinutes: 60,
     allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
     oauthAccessTokenTtlSeconds: 900,
+    media: {
+      storage: 'local',
+      s3: undefined,
+      maxImageBytes: 10 * 1024 * 1024,
+      maxVideoBytes: 512 * 1024 * 1024,
+      maxInlineBytes: 8 * 1024 * 1024,
+      fetchTimeoutMs: 30_000,
+    },
   };
 
   describe('defaults', () => {
@@ -64,6 +72,11 @@ describe(loadConfig.name, () => {
         POSTERN_ADMIN_PASSWORD: '',
         SETUP_TOKEN_TTL_MINUTES: '',
         ALLOWED_HOSTS: '',
+        MEDIA_STORAGE: '',
+        S3_BUCKET: '',
+        S3_FORCE_PATH_STYLE: '',
+        MEDIA_MAX_IMAGE_BYTES: '',
+        MEDIA_FETCH_TIMEOUT_SECONDS: '',
       };
       expect(loadConfig(env)).toEqual(defaults);
     });
@@ -162,6 +175,15 @@ describe(loadConfig.name, () => {
       ['SETUP_TOKEN_TTL_MINUTES', { SETUP_TOKEN_TTL_MINUTES: '1' }],
       ['SETUP_TOKEN_TTL_MINUTES', { SETUP_TOKEN_TTL_MINUTES: 'soon' }],
       ['ALLOWED_HOSTS', { ALLOWED_HOSTS: 'ok.example.com, bad host' }],
+      ['MEDIA_STORAGE', { MEDIA_STORAGE: 'ftp' }],
+      ['S3_BUCKET', { S3_BUCKET: 'Bad_Bucket' }],
+      ['S3_ENDPOINT', { S3_ENDPOINT: 'minio:9000' }],
+      ['S3_FORCE_PATH_STYLE', { S3_FORCE_PATH_STYLE: 'maybe' }],
+      ['S3_SECRET_ACCESS_KEY', { S3_SECRET_ACCESS_KEY: 'has a space' }],
+      ['MEDIA_MAX_IMAGE_BYTES', { MEDIA_MAX_IMAGE_BYTES: '10MB' }],
+      ['MEDIA_MAX_VIDEO_BYTES', { MEDIA_MAX_VIDEO_BYTES: String(3 * 1024 ** 3) }],
+      ['MEDIA_MAX_INLINE_BYTES', { MEDIA_MAX_INLINE_BYTES: '100' }],
+      ['MEDIA_FETCH_TIMEOUT_SECONDS', { MEDIA_FETCH_TIMEOUT_SECONDS: '0' }],
     ])('refuses a bad %s and names only it (%j)', (name, env) => {
       expect(namedVariables(configErrorOf(env))).toEqual([name]);
     });
@@ -199,6 +221,69 @@ describe(loadConfig.name, () => {
     it('returns the admin with a lower-cased email when both are valid', () => {
       const config = loadConfig({ POSTERN_ADMIN_EMAIL: 'Owner@Example.COM', POSTERN_ADMIN_PASSWORD: 'x'.repeat(12) });
       expect(config.admin).toEqual({ email: 'owner@example.com', password: 'x'.repeat(12) });
+    });
+  });
+
+  describe('media', () => {
+    const s3Env = {
+      MEDIA_STORAGE: 's3',
+      S3_BUCKET: 'postern-media',
+      S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      S3_SECRET_ACCESS_KEY: 'secret/+x',
+    };
+
+    it('requires the bucket and both credentials with MEDIA_STORAGE=s3, without echoing any value', () => {
+      const error = configErrorOf({ MEDIA_STORAGE: 's3', S3_SECRET_ACCESS_KEY: 'do-not-print-me' });
+      expect(namedVariables(error)).toEqual(['S3_ACCESS_KEY_ID', 'S3_BUCKET']);
+      expect(error.problems).toContain('S3_BUCKET: required when MEDIA_STORAGE=s3');
+      expect(error.message).not.toContain('do-not-print-me');
+    });
+
+    it('ignores S3 settings unless MEDIA_STORAGE=s3', () => {
+      expect(loadConfig({ S3_BUCKET: 'postern-media' }).media.s3).toBeUndefined();
+    });
+
+    it('reads an S3-compatible store with defaults for region and addressing style', () => {
+      expect(loadConfig(s3Env).media).toMatchObject({
+        storage: 's3',
+        s3: {
+          bucket: 'postern-media',
+          region: 'us-east-1',
+          endpoint: undefined,
+          accessKeyId: 'AKIAEXAMPLE',
+          secretAccessKey: 'secret/+x',
+          forcePathStyle: false,
+        },
+      });
+      const custom = loadConfig({
+        ...s3Env,
+        S3_REGION: 'eu-central-1',
+        S3_ENDPOINT: 'http://minio.internal:9000/',
+        S3_FORCE_PATH_STYLE: 'true',
+      });
+      expect(custom.media.s3).toMatchObject({
+        region: 'eu-central-1',
+        endpoint: 'http://minio.internal:9000',
+        forcePathStyle: true,
+      });
+    });
+
+    it('reads the size caps in bytes and the fetch timeout in seconds', () => {
+      expect(
+        loadConfig({
+          MEDIA_MAX_IMAGE_BYTES: '2048',
+          MEDIA_MAX_VIDEO_BYTES: '4096',
+          MEDIA_MAX_INLINE_BYTES: '1024',
+          MEDIA_FETCH_TIMEOUT_SECONDS: '5',
+        }).media,
+      ).toEqual({
+        storage: 'local',
+        s3: undefined,
+        maxImageBytes: 2048,
+        maxVideoBytes: 4096,
+        maxInlineBytes: 1024,
+        fetchTimeoutMs: 5000,
+      });
     });
   });
 });

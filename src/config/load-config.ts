@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import * as path from 'node:path';
-import { CONFIG_DOCS, EnvSchema } from './app-config';
+import { CONFIG_DOCS, EnvSchema, MEDIA_DEFAULTS } from './app-config';
 import { ConfigError } from './config.errors';
 import type { AppConfig } from './config.types';
 
@@ -33,6 +33,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (parsed.POSTERN_ADMIN_PASSWORD && !parsed.POSTERN_ADMIN_EMAIL) {
     problems.push('POSTERN_ADMIN_EMAIL: required with POSTERN_ADMIN_PASSWORD');
   }
+  if (parsed.MEDIA_STORAGE === 's3') {
+    for (const name of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+      if (!parsed[name]) problems.push(`${name}: required when MEDIA_STORAGE=s3`);
+    }
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const port = parsed.PORT ?? 3000;
@@ -55,5 +60,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     setupTokenTtlMinutes: parsed.SETUP_TOKEN_TTL_MINUTES ?? 60,
     oauthAccessTokenTtlSeconds: parsed.OAUTH_ACCESS_TOKEN_TTL_SECONDS ?? 900,
     allowedHosts: [...new Set([publicHost, 'localhost', '127.0.0.1', '[::1]', ...(parsed.ALLOWED_HOSTS ?? [])])],
+    media: {
+      storage: parsed.MEDIA_STORAGE ?? 'local',
+      s3:
+        parsed.MEDIA_STORAGE === 's3'
+          ? {
+              bucket: parsed.S3_BUCKET as string,
+              region: parsed.S3_REGION ?? 'us-east-1',
+              endpoint: parsed.S3_ENDPOINT?.replace(/\/+$/, ''),
+              accessKeyId: parsed.S3_ACCESS_KEY_ID as string,
+              secretAccessKey: parsed.S3_SECRET_ACCESS_KEY as string,
+              forcePathStyle: parsed.S3_FORCE_PATH_STYLE ?? false,
+            }
+          : undefined,
+      maxImageBytes: parsed.MEDIA_MAX_IMAGE_BYTES ?? MEDIA_DEFAULTS.maxImageBytes,
+      maxVideoBytes: parsed.MEDIA_MAX_VIDEO_BYTES ?? MEDIA_DEFAULTS.maxVideoBytes,
+      maxInlineBytes: parsed.MEDIA_MAX_INLINE_BYTES ?? MEDIA_DEFAULTS.maxInlineBytes,
+      fetchTimeoutMs: (parsed.MEDIA_FETCH_TIMEOUT_SECONDS ?? MEDIA_DEFAULTS.fetchTimeoutSeconds) * 1000,
+    },
   };
 }

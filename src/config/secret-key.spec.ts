@@ -21,6 +21,13 @@ describe(resolveSecretKey.name, () => {
       oauthAccessTokenTtlSeconds: 900,
       setupTokenTtlMinutes: 60,
       allowedHosts: ['localhost'],
+      media: {
+        storage: 'local',
+        maxImageBytes: 1024,
+        maxVideoBytes: 1024,
+        maxInlineBytes: 1024,
+        fetchTimeoutMs: 1000,
+      },
       ...overrides,
     };
   }

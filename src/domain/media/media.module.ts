@@ -1,14 +1,55 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
+import { APP_CONFIG, type AppConfig } from '../../config/config.types';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { MediaAssetEntity } from './media-asset.entity';
+import { MediaController } from './media.controller';
+import { MediaFetchService } from './media-fetch.service';
 import { MediaService } from './media.service';
+import { MediaTools } from './media.tools';
+import { createMediaStorage } from './storage/create-media-storage';
+import { MEDIA_STORAGE, type MediaStorage } from './storage/media-storage';
+import { S3MediaStorage } from './storage/s3-media-storage';
+
+/** Text fields of an upload form beside the file: the metadata fields and a little room. */
+const MAX_FORM_FIELDS = 30;
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MediaAssetEntity]), IdempotencyModule, CampaignsModule],
-  controllers: [],
-  providers: [MediaService],
+  imports: [
+    TypeOrmModule.forFeature([MediaAssetEntity]),
+    IdempotencyModule,
+    CampaignsModule,
+    // One file, at most the largest kind's cap (the service then applies the cap of its kind); the
+    // text fields are bounded in number and size. No storage option: multer keeps the file in
+    // memory, so nothing is written to disk before the bytes are identified.
+    MulterModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        limits: {
+          files: 1,
+          fileSize: Math.max(config.media.maxImageBytes, config.media.maxVideoBytes),
+          fields: MAX_FORM_FIELDS,
+          fieldSize: 8 * 1024,
+          parts: MAX_FORM_FIELDS + 1,
+          headerPairs: 100,
+        },
+      }),
+    }),
+  ],
+  controllers: [MediaController, MediaTools],
+  providers: [
+    MediaService,
+    MediaFetchService,
+    { provide: MEDIA_STORAGE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createMediaStorage(config) },
+  ],
   exports: [MediaService],
 })
-export class MediaModule {}
+export class MediaModule implements OnApplicationShutdown {
+  constructor(@Inject(MEDIA_STORAGE) private readonly storage: MediaStorage) {}
+
+  onApplicationShutdown(): void {
+    if (this.storage instanceof S3MediaStorage) this.storage.destroy();
+  }
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { checkedStorageKey, type MediaStorage, MediaObjectMissingError, newStorageKey } from './media-storage';
+
+const DIRECTORY_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+/**
+ * Media files under `<root>/<workspace id>/<random key>` (the root is `DATA_DIR/media`), readable
+ * by the server's user only. A file appears under its final name complete or not at all: it is
+ * written to a temporary name in the same folder, flushed, then renamed.
+ */
+export class LocalMediaStorage implements MediaStorage {
+  constructor(private readonly root: string) {}
+
+  async put(workspaceId: string, bytes: Buffer): Promise<string> {
+    const key = newStorageKey(workspaceId);
+    const target = this.pathOf(key);
+    const folder = path.dirname(target);
+    await mkdir(folder, { recursive: true, mode: DIRECTORY_MODE });
+    // mkdir leaves folders that already existed as they were; make sure of the modes every time.
+    await chmod(this.root, DIRECTORY_MODE);
+    await chmod(folder, DIRECTORY_MODE);
+    const temporary = path.join(folder, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      const file = await open(temporary, 'wx', FILE_MODE);
+      try {
+        await file.writeFile(bytes);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return key;
+  }
+
+  async open(key: string): Promise<Readable> {
+    try {
+      const file = await open(this.pathOf(key), 'r');
+      return file.createReadStream();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new MediaObjectMissingError();
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  /** Where a key's file is; the key's checked shape keeps it inside the root. */
+  pathOf(key: string): string {
+    return path.join(this.root, ...checkedStorageKey(key).split('/'));
+  }
+}

@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+
+/** Where media bytes live. The database row holds the key; the key never comes from a caller. */
+export interface MediaStorage {
+  /** Stores the bytes under a new key in the workspace's space and returns that key. */
+  put(workspaceId: string, bytes: Buffer, mimeType: string): Promise<string>;
+  /** The stored bytes; throws `MediaObjectMissingError` when nothing is stored under the key. */
+  open(key: string): Promise<Readable>;
+  /** Removes the object; removing one that is not there is not an error. */
+  delete(key: string): Promise<void>;
+}
+
+export const MEDIA_STORAGE = Symbol('MEDIA_STORAGE');
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** `<workspace id>/<32 random hex digits>`: the only shape a key has, so no key can climb out of its folder. */
+const KEY_PATTERN = new RegExp(`^${UUID}/[0-9a-f]{32}$`);
+
+export function newStorageKey(workspaceId: string): string {
+  const key = `${workspaceId.toLowerCase()}/${randomBytes(16).toString('hex')}`;
+  return checkedStorageKey(key);
+}
+
+/** The key, if it has the generated shape; anything else is a programming error, refused before any I/O. */
+export function checkedStorageKey(key: string): string {
+  if (!KEY_PATTERN.test(key)) throw new Error('not a media storage key');
+  return key;
+}
+
+export class MediaObjectMissingError extends Error {
+  constructor() {
+    super('no stored media object under this key');
+    this.name = 'MediaObjectMissingError';
+  }
+}

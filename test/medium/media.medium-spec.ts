@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import S3rver from 's3rver';
+import { DataSource } from 'typeorm';
+import { type Actor, operatorActor } from '../../src/access/actor';
+import { MediaService } from '../../src/domain/media/media.service';
+import { LocalMediaStorage } from '../../src/domain/media/storage/local-media-storage';
+import { MediaObjectMissingError, type MediaStorage } from '../../src/domain/media/storage/media-storage';
+import { S3MediaStorage } from '../../src/domain/media/storage/s3-media-storage';
+import { asOperator, buildWorkspace } from '../factories';
+import { jpeg, png } from '../support/media-files';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { testConfig } from '../support/test-config';
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** What every storage must do, whichever backend keeps the bytes. */
+function behavesAsMediaStorage(storage: () => MediaStorage) {
+  it('stores bytes under a generated key in the workspace’s space and reads them back', async () => {
+    const workspaceId = randomUUID();
+    const bytes = png(3, 3);
+    const key = await storage().put(workspaceId, bytes, 'image/png');
+    expect(key).toMatch(new RegExp(`^${workspaceId}/[0-9a-f]{32}$`));
+    expect(await readAll(await storage().open(key))).toEqual(bytes);
+    const second = await storage().put(workspaceId, bytes, 'image/png');
+    expect(second).not.toBe(key);
+  });
+
+  it('deletes an object, and deleting it again is not an error', async () => {
+    const key = await storage().put(randomUUID(), jpeg(), 'image/jpeg');
+    await storage().delete(key);
+    await expect(storage().open(key)).rejects.toBeInstanceOf(MediaObjectMissingError);
+    await expect(storage().delete(key)).resolves.toBeUndefined();
+  });
+
+  it('refuses keys it did not generate, before any I/O', async () => {
+    for (const key of ['../../etc/passwd', `${randomUUID()}/../../x`, 'abc', `${randomUUID()}/${'0'.repeat(31)}`]) {
+      await expect(storage().open(key)).rejects.toThrow('not a media storage key');
+      await expect(storage().delete(key)).rejects.toThrow('not a media storage key');
+    }
+  });
+}
+
+describe(MediaService.name, () => {
+  jest.setTimeout(60_000);
+
+  describe('local storage', () => {
+    let root: string;
+    let storage: LocalMediaStorage;
+    beforeAll(() => {
+      root = join(mkdtempSync(join(tmpdir(), 'postern-media-local-')), 'media');
+      storage = new LocalMediaStorage(root);
+    });
+    afterAll(() => rmSync(join(root, '..'), { recursive: true, force: true }));
+
+    behavesAsMediaStorage(() => storage);
+
+    it('keeps files private (0600 in 0700 folders) and leaves no temporary file behind', async () => {
+      const workspaceId = randomUUID();
+      const key = await storage.put(workspaceId, png());
+      const folder = join(root, workspaceId);
+      expect(readdirSync(folder)).toEqual([key.split('/')[1]]);
+      expect(statSync(storage.pathOf(key)).mode & 0o777).toBe(0o600);
+      expect(statSync(folder).mode & 0o777).toBe(0o700);
+      expect(statSync(root).mode & 0o777).toBe(0o700);
+    });
+  });
+
+  describe('S3 storage, against s3rver (a real S3 protocol server in process)', () => {
+    let server: S3rver;
+    let directory: string;
+    let storage: S3MediaStorage;
+    let endpoint: string;
+    beforeAll(async () => {
+      directory = mkdtempSync(join(tmpdir(), 'postern-s3rver-'));
+      server = new S3rver({
+        port: 0,
+        address: '127.0.0.1',
+        silent: true,
+        directory,
+        configureBuckets: [{ name: 'postern-media', configs: [] }],
+      });
+      const { port } = await server.run();
+      endpoint = `http://127.0.0.1:${port}`;
+      // s3rver checks request signatures against its fixed S3RVER credentials.
+      storage = new S3MediaStorage({
+        bucket: 'postern-media',
+        region: 'us-east-1',
+        endpoint,
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+        forcePathStyle: true,
+      });
+    });
+    afterAll(async () => {
+      storage.destroy();
+      await server.close();
+      rmSync(directory, { recursive: true, force: true });
+    });
+
+    behavesAsMediaStorage(() => storage);
+
+    it('fails, storing nothing, with an unknown access key or a missing bucket', async () => {
+      // s3rver knows the S3RVER key id but does not verify SigV4 signatures, so a wrong secret would pass here.
+      for (const [accessKeyId, bucket] of [
+        ['NOT-A-KEY', 'postern-media'],
+        ['S3RVER', 'no-such-bucket'],
+      ]) {
+        const wrong = new S3MediaStorage({
+          bucket,
+          region: 'us-east-1',
+          endpoint,
+          accessKeyId,
+          secretAccessKey: 'S3RVER',
+          forcePathStyle: true,
+        });
+        try {
+          await expect(wrong.put(randomUUID(), png(), 'image/png')).rejects.toThrow();
+        } finally {
+          wrong.destroy();
+        }
+      }
+    });
+
+    describe('behind the service (MEDIA_STORAGE=s3)', () => {
+      let t: TestApp;
+      let dataDir: string;
+      beforeAll(async () => {
+        dataDir = mkdtempSync(join(tmpdir(), 'postern-media-s3-app-'));
+        t = await startTestApp(
+          testConfig({
+            DATA_DIR: dataDir,
+            MEDIA_STORAGE: 's3',
+            S3_BUCKET: 'postern-media',
+            S3_ENDPOINT: endpoint,
+            S3_ACCESS_KEY_ID: 'S3RVER',
+            S3_SECRET_ACCESS_KEY: 'S3RVER',
+            S3_FORCE_PATH_STYLE: 'true',
+          }),
+        );
+      });
+      afterAll(async () => {
+        await t.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      });
+
+      it('uploads into the bucket and streams the content back, writing nothing locally', async () => {
+        const workspace = await buildWorkspace(t.app);
+        const actor: Actor = { ...operatorActor(), workspaceId: workspace.id };
+        const bytes = png(6, 2);
+        const media = t.app.get(MediaService);
+        const created = await asOperator('media upload', () =>
+          media.upload(actor, { contentBase64: bytes.toString('base64'), fileName: 'bucket.png' }),
+        );
+        expect(created).toMatchObject({ mime_type: 'image/png', width: 6, height: 2 });
+        const { asset, stream } = await media.openContent(actor, created.id);
+        expect(asset.storageKey).toMatch(new RegExp(`^${workspace.id}/[0-9a-f]{32}$`));
+        expect(await readAll(stream)).toEqual(bytes);
+        expect(existsSync(join(dataDir, 'media'))).toBe(false);
+      });
+    });
+  });
+
+  describe('with the database', () => {
+    let t: TestApp;
+    let db: DataSource;
+    let dataDir: string;
+    let media: MediaService;
+    const actorIn = (workspaceId: string): Actor => ({ ...operatorActor(), workspaceId });
+    const filesOf = (workspaceId: string) => {
+      const folder = join(dataDir, 'media', workspaceId);
+      return existsSync(folder) ? readdirSync(folder) : [];
+    };
+    const uploadPng = (workspaceId: string, seed: number, tags: string[] = []) =>
+      asOperator('media upload', () =>
+        media.upload(actorIn(workspaceId), {
+          contentBase64: png(2, 2, seed).toString('base64'),
+          fileName: `p${seed}.png`,
+          tags,
+        }),
+      );
+
+    beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'postern-media-medium-'));
+      t = await startTestApp(testConfig({ DATA_DIR: dataDir }));
+      db = t.app.get(DataSource);
+      media = t.app.get(MediaService);
+    });
+    afterAll(async () => {
+      await t.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('keeps each workspace’s media to itself in get, list, update, delete and requireUsable', async () => {
+      const a = await buildWorkspace(t.app);
+      const b = await buildWorkspace(t.app);
+      const mine = await uploadPng(a.id, 1, ['shared-tag']);
+      const theirs = await uploadPng(b.id, 2, ['shared-tag']);
+
+      await expect(media.get(actorIn(b.id), mine.id)).rejects.toMatchObject({ code: 'not_found' });
+      const listed = await media.list(actorIn(b.id), { tag: 'shared-tag' });
+      expect(listed.items.map((x) => x.id)).toEqual([theirs.id]);
+      await expect(
+        asOperator('media update', () => media.update(actorIn(b.id), mine.id, { caption: 'taken' })),
+      ).rejects.toMatchObject({ code: 'not_found' });
+      await expect(asOperator('media delete', () => media.delete(actorIn(b.id), mine.id))).rejects.toMatchObject({
+        code: 'not_found',
+      });
+      await expect(db.transaction((m) => media.requireUsable(m, b.id, [theirs.id, mine.id]))).rejects.toMatchObject({
+        code: 'not_found',
+        details: [{ field: 'media_ids', issue: `not found: ${mine.id}` }],
+      });
+      await expect(media.openContent(actorIn(b.id), mine.id)).rejects.toMatchObject({ code: 'not_found' });
+
+      const [row] = await db.query<{ caption: string | null; deleted_at: Date | null }[]>(
+        'SELECT caption, deleted_at FROM media_assets WHERE id = $1',
+        [mine.id],
+      );
+      expect(row).toEqual({ caption: null, deleted_at: null });
+      expect(filesOf(a.id)).toHaveLength(1);
+      expect(filesOf(b.id)).toHaveLength(1);
+    });
+
+    it('hides deleted media from get, list and requireUsable', async () => {
+      const ws = await buildWorkspace(t.app);
+      const kept = await uploadPng(ws.id, 3);
+      const trashed = await uploadPng(ws.id, 4);
+      await asOperator('media delete', () => media.delete(actorIn(ws.id), trashed.id));
+      await expect(media.get(actorIn(ws.id), trashed.id)).rejects.toMatchObject({ code: 'not_found' });
+      expect((await media.list(actorIn(ws.id), {})).items.map((x) => x.id)).toEqual([kept.id]);
+      await expect(db.transaction((m) => media.requireUsable(m, ws.id, [trashed.id]))).rejects.toMatchObject({
+        code: 'not_found',
+      });
+    });
+
+    it('removes the stored file when the row cannot be inserted', async () => {
+      // No such workspace: the insert breaks the foreign key after the bytes were stored.
+      const ghost = randomUUID();
+      await expect(uploadPng(ghost, 5)).rejects.toThrow(/violates foreign key constraint/);
+      expect(filesOf(ghost)).toEqual([]);
+      const [{ n }] = await db.query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM media_assets WHERE workspace_id = $1',
+        [ghost],
+      );
+      expect(n).toBe(0);
+    });
+
+    it('removes the stored file when the audited transaction does not run', async () => {
+      // Outside any audit context the transaction refuses to run: nothing may change unaudited.
+      const ws = await buildWorkspace(t.app);
+      await expect(
+        media.upload(actorIn(ws.id), { contentBase64: png().toString('base64'), fileName: 'x.png' }),
+      ).rejects.toMatchObject({ code: 'unavailable' });
+      expect(filesOf(ws.id)).toEqual([]);
+    });
+  });
+});
