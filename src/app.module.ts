@@ -1,4 +1,4 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, type Type } from '@nestjs/common';
+import { type DynamicModule, Inject, type MiddlewareConsumer, Module, type NestModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './access/api-keys/api-keys.module';
@@ -10,9 +10,9 @@ import { AccessModule } from './access/access.module';
 import { AuditMiddleware } from './audit/audit.middleware';
 import { AuditModule } from './audit/audit.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { bodyParsers } from './common/body-parsers';
+import { bodyParsers, mcpBodyLimitBytes } from './common/body-parsers';
 import { ConfigModule } from './config/config.module';
-import type { AppConfig } from './config/config.types';
+import { APP_CONFIG, type AppConfig } from './config/config.types';
 import { SetupModule } from './console/setup/setup.module';
 import { ConsoleModule } from './console/console.module';
 import { OAuthModule } from './oauth/oauth.module';
@@ -37,13 +37,18 @@ export interface AppRuntime {
 
 @Module({})
 export class AppModule implements NestModule {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
   /**
    * Runs after the request logger (an imported module's middleware), so every request has its id;
    * bodies are parsed before the audit draft opens, so a rejected body is answered and not audited
    * as a call.
    */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(...bodyParsers(), AuditMiddleware).forRoutes('*path');
+    // /mcp admits an inline media upload (base64) up to the configured cap; every other route keeps 1 MB.
+    consumer
+      .apply(...bodyParsers({ mcpLimitBytes: mcpBodyLimitBytes(this.config.media.maxInlineBytes) }), AuditMiddleware)
+      .forRoutes('*path');
   }
 
   static forRoot(runtime: AppRuntime): DynamicModule {
