@@ -368,12 +368,17 @@ describe('media library', () => {
       expect(storedFiles(c.workspaceId)).toEqual([]);
     });
 
-    it('admits an /mcp body over 1 MB for inline media while REST bodies keep the 1 MB limit', async () => {
+    it('sizes the /mcp body limit from the inline cap, and refuses bigger bodies before any handler', async () => {
       const c = await caller();
-      // 1.5 MB of base64 passes the /mcp body parser and is then refused by this app's 96 KiB inline cap.
-      const large = toolError(await upload(c, { content_base64: 'A'.repeat(1_500_000), file_name: 'a.png' }));
+      // Just under this app's /mcp body limit (96 KiB inline cap → 128 KiB of base64 + 64 KiB): the
+      // parser admits it and the upload is refused by the inline cap itself.
+      const large = toolError(await upload(c, { content_base64: 'A'.repeat(150_000), file_name: 'a.png' }));
       expect(large.code).toBe('payload_too_large');
       expect(large.message).toContain('The file is larger than the limit');
+      // Over the body limit: refused by the parser with a structured 413.
+      await expect(upload(c, { content_base64: 'A'.repeat(300_000), file_name: 'a.png' })).rejects.toThrow(
+        /payload_too_large/,
+      );
       const rest = await api(c, 'POST', '/api/v1/media/from-url', {
         json: { url: 'https://example.com/a.png', caption: 'x'.repeat(1_500_000) },
       });
