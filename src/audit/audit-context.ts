@@ -26,6 +26,8 @@ export interface AuditDraft {
   described?: boolean;
   /** True once the record was written inside a state change's transaction. */
   written: boolean;
+  /** True once the record was committed ahead of a body too large to hold (a file download). */
+  released?: boolean;
 }
 
 const storage = new AsyncLocalStorage<AuditDraft>();

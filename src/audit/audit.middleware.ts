@@ -52,6 +52,7 @@ export class AuditMiddleware implements NestMiddleware {
           }),
         };
       },
+      () => draft.released === true,
     );
     AuditContext.run(draft, next);
   }

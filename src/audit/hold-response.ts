@@ -11,17 +11,19 @@ function toBuffer(chunk: Chunk, encoding?: unknown): Buffer {
 /**
  * Keeps a response's body back until `settle` decides: the body goes out only after `settle`
  * resolves; if it rejects, `refuse` replaces the body (or, when the status line is already
- * fixed, the connection is dropped). Event streams pass through, since they cannot be held.
+ * fixed, the connection is dropped). Event streams pass through, since they cannot be held, and
+ * so do bodies whose record was committed before they started (`released`: file downloads).
  */
 export function holdResponse(
   res: Response,
   settle: (body: Buffer) => Promise<void>,
   refuse: (err: unknown) => { status: number; body: string } | undefined,
+  released: () => boolean = () => false,
 ): void {
   const write = res.write.bind(res) as (...args: unknown[]) => boolean;
   const end = res.end.bind(res) as (...args: unknown[]) => Response;
   const held: Buffer[] = [];
-  const streaming = () => /text\/event-stream/.test(String(res.getHeader('content-type') ?? ''));
+  const streaming = () => released() || /text\/event-stream/.test(String(res.getHeader('content-type') ?? ''));
   let ended = false;
 
   res.write = ((chunk: Chunk, encoding?: unknown, cb?: unknown) => {
@@ -33,6 +35,7 @@ export function holdResponse(
   }) as Response['write'];
 
   res.end = ((chunk?: unknown, encoding?: unknown, cb?: unknown) => {
+    if (released()) return end(chunk, encoding, cb);
     if (ended) return res;
     ended = true;
     const done = typeof chunk === 'function' ? chunk : typeof encoding === 'function' ? encoding : cb;

@@ -430,8 +430,17 @@ describe('media library', () => {
         replayed: false,
       });
 
-      const content = await api(c, 'GET', `/api/v1/media/${String(asset.id)}/content`);
+      const downloadId = `download-${String(asset.id)}`;
+      const content = await api(c, 'GET', `/api/v1/media/${String(asset.id)}/content`, {
+        headers: { 'x-request-id': downloadId },
+      });
       expect(content.status).toBe(200);
+      // Streamed, not held: its record was committed before the first byte, exactly once.
+      expect(
+        await t.app
+          .get(DataSource)
+          .query(`SELECT decision, outcome FROM audit_records WHERE correlation_id = $1`, [downloadId]),
+      ).toEqual([{ decision: 'allowed', outcome: 'ok' }]);
       expect(content.headers.get('content-type')).toBe('image/png');
       expect(content.headers.get('content-disposition')).toBe('attachment; filename="banner.png"');
       expect(content.headers.get('x-content-type-options')).toBe('nosniff');

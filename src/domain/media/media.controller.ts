@@ -32,6 +32,7 @@ import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
 import { AppError } from '../../common/app-error';
+import { AuditedStreams } from '../../audit/audited-streams.service';
 import { ListMediaQueryDto } from './dto/list-media.dto';
 import { type MediaMetadataDto, UploadMediaFieldsDto } from './dto/media-metadata.dto';
 import { MediaPageResponse, MediaResponse, toMediaResponse, UploadedMediaResponse } from './dto/media.response';
@@ -84,7 +85,10 @@ const UPLOAD_LIMITS =
 @ApiBearerAuth()
 @Controller('api/v1/media')
 export class MediaController {
-  constructor(private readonly media: MediaService) {}
+  constructor(
+    private readonly media: MediaService,
+    private readonly streams: AuditedStreams,
+  ) {}
 
   @Post()
   @RequireScopes('media:upload')
@@ -224,6 +228,8 @@ export class MediaController {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     res.setHeader('Cache-Control', 'private, no-store');
+    // The bytes stream straight from storage, so the read's record is committed before they start.
+    await this.streams.commitBeforeStreaming();
     return new StreamableFile(stream, { length: asset.sizeBytes });
   }
 
