@@ -107,6 +107,8 @@ function checkVariants(value: unknown, problems: ContentProblems): PlatformOverr
   }
   const variants: PlatformOverrides = {};
   for (const [platform, raw] of Object.entries(value as Record<string, unknown>)) {
+    // A REST body arrives as a DTO whose unset platforms are present as undefined.
+    if (raw === undefined) continue;
     const at = `variants.${platform}`;
     if (!isPlatform(platform)) {
       problems.add(at, `is not a platform; use one of ${PLATFORMS.join(', ')}`);
