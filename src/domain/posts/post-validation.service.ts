@@ -21,6 +21,7 @@ import {
   type ContentInput,
 } from './content-input';
 import type { PostValidationResponse } from './dto/post-validation.response';
+import { PostsRepository } from './posts.repository';
 import { PostsService } from './posts.service';
 
 /** One of: `post_id`, `draft_id`, or the content itself; targets default to the post's or draft's own. */
@@ -51,6 +52,7 @@ export class PostValidationService {
   constructor(
     @InjectEntityManager() private readonly reader: EntityManager,
     private readonly posts: PostsService,
+    private readonly repository: PostsRepository,
     private readonly drafts: DraftsService,
     private readonly media: MediaService,
     private readonly accounts: SocialAccountsService,
@@ -114,11 +116,8 @@ export class PostValidationService {
     }
     if (input.post_id !== undefined) {
       const post = await this.posts.get(actor, input.post_id);
-      const targets = await this.reader.query<{ social_account_id: string }[]>(
-        `SELECT social_account_id FROM post_targets WHERE workspace_id = $1 AND post_id = $2`,
-        [post.workspaceId, post.id],
-      );
-      return { ...post, variants: post.overrides, accountIds: targets.map((t) => t.social_account_id) };
+      const targets = (await this.repository.targetsOf(post.workspaceId, [post.id])).get(post.id) ?? [];
+      return { ...post, variants: post.overrides, accountIds: targets.map((t) => t.socialAccountId) };
     }
     if (input.draft_id !== undefined) {
       // Reading a draft through validate_post is still reading it: posts:read alone must not reveal drafts.

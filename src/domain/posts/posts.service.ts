@@ -28,7 +28,6 @@ import { PostEntity } from './post.entity';
 import { lockedStatus, postNotEditable } from './posts.errors';
 import { PostsRepository } from './posts.repository';
 
-
 export interface PostListFilter extends ContentListFilter {
   status?: PostStatus;
   /** True lists the trash instead of the live posts. */
