@@ -63,18 +63,16 @@ export function buildSocialAccount(
 
 export function buildCampaign(app: INestApplicationContext, workspaceId: string): Promise<CampaignEntity> {
   return inWorkspace(app, workspaceId, 'campaign insert', () =>
-    app
-      .get(AuditedTransactions)
-      .run((m) =>
-        m.save(
-          m.create(CampaignEntity, {
-            workspaceId,
-            name: `Campaign ${randomUUID().slice(0, 6)}`,
-            status: 'active',
-            tags: [],
-          }),
-        ),
+    app.get(AuditedTransactions).run((m) =>
+      m.save(
+        m.create(CampaignEntity, {
+          workspaceId,
+          name: `Campaign ${randomUUID().slice(0, 6)}`,
+          status: 'active',
+          tags: [],
+        }),
       ),
+    ),
   );
 }
 
