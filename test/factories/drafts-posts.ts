@@ -31,7 +31,8 @@ export function workspaceActor(workspaceId: string): Actor {
   };
 }
 
-function inWorkspace<T>(app: INestApplicationContext, workspaceId: string, what: string, work: () => Promise<T>) {
+/** Runs one audited change as the operator, filed under the workspace's audit chain. */
+export function inWorkspace<T>(workspaceId: string, what: string, work: () => Promise<T>): Promise<T> {
   return asOperator(what, () => {
     AuditContext.concerns(workspaceId);
     return work();
@@ -44,7 +45,7 @@ export function buildSocialAccount(
   platform: Platform,
   capabilities: AccountCapability[] = [],
 ): Promise<SocialAccountEntity> {
-  return inWorkspace(app, workspaceId, 'social account insert', () =>
+  return inWorkspace(workspaceId, 'social account insert', () =>
     app.get(AuditedTransactions).run((m) =>
       m.save(
         m.create(SocialAccountEntity, {
@@ -62,7 +63,7 @@ export function buildSocialAccount(
 }
 
 export function buildCampaign(app: INestApplicationContext, workspaceId: string): Promise<CampaignEntity> {
-  return inWorkspace(app, workspaceId, 'campaign insert', () =>
+  return inWorkspace(workspaceId, 'campaign insert', () =>
     app.get(AuditedTransactions).run((m) =>
       m.save(
         m.create(CampaignEntity, {
@@ -77,7 +78,7 @@ export function buildCampaign(app: INestApplicationContext, workspaceId: string)
 }
 
 export function buildImage(app: INestApplicationContext, workspaceId: string): Promise<MediaAssetEntity> {
-  return inWorkspace(app, workspaceId, 'media insert', () =>
+  return inWorkspace(workspaceId, 'media insert', () =>
     app.get(AuditedTransactions).run((m) =>
       m.save(
         m.create(MediaAssetEntity, {
@@ -99,19 +100,19 @@ export function buildImage(app: INestApplicationContext, workspaceId: string): P
 }
 
 export function buildDraft(app: INestApplicationContext, workspaceId: string, input: CreateDraftInput = {}) {
-  return inWorkspace(app, workspaceId, 'draft create', () =>
+  return inWorkspace(workspaceId, 'draft create', () =>
     app.get(DraftsService).create(workspaceActor(workspaceId), { text: 'A draft', ...input }),
   );
 }
 
 export function buildPost(app: INestApplicationContext, workspaceId: string, input: CreatePostInput) {
-  return inWorkspace(app, workspaceId, 'post create', () =>
+  return inWorkspace(workspaceId, 'post create', () =>
     app.get(PostCreationService).create(workspaceActor(workspaceId), { text: 'A post', ...input }),
   );
 }
 
 export function trashPost(app: INestApplicationContext, workspaceId: string, postId: string) {
-  return inWorkspace(app, workspaceId, 'post delete', () =>
+  return inWorkspace(workspaceId, 'post delete', () =>
     app.get(PostTrashService).delete(workspaceActor(workspaceId), postId),
   );
 }
