@@ -29,6 +29,16 @@ describe('content workflow as a model would run it', () => {
       return result.structuredContent as any;
     };
     try {
+      const { tools } = await client.listTools();
+      const offered = new Map(tools.map((tool) => [tool.name, tool]));
+      for (const name of ['create_draft', 'update_draft', 'validate_post', 'create_post_from_draft', 'list_posts']) {
+        expect([name, offered.get(name)?.outputSchema?.type]).toEqual([name, 'object']);
+      }
+      // The bundle has no delete scopes, so the delete tools are not offered at all.
+      expect([offered.has('delete_post'), offered.has('delete_draft')]).toEqual([false, false]);
+      expect(offered.get('create_post')?.description).toContain('NEVER publishes');
+      expect(offered.get('create_post')?.inputSchema.required).toEqual(['social_account_ids']);
+
       const workspaces = await call('list_workspaces');
       expect(workspaces.items.map((w: { id: string }) => w.id)).toEqual([workspace.id]);
 

@@ -157,6 +157,49 @@ describe('posts over MCP and REST', () => {
     expect([again.status, again.body.error.code]).toEqual([409, 'not_restorable']);
   });
 
+  it('documents every drafts and posts route in OpenAPI, with the Idempotency-Key header on creates', async () => {
+    const doc = (await (await fetch(`${t.url}/api/docs/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: object }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    const routes = Object.entries(doc.paths)
+      .filter(([path]) => /^\/api\/v1\/(posts|drafts)/.test(path))
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    expect(routes).toEqual([
+      'DELETE /api/v1/drafts/{id}',
+      'DELETE /api/v1/posts/{id}',
+      'GET /api/v1/drafts',
+      'GET /api/v1/drafts/{id}',
+      'GET /api/v1/posts',
+      'GET /api/v1/posts/{id}',
+      'GET /api/v1/posts/{id}/status',
+      'PATCH /api/v1/drafts/{id}',
+      'PATCH /api/v1/posts/{id}',
+      'POST /api/v1/drafts',
+      'POST /api/v1/posts',
+      'POST /api/v1/posts/from-draft',
+      'POST /api/v1/posts/validate',
+      'POST /api/v1/posts/{id}/restore',
+    ]);
+    for (const path of ['/api/v1/drafts', '/api/v1/posts', '/api/v1/posts/from-draft']) {
+      expect(doc.paths[path].post.parameters).toContainEqual(
+        expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
+      );
+      expect(Object.keys(doc.paths[path].post.responses)).toContain('201');
+    }
+    expect(Object.keys(doc.components.schemas.VariantsDto.properties ?? {}).sort()).toEqual([
+      'facebook',
+      'gmb',
+      'instagram',
+      'linkedin',
+      'pinterest',
+      'x',
+      'youtube',
+    ]);
+    expect(doc.components.schemas.PostResponse.properties).toHaveProperty('restorable_until');
+  });
+
   it('moves a post to the trash, lists the trash, restores it, and refuses a restore after 30 days', async () => {
     const s = await setup();
     const post = (await s.tool('create_post', { text: 'Trash me', social_account_ids: [s.linkedin.id] })).data;
