@@ -5,7 +5,10 @@ import { CampaignsModule } from '../campaigns/campaigns.module';
 import { MediaModule } from '../media/media.module';
 import { SocialAccountsModule } from '../social-accounts/social-accounts.module';
 import { DraftEntity } from './draft.entity';
+import { DraftsController } from './drafts.controller';
+import { DraftsRepository } from './drafts.repository';
 import { DraftsService } from './drafts.service';
+import { DraftsTools } from './drafts.tools';
 
 @Module({
   imports: [
@@ -15,8 +18,8 @@ import { DraftsService } from './drafts.service';
     MediaModule,
     SocialAccountsModule,
   ],
-  controllers: [],
-  providers: [DraftsService],
+  controllers: [DraftsController, DraftsTools],
+  providers: [DraftsService, DraftsRepository],
   exports: [DraftsService],
 })
 export class DraftsModule {}

@@ -5,8 +5,18 @@ import { CampaignsModule } from '../campaigns/campaigns.module';
 import { DraftsModule } from '../drafts/drafts.module';
 import { MediaModule } from '../media/media.module';
 import { SocialAccountsModule } from '../social-accounts/social-accounts.module';
+import { PurgeTrashedPostsJob } from './jobs/purge-trashed-posts.job';
+import { PostCreationService } from './post-creation.service';
 import { PostTargetEntity } from './post-target.entity';
+import { PostTrashService } from './post-trash.service';
+import { PostTrashTools } from './post-trash.tools';
+import { PostValidationService } from './post-validation.service';
+import { PostValidationTools } from './post-validation.tools';
 import { PostEntity } from './post.entity';
+import { PostsController } from './posts.controller';
+import { PostsRepository } from './posts.repository';
+import { PostsService } from './posts.service';
+import { PostsTools } from './posts.tools';
 
 @Module({
   imports: [
@@ -17,7 +27,15 @@ import { PostEntity } from './post.entity';
     MediaModule,
     SocialAccountsModule,
   ],
-  controllers: [],
-  providers: [],
+  controllers: [PostsController, PostsTools, PostTrashTools, PostValidationTools],
+  providers: [
+    PostsRepository,
+    PostsService,
+    PostCreationService,
+    PostTrashService,
+    PostValidationService,
+    PurgeTrashedPostsJob,
+  ],
+  exports: [PostsService],
 })
 export class PostsModule {}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { workspaceOf, type Actor } from '../../access/actor';
+import { AuditContext } from '../../audit/audit-context';
+import { AuditedTransactions } from '../../audit/audited-transactions.service';
+import { notFound } from '../../common/app-error';
+import { returningRows } from '../../database/returning-rows';
+import { isUuid } from './content-input';
+import { toPostResponse, type PostResponse } from './dto/post.response';
+import { PostTargetEntity } from './post-target.entity';
+import { PostEntity } from './post.entity';
+import { notRestorable, postNotTrashable } from './posts.errors';
+import { PostsRepository } from './posts.repository';
+import { restorableUntil, TRASH_RETENTION_DAYS } from './trash-retention';
+
+/** At most this many posts go per purge run, so one run is one bounded transaction. */
+export const PURGE_BATCH = 1000;
+
+/**
+ * The trash: deleting moves a post here (soft delete), restoring brings it back within
+ * TRASH_RETENTION_DAYS, and the purge job removes it for good after that.
+ */
+@Injectable()
+export class PostTrashService {
+  constructor(
+    private readonly repository: PostsRepository,
+    private readonly audited: AuditedTransactions,
+  ) {}
+
+  /** Moves a live post to the trash. Refused while it is being published or its outcome is unknown. */
+  async delete(actor: Actor, id: string): Promise<PostResponse> {
+    const workspaceId = workspaceOf(actor);
+    if (!isUuid(id)) throw notFound('post');
+    return this.audited.run(async (m) => {
+      const post = await m.findOne(PostEntity, { where: { workspaceId, id }, lock: { mode: 'pessimistic_write' } });
+      if (!post) throw notFound('post');
+      const targets = await m.find(PostTargetEntity, { where: { workspaceId, postId: id } });
+      const inFlight = [post.status, ...targets.map((t) => t.status)].find(
+        (s) => s === 'publishing' || s === 'unknown',
+      );
+      if (inFlight) throw postNotTrashable(inFlight);
+      await m.softDelete(PostEntity, { workspaceId, id });
+      return this.view(m, workspaceId, id);
+    });
+  }
+
+  /** Takes a post out of the trash, as it was. A post not in the trash, or trashed too long ago, is not restorable. */
+  async restore(actor: Actor, id: string): Promise<PostResponse> {
+    const workspaceId = workspaceOf(actor);
+    if (!isUuid(id)) throw notFound('post');
+    return this.audited.run(async (m) => {
+      const post = await m.findOne(PostEntity, {
+        where: { workspaceId, id },
+        withDeleted: true,
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!post) throw notFound('post');
+      if (!post.deletedAt) {
+        throw notRestorable('this post is not in the trash, so there is nothing to restore; it is live as it is');
+      }
+      const until = restorableUntil(post.deletedAt);
+      if (until.getTime() <= Date.now()) {
+        throw notRestorable(
+          `this post was deleted at ${post.deletedAt.toISOString()} and could be restored only until ` +
+            `${until.toISOString()} (${TRASH_RETENTION_DAYS} days); it will be purged. Create a new post instead.`,
+        );
+      }
+      await m.restore(PostEntity, { workspaceId, id });
+      return this.view(m, workspaceId, id);
+    });
+  }
+
+  /**
+   * Removes, for good, posts trashed more than TRASH_RETENTION_DAYS ago (their targets go with
+   * them; audit records are never touched). Runs in one audited transaction under the caller's
+   * audit context; nothing is written when nothing is due. Returns the ids removed.
+   */
+  async purgeExpired(): Promise<string[]> {
+    const due = await this.repository.expiredTrashIds(TRASH_RETENTION_DAYS, PURGE_BATCH);
+    if (!due.length) return [];
+    return this.audited.run(async (m) => {
+      const purged = returningRows<{ id: string }>(
+        await m.query(
+          `DELETE FROM posts WHERE id = ANY($1::uuid[]) AND deleted_at < now() - make_interval(days => $2)
+           RETURNING id`,
+          [due, TRASH_RETENTION_DAYS],
+        ),
+      ).map((r) => r.id);
+      const draft = AuditContext.current();
+      if (draft) draft.reason = `purged ${purged.length} post(s) trashed more than ${TRASH_RETENTION_DAYS} days ago`;
+      return purged;
+    });
+  }
+
+  private async view(m: EntityManager, workspaceId: string, id: string): Promise<PostResponse> {
+    const post = await m.findOneOrFail(PostEntity, { where: { workspaceId, id }, withDeleted: true });
+    const targets = await this.repository.targetsOf(workspaceId, [id], m);
+    return toPostResponse(post, targets.get(id) ?? []);
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import { paginate, type Page } from '../../common/pagination';
+import type { Platform } from '../../publishing/rules/platforms';
+import { isUuid } from './content-input';
+import type { TargetView } from './dto/post.response';
+import type { PostStatus } from './post-status';
+import { PostEntity } from './post.entity';
+
+export interface PostListQuery {
+  status?: PostStatus;
+  campaignId?: string;
+  platform?: Platform;
+  after?: Date;
+  before?: Date;
+  /** List the trash instead of the live posts. */
+  trashed?: boolean;
+  cursor?: string;
+  limit?: number;
+}
+
+interface TargetRow {
+  post_id: string;
+  social_account_id: string;
+  platform: Platform;
+  status: PostStatus;
+  updated_at: Date;
+}
+
+/**
+ * Reads of posts and their targets. Every method takes the workspace; methods that a use case
+ * calls inside its transaction take its manager too.
+ */
+@Injectable()
+export class PostsRepository {
+  constructor(@InjectRepository(PostEntity) private readonly posts: Repository<PostEntity>) {}
+
+  /** A post of the workspace, or null. A trashed post is found only with `withDeleted`. */
+  async findById(
+    workspaceId: string,
+    id: string,
+    options: { withDeleted?: boolean; manager?: EntityManager } = {},
+  ): Promise<PostEntity | null> {
+    if (!isUuid(id)) return null;
+    const m = options.manager ?? this.posts.manager;
+    return m.findOne(PostEntity, { where: { workspaceId, id }, withDeleted: options.withDeleted ?? false });
+  }
+
+  /** Each post's targets with their account's platform, in a stable order (platform, then account id). */
+  async targetsOf(
+    workspaceId: string,
+    postIds: readonly string[],
+    manager: EntityManager = this.posts.manager,
+  ): Promise<Map<string, TargetView[]>> {
+    const byPost = new Map<string, TargetView[]>(postIds.map((id) => [id, []]));
+    if (!postIds.length) return byPost;
+    const rows = await manager.query<TargetRow[]>(
+      `SELECT t.post_id, t.social_account_id, a.platform, t.status, t.updated_at
+         FROM post_targets t
+         JOIN social_accounts a ON a.id = t.social_account_id AND a.workspace_id = t.workspace_id
+        WHERE t.workspace_id = $1 AND t.post_id = ANY($2::uuid[])
+        ORDER BY a.platform, t.social_account_id`,
+      [workspaceId, [...postIds]],
+    );
+    for (const r of rows) {
+      byPost.get(r.post_id)?.push({
+        socialAccountId: r.social_account_id,
+        platform: r.platform,
+        status: r.status,
+        updatedAt: new Date(r.updated_at),
+      });
+    }
+    return byPost;
+  }
+
+  /**
+   * Posts trashed more than `days` ago, oldest first, across every workspace: the one read that is
+   * not a caller's, because the purge job acts for the system, not for a workspace.
+   */
+  async expiredTrashIds(days: number, limit: number): Promise<string[]> {
+    const rows = await this.posts.manager.query<{ id: string }[]>(
+      `SELECT id FROM posts WHERE deleted_at < now() - make_interval(days => $1) ORDER BY deleted_at LIMIT $2`,
+      [days, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Newest first. `platform` matches posts with a target account on that platform. */
+  list(workspaceId: string, query: PostListQuery): Promise<Page<PostEntity>> {
+    const q = this.posts.createQueryBuilder('p').where('p.workspace_id = :workspaceId', { workspaceId });
+    if (query.trashed) q.withDeleted().andWhere('p.deleted_at IS NOT NULL');
+    if (query.status) q.andWhere('p.status = :status', { status: query.status });
+    if (query.campaignId) q.andWhere('p.campaign_id = :campaignId', { campaignId: query.campaignId });
+    if (query.platform) {
+      q.andWhere(
+        `EXISTS (SELECT 1 FROM post_targets t
+                   JOIN social_accounts a ON a.id = t.social_account_id AND a.workspace_id = t.workspace_id
+                  WHERE t.workspace_id = p.workspace_id AND t.post_id = p.id AND a.platform = :platform)`,
+        { platform: query.platform },
+      );
+    }
+    if (query.after) q.andWhere('p.created_at >= :after', { after: query.after });
+    if (query.before) q.andWhere('p.created_at < :before', { before: query.before });
+    return paginate(q, { cursor: query.cursor, limit: query.limit });
+  }
+}
