@@ -1,5 +1,6 @@
+import { accountsRecipes } from './accounts.recipes';
 import { coreRecipes } from './core.recipes';
 import type { RecipeSet } from './recipe';
 
 /** Every domain's recipes; a new domain adds its set here. */
-export const RECIPE_SETS: RecipeSet[] = [coreRecipes];
+export const RECIPE_SETS: RecipeSet[] = [coreRecipes, accountsRecipes];
