@@ -149,7 +149,7 @@ export class SocialAccountsService {
     if (input.status !== undefined) changes.status = status(input.status);
     if (!Object.keys(changes).length && input.capabilities === undefined)
       throw new AppError('validation_failed', 'give at least one field to change', [
-        { field: '(body)', issue: 'nothing to change' },
+        { field: '(arguments)', issue: 'nothing to change' },
       ]);
     if (!UUID.test(id)) throw notFound('social account');
     AuditContext.concerns(workspaceId);

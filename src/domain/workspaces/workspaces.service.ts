@@ -141,7 +141,7 @@ export class WorkspacesService {
       policy?.allow_self_approval === undefined
     )
       throw new AppError('validation_failed', 'give at least one setting to change', [
-        { field: '(body)', issue: 'nothing to change' },
+        { field: '(arguments)', issue: 'nothing to change' },
       ]);
     const actions = policy?.require_approval_for;
     const unknown = actions?.filter((a) => !(APPROVAL_ACTIONS as readonly string[]).includes(a)) ?? [];
