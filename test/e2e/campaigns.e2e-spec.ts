@@ -71,7 +71,7 @@ describe('campaigns', () => {
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
-  ) {
+  ): Promise<Reply> {
     const requestId = `camp-${randomUUID()}`;
     const res = await fetch(`${t.url}${path}`, {
       method,
@@ -89,7 +89,7 @@ describe('campaigns', () => {
       status: res.status,
       body: text ? JSON.parse(text) : undefined,
       requestId,
-    } as Reply;
+    };
   }
 
   function audit(requestId: string): Promise<{ operation: string; decision: string; error_code: string | null }[]> {

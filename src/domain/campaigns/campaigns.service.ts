@@ -125,7 +125,7 @@ export class CampaignsService {
     return toCampaignDetailResponse(campaign, await this.campaigns.counts(workspaceId, id));
   }
 
-  list(actor: Actor, filters: CampaignListFilters = {}): Promise<Page<CampaignEntity>> {
+  async list(actor: Actor, filters: CampaignListFilters = {}): Promise<Page<CampaignEntity>> {
     const workspaceId = workspaceOf(actor);
     const { active_on, ...rest } = filters;
     for (const field of ['active_on', 'from', 'to'] as const) checkDate(field, filters[field]);

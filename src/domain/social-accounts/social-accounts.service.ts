@@ -86,7 +86,7 @@ export class SocialAccountsService {
   ) {}
 
   /** Newest first; filters narrow by platform and status. */
-  list(actor: Actor, filters: SocialAccountFilters = {}): Promise<Page<SocialAccountEntity>> {
+  async list(actor: Actor, filters: SocialAccountFilters = {}): Promise<Page<SocialAccountEntity>> {
     const query = this.accounts
       .createQueryBuilder('a')
       .where('a.workspace_id = :workspaceId', { workspaceId: workspaceOf(actor) });

@@ -50,8 +50,9 @@ export function resolveSettings(settings: WorkspaceSettings): ResolvedSettings {
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
 
 /**
- * The runtime's canonical name for an IANA time zone (`europe/berlin` → `Europe/Berlin`), or a
- * validation error naming the field. The runtime's own zone database is the authority.
+ * An IANA time zone the runtime knows, or a validation error naming the field. The name is kept as
+ * given (`Europe/Kyiv` stays, though ICU calls it `Europe/Kiev`); only its case is corrected
+ * (`europe/berlin` → `Europe/Berlin`) when that yields the runtime's name.
  */
 export function canonicalTimeZone(name: string, field = 'time_zone'): string {
   const refuse = () =>
@@ -59,9 +60,11 @@ export function canonicalTimeZone(name: string, field = 'time_zone'): string {
       { field, issue: `unknown time zone ${JSON.stringify(name.slice(0, 64))}` },
     ]);
   if (name.length > 64 || !ZONE_NAME.test(name)) throw refuse();
+  let resolved: string;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
     throw refuse();
   }
+  return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
 }

@@ -34,7 +34,7 @@ export class ApprovalPolicyDto {
 
 /** Fields left out stay as they are. */
 export class UpdateWorkspaceSettingsDto {
-  @ApiPropertyOptional({ example: 'Europe/Berlin', description: 'IANA time zone; stored under its canonical name.' })
+  @ApiPropertyOptional({ example: 'Europe/Berlin', description: 'IANA time zone, e.g. Europe/Berlin; UTC is UTC.' })
   @ValidateIf((o: UpdateWorkspaceSettingsDto) => o.time_zone !== undefined)
   @IsString()
   @MaxLength(64)
