@@ -20,7 +20,9 @@ function rpcCodeOf(body: ErrorBody, status: number): number {
 /**
  * The one place errors leave the process. REST gets `{ error: { code, message, details, requestId } }`
  * with the matching status; an MCP tool call gets an `isError` result whose text is that same JSON,
- * so a model can read the code. Unexpected errors are logged here and answered generically.
+ * so a model can read the code; a failed MCP resource read gets a JSON-RPC error whose message
+ * starts with the code and whose data carries the same body. Unexpected errors are logged here and
+ * answered generically.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {

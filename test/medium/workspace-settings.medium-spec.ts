@@ -149,5 +149,9 @@ describe(`${WorkspacesService.name} settings`, () => {
       ]);
     }
     expect(await settingsOf(workspace.id)).toEqual(before);
+
+    // Only what changed is stored: an untouched approval policy keeps following the defaults.
+    await audited(admin, () => workspaces.updateSettings(admin, workspace.id, { time_zone: 'Asia/Tokyo' }));
+    expect(await settingsOf(workspace.id)).toEqual({ draftFirst: true, timeZone: 'Asia/Tokyo' });
   });
 });

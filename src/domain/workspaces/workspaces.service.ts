@@ -120,12 +120,13 @@ export class WorkspacesService {
         where: { id: target.id },
         lock: { mode: 'pessimistic_write' },
       });
-      const current = resolveSettings(workspace.settings);
+      // Only what changed is written: an untouched policy keeps following the defaults.
+      const approvalChanged = Object.keys(patch.approval ?? {}).length > 0;
       workspace.settings = {
         ...workspace.settings,
         ...(patch.timeZone !== undefined && { timeZone: patch.timeZone }),
         ...(patch.draftFirst !== undefined && { draftFirst: patch.draftFirst }),
-        approval: { ...current.approval, ...patch.approval },
+        ...(approvalChanged && { approval: { ...resolveSettings(workspace.settings).approval, ...patch.approval } }),
       };
       return m.save(workspace);
     });
