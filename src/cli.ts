@@ -2,18 +2,23 @@
 import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import { DataSource } from 'typeorm';
-import { operatorActor } from './access/actor';
+import { operatorActor, type Actor } from './access/actor';
 import { ApiKeysService } from './access/api-keys/api-keys.service';
 import { toApiKeyResponse } from './access/api-keys/dto/api-key.response';
 import { AuditVerifier } from './audit/audit-verifier.service';
 import { ROLES } from './access/roles';
 import { BUNDLE_NAMES } from './access/scopes';
 import { setInvocation, withServices } from './cli/cli-context';
-import { parseExpiry, parseList, readStdin } from './cli/cli-input';
+import { parseBoolean, parseExpiry, parseList, readStdin } from './cli/cli-input';
 import { AppError } from './common/app-error';
 import { ConfigError } from './config/config.errors';
+import { toSocialAccountResponse } from './domain/social-accounts/dto/social-account.response';
+import { SocialAccountsService } from './domain/social-accounts/social-accounts.service';
 import { UsersService } from './domain/users/users.service';
+import { toWorkspaceResponse } from './domain/workspaces/dto/workspace.response';
 import { WorkspacesService } from './domain/workspaces/workspaces.service';
+import { PLATFORMS } from './publishing/rules/platforms';
+import { ACCOUNT_CAPABILITIES } from './publishing/rules/rule-types';
 import { serve } from './main';
 import { work } from './worker';
 import { VERSION } from './version';
@@ -90,6 +95,45 @@ workspace
     }),
   );
 
+workspace
+  .command('settings')
+  .description('show or change a workspace’s time zone, draft-first policy and approval policy')
+  .argument('<slug-or-id>', 'workspace')
+  .option('--time-zone <name>', 'IANA time zone, e.g. Europe/Berlin')
+  .option('--draft-first <true|false>', 'limit agent connections to drafts', parseBoolean)
+  .option(
+    '--require-approval-for <list>',
+    'actions agents and keys may only request: publish,schedule,delete, or none',
+    (v: string) => (v.trim() === 'none' ? [] : parseList(v)),
+  )
+  .option('--allow-self-approval <true|false>', 'let the user an agent acted for approve its requests', parseBoolean)
+  .action(
+    (
+      idOrSlug: string,
+      o: { timeZone?: string; draftFirst?: boolean; requireApprovalFor?: string[]; allowSelfApproval?: boolean },
+    ) =>
+      withServices(async (app) => {
+        const workspaces = app.get(WorkspacesService);
+        const policy =
+          o.requireApprovalFor !== undefined || o.allowSelfApproval !== undefined
+            ? { require_approval_for: o.requireApprovalFor, allow_self_approval: o.allowSelfApproval }
+            : undefined;
+        const changing = o.timeZone !== undefined || o.draftFirst !== undefined || policy !== undefined;
+        const ws = changing
+          ? await workspaces.updateSettings(actor, idOrSlug, {
+              time_zone: o.timeZone,
+              draft_first: o.draftFirst,
+              approval_policy: policy,
+            })
+          : await workspaces.resolve(idOrSlug);
+        const view = toWorkspaceResponse(ws);
+        out(`time zone:          ${view.time_zone ?? 'UTC (not set)'}`);
+        out(`draft first:        ${view.draft_first}`);
+        out(`approval required:  ${view.approval_policy.require_approval_for.join(', ') || 'none'}`);
+        out(`self-approval:      ${view.approval_policy.allow_self_approval}`);
+      }),
+  );
+
 const member = program.command('member').description('manage workspace members');
 member
   .command('add')
@@ -162,6 +206,68 @@ key
     }),
   );
 
+const socialAccount = program
+  .command('social-account')
+  .description('register the social accounts posts can target (metadata; no credentials)');
+socialAccount
+  .command('add')
+  .description('register an account’s metadata in a workspace')
+  .requiredOption('--workspace <slug-or-id>', 'workspace')
+  .addOption(new Option('--platform <platform>', 'platform').choices(PLATFORMS).makeOptionMandatory())
+  .requiredOption('--name <name>', 'display name')
+  .requiredOption('--external-id <id>', 'the account’s id on the platform')
+  .option('--handle <handle>', 'public handle, e.g. @acme')
+  .option(
+    '--capability <capability>',
+    `a capability the account has, repeatable (${ACCOUNT_CAPABILITIES.join(', ')})`,
+    (v: string, all: string[] = []) => [...all, v],
+  )
+  .action(
+    (o: {
+      workspace: string;
+      platform: string;
+      name: string;
+      externalId: string;
+      handle?: string;
+      capability?: string[];
+    }) =>
+      withServices(async (app) => {
+        const ws = await app.get(WorkspacesService).resolve(o.workspace);
+        const account = await app.get(SocialAccountsService).register(inWorkspace(ws.id), {
+          platform: o.platform,
+          display_name: o.name,
+          external_id: o.externalId,
+          handle: o.handle,
+          capabilities: o.capability,
+        });
+        out(`registered ${account.platform} account "${account.displayName}" in ${ws.slug} (${account.id})`);
+      }),
+  );
+socialAccount
+  .command('list')
+  .description('list the social accounts of a workspace')
+  .requiredOption('--workspace <slug-or-id>', 'workspace')
+  .option('--json', 'print JSON lines')
+  .action((o: { workspace: string; json?: boolean }) =>
+    withServices(async (app) => {
+      const ws = await app.get(WorkspacesService).resolve(o.workspace);
+      const accounts = app.get(SocialAccountsService);
+      let cursor: string | undefined;
+      do {
+        const page = await accounts.list(inWorkspace(ws.id), { cursor, limit: 100 });
+        for (const a of page.items) {
+          const row = toSocialAccountResponse(a);
+          out(
+            o.json
+              ? JSON.stringify(row)
+              : `${a.id}  ${a.platform.padEnd(9)}  ${a.status.padEnd(12)}  ${a.displayName}${a.handle ? ` (${a.handle})` : ''}`,
+          );
+        }
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+    }),
+  );
+
 const audit = program.command('audit').description('the tamper-evident audit trail');
 audit
   .command('verify')
@@ -181,6 +287,11 @@ audit
       process.exitCode = 2;
     }),
   );
+
+/** The operator acting inside one workspace, so workspace-bound services apply their usual rules. */
+function inWorkspace(workspaceId: string): Actor {
+  return { ...actor, workspaceId };
+}
 
 async function userId(users: UsersService, email: string): Promise<string> {
   const found = await users.findByEmail(email);

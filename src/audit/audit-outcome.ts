@@ -27,6 +27,9 @@ export function noteMcpResponse(draft: AuditDraft, body: string): void {
     return;
   }
   if (message.error) {
+    // The exception filter already recorded the domain code behind this JSON-RPC error (a failed
+    // resource read is answered as one); the transport's code would only hide it.
+    if (draft.errorCode) return;
     noteError(
       draft,
       message.error.code === -32602 ? 'invalid_params' : `rpc_${message.error.code ?? 'error'}`,

@@ -5,6 +5,7 @@ import { AuditModule } from '../audit/audit.module';
 import { ConfigModule } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { dataSourceOptions } from '../database/data-source-options';
+import { SocialAccountsModule } from '../domain/social-accounts/social-accounts.module';
 import { UsersModule } from '../domain/users/users.module';
 import { WorkspacesModule } from '../domain/workspaces/workspaces.module';
 
@@ -21,6 +22,7 @@ export class CliModule {
         UsersModule,
         WorkspacesModule,
         ApiKeysModule,
+        SocialAccountsModule,
       ],
     };
   }

@@ -1,18 +1,28 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Logger } from '@nestjs/common';
+import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
+import type { McpContext } from '@rekog/mcp-nest';
 import { ALL_SCOPES } from '../access/scopes';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 import { oauthUrls } from '../oauth/oauth-urls';
 import type { Request, Response } from 'express';
-import { of, type Observable } from 'rxjs';
+import { of, throwError, type Observable } from 'rxjs';
 import { AuditContext } from '../audit/audit-context';
 import { noteError } from '../audit/audit-outcome';
 import { AppError } from './app-error';
-import { toErrorBody } from './error-body';
+import { toErrorBody, type ErrorBody } from './error-body';
+
+/** JSON-RPC codes for a failed resource read: the caller's fault (bad or unknown URI), refused, or ours. */
+function rpcCodeOf(body: ErrorBody, status: number): number {
+  if (body.error.code === 'not_found' || status === 400) return ProtocolErrorCode.InvalidParams;
+  return status >= 500 ? ProtocolErrorCode.InternalError : ProtocolErrorCode.InvalidRequest;
+}
 
 /**
  * The one place errors leave the process. REST gets `{ error: { code, message, details, requestId } }`
  * with the matching status; an MCP tool call gets an `isError` result whose text is that same JSON,
- * so a model can read the code. Unexpected errors are logged here and answered generically.
+ * so a model can read the code; a failed MCP resource read gets a JSON-RPC error whose message
+ * starts with the code and whose data carries the same body. Unexpected errors are logged here and
+ * answered generically.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -28,9 +38,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): Observable<unknown> | void {
     const draft = AuditContext.current();
     if (host.getType() === 'rpc') {
-      const { body } = toErrorBody(exception);
+      const { status, body } = toErrorBody(exception);
       noteError(draft, body.error.code, body.error.message);
       this.logUnexpected(exception);
+      const request = host.switchToRpc().getContext<McpContext | undefined>()?.mcpRequest as
+        { method?: string; params?: { uri?: unknown } } | undefined;
+      // A resource read has no isError result (the client would reject it as malformed), so its
+      // failure is a JSON-RPC error whose message leads with our code and whose data is our error body.
+      if (request?.method === 'resources/read') {
+        const uri = typeof request.params?.uri === 'string' ? request.params.uri : undefined;
+        const message = `${body.error.code}: ${body.error.message}`;
+        return throwError(() => new ProtocolError(rpcCodeOf(body, status), message, { uri, ...body }));
+      }
       return of({ content: [{ type: 'text', text: JSON.stringify(body) }], isError: true });
     }
     const http = host.switchToHttp();

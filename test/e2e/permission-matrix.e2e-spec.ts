@@ -88,11 +88,12 @@ describe('permission matrix', () => {
     const client = await connectMcp(t.url, token, { 'x-request-id': requestId });
     try {
       if (c.mcp?.method === 'resources/read') {
-        const read = await client.readResource(c.mcp.params as { uri: string }).then(
+        // A failed read is a JSON-RPC error whose data carries our error body (see AllExceptionsFilter).
+        const code = await client.readResource(c.mcp.params as { uri: string }).then(
           () => undefined,
-          (e: Error) => e.message,
+          (e: Error & { data?: { error?: { code?: string } } }) => e.data?.error?.code ?? `unstructured: ${e.message}`,
         );
-        return { status: 200, code: read ? 'error' : undefined, requestId };
+        return { status: 200, code, requestId };
       }
       const result = await client.callTool(c.mcp!.params as { name: string; arguments: Record<string, unknown> });
       const code = result.isError

@@ -1,9 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { WorkspaceSettings } from './workspace-settings';
 
-export interface WorkspaceSettings {
-  timeZone?: string;
-  draftFirst?: boolean;
-}
+export type { WorkspaceSettings } from './workspace-settings';
 
 @Entity('workspaces')
 export class WorkspaceEntity {

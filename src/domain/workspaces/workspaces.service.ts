@@ -4,17 +4,31 @@ import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import type { Actor } from '../../access/actor';
-import { isRole, type Role } from '../../access/roles';
+import { isRole, roleAtLeast, type Role } from '../../access/roles';
 import { AppError, notFound } from '../../common/app-error';
 import { UserEntity } from '../users/user.entity';
 import { MembershipEntity } from './membership.entity';
 import { SLUG_PATTERN, slugify } from './slug';
-import { WorkspaceEntity, type WorkspaceSettings } from './workspace.entity';
+import { WorkspaceEntity } from './workspace.entity';
+import {
+  APPROVAL_ACTIONS,
+  canonicalTimeZone,
+  resolveSettings,
+  type ApprovalAction,
+  type WorkspaceSettings,
+} from './workspace-settings';
 
 export interface CreateWorkspaceInput {
   name: string;
   slug?: string;
   ownerUserId?: string;
+}
+
+/** A change to the workspace's settings; fields left out stay as they are. */
+export interface WorkspaceSettingsChanges {
+  time_zone?: string;
+  draft_first?: boolean;
+  approval_policy?: { require_approval_for?: string[]; allow_self_approval?: boolean };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -81,6 +95,71 @@ export class WorkspacesService {
       return workspace;
     };
     return manager ? run(manager) : this.audited.run(run);
+  }
+
+  /**
+   * Changes the time zone, the draft-first policy or the approval policy, in one audited
+   * transaction. Admins (and the operator) only — and never an agent connection, whatever its
+   * user's role: an agent must not relax the policy that limits it.
+   */
+  async updateSettings(actor: Actor, idOrSlug: string, changes: WorkspaceSettingsChanges): Promise<WorkspaceEntity> {
+    if (actor.kind === 'agent')
+      throw new AppError(
+        'forbidden',
+        'an agent connection cannot change workspace settings; an admin changes them with an API key, the console or the CLI',
+      );
+    if (actor.kind !== 'operator' && !roleAtLeast(actor.role ?? 'viewer', 'admin'))
+      throw new AppError('insufficient_role', 'changing workspace settings needs the admin role', [
+        { field: 'role', issue: 'admin' },
+      ]);
+    const patch = this.settingsPatch(changes);
+    const target = actor.kind === 'operator' ? await this.resolve(idOrSlug) : await this.get(actor, idOrSlug);
+    AuditContext.concerns(target.id);
+    return this.audited.run(async (m) => {
+      const workspace = await m.findOneOrFail(WorkspaceEntity, {
+        where: { id: target.id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      // Only what changed is written: an untouched policy keeps following the defaults.
+      const approvalChanged = Object.keys(patch.approval ?? {}).length > 0;
+      workspace.settings = {
+        ...workspace.settings,
+        ...(patch.timeZone !== undefined && { timeZone: patch.timeZone }),
+        ...(patch.draftFirst !== undefined && { draftFirst: patch.draftFirst }),
+        ...(approvalChanged && { approval: { ...resolveSettings(workspace.settings).approval, ...patch.approval } }),
+      };
+      return m.save(workspace);
+    });
+  }
+
+  /** Validates a settings change before anything is read or locked; unknown values name their field. */
+  private settingsPatch(changes: WorkspaceSettingsChanges): WorkspaceSettings {
+    const policy = changes.approval_policy;
+    if (
+      changes.time_zone === undefined &&
+      changes.draft_first === undefined &&
+      policy?.require_approval_for === undefined &&
+      policy?.allow_self_approval === undefined
+    )
+      throw new AppError('validation_failed', 'give at least one setting to change', [
+        { field: '(arguments)', issue: 'nothing to change' },
+      ]);
+    const actions = policy?.require_approval_for;
+    const unknown = actions?.filter((a) => !(APPROVAL_ACTIONS as readonly string[]).includes(a)) ?? [];
+    if (unknown.length)
+      throw new AppError(
+        'validation_failed',
+        `unknown action ${unknown.join(', ')} (known: ${APPROVAL_ACTIONS.join(', ')})`,
+        [{ field: 'approval_policy.require_approval_for', issue: `unknown: ${unknown.join(', ')}` }],
+      );
+    const approval: Partial<{ requireApprovalFor: ApprovalAction[]; allowSelfApproval: boolean }> = {};
+    if (actions) approval.requireApprovalFor = APPROVAL_ACTIONS.filter((a) => actions.includes(a));
+    if (policy?.allow_self_approval !== undefined) approval.allowSelfApproval = policy.allow_self_approval;
+    return {
+      timeZone: changes.time_zone === undefined ? undefined : canonicalTimeZone(changes.time_zone),
+      draftFirst: changes.draft_first,
+      approval,
+    };
   }
 
   /** Operator path (CLI, setup); the REST path with its ownership rules is MembersService. */
