@@ -42,11 +42,13 @@ export const platformParam = z.enum(PLATFORMS).describe(`One of ${PLATFORMS.join
 
 export const calendarDateParam = z
   .string()
+  .max(10)
   .refine(isCalendarDate, 'must be a date written YYYY-MM-DD')
   .describe('A calendar date, YYYY-MM-DD, in the workspace time zone.');
 
 export const timestampParam = z
   .string()
+  .max(40)
   .refine(isIsoTimestamp, 'must be an ISO 8601 timestamp with an offset, such as 2026-12-01T09:00:00Z')
   .describe('ISO 8601 with an explicit offset, e.g. 2026-12-01T09:00:00Z.');
 

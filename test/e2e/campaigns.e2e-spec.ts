@@ -440,7 +440,7 @@ describe('campaigns', () => {
       const badKey = await rest(token, 'POST', '/api/v1/campaigns', body, { 'idempotency-key': 'has spaces' });
       expect([badKey.status, badKey.body.error.details]).toEqual([
         400,
-        [{ field: 'Idempotency-Key', issue: 'must be printable ASCII without spaces' }],
+        [{ field: 'Idempotency-Key', issue: 'must be printable ASCII without spaces, at most 255 characters' }],
       ]);
       expect((await rows(workspace.id)).split('|')).toHaveLength(1);
 

@@ -1,14 +1,17 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { randomUUID } from 'node:crypto';
-import { buildWorkspaceWithKey } from '../factories';
-import { buildCampaign, buildImage, buildSocialAccount } from '../factories/drafts-posts';
+import { operatorActor } from '../../src/access/actor';
+import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
+import { asOperator, buildWorkspaceWithKey } from '../factories';
 import { connectMcp, toolError } from '../support/mcp-client';
+import { png } from '../support/media-files';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * What a model does with the AI Publishing Assistant bundle: find its workspace, draft for three
  * networks, learn from validate_post that X needs shorter copy, fix the draft, and turn it into a
- * post — one MCP session, nothing but tool calls once the workspace has accounts and media.
+ * post — one MCP session, nothing but tool calls once an admin has registered the workspace's
+ * accounts over REST.
  */
 describe('content workflow as a model would run it', () => {
   jest.setTimeout(120_000);
@@ -21,7 +24,30 @@ describe('content workflow as a model would run it', () => {
   });
 
   it('drafts, validates, fixes the X variant, and makes a post in the campaign without publishing', async () => {
-    const { workspace, token } = await buildWorkspaceWithKey(t.app, { scopes: ['ai-publishing-assistant'] });
+    const { workspace, token, user } = await buildWorkspaceWithKey(t.app, {
+      scopes: ['ai-publishing-assistant', 'campaigns:create'],
+    });
+    // The owner's admin key registers the accounts (metadata only; credentials come with the platforms).
+    const { token: adminToken } = await asOperator('key create', () =>
+      t.app.get(ApiKeysService).create(operatorActor(), {
+        workspaceId: workspace.id,
+        name: 'admin-console',
+        scopes: ['workspace:read'],
+        createdByUserId: user.id,
+      }),
+    );
+    for (const [platform, name] of [
+      ['linkedin', 'Acme on LinkedIn'],
+      ['x', 'Acme on X'],
+      ['instagram', 'Acme on Instagram'],
+    ]) {
+      const res = await fetch(`${t.url}/api/v1/social-accounts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ platform, display_name: name, external_id: `${platform}-${randomUUID()}` }),
+      });
+      expect([platform, res.status]).toEqual([platform, 201]);
+    }
     const client: Client = await connectMcp(t.url, token);
     const call = async (name: string, args: Record<string, unknown> = {}) => {
       const result = await client.callTool({ name, arguments: args });
@@ -31,7 +57,16 @@ describe('content workflow as a model would run it', () => {
     try {
       const { tools } = await client.listTools();
       const offered = new Map(tools.map((tool) => [tool.name, tool]));
-      for (const name of ['create_draft', 'update_draft', 'validate_post', 'create_post_from_draft', 'list_posts']) {
+      for (const name of [
+        'list_social_accounts',
+        'create_campaign',
+        'upload_media',
+        'create_draft',
+        'update_draft',
+        'validate_post',
+        'create_post_from_draft',
+        'list_posts',
+      ]) {
         expect([name, offered.get(name)?.outputSchema?.type]).toEqual([name, 'object']);
       }
       // The bundle has no delete scopes, so the delete tools are not offered at all.
@@ -42,14 +77,26 @@ describe('content workflow as a model would run it', () => {
       const workspaces = await call('list_workspaces');
       expect(workspaces.items.map((w: { id: string }) => w.id)).toEqual([workspace.id]);
 
-      // The campaign, the image and the three accounts are inserted directly because their tools are
-      // being built in parallel. Lead: switch these to create_campaign, upload_media and the social
-      // account tools once they are merged, so the whole workflow runs over MCP.
-      const campaign = await buildCampaign(t.app, workspace.id);
-      const image = await buildImage(t.app, workspace.id);
-      const linkedin = await buildSocialAccount(t.app, workspace.id, 'linkedin');
-      const x = await buildSocialAccount(t.app, workspace.id, 'x');
-      const instagram = await buildSocialAccount(t.app, workspace.id, 'instagram');
+      const accounts = await call('list_social_accounts');
+      const byPlatform = new Map(accounts.items.map((a: { platform: string; id: string }) => [a.platform, a.id]));
+      const [linkedin, x, instagram] = ['linkedin', 'x', 'instagram'].map((p) => ({ id: byPlatform.get(p) }));
+      expect([linkedin.id, x.id, instagram.id].every(Boolean)).toBe(true);
+
+      const campaign = await call('create_campaign', {
+        name: 'Spring sale',
+        goal: 'Sell the spring collection',
+        starts_on: '2027-03-20',
+        ends_on: '2027-04-05',
+        tags: ['spring'],
+        idempotency_key: randomUUID(),
+      });
+      const image = await call('upload_media', {
+        content_base64: png(1080, 1080).toString('base64'),
+        file_name: 'sale.png',
+        alt_text: 'Linen shirts on a rail',
+        campaign_id: campaign.id,
+      });
+      expect(image).toMatchObject({ kind: 'image', mime_type: 'image/png', width: 1080, height: 1080 });
 
       const copy =
         'Our spring collection is here: linen shirts, light jackets and the sandals you asked for all winter. ' +
@@ -111,6 +158,9 @@ describe('content workflow as a model would run it', () => {
       const status = await call('get_post_status', { post_id: post.id });
       expect(status.targets.every((tg: { status: string }) => tg.status === 'ready')).toBe(true);
       expect(await call('get_draft', { draft_id: draft.id })).toMatchObject({ version: 2 });
+      // Nothing in this workflow reached a network, and every step is on the record.
+      const campaignView = await call('get_campaign', { campaign_id: campaign.id });
+      expect(campaignView).toMatchObject({ id: campaign.id });
     } finally {
       await client.close();
     }

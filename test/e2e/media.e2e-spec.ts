@@ -543,7 +543,8 @@ describe('media library', () => {
         const absent = await api(stranger, 'GET', path.replace(id, missing));
         expect([foreign.status, absent.status]).toEqual([404, 404]);
       }
-      expect((await api(stranger, 'GET', '/api/v1/media/not-a-uuid')).status).toBe(404);
+      // Not an id at all: a bad argument naming the parameter, as on every other route.
+      expect((await api(stranger, 'GET', '/api/v1/media/not-a-uuid')).status).toBe(400);
       const list = await stranger.mcp.callTool({ name: 'list_media', arguments: {} });
       expect(list.structuredContent).toEqual({ items: [], next_cursor: null });
       const [row] = await db.query<{ caption: string | null; deleted_at: Date | null }[]>(

@@ -5,7 +5,7 @@ import { connectMcp } from '../support/mcp-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * Workspace settings over REST: admins change the time zone, draft-first and approval policy in
+ * Workspace settings over REST: owners change the time zone, draft-first and approval policy in
  * one audited change; anyone less, any other workspace and any bad value change nothing. (An agent
  * connection is refused too: see test/medium/workspace-settings.medium-spec.ts.)
  */
@@ -45,8 +45,8 @@ describe('workspace settings', () => {
     );
   }
 
-  it('lets an admin change the settings; the change shows everywhere and is audited with it', async () => {
-    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ['workspace:read'] });
+  it('lets an owner change the settings; the change shows everywhere and is audited with it', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: ['workspace:read'] });
     const changed = await patch(token, workspace.slug, {
       time_zone: 'europe/berlin',
       draft_first: false,
@@ -89,21 +89,21 @@ describe('workspace settings', () => {
     }
   });
 
-  it('refuses an editor, another workspace and bad values, changing nothing and auditing each', async () => {
-    const editor = await buildWorkspaceWithKey(t.app, { role: 'editor', scopes: ['workspace:read'] });
+  it('refuses an admin, another workspace and bad values, changing nothing and auditing each', async () => {
     const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ['workspace:read'] });
+    const owner = await buildWorkspaceWithKey(t.app, { scopes: ['workspace:read'] });
     const other = await buildWorkspace(t.app);
     const cases = [
-      [editor, editor.workspace.id, { draft_first: false }, 403, 'insufficient_role', 'denied', 'role'],
-      [admin, other.id, { draft_first: false }, 404, 'not_found', 'allowed', undefined],
-      [admin, randomUUID(), { draft_first: false }, 404, 'not_found', 'allowed', undefined],
-      [admin, admin.workspace.id, { time_zone: 'Mars/Olympus_Mons' }, 400, 'validation_failed', 'invalid', 'time_zone'],
-      [admin, admin.workspace.id, { time_zone: '+01:00' }, 400, 'validation_failed', 'invalid', 'time_zone'],
-      [admin, admin.workspace.id, { draft_first: 'no' }, 400, 'validation_failed', 'invalid', 'draft_first'],
-      [admin, admin.workspace.id, { plan: 'enterprise' }, 400, 'validation_failed', 'invalid', 'plan'],
+      [admin, admin.workspace.id, { draft_first: false }, 403, 'insufficient_role', 'denied', 'role'],
+      [owner, other.id, { draft_first: false }, 404, 'not_found', 'allowed', undefined],
+      [owner, randomUUID(), { draft_first: false }, 404, 'not_found', 'allowed', undefined],
+      [owner, owner.workspace.id, { time_zone: 'Mars/Olympus_Mons' }, 400, 'validation_failed', 'invalid', 'time_zone'],
+      [owner, owner.workspace.id, { time_zone: '+01:00' }, 400, 'validation_failed', 'invalid', 'time_zone'],
+      [owner, owner.workspace.id, { draft_first: 'no' }, 400, 'validation_failed', 'invalid', 'draft_first'],
+      [owner, owner.workspace.id, { plan: 'enterprise' }, 400, 'validation_failed', 'invalid', 'plan'],
       [
-        admin,
-        admin.workspace.id,
+        owner,
+        owner.workspace.id,
         { approval_policy: { require_approval_for: ['publish', 'tweet'] } },
         400,
         'validation_failed',
@@ -111,17 +111,17 @@ describe('workspace settings', () => {
         'approval_policy.require_approval_for',
       ],
       [
-        admin,
-        admin.workspace.id,
+        owner,
+        owner.workspace.id,
         { approval_policy: { allow_self_approval: true, bypass: true } },
         400,
         'validation_failed',
         'invalid',
         'approval_policy.bypass',
       ],
-      [admin, admin.workspace.id, {}, 400, 'validation_failed', 'invalid', '(arguments)'],
+      [owner, owner.workspace.id, {}, 400, 'validation_failed', 'invalid', '(arguments)'],
     ] as const;
-    const before = await Promise.all([editor.workspace.id, admin.workspace.id, other.id].map(settings));
+    const before = await Promise.all([admin.workspace.id, owner.workspace.id, other.id].map(settings));
     for (const [who, target, body, status, code, decision, field] of cases) {
       const r = await patch(who.token, target, body);
       expect([body, r.status, r.body.error.code]).toEqual([body, status, code]);
@@ -131,6 +131,6 @@ describe('workspace settings', () => {
         [expect.objectContaining({ decision, error_code: code })],
       ]);
     }
-    expect(await Promise.all([editor.workspace.id, admin.workspace.id, other.id].map(settings))).toEqual(before);
+    expect(await Promise.all([admin.workspace.id, owner.workspace.id, other.id].map(settings))).toEqual(before);
   });
 });

@@ -9,6 +9,7 @@ import { BINDING_SELECT, bindingFrom, bindingJoins, type BindingColumns } from '
 import { BUNDLES, BUNDLE_NAMES, isBundleName, isScope, type Scope } from '../scopes';
 import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKeyToken, hashApiKeyToken, parseApiKeyToken, tokenMatchesHash } from './api-key-token';
+import { UUID_PATTERN } from '../../common/validation/uuid';
 
 export interface CreateApiKeyInput {
   workspaceId: string;
@@ -22,7 +23,6 @@ export interface CreateApiKeyInput {
 
 /** Throttles `last_used_at` writes: one per key per minute is plenty for "last used". */
 const LAST_USED_RESOLUTION_MS = 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface KeyRow extends BindingColumns {
   id: string;
@@ -148,7 +148,7 @@ export class ApiKeysService {
   async revoke(_actor: Actor, workspaceId: string, idOrPrefix: string): Promise<ApiKeyEntity> {
     const where = /^pst_/.test(idOrPrefix)
       ? { workspaceId, prefix: idOrPrefix }
-      : UUID.test(idOrPrefix)
+      : UUID_PATTERN.test(idOrPrefix)
         ? { workspaceId, id: idOrPrefix }
         : undefined;
     if (!where) throw notFound('API key');

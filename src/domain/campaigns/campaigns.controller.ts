@@ -3,10 +3,7 @@ import {
   Controller,
   Delete,
   Get,
-  Headers,
   HttpCode,
-  Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -17,8 +14,7 @@ import type { Response } from 'express';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
-import { AppError } from '../../common/app-error';
-import { idempotencyKeyParam } from '../../mcp/tool-params';
+import { IDEMPOTENCY_KEY_HEADER_DOC, IdempotencyKeyHeader, IdParam } from '../../common/rest-params.decorator';
 import { CampaignsService } from './campaigns.service';
 import {
   CampaignDetailResponse,
@@ -31,17 +27,6 @@ import {
 import { CreateCampaignDto } from './dto/create-campaign.dto';
 import { ListCampaignsDto } from './dto/list-campaigns.dto';
 import { UpdateCampaignDto } from './dto/update-campaign.dto';
-
-/** The header carries what the tool's idempotency_key argument carries, checked by the same rule. */
-function idempotencyKey(header: string | undefined): string | undefined {
-  const parsed = idempotencyKeyParam.optional().safeParse(header);
-  if (parsed.success) return parsed.data;
-  throw new AppError(
-    'validation_failed',
-    'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces',
-    [{ field: 'Idempotency-Key', issue: parsed.error.issues[0]?.message ?? 'invalid' }],
-  );
-}
 
 @ApiTags('campaigns')
 @ApiBearerAuth()
@@ -57,16 +42,16 @@ export class CampaignsController {
       'Publishes and schedules nothing. With an Idempotency-Key, a repeat of the same request answers the first ' +
       'campaign with 200 and replayed: true; the same key with a different body answers 409 idempotency_conflict.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Any unique string; remembered for 24 hours.' })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
   @ApiCreatedResponse({ type: CreatedCampaignResponse })
   @ApiOkResponse({ type: CreatedCampaignResponse, description: 'An idempotent replay.' })
   async create(
     @CurrentActor() actor: Actor,
     @Body() body: CreateCampaignDto,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKeyHeader() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CreatedCampaignResponse> {
-    const created = await this.campaigns.create(actor, { ...body }, idempotencyKey(key));
+    const created = await this.campaigns.create(actor, { ...body }, key);
     res.status(created.replayed ? 200 : 201);
     return created;
   }
@@ -92,7 +77,7 @@ export class CampaignsController {
     description: 'A campaign of another workspace, or a deleted one, answers 404 like one that does not exist.',
   })
   @ApiOkResponse({ type: CampaignDetailResponse })
-  get(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<CampaignDetailResponse> {
+  get(@CurrentActor() actor: Actor, @IdParam('campaign') id: string): Promise<CampaignDetailResponse> {
     return this.campaigns.get(actor, id);
   }
 
@@ -105,7 +90,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignResponse })
   async update(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @IdParam('campaign') id: string,
     @Body() body: UpdateCampaignDto,
   ): Promise<CampaignResponse> {
     return toCampaignResponse(await this.campaigns.update(actor, id, { ...body }));
@@ -121,7 +106,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: DeletedCampaignResponse })
   async remove(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @IdParam('campaign') id: string,
   ): Promise<DeletedCampaignResponse> {
     const deleted = await this.campaigns.delete(actor, id);
     return { ...toCampaignResponse(deleted), deleted_at: deleted.deletedAt.toISOString() };

@@ -14,6 +14,7 @@ import {
   type CampaignDetailResponse,
   type CampaignResponse,
 } from './dto/campaign.response';
+import { UUID_PATTERN } from '../../common/validation/uuid';
 
 /** A campaign's editable fields as every surface sends them; absent means "leave as is", null clears. */
 export interface CampaignChanges {
@@ -39,7 +40,6 @@ export interface CampaignListFilters extends Omit<CampaignFilters, 'from' | 'to'
 /** Field limits shared by the tool schemas and the REST DTOs. */
 export const CAMPAIGN_LIMITS = { name: 200, goal: 2000 } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalid = (field: string, issue: string) =>
   new AppError('validation_failed', `${field} ${issue}`, [{ field, issue }]);
@@ -120,7 +120,7 @@ export class CampaignsService {
   /** A campaign of the actor's workspace with how much content it holds; foreign or deleted ones are "not found". */
   async get(actor: Actor, id: string): Promise<CampaignDetailResponse> {
     const workspaceId = workspaceOf(actor);
-    const campaign = UUID.test(id) ? await this.campaigns.findOne(workspaceId, id) : null;
+    const campaign = UUID_PATTERN.test(id) ? await this.campaigns.findOne(workspaceId, id) : null;
     if (!campaign) throw notFound('campaign');
     return toCampaignDetailResponse(campaign, await this.campaigns.counts(workspaceId, id));
   }
@@ -185,7 +185,7 @@ export class CampaignsService {
   }
 
   private async lock(m: EntityManager, workspaceId: string, id: string): Promise<CampaignEntity> {
-    const campaign = UUID.test(id)
+    const campaign = UUID_PATTERN.test(id)
       ? await m.findOne(CampaignEntity, { where: { workspaceId, id }, lock: { mode: 'pessimistic_write' } })
       : null;
     if (!campaign) throw notFound('campaign');

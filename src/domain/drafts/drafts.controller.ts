@@ -5,7 +5,7 @@ import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
 import { ContentListQueryDto } from '../posts/dto/content-list.dto';
-import { IDEMPOTENCY_KEY_HEADER_DOC, IdempotencyKeyHeader, IdParam } from '../posts/rest-params.decorator';
+import { IDEMPOTENCY_KEY_HEADER_DOC, IdempotencyKeyHeader, IdParam } from '../../common/rest-params.decorator';
 import { DraftsService } from './drafts.service';
 import { CreateDraftDto } from './dto/create-draft.dto';
 import { CreatedDraftResponse, DraftPageResponse, DraftResponse } from './dto/draft.response';

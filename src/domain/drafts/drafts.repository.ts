@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { paginate, type Page } from '../../common/pagination';
 import type { Platform } from '../../publishing/rules/platforms';
-import { isUuid } from '../posts/content-input';
+import { isUuid } from '../../common/validation/uuid';
 import { DraftEntity } from './draft.entity';
 
 export interface DraftListQuery {

@@ -3,9 +3,7 @@ import {
   Controller,
   Delete,
   Get,
-  Headers,
   HttpCode,
-  Param,
   Patch,
   Post,
   Query,
@@ -32,6 +30,7 @@ import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
 import { AppError } from '../../common/app-error';
+import { IDEMPOTENCY_KEY_HEADER_DOC, IdempotencyKeyHeader, IdParam } from '../../common/rest-params.decorator';
 import { AuditedStreams } from '../../audit/audited-streams.service';
 import { ListMediaQueryDto } from './dto/list-media.dto';
 import { type MediaMetadataDto, UploadMediaFieldsDto } from './dto/media-metadata.dto';
@@ -47,33 +46,12 @@ interface UploadedFormFile {
   originalname: string;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
-
-/** The `Idempotency-Key` header, held to the same rules as the tools' `idempotency_key`. */
-function idempotencyKeyOf(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(header)) {
-    throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 printable ASCII characters', [
-      { field: 'Idempotency-Key', issue: 'must be printable ASCII without spaces, at most 255 characters' },
-    ]);
-  }
-  return header;
-}
-
 const metadataOf = (body: MediaMetadataDto): MediaMetadataInput => ({
   altText: body.alt_text,
   caption: body.caption,
   tags: body.tags,
   campaignId: body.campaign_id,
 });
-
-const idempotencyHeader = {
-  name: 'Idempotency-Key',
-  required: false,
-  description:
-    'Any unique string (a UUID is ideal). A repeat with the same key and request answers the first result ' +
-    '(200, replayed: true); the same key with another request is refused with idempotency_conflict. Kept 24 hours.',
-};
 
 const UPLOAD_LIMITS =
   'Accepted: JPEG, PNG, GIF and WebP images (MEDIA_MAX_IMAGE_BYTES, 10 MB by default) and MP4, QuickTime and WebM ' +
@@ -124,13 +102,13 @@ export class MediaController {
       },
     },
   })
-  @ApiHeader(idempotencyHeader)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
   @ApiCreatedResponse({ type: UploadedMediaResponse, description: 'Stored; 200 instead when replayed.' })
   async upload(
     @CurrentActor() actor: Actor,
     @UploadedFile() file: UploadedFormFile | undefined,
     @Body() body: UploadMediaFieldsDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @IdempotencyKeyHeader() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<UploadedMediaResponse> {
     if (!file) {
@@ -141,7 +119,7 @@ export class MediaController {
     const result = await this.media.upload(actor, {
       file: { bytes: file.buffer, mimeType: file.mimetype },
       fileName: body.file_name ?? file.originalname,
-      idempotencyKey: idempotencyKeyOf(idempotencyKey),
+      idempotencyKey,
       ...metadataOf(body),
     });
     if (result.replayed) res.status(200);
@@ -156,18 +134,18 @@ export class MediaController {
       'Postern downloads the URL itself: https only, public addresses only (every redirect is checked again), ' +
       `within the size cap and MEDIA_FETCH_TIMEOUT_SECONDS. A URL that is refused or fails answers 422 fetch_refused with the reason. ${UPLOAD_LIMITS}`,
   })
-  @ApiHeader(idempotencyHeader)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
   @ApiCreatedResponse({ type: UploadedMediaResponse, description: 'Stored; 200 instead when replayed.' })
   async uploadFromUrl(
     @CurrentActor() actor: Actor,
     @Body() body: UploadMediaFromUrlDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @IdempotencyKeyHeader() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<UploadedMediaResponse> {
     const result = await this.media.upload(actor, {
       url: body.url,
       fileName: body.file_name,
-      idempotencyKey: idempotencyKeyOf(idempotencyKey),
+      idempotencyKey,
       ...metadataOf(body),
     });
     if (result.replayed) res.status(200);
@@ -202,7 +180,7 @@ export class MediaController {
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: MediaResponse })
-  async get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<MediaResponse> {
+  async get(@CurrentActor() actor: Actor, @IdParam('media') id: string): Promise<MediaResponse> {
     return toMediaResponse(await this.media.get(actor, id));
   }
 
@@ -218,7 +196,7 @@ export class MediaController {
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
   async content(
     @CurrentActor() actor: Actor,
-    @Param('id') id: string,
+    @IdParam('media') id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     const { asset, stream } = await this.media.openContent(actor, id);
@@ -244,7 +222,7 @@ export class MediaController {
   @ApiOkResponse({ type: MediaResponse })
   async update(
     @CurrentActor() actor: Actor,
-    @Param('id') id: string,
+    @IdParam('media') id: string,
     @Body() body: UpdateMediaDto,
   ): Promise<MediaResponse> {
     return this.media.update(actor, id, metadataOf(body));
@@ -259,7 +237,7 @@ export class MediaController {
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: MediaResponse, description: 'The asset as it was.' })
-  async delete(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<MediaResponse> {
+  async delete(@CurrentActor() actor: Actor, @IdParam('media') id: string): Promise<MediaResponse> {
     return this.media.delete(actor, id);
   }
 }

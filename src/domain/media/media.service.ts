@@ -21,6 +21,7 @@ import { fetchAnsweredWith, fetchRefused, tooLarge, unsupportedMedia } from './m
 import { MediaFetchService } from './media-fetch.service';
 import { checkedFileName, decodeBase64, fileNameFromUrl } from './media-source';
 import { MEDIA_STORAGE, MediaObjectMissingError, type MediaStorage } from './storage/media-storage';
+import { UUID_PATTERN } from '../../common/validation/uuid';
 
 export interface MediaMetadataInput {
   altText?: string | null;
@@ -68,7 +69,6 @@ interface ReceivedMedia {
   sha256: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The media library: files are identified from their bytes (never their name), checked against
@@ -149,7 +149,7 @@ export class MediaService {
 
   async get(actor: Actor, id: string): Promise<MediaAssetEntity> {
     const workspaceId = workspaceOf(actor);
-    const asset = UUID.test(id) ? await this.assets.findOne({ where: { id, workspaceId } }) : null;
+    const asset = UUID_PATTERN.test(id) ? await this.assets.findOne({ where: { id, workspaceId } }) : null;
     if (!asset) throw notFound('media');
     return asset;
   }
@@ -228,7 +228,7 @@ export class MediaService {
   }
 
   private async findIn(m: EntityManager, workspaceId: string, id: string): Promise<MediaAssetEntity> {
-    const asset = UUID.test(id) ? await m.findOne(MediaAssetEntity, { where: { id, workspaceId } }) : null;
+    const asset = UUID_PATTERN.test(id) ? await m.findOne(MediaAssetEntity, { where: { id, workspaceId } }) : null;
     if (!asset) throw notFound('media');
     return asset;
   }

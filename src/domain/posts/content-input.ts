@@ -10,6 +10,7 @@ import type { MediaService } from '../media/media.service';
 import type { SocialAccountEntity } from '../social-accounts/social-account.entity';
 import type { SocialAccountsService } from '../social-accounts/social-accounts.service';
 import type { PlatformOverride, PlatformOverrides } from './content-fields';
+import { UUID_PATTERN } from '../../common/validation/uuid';
 
 /**
  * The content fields drafts and posts share, and the one place their rules live: the tool schemas,
@@ -46,12 +47,8 @@ export interface NormalisedContent {
   campaignId?: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids are UUIDs; anything else names nothing (and would make PostgreSQL refuse the query). */
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
 
 /** Collects every problem in a call, so one refusal names all the fields to fix. */
 export class ContentProblems {
@@ -145,7 +142,7 @@ export function checkIds(
     return problems.add(field, `must list at most ${bounds.max} ids (has ${value.length})`);
   const seen = new Set<string>();
   for (const [i, id] of value.entries()) {
-    if (typeof id !== 'string' || !UUID.test(id)) {
+    if (typeof id !== 'string' || !UUID_PATTERN.test(id)) {
       problems.add(`${field}.${i}`, 'must be an id (UUID)');
       continue;
     }
@@ -175,7 +172,7 @@ export function normaliseContent(input: ContentInput, problems: ContentProblems)
     out.mediaIds = checkIds(input.media_ids, 'media_ids', { max: CONTENT_LIMITS.media }, problems);
   }
   if (input.campaign_id !== undefined) {
-    if (input.campaign_id !== null && (typeof input.campaign_id !== 'string' || !UUID.test(input.campaign_id))) {
+    if (input.campaign_id !== null && (typeof input.campaign_id !== 'string' || !UUID_PATTERN.test(input.campaign_id))) {
       problems.add('campaign_id', 'must be a campaign id (UUID) or null');
     } else out.campaignId = input.campaign_id?.toLowerCase() ?? null;
   }
@@ -260,7 +257,7 @@ export function listWindow(filter: ContentListFilter): { after?: Date; before?: 
   if (filter.platform !== undefined && !isPlatform(filter.platform)) {
     problems.add('platform', `must be one of ${PLATFORMS.join(', ')}`);
   }
-  if (filter.campaign_id !== undefined && !UUID.test(filter.campaign_id)) problems.add('campaign_id', 'must be a UUID');
+  if (filter.campaign_id !== undefined && !UUID_PATTERN.test(filter.campaign_id)) problems.add('campaign_id', 'must be a UUID');
   problems.throwIfAny();
   return { after, before };
 }

@@ -5,7 +5,7 @@ import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { notFound } from '../../common/app-error';
 import { returningRows } from '../../database/returning-rows';
-import { isUuid } from './content-input';
+import { isUuid } from '../../common/validation/uuid';
 import { toPostResponse, type PostResponse } from './dto/post.response';
 import { PostTargetEntity } from './post-target.entity';
 import { PostEntity } from './post.entity';

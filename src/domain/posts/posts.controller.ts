@@ -14,7 +14,7 @@ import { PostCreationService, type CreatedPost } from './post-creation.service';
 import { PostTrashService } from './post-trash.service';
 import { PostValidationService } from './post-validation.service';
 import { PostsService } from './posts.service';
-import { IDEMPOTENCY_KEY_HEADER_DOC, IdempotencyKeyHeader, IdParam } from './rest-params.decorator';
+import { IDEMPOTENCY_KEY_HEADER_DOC, IdempotencyKeyHeader, IdParam } from '../../common/rest-params.decorator';
 
 /** Posts over REST: the same services, scopes and rules as the post tools. */
 @ApiTags('posts')

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { paginate, type Page } from '../../common/pagination';
 import type { Platform } from '../../publishing/rules/platforms';
-import { isUuid } from './content-input';
+import { isUuid } from '../../common/validation/uuid';
 import type { TargetView } from './dto/post.response';
 import type { PostStatus } from './post-status';
 import { PostEntity } from './post.entity';

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { IdParam } from '../../common/rest-params.decorator';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
@@ -43,7 +44,7 @@ export class SocialAccountsController {
   @ApiOkResponse({ type: SocialAccountResponse })
   async get(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @IdParam('social account') id: string,
   ): Promise<SocialAccountResponse> {
     return toSocialAccountResponse(await this.accounts.get(actor, id));
   }
@@ -72,7 +73,7 @@ export class SocialAccountsController {
   @ApiOkResponse({ type: SocialAccountResponse })
   async update(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @IdParam('social account') id: string,
     @Body() body: UpdateSocialAccountDto,
   ): Promise<SocialAccountResponse> {
     return toSocialAccountResponse(await this.accounts.update(actor, id, body));

@@ -11,6 +11,7 @@ import { isPlatform, PLATFORMS, type Platform } from '../../publishing/rules/pla
 import { ACCOUNT_CAPABILITIES, type AccountCapability } from '../../publishing/rules/rule-types';
 import { platformsLiftedBy } from './account-capabilities';
 import { SOCIAL_ACCOUNT_STATUSES, SocialAccountEntity, type SocialAccountStatus } from './social-account.entity';
+import { UUID_PATTERN } from '../../common/validation/uuid';
 
 export interface RegisterSocialAccountInput {
   platform: string;
@@ -39,7 +40,6 @@ export interface SocialAccountFilters {
 export const SOCIAL_ACCOUNT_LIMITS = { displayName: 200, handle: 100, externalId: 200 } as const;
 /** A platform's own id: printable ASCII without spaces (numbers, `accounts/1/locations/2`, …). */
 export const EXTERNAL_ID_PATTERN = /^[\x21-\x7E]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalid = (field: string, issue: string) =>
   new AppError('validation_failed', `${field} ${issue}`, [{ field, issue }]);
@@ -98,7 +98,7 @@ export class SocialAccountsService {
   /** An account of the actor's workspace; another workspace's account is "not found", like a missing one. */
   async get(actor: Actor, id: string): Promise<SocialAccountEntity> {
     const workspaceId = workspaceOf(actor);
-    const account = UUID.test(id) ? await this.accounts.findOne({ where: { workspaceId, id } }) : null;
+    const account = UUID_PATTERN.test(id) ? await this.accounts.findOne({ where: { workspaceId, id } }) : null;
     if (!account) throw notFound('social account');
     return account;
   }
@@ -151,7 +151,7 @@ export class SocialAccountsService {
       throw new AppError('validation_failed', 'give at least one field to change', [
         { field: '(arguments)', issue: 'nothing to change' },
       ]);
-    if (!UUID.test(id)) throw notFound('social account');
+    if (!UUID_PATTERN.test(id)) throw notFound('social account');
     AuditContext.concerns(workspaceId);
     return this.audited.run(async (m) => {
       const account = await m.findOne(SocialAccountEntity, {

@@ -38,9 +38,10 @@ export class WorkspacesController {
 
   @Patch(':idOrSlug/settings')
   @RequireScopes('workspace:read')
-  @RequireRole('admin')
+  // DESIGN §2: workspace settings are the owner's. The policy limits admins' agents too.
+  @RequireRole('owner')
   @ApiOperation({
-    summary: 'Change the workspace time zone, draft-first policy or approval policy (admins)',
+    summary: 'Change the workspace time zone, draft-first policy or approval policy (owners)',
     description:
       'Fields left out stay as they are. Refused with 403 forbidden for agent (OAuth) connections whatever their ' +
       'user’s role: an agent never relaxes the policy that limits it. Takes effect on the next call.',

@@ -17,6 +17,7 @@ import {
   type ApprovalAction,
   type WorkspaceSettings,
 } from './workspace-settings';
+import { UUID_PATTERN } from '../../common/validation/uuid';
 
 export interface CreateWorkspaceInput {
   name: string;
@@ -31,7 +32,6 @@ export interface WorkspaceSettingsChanges {
   approval_policy?: { require_approval_for?: string[]; allow_self_approval?: boolean };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class WorkspacesService {
@@ -67,7 +67,7 @@ export class WorkspacesService {
 
   /** Operator lookup (CLI): by id or slug, across all workspaces. */
   async resolve(idOrSlug: string): Promise<WorkspaceEntity> {
-    const where = UUID.test(idOrSlug) ? [{ id: idOrSlug }, { slug: idOrSlug }] : [{ slug: idOrSlug }];
+    const where = UUID_PATTERN.test(idOrSlug) ? [{ id: idOrSlug }, { slug: idOrSlug }] : [{ slug: idOrSlug }];
     const found = await this.workspaces.findOne({ where });
     if (!found) throw notFound(`workspace ${idOrSlug}`);
     return found;

@@ -27,6 +27,7 @@ export class WorkspacesTools {
     description:
       'List the workspaces this connection may act in, with their time zone and draft-first policy. ' +
       'Call this first to learn which workspace you are working in; a connection is usually bound to exactly one. Read-only.',
+    parameters: z.object({}).strict(),
     outputSchema: z.object({ items: z.array(workspaceOutput) }),
     annotations: {
       title: 'List workspaces',

@@ -1,7 +1,7 @@
 import { createParamDecorator, Param, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { AppError } from '../../common/app-error';
-import { isUuid } from './content-input';
+import { AppError } from './app-error';
+import { isUuid } from './validation/uuid';
 
 /** The same shape as the tools' `idempotency_key`: printable ASCII without spaces, 1–255 characters. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
