@@ -14,6 +14,7 @@ import type { Response } from 'express';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
+import { RequiresApproval } from '../../access/requires-approval.decorator';
 import { IDEMPOTENCY_KEY_HEADER_DOC, IdempotencyKeyHeader, IdParam } from '../../common/rest-params.decorator';
 import { CampaignsService } from './campaigns.service';
 import {
@@ -99,6 +100,7 @@ export class CampaignsController {
   @Delete(':id')
   @HttpCode(200)
   @RequireScopes('campaigns:delete')
+  @RequiresApproval({ reason: 'deletes campaigns' })
   @ApiOperation({
     summary: 'Delete a campaign (soft)',
     description: 'It disappears from reads and cannot be assigned; content already assigned is left as it is.',

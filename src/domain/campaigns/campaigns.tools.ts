@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
+import { RequiresApproval } from '../../access/requires-approval.decorator';
 import {
   annotations,
   calendarDateParam,
@@ -169,6 +170,7 @@ export class CampaignsTools {
     annotations: { title: 'Delete campaign', ...annotations.delete },
   })
   @RequireScopes('campaigns:delete')
+  @RequiresApproval({ reason: 'deletes campaigns' })
   async deleteCampaign(@CurrentActor() actor: Actor, @Payload() args: z.infer<typeof deleteParams>) {
     const deleted = await this.campaigns.delete(actor, args.campaign_id);
     return { ...toCampaignResponse(deleted), deleted_at: deleted.deletedAt.toISOString() };

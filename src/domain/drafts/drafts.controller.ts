@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
+import { RequiresApproval } from '../../access/requires-approval.decorator';
 import { ContentListQueryDto } from '../posts/dto/content-list.dto';
 import { IDEMPOTENCY_KEY_HEADER_DOC, IdempotencyKeyHeader, IdParam } from '../../common/rest-params.decorator';
 import { DraftsService } from './drafts.service';
@@ -77,6 +78,7 @@ export class DraftsController {
   @Delete(':id')
   @HttpCode(200)
   @RequireScopes('drafts:delete')
+  @RequiresApproval({ reason: 'deletes drafts' })
   @ApiOperation({ summary: 'Delete a draft', description: 'Soft delete; posts made from it keep their content.' })
   @ApiOkResponse({ type: DraftResponse })
   delete(@CurrentActor() actor: Actor, @IdParam('draft') id: string): Promise<DraftResponse> {

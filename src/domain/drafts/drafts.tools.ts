@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
+import { RequiresApproval } from '../../access/requires-approval.decorator';
 import { annotations, idempotencyKeyParam, idParam, textParam } from '../../mcp/tool-params';
 import { CONTENT_LIMITS } from '../posts/content-input';
 import {
@@ -136,6 +137,7 @@ export class DraftsTools {
     annotations: { title: 'Delete draft', ...annotations.delete },
   })
   @RequireScopes('drafts:delete')
+  @RequiresApproval({ reason: 'deletes drafts' })
   async deleteDraft(@CurrentActor() actor: Actor, @Payload() args: z.infer<typeof draftIdParams>) {
     return this.drafts.delete(actor, args.draft_id);
   }

@@ -29,6 +29,7 @@ import type { Response } from 'express';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
+import { RequiresApproval } from '../../access/requires-approval.decorator';
 import { AppError } from '../../common/app-error';
 import { IDEMPOTENCY_KEY_HEADER_DOC, IdempotencyKeyHeader, IdParam } from '../../common/rest-params.decorator';
 import { AuditedStreams } from '../../audit/audited-streams.service';
@@ -231,6 +232,7 @@ export class MediaController {
   @Delete(':id')
   @HttpCode(200)
   @RequireScopes('media:delete')
+  @RequiresApproval({ reason: 'deletes media' })
   @ApiOperation({
     summary: 'Move a media asset to the trash',
     description: 'It disappears from reads and can no longer be attached; nothing published is removed.',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
+import { RequiresApproval } from '../../access/requires-approval.decorator';
 import { MEDIA_DEFAULTS } from '../../config/app-config';
 import {
   annotations,
@@ -197,6 +198,7 @@ export class MediaTools {
     annotations: { ...annotations.delete, title: 'Delete media' },
   })
   @RequireScopes('media:delete')
+  @RequiresApproval({ reason: 'deletes media' })
   async deleteMedia(@CurrentActor() actor: Actor, @Payload() args: z.infer<typeof getMediaParams>) {
     return this.media.delete(actor, args.media_id);
   }

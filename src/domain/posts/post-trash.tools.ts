@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
+import { RequiresApproval } from '../../access/requires-approval.decorator';
 import { annotations, idParam } from '../../mcp/tool-params';
 import { postOutput } from './dto/post.response';
 import { PostTrashService } from './post-trash.service';
@@ -27,6 +28,7 @@ export class PostTrashTools {
     annotations: { title: 'Delete post (to trash)', ...annotations.delete },
   })
   @RequireScopes('posts:delete')
+  @RequiresApproval({ reason: 'deletes posts (restorable from the trash)' })
   async deletePost(@CurrentActor() actor: Actor, @Payload() args: z.infer<typeof postIdParams>) {
     return this.trash.delete(actor, args.post_id);
   }

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
+import { RequiresApproval } from '../../access/requires-approval.decorator';
 import { CreatePostDto, CreatePostFromDraftDto } from './dto/create-post.dto';
 import { ListPostsQueryDto } from './dto/list-posts.dto';
 import { PostValidationResponse } from './dto/post-validation.response';
@@ -132,6 +133,7 @@ export class PostsController {
   @Delete(':id')
   @HttpCode(200)
   @RequireScopes('posts:delete')
+  @RequiresApproval({ reason: 'deletes posts (restorable from the trash)' })
   @ApiOperation({
     summary: 'Move a post to the trash',
     description: 'Restorable for 30 days (restorable_until), then purged. Removes nothing from the networks.',
