@@ -38,7 +38,8 @@ export class ResolveWorkspaceGuard implements CanActivate {
     if (!binding) throw new AppError('unauthenticated', 'the workspace of this credential no longer exists');
     let role: Role = SERVICE_KEY_ROLE;
     if (binding.hasMember) {
-      if (!binding.role) throw new AppError('unauthenticated', 'the member behind this credential has left the workspace');
+      if (!binding.role)
+        throw new AppError('unauthenticated', 'the member behind this credential has left the workspace');
       role = binding.role;
     }
     const surface: Surface = req.path.startsWith('/mcp') ? 'mcp' : 'rest';

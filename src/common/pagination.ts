@@ -16,7 +16,6 @@ interface Position {
   id: string;
 }
 
-
 /** Opaque to callers: the position (created_at, id) of the last item of the previous page. */
 export function encodeCursor(row: { createdAt: Date; id: string }): string {
   return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
@@ -34,7 +33,12 @@ export function decodeCursor(cursor: string): Position {
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid;
   const [createdAt, id] = parsed as unknown[];
-  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !UUID_PATTERN.test(id))
+  if (
+    typeof createdAt !== 'string' ||
+    Number.isNaN(Date.parse(createdAt)) ||
+    typeof id !== 'string' ||
+    !UUID_PATTERN.test(id)
+  )
     throw invalid;
   return { createdAt, id };
 }

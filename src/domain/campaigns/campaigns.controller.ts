@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../../access/actor';
@@ -106,10 +96,7 @@ export class CampaignsController {
     description: 'It disappears from reads and cannot be assigned; content already assigned is left as it is.',
   })
   @ApiOkResponse({ type: DeletedCampaignResponse })
-  async remove(
-    @CurrentActor() actor: Actor,
-    @IdParam('campaign') id: string,
-  ): Promise<DeletedCampaignResponse> {
+  async remove(@CurrentActor() actor: Actor, @IdParam('campaign') id: string): Promise<DeletedCampaignResponse> {
     const deleted = await this.campaigns.delete(actor, id);
     return { ...toCampaignResponse(deleted), deleted_at: deleted.deletedAt.toISOString() };
   }

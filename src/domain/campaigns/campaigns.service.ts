@@ -40,7 +40,6 @@ export interface CampaignListFilters extends Omit<CampaignFilters, 'from' | 'to'
 /** Field limits shared by the tool schemas and the REST DTOs. */
 export const CAMPAIGN_LIMITS = { name: 200, goal: 2000 } as const;
 
-
 const invalid = (field: string, issue: string) =>
   new AppError('validation_failed', `${field} ${issue}`, [{ field, issue }]);
 

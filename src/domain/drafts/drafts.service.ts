@@ -7,7 +7,20 @@ import { IdempotencyService } from '../../common/idempotency/idempotency.service
 import type { Page } from '../../common/pagination';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { MediaService } from '../media/media.service';
-import { checkIds, checkNotes, CONTENT_LIMITS, ContentProblems, listWindow, normaliseContent, requireReferences, requireSomeChange, requireVersion, type ContentInput, type ContentListFilter, type ContentReferences } from '../posts/content-input';
+import {
+  checkIds,
+  checkNotes,
+  CONTENT_LIMITS,
+  ContentProblems,
+  listWindow,
+  normaliseContent,
+  requireReferences,
+  requireSomeChange,
+  requireVersion,
+  type ContentInput,
+  type ContentListFilter,
+  type ContentReferences,
+} from '../posts/content-input';
 import { isUuid } from '../../common/validation/uuid';
 import { SocialAccountsService } from '../social-accounts/social-accounts.service';
 import { DraftEntity } from './draft.entity';

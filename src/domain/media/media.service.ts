@@ -69,7 +69,6 @@ interface ReceivedMedia {
   sha256: string;
 }
 
-
 /**
  * The media library: files are identified from their bytes (never their name), checked against
  * the allowlist and the per-kind size caps, stored under a generated key, and recorded in the same

@@ -47,7 +47,6 @@ export interface NormalisedContent {
   campaignId?: string | null;
 }
 
-
 /** Ids are UUIDs; anything else names nothing (and would make PostgreSQL refuse the query). */
 
 /** Collects every problem in a call, so one refusal names all the fields to fix. */
@@ -172,7 +171,10 @@ export function normaliseContent(input: ContentInput, problems: ContentProblems)
     out.mediaIds = checkIds(input.media_ids, 'media_ids', { max: CONTENT_LIMITS.media }, problems);
   }
   if (input.campaign_id !== undefined) {
-    if (input.campaign_id !== null && (typeof input.campaign_id !== 'string' || !UUID_PATTERN.test(input.campaign_id))) {
+    if (
+      input.campaign_id !== null &&
+      (typeof input.campaign_id !== 'string' || !UUID_PATTERN.test(input.campaign_id))
+    ) {
       problems.add('campaign_id', 'must be a campaign id (UUID) or null');
     } else out.campaignId = input.campaign_id?.toLowerCase() ?? null;
   }
@@ -257,7 +259,8 @@ export function listWindow(filter: ContentListFilter): { after?: Date; before?: 
   if (filter.platform !== undefined && !isPlatform(filter.platform)) {
     problems.add('platform', `must be one of ${PLATFORMS.join(', ')}`);
   }
-  if (filter.campaign_id !== undefined && !UUID_PATTERN.test(filter.campaign_id)) problems.add('campaign_id', 'must be a UUID');
+  if (filter.campaign_id !== undefined && !UUID_PATTERN.test(filter.campaign_id))
+    problems.add('campaign_id', 'must be a UUID');
   problems.throwIfAny();
   return { after, before };
 }

@@ -7,7 +7,19 @@ import type { Page } from '../../common/pagination';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { MediaService } from '../media/media.service';
 import { SocialAccountsService } from '../social-accounts/social-accounts.service';
-import { checkIds, CONTENT_LIMITS, ContentProblems, listWindow, normaliseContent, requireReferences, requireSomeChange, requireVersion, type ContentInput, type ContentListFilter, type ContentReferences } from './content-input';
+import {
+  checkIds,
+  CONTENT_LIMITS,
+  ContentProblems,
+  listWindow,
+  normaliseContent,
+  requireReferences,
+  requireSomeChange,
+  requireVersion,
+  type ContentInput,
+  type ContentListFilter,
+  type ContentReferences,
+} from './content-input';
 import { isUuid } from '../../common/validation/uuid';
 import { toPostResponse, toPostStatusResponse, type PostResponse, type PostStatusResponse } from './dto/post.response';
 import { POST_STATUSES, type PostStatus } from './post-status';

@@ -42,10 +42,7 @@ export class SocialAccountsController {
     description: 'An account of another workspace answers 404, like one that does not exist. Grants no posting.',
   })
   @ApiOkResponse({ type: SocialAccountResponse })
-  async get(
-    @CurrentActor() actor: Actor,
-    @IdParam('social account') id: string,
-  ): Promise<SocialAccountResponse> {
+  async get(@CurrentActor() actor: Actor, @IdParam('social account') id: string): Promise<SocialAccountResponse> {
     return toSocialAccountResponse(await this.accounts.get(actor, id));
   }
 

@@ -32,7 +32,6 @@ export interface WorkspaceSettingsChanges {
   approval_policy?: { require_approval_for?: string[]; allow_self_approval?: boolean };
 }
 
-
 @Injectable()
 export class WorkspacesService {
   constructor(
