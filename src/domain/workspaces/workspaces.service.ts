@@ -43,13 +43,42 @@ export class WorkspacesService {
   /** The workspaces the actor may see: a key or token sees its own; an operator sees all. */
   async list(actor: Actor): Promise<WorkspaceEntity[]> {
     if (actor.kind === 'operator') return this.workspaces.find({ order: { createdAt: 'ASC' } });
-    if (actor.workspaceId) return this.workspaces.find({ where: { id: actor.workspaceId } });
+    if (actor.workspaceId) return this.bound(actor.workspaceId);
     if (!actor.userId) return [];
     return this.workspaces
       .createQueryBuilder('w')
       .innerJoin(MembershipEntity, 'm', 'm.workspace_id = w.id AND m.user_id = :userId', { userId: actor.userId })
       .orderBy('w.created_at', 'ASC')
       .getMany();
+  }
+
+  /**
+   * Every key and agent call that lists its workspace lands here, so it is one plain statement
+   * rather than an ORM find (the benchmark's hot path).
+   */
+  private async bound(id: string): Promise<WorkspaceEntity[]> {
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        name: string;
+        slug: string;
+        plan: string;
+        settings: WorkspaceSettings;
+        created_at: Date;
+        updated_at: Date;
+      }[]
+    >('SELECT id, name, slug, plan, settings, created_at, updated_at FROM workspaces WHERE id = $1', [id]);
+    return rows.map((r) =>
+      Object.assign(new WorkspaceEntity(), {
+        id: r.id,
+        name: r.name,
+        slug: r.slug,
+        plan: r.plan,
+        settings: r.settings,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+      }),
+    );
   }
 
   /** A workspace the actor may see, by id or slug; any other is "not found", never "forbidden". */
