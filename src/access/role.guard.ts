@@ -3,8 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AppError } from '../common/app-error';
 import { requestOf } from './execution-request';
 import { permissionMetadata } from './permission-metadata';
-import { requiredRole } from './required-role';
-import { roleAtLeast } from './roles';
+import { assertRole } from './access-refusals';
 
 /** Third guard: the caller's current role must reach the weakest role allowed to do this at all. */
 @Injectable()
@@ -16,14 +15,7 @@ export class RoleGuard implements CanActivate {
     if (meta.isPublic || meta.consoleSession) return true;
     const actor = requestOf(context)?.actor;
     if (!actor?.role) throw new AppError('unauthenticated', 'not authenticated');
-    const needed = requiredRole(meta.scopes ?? [], meta.roleFloor);
-    if (!roleAtLeast(actor.role, needed)) {
-      throw new AppError(
-        'insufficient_role',
-        `this action needs the ${needed} role in this workspace; yours is ${actor.role}`,
-        [{ field: 'role', issue: needed }],
-      );
-    }
+    assertRole({ ...actor, role: actor.role }, meta.scopes ?? [], meta.roleFloor);
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { assertScopes } from './access-refusals';
 import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
 import { requestOf, toolNameOf } from './execution-request';
@@ -27,14 +28,7 @@ export class ScopesGuard implements CanActivate {
       if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool-limited key used outside MCP' });
       throw new AppError('forbidden', 'this key is limited to named MCP tools and cannot be used on the REST API');
     }
-    const missing = (meta.scopes ?? []).filter((s) => !actor.scopes.has(s));
-    if (missing.length) {
-      throw new AppError(
-        'insufficient_scope',
-        `missing scopes: ${missing.join(' ')}`,
-        missing.map((s) => ({ field: 'scope', issue: s })),
-      );
-    }
+    assertScopes(actor, meta.scopes ?? []);
     if (draft) draft.decision = 'allowed';
     return true;
   }

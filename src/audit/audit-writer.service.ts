@@ -15,6 +15,9 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+/** Records committed together at most; a longer queue drains in several transactions. */
+const MAX_BATCH = 500;
+
 const COLUMNS = [
   'chain',
   'seq',
@@ -107,8 +110,8 @@ export class AuditWriter implements OnApplicationShutdown {
 
   private async drain(): Promise<void> {
     while (this.queue.length) {
-      const batch = this.queue;
-      this.queue = [];
+      // 24 parameters a record: a capped batch stays far below PostgreSQL's 65 535 bind parameters.
+      const batch = this.queue.splice(0, MAX_BATCH);
       try {
         await this.dataSource.transaction((m) =>
           this.insert(

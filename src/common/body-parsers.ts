@@ -21,9 +21,14 @@ export interface BodyParserOptions {
   mcpLimitBytes?: number;
 }
 
+/**
+ * Only a request that carries a bearer credential gets the large /mcp limit: an anonymous caller
+ * cannot make the server parse megabytes before authentication refuses it. (The guard still
+ * verifies the credential; this only decides how much is read first.)
+ */
 const isMcp = (req: Request) => {
   const path = req.originalUrl.split('?')[0];
-  return path === '/mcp' || path === '/mcp/';
+  return (path === '/mcp' || path === '/mcp/') && /^Bearer\s+\S{20,}$/i.test(req.headers.authorization ?? '');
 };
 
 /**

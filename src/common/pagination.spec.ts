@@ -12,6 +12,9 @@ describe('list cursors', () => {
     Buffer.from('{"a":1}').toString('base64url'),
     Buffer.from('["2026-11-21T10:00:00Z","1; DROP TABLE posts"]').toString('base64url'),
     Buffer.from('["yesterday","6f1c2b7e-2d1a-4c55-9a53-0f1f0c8e4b11"]').toString('base64url'),
+    // Date.parse reads these; PostgreSQL would not.
+    Buffer.from('["1","6f1c2b7e-2d1a-4c55-9a53-0f1f0c8e4b11"]').toString('base64url'),
+    Buffer.from('["x 1","6f1c2b7e-2d1a-4c55-9a53-0f1f0c8e4b11"]').toString('base64url'),
   ])('refuses a cursor it did not issue (%s) with a validation error naming the field', (cursor) => {
     let caught: unknown;
     try {

@@ -1,5 +1,6 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AppError } from './app-error';
+import { isIsoTimestamp } from './validation/calendar-date';
 import { UUID_PATTERN } from './validation/uuid';
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -33,12 +34,7 @@ export function decodeCursor(cursor: string): Position {
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid;
   const [createdAt, id] = parsed as unknown[];
-  if (
-    typeof createdAt !== 'string' ||
-    Number.isNaN(Date.parse(createdAt)) ||
-    typeof id !== 'string' ||
-    !UUID_PATTERN.test(id)
-  )
+  if (typeof createdAt !== 'string' || !isIsoTimestamp(createdAt) || typeof id !== 'string' || !UUID_PATTERN.test(id))
     throw invalid;
   return { createdAt, id };
 }

@@ -2,11 +2,14 @@ import { ProtocolError, ProtocolErrorCode, type McpServer } from '@modelcontextp
 import { MCP_TOOL_METADATA_KEY, McpStrategy } from '@rekog/mcp-nest';
 import { REQUIRED_ROLE_KEY } from '../access/require-role.decorator';
 import { REQUIRED_SCOPES_KEY } from '../access/require-scopes.decorator';
+import { assertRole, assertScopes } from '../access/access-refusals';
+import type { Actor } from '../access/actor';
 import type { ActorRequest } from '../access/request-actor';
 import type { Role } from '../access/roles';
 import type { Scope } from '../access/scopes';
 import type { z } from 'zod';
 import { AuditContext } from '../audit/audit-context';
+import type { AppError } from '../common/app-error';
 import { noteError } from '../audit/audit-outcome';
 import { argumentErrorDetails } from './tool-argument-errors';
 import { allowlistHides, toolVisible, type ToolPermissions } from './tool-visibility';
@@ -77,7 +80,7 @@ export class PosternMcpStrategy extends McpStrategy {
             if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool not in the key allowlist' });
             throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
           }
-          const refused = this.refuseArguments(name, request.params?.arguments);
+          const refused = this.refuseArguments(actor, name, request.params?.arguments);
           return refused ?? handler(request, context);
         });
       }
@@ -94,11 +97,27 @@ export class PosternMcpStrategy extends McpStrategy {
    * The tool's own schema, checked here so a refusal names every bad field in the structured error
    * every other failure uses (mcp-nest would answer a plain "Invalid parameters" sentence).
    */
-  private refuseArguments(tool: string, args: Record<string, unknown> | undefined) {
-    const schema = this.permissionsOf(tool)?.parameters;
+  private refuseArguments(actor: Actor | undefined, tool: string, args: Record<string, unknown> | undefined) {
+    const permissions = this.permissionsOf(tool);
+    const schema = permissions?.parameters;
     if (!schema) return undefined;
     const parsed = schema.safeParse(args ?? {});
     if (parsed.success) return undefined;
+    // A caller who may not call the tool at all is told so (denied), as the guards would, before
+    // anything about its arguments: the schema of a tool it cannot use is none of its business.
+    if (actor?.role && !toolVisible(actor, tool, permissions)) {
+      const draft = AuditContext.current();
+      if (draft) draft.scopesRequired = [...permissions.scopes];
+      try {
+        assertRole({ ...actor, role: actor.role }, permissions.scopes, permissions.roleFloor);
+        assertScopes(actor, permissions.scopes);
+      } catch (err) {
+        const refusal = err as AppError;
+        noteError(draft, refusal.code, refusal.message);
+        const error = { code: refusal.code, message: refusal.message, details: refusal.details };
+        return Promise.resolve({ content: [{ type: 'text', text: JSON.stringify({ error }) }], isError: true });
+      }
+    }
     const details = argumentErrorDetails(parsed.error);
     const message = details.map((d) => `${d.field}: ${d.issue}`).join('; ');
     noteError(AuditContext.current(), 'validation_failed', message.slice(0, 300));

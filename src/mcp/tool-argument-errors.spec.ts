@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { argumentErrorDetails } from './tool-argument-errors';
-import { idempotencyKeyParam, lineParam, overridesParam, tagsParam } from './tool-params';
+import { httpsUrlParam, idempotencyKeyParam, lineParam, overridesParam, tagsParam } from './tool-params';
 
 describe(argumentErrorDetails.name, () => {
   const schema = z
@@ -26,5 +26,11 @@ describe(argumentErrorDetails.name, () => {
     expect(idempotencyKeyParam.safeParse('has space').success).toBe(false);
     expect(idempotencyKeyParam.safeParse('a'.repeat(256)).success).toBe(false);
     expect(idempotencyKeyParam.safeParse('0b7c4a4e-3f5e-4b8e-9d55-7d0f3d6f9a11').success).toBe(true);
+  });
+
+  it('refuses control characters in links, which z.url() alone lets through', () => {
+    for (const bad of ['https://a.example/\u0000', 'https://a.example/x\r\nSet-Cookie: a', 'https://a.example/\u202e'])
+      expect([bad, httpsUrlParam.safeParse(bad).success]).toEqual([bad, false]);
+    expect(httpsUrlParam.safeParse('https://a.example/spring?utm=1').success).toBe(true);
   });
 });

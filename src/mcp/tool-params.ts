@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isCalendarDate, isIsoTimestamp } from '../common/validation/calendar-date';
-import { hasControlCharacters } from '../common/validation/control-characters';
+import { hasControlCharacters, unsafeInLink } from '../common/validation/control-characters';
 import { MAX_PAGE_SIZE } from '../common/pagination';
 import { PLATFORMS } from '../publishing/rules/platforms';
 
@@ -53,8 +53,11 @@ export const timestampParam = z
   .describe('ISO 8601 with an explicit offset, e.g. 2026-12-01T09:00:00Z.');
 
 export const httpsUrlParam = z
-  .url({ protocol: /^https$/, message: 'must be an https URL' })
+  .string()
   .max(2048)
+  // Checked on the raw text: z.url() lets NUL and direction controls through and drops CR/LF silently.
+  .refine((v) => !unsafeInLink(v), 'must be an https URL without control or direction characters')
+  .pipe(z.url({ protocol: /^https$/, message: 'must be an https URL' }))
   .describe('An https URL (at most 2048 characters).');
 
 export const idempotencyKeyParam = z

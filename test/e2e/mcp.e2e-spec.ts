@@ -102,6 +102,17 @@ describe('MCP endpoint', () => {
     expect(rows).toEqual([{ decision: 'invalid', error_code: 'validation_failed' }]);
   });
 
+  it('tells a caller without the scope that it is denied, before anything about its arguments', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app, { scopes: ['workspace:list'] });
+    const client = await connectMcp(t.url, token);
+    try {
+      const err = toolError(await client.callTool({ name: 'get_workspace', arguments: { colour: 'red' } }));
+      expect(err).toMatchObject({ code: 'insufficient_scope', message: 'missing scopes: workspace:read' });
+    } finally {
+      await client.close();
+    }
+  });
+
   it('returns a structured error with a stable code when a scope is missing', async () => {
     const { token } = await buildWorkspaceWithKey(t.app, { scopes: ['workspace:read'] });
     const client = await connectMcp(t.url, token);

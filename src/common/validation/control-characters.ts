@@ -12,3 +12,11 @@ export const LINE_BREAKS_OR_CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/
 export function hasControlCharacters(value: string, singleLine = false): boolean {
   return (singleLine ? LINE_BREAKS_OR_CONTROL : CONTROL_CHARACTERS).test(value);
 }
+
+/** Direction marks, embeddings, overrides and isolates: legitimate in right-to-left text, a spoofing tool in a URL. */
+export const BIDI_CONTROLS = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
+/** What a link must not contain: control characters, line breaks or direction controls. */
+export function unsafeInLink(value: string): boolean {
+  return hasControlCharacters(value, true) || BIDI_CONTROLS.test(value);
+}

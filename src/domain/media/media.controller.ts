@@ -207,8 +207,14 @@ export class MediaController {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     res.setHeader('Cache-Control', 'private, no-store');
-    // The bytes stream straight from storage, so the read's record is committed before they start.
-    await this.streams.commitBeforeStreaming();
+    // The bytes stream straight from storage, so the read's record is committed before they start;
+    // if it cannot be, the opened file or S3 body is closed and nothing is sent.
+    try {
+      await this.streams.commitBeforeStreaming();
+    } catch (err) {
+      stream.destroy();
+      throw err;
+    }
     return new StreamableFile(stream, { length: asset.sizeBytes });
   }
 

@@ -258,6 +258,8 @@ export class MediaService {
       field = 'url';
       if (input.fileName !== undefined) checkedFileName(input.fileName);
       ({ bytes, declaredMime, finalUrl: sourceUrl } = await this.download(input.url as string));
+      // Shown to every reader of the library: a presigned query string or fragment is a credential.
+      sourceUrl = withoutQuery(sourceUrl);
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     let detected: DetectedMedia;
@@ -306,4 +308,14 @@ function normaliseMetadata(input: MediaMetadataInput) {
     tags: [...new Set(input.tags ?? [])],
     campaign_id: input.campaignId ?? null,
   };
+}
+
+function withoutQuery(url: string | null): string | null {
+  if (!url) return url;
+  const parsed = new URL(url);
+  parsed.search = '';
+  parsed.hash = '';
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, type ErrorDetail } from '../../common/app-error';
 import { isIsoTimestamp } from '../../common/validation/calendar-date';
-import { hasControlCharacters } from '../../common/validation/control-characters';
+import { hasControlCharacters, unsafeInLink } from '../../common/validation/control-characters';
 import { isPlatform, PLATFORMS, type Platform } from '../../publishing/rules/platforms';
 import type { MediaItem } from '../../publishing/rules/rule-types';
 import type { CampaignsService } from '../campaigns/campaigns.service';
@@ -87,6 +87,8 @@ function checkLink(value: unknown, field: string, problems: ContentProblems): st
   if (typeof value !== 'string') return problems.add(field, 'must be a string');
   if (value.length > CONTENT_LIMITS.link)
     return problems.add(field, `must be at most ${CONTENT_LIMITS.link} characters`);
+  // new URL() accepts NUL, CR/LF and bidi controls; none belongs in a link a network will show.
+  if (unsafeInLink(value)) return problems.add(field, 'must be an https URL without control or direction characters');
   let url: URL;
   try {
     url = new URL(value);

@@ -81,9 +81,10 @@ export class PostTrashService {
     return this.audited.run(async (m) => {
       const purged = returningRows<{ id: string }>(
         await m.query(
-          `DELETE FROM posts WHERE id = ANY($1::uuid[]) AND deleted_at < now() - make_interval(days => $2)
+          `DELETE FROM posts WHERE id = ANY($1::uuid[]) AND deleted_at < now() - make_interval(hours => $2)
            RETURNING id`,
-          [due, TRASH_RETENTION_DAYS],
+          // Hours, not days: a day interval follows daylight-saving time, restore's deadline does not.
+          [due, TRASH_RETENTION_DAYS * 24],
         ),
       ).map((r) => r.id);
       const draft = AuditContext.current();

@@ -80,8 +80,8 @@ export class PostsRepository {
    */
   async expiredTrashIds(days: number, limit: number): Promise<string[]> {
     const rows = await this.posts.manager.query<{ id: string }[]>(
-      `SELECT id FROM posts WHERE deleted_at < now() - make_interval(days => $1) ORDER BY deleted_at LIMIT $2`,
-      [days, limit],
+      `SELECT id FROM posts WHERE deleted_at < now() - make_interval(hours => $1) ORDER BY deleted_at LIMIT $2`,
+      [days * 24, limit],
     );
     return rows.map((r) => r.id);
   }
