@@ -39,7 +39,10 @@ export class ResolveWorkspaceGuard implements CanActivate {
     let role: Role = SERVICE_KEY_ROLE;
     if (binding.hasMember) {
       if (!binding.role)
-        throw new AppError('unauthenticated', 'the member behind this credential has left the workspace');
+        throw new AppError(
+          'unauthenticated',
+          'the member behind this credential has left the workspace or was disabled',
+        );
       role = binding.role;
     }
     const surface: Surface = req.path.startsWith('/mcp') ? 'mcp' : 'rest';

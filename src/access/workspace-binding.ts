@@ -6,7 +6,8 @@ import { isRole, type Role } from './roles';
 
 /**
  * What the access checks need from the credential's workspace, read on every call: the workspace
- * policy and the current role of the member behind the credential (null: not a member any more).
+ * policy and the current role of the member behind the credential (null: not a member any more,
+ * or the user was disabled — either way every credential they made stops working).
  */
 export interface WorkspaceBinding {
   settings: WorkspaceSettings;
@@ -34,7 +35,8 @@ export function bindingFrom(row: BindingColumns, memberId: string | null | undef
 export const BINDING_SELECT = `w.settings AS ws_settings, m.role AS member_role`;
 export const bindingJoins = (workspaceColumn: string, userColumn: string) =>
   `LEFT JOIN workspaces w ON w.id = ${workspaceColumn}
-   LEFT JOIN memberships m ON m.workspace_id = ${workspaceColumn} AND m.user_id = ${userColumn}`;
+   LEFT JOIN memberships m ON m.workspace_id = ${workspaceColumn} AND m.user_id = ${userColumn}
+     AND EXISTS (SELECT 1 FROM users u WHERE u.id = ${userColumn} AND u.status = 'active')`;
 
 @Injectable()
 export class WorkspaceBindings {

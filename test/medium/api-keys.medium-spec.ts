@@ -143,6 +143,13 @@ describe(ApiKeysService.name, () => {
       });
     });
 
+    it('ends the keys of a disabled user on their next call, as their OAuth tokens end', async () => {
+      const { user, token } = await buildWorkspaceWithKey(app);
+      expect((await apiKeys.authenticate(token))?.binding?.role).toBe('owner');
+      await dataSource.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [user.id]);
+      expect((await apiKeys.authenticate(token))?.binding).toMatchObject({ hasMember: true, role: null });
+    });
+
     it('reads the role as it is now: a removed creator leaves the binding without a role', async () => {
       const { user, workspace, token } = await buildWorkspaceWithKey(app);
       await dataSource.query('DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2', [
