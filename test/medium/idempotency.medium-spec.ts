@@ -6,6 +6,7 @@ import type { Actor } from '../../src/access/actor';
 import { AuditContext } from '../../src/audit/audit-context';
 import { AuditModule } from '../../src/audit/audit.module';
 import { AuditedTransactions } from '../../src/audit/audited-transactions.service';
+import { IdempotencySweeperJob } from '../../src/common/idempotency/idempotency-sweeper.job';
 import { IdempotencyModule } from '../../src/common/idempotency/idempotency.module';
 import { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
 import { ConfigModule } from '../../src/config/config.module';
@@ -111,6 +112,16 @@ describe(IdempotencyService.name, () => {
     const later = await createCampaign(actor, 'old', 'Old');
     expect(later.replayed).toBe(false);
     expect(await count('Old')).toBe(2);
+  });
+
+  it('sweeps expired keys, and the first results they held, hourly', async () => {
+    const actor = keyActor();
+    await createCampaign(actor, 'stale', 'Stale');
+    await createCampaign(actor, 'fresh', 'Fresh');
+    await db.query(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'stale'`);
+    expect(await app.get(IdempotencySweeperJob).run()).toBeGreaterThanOrEqual(1);
+    const keys = await db.query<{ key: string }[]>(`SELECT key FROM idempotency_keys WHERE key IN ('stale', 'fresh')`);
+    expect(keys).toEqual([{ key: 'fresh' }]);
   });
 
   it('leaves no key behind when the create fails, so a retry can succeed', async () => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { IdempotencySweeperJob } from './idempotency-sweeper.job';
 import { IdempotencyService } from './idempotency.service';
 
-@Module({ providers: [IdempotencyService], exports: [IdempotencyService] })
+@Module({ providers: [IdempotencyService, IdempotencySweeperJob], exports: [IdempotencyService] })
 export class IdempotencyModule {}
