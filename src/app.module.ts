@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApprovalGuard } from './access/approval.guard';
 import { ApiKeysModule } from './access/api-keys/api-keys.module';
 import { AuthenticationGuard } from './access/authentication.guard';
 import { ResolveWorkspaceGuard } from './access/resolve-workspace.guard';
@@ -84,11 +85,12 @@ export class AppModule implements NestModule {
       controllers: [runtime.mcpController],
       providers: [
         // Order matters, and is the same for REST routes and MCP tools:
-        // authenticate → resolve workspace (current role, effective scopes) → role → scopes.
+        // authenticate → resolve workspace (current role, effective scopes) → role → scopes → approval.
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: ResolveWorkspaceGuard },
         { provide: APP_GUARD, useClass: RoleGuard },
         { provide: APP_GUARD, useClass: ScopesGuard },
+        { provide: APP_GUARD, useClass: ApprovalGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };

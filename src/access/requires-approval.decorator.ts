@@ -1,8 +1,11 @@
 import { SetMetadata } from '@nestjs/common';
+import type { ApprovalAction } from '../domain/workspaces/workspace-settings';
 
 export const REQUIRES_APPROVAL_KEY = 'postern:requires-approval';
 
 export interface ApprovalOptions {
+  /** Which of the workspace policy's actions this is; the policy decides whether it needs approval. */
+  action: ApprovalAction;
   /** Only bulk calls over this many targets need approval. */
   bulkThreshold?: number;
   /** Why a human should look, shown on the review page. */
@@ -10,7 +13,8 @@ export interface ApprovalOptions {
 }
 
 /**
- * Marks a risky action (publish, schedule, delete, bulk) that an agent or key may only request: a
- * human approves, then Postern executes it once. Metadata for now; the approvals module enforces it.
+ * Marks a risky action (publish, schedule, delete, bulk) that an agent or key may only request when
+ * the workspace policy says so: a human approves, then Postern executes it once. Until approval
+ * requests exist, the approval guard refuses such calls outright (fail closed).
  */
-export const RequiresApproval = (options: ApprovalOptions = {}) => SetMetadata(REQUIRES_APPROVAL_KEY, options);
+export const RequiresApproval = (options: ApprovalOptions) => SetMetadata(REQUIRES_APPROVAL_KEY, options);

@@ -51,6 +51,7 @@ export class ResolveWorkspaceGuard implements CanActivate {
       surface,
       role,
       scopes: effectiveScopes(p.grantedScopes, role, p.kind, binding.settings),
+      binding,
     };
     req.actor = actor;
     const draft = AuditContext.current();

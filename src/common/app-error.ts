@@ -7,6 +7,8 @@ export const ERROR_CODES = {
   forbidden: 403,
   insufficient_scope: 403,
   insufficient_role: 403,
+  /** The workspace policy reserves this action for a person's approval; nothing was done. */
+  approval_required: 403,
   not_found: 404,
   validation_failed: 400,
   malformed_json: 400,

@@ -90,7 +90,7 @@ export class CampaignsController {
   @Delete(':id')
   @HttpCode(200)
   @RequireScopes('campaigns:delete')
-  @RequiresApproval({ reason: 'deletes campaigns' })
+  @RequiresApproval({ action: 'delete', reason: 'deletes campaigns' })
   @ApiOperation({
     summary: 'Delete a campaign (soft)',
     description: 'It disappears from reads and cannot be assigned; content already assigned is left as it is.',

@@ -170,7 +170,7 @@ export class CampaignsTools {
     annotations: { title: 'Delete campaign', ...annotations.delete },
   })
   @RequireScopes('campaigns:delete')
-  @RequiresApproval({ reason: 'deletes campaigns' })
+  @RequiresApproval({ action: 'delete', reason: 'deletes campaigns' })
   async deleteCampaign(@CurrentActor() actor: Actor, @Payload() args: z.infer<typeof deleteParams>) {
     const deleted = await this.campaigns.delete(actor, args.campaign_id);
     return { ...toCampaignResponse(deleted), deleted_at: deleted.deletedAt.toISOString() };

@@ -78,7 +78,7 @@ export class DraftsController {
   @Delete(':id')
   @HttpCode(200)
   @RequireScopes('drafts:delete')
-  @RequiresApproval({ reason: 'deletes drafts' })
+  @RequiresApproval({ action: 'delete', reason: 'deletes drafts' })
   @ApiOperation({ summary: 'Delete a draft', description: 'Soft delete; posts made from it keep their content.' })
   @ApiOkResponse({ type: DraftResponse })
   delete(@CurrentActor() actor: Actor, @IdParam('draft') id: string): Promise<DraftResponse> {

@@ -137,7 +137,7 @@ export class DraftsTools {
     annotations: { title: 'Delete draft', ...annotations.delete },
   })
   @RequireScopes('drafts:delete')
-  @RequiresApproval({ reason: 'deletes drafts' })
+  @RequiresApproval({ action: 'delete', reason: 'deletes drafts' })
   async deleteDraft(@CurrentActor() actor: Actor, @Payload() args: z.infer<typeof draftIdParams>) {
     return this.drafts.delete(actor, args.draft_id);
   }

@@ -238,7 +238,7 @@ export class MediaController {
   @Delete(':id')
   @HttpCode(200)
   @RequireScopes('media:delete')
-  @RequiresApproval({ reason: 'deletes media' })
+  @RequiresApproval({ action: 'delete', reason: 'deletes media' })
   @ApiOperation({
     summary: 'Move a media asset to the trash',
     description: 'It disappears from reads and can no longer be attached; nothing published is removed.',

@@ -198,7 +198,7 @@ export class MediaTools {
     annotations: { ...annotations.delete, title: 'Delete media' },
   })
   @RequireScopes('media:delete')
-  @RequiresApproval({ reason: 'deletes media' })
+  @RequiresApproval({ action: 'delete', reason: 'deletes media' })
   async deleteMedia(@CurrentActor() actor: Actor, @Payload() args: z.infer<typeof getMediaParams>) {
     return this.media.delete(actor, args.media_id);
   }

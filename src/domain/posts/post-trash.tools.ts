@@ -28,7 +28,7 @@ export class PostTrashTools {
     annotations: { title: 'Delete post (to trash)', ...annotations.delete },
   })
   @RequireScopes('posts:delete')
-  @RequiresApproval({ reason: 'deletes posts (restorable from the trash)' })
+  @RequiresApproval({ action: 'delete', reason: 'deletes posts (restorable from the trash)' })
   async deletePost(@CurrentActor() actor: Actor, @Payload() args: z.infer<typeof postIdParams>) {
     return this.trash.delete(actor, args.post_id);
   }

@@ -133,7 +133,7 @@ export class PostsController {
   @Delete(':id')
   @HttpCode(200)
   @RequireScopes('posts:delete')
-  @RequiresApproval({ reason: 'deletes posts (restorable from the trash)' })
+  @RequiresApproval({ action: 'delete', reason: 'deletes posts (restorable from the trash)' })
   @ApiOperation({
     summary: 'Move a post to the trash',
     description: 'Restorable for 30 days (restorable_until), then purged. Removes nothing from the networks.',

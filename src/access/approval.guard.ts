@@ -1,0 +1,41 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuditContext } from '../audit/audit-context';
+import { AppError } from '../common/app-error';
+import { resolveSettings } from '../domain/workspaces/workspace-settings';
+import { requestOf } from './execution-request';
+import { REQUIRES_APPROVAL_KEY, type ApprovalOptions } from './requires-approval.decorator';
+
+/**
+ * Fifth guard: an action the workspace policy reserves for approval is not executed when an agent
+ * or key asks. Approval requests (review page, single-use binding) come with the approvals
+ * module; until then such a call is refused — fail closed — and the refusal says how an owner can
+ * change the policy if the workspace wants agents to do this directly.
+ */
+@Injectable()
+export class ApprovalGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const options = this.reflector.getAllAndOverride<ApprovalOptions | undefined>(REQUIRES_APPROVAL_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!options) return true;
+    const actor = requestOf(context)?.actor;
+    if (!actor) throw new AppError('unauthenticated', 'not authenticated');
+    if (actor.kind !== 'agent' && actor.kind !== 'api_key') return true;
+    // No binding means the policy could not be read: refuse rather than assume.
+    const policy = actor.binding ? resolveSettings(actor.binding.settings).approval : undefined;
+    if (policy && !policy.requireApprovalFor.includes(options.action)) return true;
+    const draft = AuditContext.current();
+    if (draft) Object.assign(draft, { decision: 'denied', reason: `approval required: ${options.action}` });
+    throw new AppError(
+      'approval_required',
+      `this workspace requires a person's approval before an agent or API key may ${options.action}; ` +
+        'approval requests are not available on this server yet, so nothing was done. A workspace owner can ' +
+        `allow it directly with \`postern workspace settings <workspace> --require-approval-for\` (leaving out ${options.action}).`,
+      [{ field: 'action', issue: options.action }],
+    );
+  }
+}
