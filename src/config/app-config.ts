@@ -27,6 +27,7 @@ export const MEDIA_DEFAULTS = {
   maxVideoBytes: 512 * MIB,
   maxInlineBytes: 8 * MIB,
   fetchTimeoutSeconds: 30,
+  maxConcurrentUploads: 4,
 } as const;
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -187,6 +188,13 @@ export class EnvSchema {
   @Min(1)
   @Max(600)
   MEDIA_FETCH_TIMEOUT_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  MEDIA_MAX_CONCURRENT_UPLOADS?: number;
 }
 
 export type EnvName = keyof EnvSchema;
@@ -265,5 +273,10 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
   MEDIA_FETCH_TIMEOUT_SECONDS: {
     default: '`30`',
     description: 'Time allowed to download a media URL (lookups, redirects and body), 1–600 seconds.',
+  },
+  MEDIA_MAX_CONCURRENT_UPLOADS: {
+    default: '`4`',
+    description:
+      'Uploads (multipart, URL imports, inline) one instance holds in memory at once; more are refused with 429 and `Retry-After`.',
   },
 };

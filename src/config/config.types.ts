@@ -38,6 +38,8 @@ export interface MediaConfig {
   /** Largest decoded base64 payload accepted inline. */
   maxInlineBytes: number;
   fetchTimeoutMs: number;
+  /** Uploads held in memory at once per instance; more are refused with 429. */
+  maxConcurrentUploads: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -43,6 +43,7 @@ describe(loadConfig.name, () => {
       maxVideoBytes: 512 * 1024 * 1024,
       maxInlineBytes: 8 * 1024 * 1024,
       fetchTimeoutMs: 30_000,
+      maxConcurrentUploads: 4,
     },
   };
 
@@ -268,13 +269,14 @@ describe(loadConfig.name, () => {
       });
     });
 
-    it('reads the size caps in bytes and the fetch timeout in seconds', () => {
+    it('reads the size caps in bytes, the fetch timeout in seconds and the upload slots', () => {
       expect(
         loadConfig({
           MEDIA_MAX_IMAGE_BYTES: '2048',
           MEDIA_MAX_VIDEO_BYTES: '4096',
           MEDIA_MAX_INLINE_BYTES: '1024',
           MEDIA_FETCH_TIMEOUT_SECONDS: '5',
+          MEDIA_MAX_CONCURRENT_UPLOADS: '2',
         }).media,
       ).toEqual({
         storage: 'local',
@@ -283,6 +285,7 @@ describe(loadConfig.name, () => {
         maxVideoBytes: 4096,
         maxInlineBytes: 1024,
         fetchTimeoutMs: 5000,
+        maxConcurrentUploads: 2,
       });
     });
   });

@@ -77,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxVideoBytes: parsed.MEDIA_MAX_VIDEO_BYTES ?? MEDIA_DEFAULTS.maxVideoBytes,
       maxInlineBytes: parsed.MEDIA_MAX_INLINE_BYTES ?? MEDIA_DEFAULTS.maxInlineBytes,
       fetchTimeoutMs: (parsed.MEDIA_FETCH_TIMEOUT_SECONDS ?? MEDIA_DEFAULTS.fetchTimeoutSeconds) * 1000,
+      maxConcurrentUploads: parsed.MEDIA_MAX_CONCURRENT_UPLOADS ?? MEDIA_DEFAULTS.maxConcurrentUploads,
     },
   };
 }

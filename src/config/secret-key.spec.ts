@@ -27,6 +27,7 @@ describe(resolveSecretKey.name, () => {
         maxVideoBytes: 1024,
         maxInlineBytes: 1024,
         fetchTimeoutMs: 1000,
+        maxConcurrentUploads: 1,
       },
       ...overrides,
     };

@@ -39,6 +39,7 @@ import { MediaPageResponse, MediaResponse, toMediaResponse, UploadedMediaRespons
 import { UpdateMediaDto } from './dto/update-media.dto';
 import { UploadMediaFromUrlDto } from './dto/upload-media-from-url.dto';
 import { MediaService, type MediaMetadataInput } from './media.service';
+import { UploadSlotsInterceptor } from './upload-slots.interceptor';
 
 /** What multer hands over for the one file of a form (kept in memory). */
 interface UploadedFormFile {
@@ -72,7 +73,8 @@ export class MediaController {
   @Post()
   @RequireScopes('media:upload')
   // Guards run before this interceptor, so an unauthorised caller's body is never read.
-  @UseInterceptors(FileInterceptor('file'))
+  // Slot first: a refused upload's body is never read.
+  @UseInterceptors(UploadSlotsInterceptor, FileInterceptor('file'))
   @ApiOperation({
     summary: 'Upload an image or video (multipart/form-data)',
     description: `One file in the field \`file\`, plus optional metadata fields. ${UPLOAD_LIMITS}`,
@@ -129,6 +131,7 @@ export class MediaController {
 
   @Post('from-url')
   @RequireScopes('media:upload')
+  @UseInterceptors(UploadSlotsInterceptor)
   @ApiOperation({
     summary: 'Import an image or video from a public https URL',
     description:

@@ -7,6 +7,7 @@ import { CampaignsModule } from '../campaigns/campaigns.module';
 import { MediaAssetEntity } from './media-asset.entity';
 import { MediaController } from './media.controller';
 import { MediaFetchService } from './media-fetch.service';
+import { UploadSlots } from './upload-slots.interceptor';
 import { MediaService } from './media.service';
 import { MediaTools } from './media.tools';
 import { createMediaStorage } from './storage/create-media-storage';
@@ -40,6 +41,7 @@ const MAX_FORM_FIELDS = 30;
   ],
   controllers: [MediaController, MediaTools],
   providers: [
+    UploadSlots,
     MediaService,
     MediaFetchService,
     { provide: MEDIA_STORAGE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createMediaStorage(config) },

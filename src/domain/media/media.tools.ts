@@ -1,3 +1,4 @@
+import { UseInterceptors } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { McpController, Tool } from '@rekog/mcp-nest';
 import { z } from 'zod';
@@ -19,6 +20,7 @@ import {
 } from '../../mcp/tool-params';
 import { mediaOutput, toMediaResponse, uploadedMediaOutput } from './dto/media.response';
 import { megabytes } from './media.errors';
+import { UploadSlotsInterceptor } from './upload-slots.interceptor';
 import { MediaService, type MediaMetadataInput } from './media.service';
 
 /** The most base64 any configuration admits (MEDIA_MAX_INLINE_BYTES ≤ 64 MiB), plus a data: prefix. */
@@ -124,6 +126,7 @@ export class MediaTools {
     annotations: { ...annotations.create, openWorldHint: true, title: 'Upload media' },
   })
   @RequireScopes('media:upload')
+  @UseInterceptors(UploadSlotsInterceptor)
   async uploadMedia(@CurrentActor() actor: Actor, @Payload() args: z.infer<typeof uploadMediaParams>) {
     return this.media.upload(actor, {
       contentBase64: args.content_base64,

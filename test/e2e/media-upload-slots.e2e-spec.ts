@@ -1,0 +1,67 @@
+import * as http from 'node:http';
+import { buildWorkspaceWithKey } from '../factories';
+import { png } from '../support/media-files';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { testConfig } from '../support/test-config';
+
+/**
+ * Uploads are held in memory while they are checked, so an instance takes only so many at once:
+ * the next one is refused with 429 and Retry-After before its body is read, and the slot comes back
+ * when an upload ends, however it ends.
+ */
+describe('media upload slots', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(testConfig({ MEDIA_MAX_CONCURRENT_UPLOADS: '1' }));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  function multipart(token: string, file: Buffer) {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(file)], { type: 'image/png' }), 'slot.png');
+    return fetch(`${t.url}/api/v1/media`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+  }
+
+  it('refuses a second upload while one is in flight, then frees the slot when the first is abandoned', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app, { scopes: ['media:upload', 'media:read'] });
+    const { port } = new URL(t.url);
+    // A multipart upload whose body never finishes: it holds the one slot.
+    const slow = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/api/v1/media',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'multipart/form-data; boundary=x',
+        'content-length': '100000',
+      },
+    });
+    slow.on('error', () => undefined);
+    slow.write(
+      '--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+
+    const refused = await multipart(token, png(4, 4));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+
+    slow.destroy();
+    let accepted = 0;
+    for (let i = 0; i < 20 && !accepted; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const res = await multipart(token, png(4, 4, i));
+      if (res.status === 201) accepted = res.status;
+      else expect(res.status).toBe(429);
+    }
+    expect(accepted).toBe(201);
+  });
+});
