@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { operatorActor } from '../../src/access/actor';
 import { CampaignsService } from '../../src/domain/campaigns/campaigns.service';
 import { asOperator, buildWorkspaceWithKey } from '../factories';
+import { auditOfCall } from '../support/content-calls';
 import { toolError, withMcpClient } from '../support/mcp-client';
 import { callRest } from '../support/rest-client';
 import { useTestApp } from '../support/test-app';
@@ -48,13 +49,7 @@ describe('campaigns', () => {
   const rest = (token: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     callRest(t.url, token, method, path, body, headers);
 
-  function audit(requestId: string): Promise<{ operation: string; decision: string; error_code: string | null }[]> {
-    return t.db.query(
-      `SELECT operation, decision, error_code FROM audit_records WHERE correlation_id = $1
-          AND (surface <> 'mcp' OR operation LIKE 'mcp tools/call %' OR operation LIKE 'mcp resources/read %')`,
-      [requestId],
-    );
-  }
+  const audit = (requestId: string) => auditOfCall(t.db, requestId);
 
   /** Every campaign row of a workspace, deleted or not, to show a refusal changed nothing. */
   async function rows(workspaceId: string): Promise<string> {

@@ -4,6 +4,7 @@ import { operatorActor } from '../../src/access/actor';
 import { SocialAccountsService } from '../../src/domain/social-accounts/social-accounts.service';
 import { PLATFORM_RULE_REGISTRY } from '../../src/publishing/rules/platform-rules';
 import { asOperator, buildWorkspaceWithKey } from '../factories';
+import { auditOfCall } from '../support/content-calls';
 import { toolError, withMcpClient } from '../support/mcp-client';
 import { callRest } from '../support/rest-client';
 import { useTestApp } from '../support/test-app';
@@ -37,13 +38,7 @@ describe('social accounts', () => {
   const rest = (token: string, method: string, path: string, body?: unknown) =>
     callRest(t.url, token, method, path, body);
 
-  function audit(requestId: string): Promise<{ operation: string; decision: string; error_code: string | null }[]> {
-    return t.db.query(
-      `SELECT operation, decision, error_code FROM audit_records WHERE correlation_id = $1
-          AND (surface <> 'mcp' OR operation LIKE 'mcp tools/call %' OR operation LIKE 'mcp resources/read %')`,
-      [requestId],
-    );
-  }
+  const audit = (requestId: string) => auditOfCall(t.db, requestId);
 
   async function rows(workspaceId: string): Promise<string> {
     const [row] = await t.db.query<{ s: string | null }[]>(

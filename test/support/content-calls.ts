@@ -46,6 +46,21 @@ export async function auditOf(
   );
 }
 
+/**
+ * The audit records one call left: a REST call, or an MCP tool call or resource read (not the
+ * session's other requests).
+ */
+export function auditOfCall(
+  db: DataSource,
+  requestId: string,
+): Promise<{ operation: string; decision: string; error_code: string | null }[]> {
+  return db.query(
+    `SELECT operation, decision, error_code FROM audit_records WHERE correlation_id = $1
+        AND (surface <> 'mcp' OR operation LIKE 'mcp tools/call %' OR operation LIKE 'mcp resources/read %')`,
+    [requestId],
+  );
+}
+
 /** Row counts and digests of the content tables in one workspace, to prove a refused call wrote nothing. */
 export async function contentState(db: DataSource, workspaceId: string): Promise<Record<string, string>> {
   const [row] = await db.query<Record<string, string>[]>(
