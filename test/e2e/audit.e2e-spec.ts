@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AuditVerifier } from '../../src/audit/audit-verifier.service';
 import { buildWorkspaceWithKey } from '../factories';
 import { connectMcp } from '../support/mcp-client';
 import { cleanEnv, runCli } from '../support/processes';
 import { databaseUrl } from '../support/test-config';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
 interface Record {
   id: string;
@@ -24,15 +23,7 @@ interface Record {
 
 describe('audit trail', () => {
   jest.setTimeout(120_000);
-  let t: TestApp;
-  let db: DataSource;
-  beforeAll(async () => {
-    t = await startTestApp();
-    db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   const rest = (token: string, path: string, init: RequestInit = {}) =>
     fetch(`${t.url}${path}`, {
@@ -85,7 +76,7 @@ describe('audit trail', () => {
       headers: { authorization: `Bearer ${bogus}`, 'x-request-id': `unauth-${bogus.slice(-8)}` },
     });
     expect(res.status).toBe(401);
-    const rows = await db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [
+    const rows = await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [
       `unauth-${bogus.slice(-8)}`,
     ]);
     expect(rows).toHaveLength(1);
@@ -105,7 +96,7 @@ describe('audit trail', () => {
       headers: { 'x-request-id': `create-${workspace.id}` },
     });
     expect(created.status).toBe(201);
-    const [row] = await db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [
+    const [row] = await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [
       `create-${workspace.id}`,
     ]);
     expect(row).toMatchObject({ operation: 'POST /api/v1/keys', decision: 'allowed', outcome: 'ok' });
@@ -113,10 +104,10 @@ describe('audit trail', () => {
 
     // A broken audit store: inserts for this workspace fail. The change must not happen.
     const fn = `audit_fail_${workspace.id.replace(/-/g, '')}`;
-    await db.query(
+    await t.db.query(
       `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.workspace_id = '${workspace.id}' THEN RAISE EXCEPTION 'audit store down'; END IF; RETURN NEW; END $$`,
     );
-    await db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON audit_records FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    await t.db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON audit_records FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
     try {
       const refused = await rest(token, '/api/v1/keys', {
         method: 'POST',
@@ -127,8 +118,8 @@ describe('audit trail', () => {
       expect(read.status).toBe(503);
       expect(await read.json()).toMatchObject({ error: { code: 'unavailable' } });
     } finally {
-      await db.query(`DROP TRIGGER ${fn} ON audit_records`);
-      await db.query(`DROP FUNCTION ${fn}()`);
+      await t.db.query(`DROP TRIGGER ${fn} ON audit_records`);
+      await t.db.query(`DROP FUNCTION ${fn}()`);
     }
     const names = ((await (await rest(token, '/api/v1/keys')).json()) as { items: { name: string }[] }).items.map(
       (k) => k.name,
@@ -172,14 +163,14 @@ describe('audit trail', () => {
     for (let i = 0; i < 4; i++) await rest(token, `/api/v1/workspaces/${workspace.id}`);
     const verifier = t.app.get(AuditVerifier);
     expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
-    const rows = await db.query<{ id: string; seq: string; operation: string }[]>(
+    const rows = await t.db.query<{ id: string; seq: string; operation: string }[]>(
       `SELECT id, seq, operation FROM audit_records WHERE chain = $1 ORDER BY seq`,
       [workspace.id],
     );
     expect(rows.length).toBeGreaterThanOrEqual(4);
     const [, second, third] = rows;
 
-    await db.query(`UPDATE audit_records SET operation = 'GET /innocent' WHERE id = $1`, [second.id]);
+    await t.db.query(`UPDATE audit_records SET operation = 'GET /innocent' WHERE id = $1`, [second.id]);
     expect((await verifier.verify(workspace.id)).broken).toMatchObject({
       seq: Number(second.seq),
       problem: expect.stringContaining('edited'),
@@ -188,23 +179,23 @@ describe('audit trail', () => {
     const cli = await runCli(['audit', 'verify', '--workspace', workspace.slug], env);
     expect(cli.status).toBe(2);
     expect(cli.stdout).toContain(`BROKEN: chain ${workspace.id} at record ${second.seq}`);
-    await db.query(`UPDATE audit_records SET operation = $2 WHERE id = $1`, [second.id, second.operation]);
+    await t.db.query(`UPDATE audit_records SET operation = $2 WHERE id = $1`, [second.id, second.operation]);
     expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
 
-    await db.query(`UPDATE audit_records SET seq = -seq WHERE id IN ($1, $2)`, [second.id, third.id]);
-    await db.query(
+    await t.db.query(`UPDATE audit_records SET seq = -seq WHERE id IN ($1, $2)`, [second.id, third.id]);
+    await t.db.query(
       `UPDATE audit_records SET seq = CASE WHEN id = $1 THEN $3::bigint ELSE $4::bigint END WHERE id IN ($1, $2)`,
       [second.id, third.id, third.seq, second.seq],
     );
     expect((await verifier.verify(workspace.id)).broken).toMatchObject({ seq: Number(second.seq) });
-    await db.query(`UPDATE audit_records SET seq = -seq WHERE id IN ($1, $2)`, [second.id, third.id]);
-    await db.query(
+    await t.db.query(`UPDATE audit_records SET seq = -seq WHERE id IN ($1, $2)`, [second.id, third.id]);
+    await t.db.query(
       `UPDATE audit_records SET seq = CASE WHEN id = $1 THEN $3::bigint ELSE $4::bigint END WHERE id IN ($1, $2)`,
       [second.id, third.id, second.seq, third.seq],
     );
     expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
 
-    await db.query(`DELETE FROM audit_records WHERE id = $1`, [third.id]);
+    await t.db.query(`DELETE FROM audit_records WHERE id = $1`, [third.id]);
     expect((await verifier.verify(workspace.id)).broken).toMatchObject({
       seq: Number(third.seq) + 1,
       problem: expect.stringContaining('missing'),
@@ -213,7 +204,7 @@ describe('audit trail', () => {
 
   it('has no cascade from workspaces onto audit records', async () => {
     const { workspace } = await buildWorkspaceWithKey(t.app);
-    await expect(db.query(`DELETE FROM workspaces WHERE id = $1`, [workspace.id])).rejects.toThrow(
+    await expect(t.db.query(`DELETE FROM workspaces WHERE id = $1`, [workspace.id])).rejects.toThrow(
       /foreign key|violates/,
     );
   });

@@ -1,11 +1,12 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { operatorActor } from '../../src/access/actor';
 import { CampaignsService } from '../../src/domain/campaigns/campaigns.service';
 import { asOperator, buildWorkspaceWithKey } from '../factories';
-import { connectMcp, toolError } from '../support/mcp-client';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { auditOfCall } from '../support/content-calls';
+import { toolError, withMcpClient } from '../support/mcp-client';
+import { callRest } from '../support/rest-client';
+import { useTestApp } from '../support/test-app';
 
 /**
  * Campaigns over MCP and REST, as an agent and an integration use them: the same service behind
@@ -30,33 +31,13 @@ interface ErrorBody {
   message: string;
   details?: { field?: string; issue: string }[];
 }
-interface Reply {
-  call: string;
-  status: number;
-  body: any;
-  requestId: string;
-}
 
 describe('campaigns', () => {
   jest.setTimeout(120_000);
-  let t: TestApp;
-  let db: DataSource;
-  beforeAll(async () => {
-    t = await startTestApp();
-    db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
-  async function withClient<T>(token: string, work: (client: Client) => Promise<T>, requestId?: string): Promise<T> {
-    const client = await connectMcp(t.url, token, requestId ? { 'x-request-id': requestId } : {});
-    try {
-      return await work(client);
-    } finally {
-      await client.close();
-    }
-  }
+  const withClient = <T>(token: string, work: (client: Client) => Promise<T>, requestId?: string): Promise<T> =>
+    withMcpClient(t.url, token, work, requestId);
 
   /** One tool call on its own connection, so its audit record can be found by request id. */
   async function callTool(token: string, name: string, args: Record<string, unknown>) {
@@ -65,44 +46,14 @@ describe('campaigns', () => {
     return { result, requestId };
   }
 
-  async function rest(
-    token: string,
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Reply> {
-    const requestId = `camp-${randomUUID()}`;
-    const res = await fetch(`${t.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        'x-request-id': requestId,
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return {
-      call: `${method} ${path}`,
-      status: res.status,
-      body: text ? JSON.parse(text) : undefined,
-      requestId,
-    };
-  }
+  const rest = (token: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    callRest(t.url, token, method, path, body, headers);
 
-  function audit(requestId: string): Promise<{ operation: string; decision: string; error_code: string | null }[]> {
-    return db.query(
-      `SELECT operation, decision, error_code FROM audit_records WHERE correlation_id = $1
-          AND (surface <> 'mcp' OR operation LIKE 'mcp tools/call %' OR operation LIKE 'mcp resources/read %')`,
-      [requestId],
-    );
-  }
+  const audit = (requestId: string) => auditOfCall(t.db, requestId);
 
   /** Every campaign row of a workspace, deleted or not, to show a refusal changed nothing. */
   async function rows(workspaceId: string): Promise<string> {
-    const [row] = await db.query<{ s: string | null }[]>(
+    const [row] = await t.db.query<{ s: string | null }[]>(
       `SELECT string_agg(c::text, '|' ORDER BY c.id) AS s FROM campaigns c WHERE workspace_id = $1`,
       [workspaceId],
     );
@@ -159,12 +110,12 @@ describe('campaigns', () => {
         });
 
         // Content assigned to the campaign, written as the content domain would; trash is not counted.
-        await db.query(`INSERT INTO drafts (workspace_id, campaign_id) VALUES ($1, $2)`, [workspace.id, campaign.id]);
-        await db.query(
+        await t.db.query(`INSERT INTO drafts (workspace_id, campaign_id) VALUES ($1, $2)`, [workspace.id, campaign.id]);
+        await t.db.query(
           `INSERT INTO posts (workspace_id, campaign_id, deleted_at) VALUES ($1, $2, NULL), ($1, $2, NULL), ($1, $2, now())`,
           [workspace.id, campaign.id],
         );
-        await db.query(
+        await t.db.query(
           `INSERT INTO media_assets (workspace_id, campaign_id, file_name, mime_type, kind, size_bytes, sha256, storage_key)
              VALUES ($1, $2, 'a.png', 'image/png', 'image', 10, 'x', 'k')`,
           [workspace.id, campaign.id],
@@ -205,7 +156,7 @@ describe('campaigns', () => {
         expect(again.code).toBe('not_found');
       });
       // Soft: the row and the content pointing at it are still there.
-      const [row] = await db.query<{ deleted: boolean; posts: number }[]>(
+      const [row] = await t.db.query<{ deleted: boolean; posts: number }[]>(
         `SELECT c.deleted_at IS NOT NULL AS deleted,
                 (SELECT count(*)::int FROM posts p WHERE p.campaign_id = c.id) AS posts
            FROM campaigns c WHERE c.workspace_id = $1`,
@@ -297,7 +248,7 @@ describe('campaigns', () => {
         details: [{ field: 'idempotency_key' }],
       });
       expect(await rows(workspace.id)).toBe(before);
-      const [replayRecord] = await db.query<{ idempotency_key: string; reason: string }[]>(
+      const [replayRecord] = await t.db.query<{ idempotency_key: string; reason: string }[]>(
         `SELECT idempotency_key, reason FROM audit_records WHERE correlation_id = $1 AND operation LIKE 'mcp tools/call %'`,
         [second.requestId],
       );

@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { buildWorkspaceWithKey } from '../factories';
 import { buildCampaign, buildDraft, buildImage, buildSocialAccount } from '../factories/drafts-posts';
-import { auditOf, callRest, callTool, contentState } from '../support/content-calls';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { auditOf, callTool, contentState } from '../support/content-calls';
+import { callRest } from '../support/rest-client';
+import { useTestApp } from '../support/test-app';
 
 const SCOPES = ['ai-publishing-assistant', 'drafts:delete'];
 
 describe('drafts over MCP and REST', () => {
   jest.setTimeout(120_000);
-  let t: TestApp;
-  let db: DataSource;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   /** A workspace with a key, a LinkedIn and an X account, a campaign and an image. */
   async function setup() {
@@ -64,11 +55,11 @@ describe('drafts over MCP and REST', () => {
       deleted_at: null,
       replayed: false,
     });
-    const [row] = await db.query<{ author_key_id: string }[]>(`SELECT author_key_id FROM drafts WHERE id = $1`, [
+    const [row] = await t.db.query<{ author_key_id: string }[]>(`SELECT author_key_id FROM drafts WHERE id = $1`, [
       draft.id,
     ]);
     expect(row.author_key_id).toBe(s.key.id);
-    expect(await auditOf(db, created.requestId)).toEqual([
+    expect(await auditOf(t.db, created.requestId)).toEqual([
       { operation: 'mcp tools/call create_draft', decision: 'allowed', outcome: 'ok', error_code: null },
     ]);
 
@@ -120,7 +111,7 @@ describe('drafts over MCP and REST', () => {
     expect(deleted.data.deleted_at).toEqual(expect.stringMatching(/Z$/));
     expect((await s.tool('get_draft', { draft_id: draft.id })).error).toMatchObject({ code: 'not_found' });
     expect(await ids({})).toEqual([other.id]);
-    const [kept] = await db.query<{ deleted_at: Date | null }[]>(`SELECT deleted_at FROM drafts WHERE id = $1`, [
+    const [kept] = await t.db.query<{ deleted_at: Date | null }[]>(`SELECT deleted_at FROM drafts WHERE id = $1`, [
       draft.id,
     ]);
     expect(kept.deleted_at).toBeInstanceOf(Date);
@@ -185,7 +176,7 @@ describe('drafts over MCP and REST', () => {
     const badKey = await s.rest('POST', '/api/v1/drafts', { text: 'x' }, { 'idempotency-key': 'has spaces' });
     expect(badKey.body.error).toMatchObject({ code: 'validation_failed', details: [{ field: 'Idempotency-Key' }] });
 
-    const [{ n }] = await db.query<{ n: string }[]>(`SELECT count(*) AS n FROM drafts WHERE workspace_id = $1`, [
+    const [{ n }] = await t.db.query<{ n: string }[]>(`SELECT count(*) AS n FROM drafts WHERE workspace_id = $1`, [
       s.workspace.id,
     ]);
     expect(Number(n)).toBe(2);
@@ -195,8 +186,8 @@ describe('drafts over MCP and REST', () => {
     const s = await setup();
     const other = await setup();
     const foreignDraft = await buildDraft(t.app, other.workspace.id, { text: 'Theirs' });
-    const before = await contentState(db, other.workspace.id);
-    const mine = await contentState(db, s.workspace.id);
+    const before = await contentState(t.db, other.workspace.id);
+    const mine = await contentState(t.db, s.workspace.id);
 
     for (const name of ['get_draft', 'delete_draft']) {
       const foreign = await s.tool(name, { draft_id: foreignDraft.id });
@@ -224,13 +215,13 @@ describe('drafts over MCP and REST', () => {
         JSON.stringify(missing.error).replaceAll(random, 'ID'),
       );
     }
-    expect(await contentState(db, other.workspace.id)).toEqual(before);
-    expect(await contentState(db, s.workspace.id)).toEqual(mine);
+    expect(await contentState(t.db, other.workspace.id)).toEqual(before);
+    expect(await contentState(t.db, s.workspace.id)).toEqual(mine);
   });
 
   it('refuses bad input naming the field, writes nothing, and audits the call as invalid', async () => {
     const s = await setup();
-    const before = await contentState(db, s.workspace.id);
+    const before = await contentState(t.db, s.workspace.id);
     const targets = Array.from({ length: 51 }, () => randomUUID());
     const toolCases: [Record<string, unknown>, string][] = [
       [{ text: 'x', colour: 'red' }, 'colour'],
@@ -251,7 +242,7 @@ describe('drafts over MCP and REST', () => {
       const reply = await s.tool('create_draft', args);
       expect([field, reply.error?.code]).toEqual([field, 'validation_failed']);
       expect(reply.error?.details?.map((d) => d.field)).toContain(field);
-      expect(await auditOf(db, reply.requestId)).toEqual([
+      expect(await auditOf(t.db, reply.requestId)).toEqual([
         expect.objectContaining({ decision: 'invalid', outcome: 'error', error_code: 'validation_failed' }),
       ]);
     }
@@ -283,7 +274,7 @@ describe('drafts over MCP and REST', () => {
       const reply = await s.rest('POST', '/api/v1/drafts', body);
       expect([field, reply.status, reply.body.error.code]).toEqual([field, 400, 'validation_failed']);
       expect(reply.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
-      expect(await auditOf(db, reply.requestId)).toEqual([
+      expect(await auditOf(t.db, reply.requestId)).toEqual([
         expect.objectContaining({ decision: 'invalid', outcome: 'error' }),
       ]);
     }
@@ -293,6 +284,6 @@ describe('drafts over MCP and REST', () => {
       'created_before',
       'limit',
     ]);
-    expect(await contentState(db, s.workspace.id)).toEqual(before);
+    expect(await contentState(t.db, s.workspace.id)).toEqual(before);
   });
 });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { operatorActor } from '../../src/access/actor';
 import { hashApiKeyToken } from '../../src/access/api-keys/api-key-token';
 import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
@@ -8,21 +7,14 @@ import { ALL_SCOPES, BUNDLE_NAMES, BUNDLES, SCOPE_CATEGORIES } from '../../src/a
 import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
 import { asOperator, buildUser, buildWorkspaceWithKey } from '../factories';
 import { connectMcp } from '../support/mcp-client';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { callRest, type RestReply } from '../support/rest-client';
+import { useTestApp } from '../support/test-app';
 
 /**
  * Keys, members and the scope catalogue over HTTP, as an integration would use them. Every call
  * sends its own X-Request-Id, and every call is checked for exactly one audit record: a change
  * commits with its record ('allowed', 'ok'); a refusal leaves one record saying why.
  */
-interface Reply {
-  /** Method and path, so a failure inside a loop says which call it was. */
-  call: string;
-  status: number;
-  body: any;
-  text: string;
-  requestId: string;
-}
 interface AuditRow {
   operation: string;
   decision: string;
@@ -35,51 +27,25 @@ const sorted = (values: Iterable<string>): string[] => [...values].sort();
 
 describe('keys, members and the scope catalogue', () => {
   jest.setTimeout(120_000);
-  let t: TestApp;
-  let db: DataSource;
-  beforeAll(async () => {
-    t = await startTestApp();
-    db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
-  async function call(token: string | undefined, method: string, path: string, body?: unknown): Promise<Reply> {
-    const requestId = `km-${randomUUID()}`;
-    const res = await fetch(`${t.url}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        'content-type': 'application/json',
-        'x-request-id': requestId,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return {
-      call: `${method} ${path}`,
-      status: res.status,
-      body: text ? JSON.parse(text) : undefined,
-      text,
-      requestId,
-    };
-  }
+  const call = (token: string | undefined, method: string, path: string, body?: unknown) =>
+    callRest(t.url, token, method, path, body);
 
   function audit(requestId: string): Promise<AuditRow[]> {
-    return db.query(`SELECT operation, decision, outcome, error_code FROM audit_records WHERE correlation_id = $1`, [
+    return t.db.query(`SELECT operation, decision, outcome, error_code FROM audit_records WHERE correlation_id = $1`, [
       requestId,
     ]);
   }
 
   /** A change: exactly one record, allowed and ok. */
-  async function expectChanged(r: Reply, status: number, operation: string): Promise<void> {
+  async function expectChanged(r: RestReply, status: number, operation: string): Promise<void> {
     expect([operation, r.status]).toEqual([operation, status]);
     expect(await audit(r.requestId)).toEqual([{ operation, decision: 'allowed', outcome: 'ok', error_code: null }]);
   }
 
   /** A refusal: the status and code the caller sees, and exactly one record of it. */
-  async function expectRefused(r: Reply, status: number, code: string, decision: string): Promise<void> {
+  async function expectRefused(r: RestReply, status: number, code: string, decision: string): Promise<void> {
     expect([r.call, r.status, r.body?.error?.code]).toEqual([r.call, status, code]);
     const rows = await audit(r.requestId);
     expect([r.call, rows]).toEqual([
@@ -90,7 +56,7 @@ describe('keys, members and the scope catalogue', () => {
 
   /** Keys (id, revoked) and memberships (user, role) of a workspace, to show a refusal changed nothing. */
   async function state(workspaceId: string): Promise<string> {
-    const [row] = await db.query<{ s: string }[]>(
+    const [row] = await t.db.query<{ s: string }[]>(
       `SELECT coalesce((SELECT string_agg(id || ':' || coalesce(revoked_at::text, ''), ',' ORDER BY id)
                           FROM api_keys WHERE workspace_id = $1), '')
            || '|' || coalesce((SELECT string_agg(user_id || ':' || role, ',' ORDER BY user_id)
@@ -143,7 +109,7 @@ describe('keys, members and the scope catalogue', () => {
       expect(sorted(created.body.scopes)).toEqual(sorted(BUNDLES['ai-publishing-assistant'].scopes));
       expect(created.body).not.toHaveProperty('secret_hash');
 
-      const [stored] = await db.query<{ secret_hash: string }[]>(`SELECT secret_hash FROM api_keys WHERE id = $1`, [
+      const [stored] = await t.db.query<{ secret_hash: string }[]>(`SELECT secret_hash FROM api_keys WHERE id = $1`, [
         created.body.id,
       ]);
       expect(stored.secret_hash).toBe(hashApiKeyToken(secret));

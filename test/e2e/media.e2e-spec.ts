@@ -1,10 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -12,6 +8,7 @@ import type { Resolver } from '../../src/common/net/safe-fetch';
 import { MediaFetchService } from '../../src/domain/media/media-fetch.service';
 import { buildWorkspaceWithKey } from '../factories';
 import { ELF, HTML, jpeg, mp4, peExecutable, PLAIN_TEXT, png, pngHtmlPolyglot, SVG } from '../support/media-files';
+import { redirect, useHttpsTestServer } from '../support/https-test-server';
 import { connectMcp, toolError } from '../support/mcp-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testConfig } from '../support/test-config';
@@ -598,13 +595,8 @@ describe('media library', () => {
      * 127.0.0.1 — so every redirect target below would be refused by the production policy too.
      */
     describe('from a test HTTPS server', () => {
-      let server: Server;
-      let port: number;
-      let certDir: string;
-      let cert: string;
-      const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>();
-      const seen: string[] = [];
-      const origin = () => `https://media.test:${port}`;
+      const tls = useHttpsTestServer(['media.test']);
+      const { routes, seen, origin } = tls;
 
       const resolver: Resolver = (hostname) => {
         if (hostname === 'media.test') return Promise.resolve([{ address: '127.0.0.1', family: 4 }]);
@@ -612,60 +604,16 @@ describe('media library', () => {
         return Promise.reject(new Error(`unknown test host ${hostname}`));
       };
 
-      beforeAll(async () => {
-        certDir = mkdtempSync(join(tmpdir(), 'postern-media-tls-'));
-        execFileSync(
-          'openssl',
-          [
-            'req',
-            '-x509',
-            '-newkey',
-            'ec',
-            '-pkeyopt',
-            'ec_paramgen_curve:prime256v1',
-            '-nodes',
-            '-keyout',
-            join(certDir, 'key.pem'),
-            '-out',
-            join(certDir, 'cert.pem'),
-            '-days',
-            '1',
-            '-subj',
-            '/CN=media.test',
-            '-addext',
-            'subjectAltName=DNS:media.test',
-          ],
-          { stdio: 'pipe' },
-        );
-        cert = readFileSync(join(certDir, 'cert.pem'), 'utf8');
-        const key = readFileSync(join(certDir, 'key.pem'), 'utf8');
-        server = createServer({ key, cert }, (req, res) => {
-          seen.push(req.url ?? '');
-          const handler = routes.get(req.url ?? '');
-          if (handler) handler(req, res);
-          else res.writeHead(404).end('no route');
-        });
-        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-        port = (server.address() as AddressInfo).port;
+      beforeAll(() => {
         t.app.get(MediaFetchService).useTestSeams({
           resolve: resolver,
           isAllowedAddress: (address) => address === '127.0.0.1',
-          connectTlsOptions: { ca: cert },
+          connectTlsOptions: { ca: tls.cert },
         });
       });
-      afterEach(() => {
-        routes.clear();
-        seen.length = 0;
-      });
-      afterAll(async () => {
+      afterAll(() => {
         t.app.get(MediaFetchService).useTestSeams({});
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-        rmSync(certDir, { recursive: true, force: true });
       });
-
-      const redirect = (location: string) => (_req: IncomingMessage, res: ServerResponse) =>
-        res.writeHead(302, { location }).end();
 
       it('imports a PNG, naming it from the URL and keeping the URL it came from', async () => {
         const file = png(7, 5);
@@ -693,18 +641,18 @@ describe('media library', () => {
       });
 
       it.each([
-        ['loopback', () => `https://127.0.0.2:${port}/secret`],
-        ['IPv6 loopback', () => `https://[::1]:${port}/secret`],
-        ['an odd spelling of loopback', () => `https://0x7f.0.0.2:${port}/secret`],
-        ['a name inside the network', () => `https://internal.test:${port}/secret`],
-        ['plain http', () => `http://media.test:${port}/secret`],
+        ['loopback', () => `https://127.0.0.2:${tls.port}/secret`],
+        ['IPv6 loopback', () => `https://[::1]:${tls.port}/secret`],
+        ['an odd spelling of loopback', () => `https://0x7f.0.0.2:${tls.port}/secret`],
+        ['a name inside the network', () => `https://internal.test:${tls.port}/secret`],
+        ['plain http', () => `http://media.test:${tls.port}/secret`],
       ])('refuses a redirect to %s with fetch_refused', async (_name, target) => {
         routes.set('/hop', redirect(target()));
         routes.set('/secret', (_req, res) => res.end(png()));
         const c = await caller();
         const error = toolError(await upload(c, { url: `${origin()}/hop` }));
         expect(error.code).toBe('fetch_refused');
-        expect(seen).toEqual(['/hop']);
+        expect(seen.map((request) => request.path)).toEqual(['/hop']);
         expect(await rowCount(c.workspaceId)).toBe(0);
         expect(storedFiles(c.workspaceId)).toEqual([]);
       });

@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { buildWorkspaceWithKey } from '../factories';
 import { buildCampaign, buildDraft, buildImage, buildPost, buildSocialAccount } from '../factories/drafts-posts';
-import { auditOf, callRest, callTool, contentState } from '../support/content-calls';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { auditOf, callTool, contentState } from '../support/content-calls';
+import { callRest } from '../support/rest-client';
+import { useTestApp } from '../support/test-app';
 
 const SCOPES = ['ai-publishing-assistant', 'posts:delete'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe('posts over MCP and REST', () => {
   jest.setTimeout(120_000);
-  let t: TestApp;
-  let db: DataSource;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   async function setup(scopes = SCOPES) {
     const { workspace, token, user } = await buildWorkspaceWithKey(t.app, { scopes });
@@ -70,7 +61,7 @@ describe('posts over MCP and REST', () => {
       restorable_until: null,
       replayed: false,
     });
-    const targets = await db.query(`SELECT status FROM post_targets WHERE post_id = $1`, [post.id]);
+    const targets = await t.db.query(`SELECT status FROM post_targets WHERE post_id = $1`, [post.id]);
     expect(targets).toEqual([{ status: 'ready' }, { status: 'ready' }]);
 
     const { replayed: _r, ...stored } = post;
@@ -229,13 +220,13 @@ describe('posts over MCP and REST', () => {
     expect(live.error?.message).toContain('not in the trash');
 
     await s.tool('delete_post', { post_id: post.id });
-    await db.query(`UPDATE posts SET deleted_at = now() - interval '31 days' WHERE id = $1`, [post.id]);
-    const before = await contentState(db, s.workspace.id);
+    await t.db.query(`UPDATE posts SET deleted_at = now() - interval '31 days' WHERE id = $1`, [post.id]);
+    const before = await contentState(t.db, s.workspace.id);
     const expired = await s.tool('restore_post', { post_id: post.id });
     expect(expired.error).toMatchObject({ code: 'not_restorable' });
     expect(expired.error?.message).toMatch(/could be restored only until .* \(30 days\)/);
-    expect(await contentState(db, s.workspace.id)).toEqual(before);
-    expect(await auditOf(db, expired.requestId)).toEqual([
+    expect(await contentState(t.db, s.workspace.id)).toEqual(before);
+    expect(await auditOf(t.db, expired.requestId)).toEqual([
       expect.objectContaining({ outcome: 'error', error_code: 'not_restorable' }),
     ]);
   });
@@ -244,27 +235,27 @@ describe('posts over MCP and REST', () => {
     const s = await setup();
     const post = (await s.tool('create_post', { text: 'Going out', social_account_ids: [s.linkedin.id, s.x.id] })).data;
     for (const status of ['publishing', 'published', 'unknown']) {
-      await db.query(`UPDATE posts SET status = $2 WHERE id = $1`, [post.id, status]);
-      const before = await contentState(db, s.workspace.id);
+      await t.db.query(`UPDATE posts SET status = $2 WHERE id = $1`, [post.id, status]);
+      const before = await contentState(t.db, s.workspace.id);
       const refused = await s.tool('update_post', { post_id: post.id, text: 'Edited' });
       expect([status, refused.error?.code]).toEqual([status, 'post_not_editable']);
       expect(refused.error?.message).toContain('create a new post');
       const rest = await s.rest('PATCH', `/api/v1/posts/${post.id}`, { social_account_ids: [s.x.id] });
       expect([rest.status, rest.body.error.code]).toEqual([409, 'post_not_editable']);
-      expect(await contentState(db, s.workspace.id)).toEqual(before);
+      expect(await contentState(t.db, s.workspace.id)).toEqual(before);
     }
     // A target alone being published freezes the post too.
-    await db.query(`UPDATE posts SET status = 'ready' WHERE id = $1`, [post.id]);
-    await db.query(`UPDATE post_targets SET status = 'published' WHERE post_id = $1 AND social_account_id = $2`, [
+    await t.db.query(`UPDATE posts SET status = 'ready' WHERE id = $1`, [post.id]);
+    await t.db.query(`UPDATE post_targets SET status = 'published' WHERE post_id = $1 AND social_account_id = $2`, [
       post.id,
       s.x.id,
     ]);
     expect((await s.tool('update_post', { post_id: post.id, text: 'Edited' })).error).toMatchObject({
       code: 'post_not_editable',
     });
-    await db.query(`UPDATE post_targets SET status = 'publishing' WHERE post_id = $1`, [post.id]);
+    await t.db.query(`UPDATE post_targets SET status = 'publishing' WHERE post_id = $1`, [post.id]);
     expect((await s.tool('delete_post', { post_id: post.id })).error).toMatchObject({ code: 'post_not_editable' });
-    const [row] = await db.query(`SELECT text, version, deleted_at FROM posts WHERE id = $1`, [post.id]);
+    const [row] = await t.db.query(`SELECT text, version, deleted_at FROM posts WHERE id = $1`, [post.id]);
     expect(row).toEqual({ text: 'Going out', version: 1, deleted_at: null });
   });
 
@@ -295,9 +286,9 @@ describe('posts over MCP and REST', () => {
     const clash = await s.rest('POST', '/api/v1/posts', { ...body, text: 'REST twice' }, header);
     expect([clash.status, clash.body.error.code]).toEqual([409, 'idempotency_conflict']);
 
-    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM posts WHERE workspace_id = $1`, [s.workspace.id]);
+    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM posts WHERE workspace_id = $1`, [s.workspace.id]);
     expect(n).toBe(4);
-    const [{ d }] = await db.query(`SELECT count(*)::int AS d FROM drafts WHERE workspace_id = $1`, [s.workspace.id]);
+    const [{ d }] = await t.db.query(`SELECT count(*)::int AS d FROM drafts WHERE workspace_id = $1`, [s.workspace.id]);
     expect(d).toBe(1);
   });
 
@@ -306,8 +297,8 @@ describe('posts over MCP and REST', () => {
     const other = await setup();
     const theirs = await buildPost(t.app, other.workspace.id, { social_account_ids: [other.linkedin.id] });
     const theirDraft = await buildDraft(t.app, other.workspace.id, { social_account_ids: [other.linkedin.id] });
-    const before = await contentState(db, other.workspace.id);
-    const mine = await contentState(db, s.workspace.id);
+    const before = await contentState(t.db, other.workspace.id);
+    const mine = await contentState(t.db, s.workspace.id);
     const random = randomUUID();
 
     for (const [name, extra] of [
@@ -350,15 +341,15 @@ describe('posts over MCP and REST', () => {
       const restMissing = await s.rest('POST', '/api/v1/posts', args(made));
       expect([restForeign.status, restForeign.body.error.code]).toEqual([restMissing.status, 'not_found']);
     }
-    expect(await contentState(db, other.workspace.id)).toEqual(before);
-    expect(await contentState(db, s.workspace.id)).toEqual(mine);
+    expect(await contentState(t.db, other.workspace.id)).toEqual(before);
+    expect(await contentState(t.db, s.workspace.id)).toEqual(mine);
   });
 
   it('validate_post finds X length and Instagram media violations with rule ids, passes after a fix, writes nothing', async () => {
     const s = await setup();
     const long = `${'Spring sale on everything in store. '.repeat(9)}Ends Sunday.`;
     const post = (await s.tool('create_post', { text: long, social_account_ids: [s.x.id, s.instagram.id] })).data;
-    const before = await contentState(db, s.workspace.id);
+    const before = await contentState(t.db, s.workspace.id);
 
     const bad = await s.tool('validate_post', { post_id: post.id });
     expect(bad.data.valid).toBe(false);
@@ -393,7 +384,7 @@ describe('posts over MCP and REST', () => {
       media_ids: [s.image.id],
     });
     expect(fixed.error).toBeUndefined();
-    const after = await contentState(db, s.workspace.id);
+    const after = await contentState(t.db, s.workspace.id);
     const good = await s.tool('validate_post', { post_id: post.id });
     expect(good.data).toMatchObject({
       valid: true,
@@ -402,7 +393,7 @@ describe('posts over MCP and REST', () => {
         { platform: 'x', valid: true, violations: [] },
       ],
     });
-    expect(await contentState(db, s.workspace.id)).toEqual(after);
+    expect(await contentState(t.db, s.workspace.id)).toEqual(after);
     expect(after.posts).toBe(before.posts);
 
     const premium = await buildSocialAccount(t.app, s.workspace.id, 'x', ['x_premium_long_posts']);
@@ -419,7 +410,7 @@ describe('posts over MCP and REST', () => {
       details: [{ field: 'scope', issue: 'drafts:read' }],
     });
     expect(refused.error?.message).toContain('drafts:read');
-    expect(await auditOf(db, refused.requestId)).toEqual([
+    expect(await auditOf(t.db, refused.requestId)).toEqual([
       expect.objectContaining({ decision: 'denied', error_code: 'insufficient_scope' }),
     ]);
     const rest = await s.rest('POST', '/api/v1/posts/validate', { draft_id: draft.id });
@@ -433,7 +424,7 @@ describe('posts over MCP and REST', () => {
   it('refuses bad input naming the field, writes nothing, and audits the call as invalid', async () => {
     const s = await setup();
     const post = (await s.tool('create_post', { text: 'ok', social_account_ids: [s.x.id] })).data;
-    const before = await contentState(db, s.workspace.id);
+    const before = await contentState(t.db, s.workspace.id);
     const fiftyOne = Array.from({ length: 51 }, () => randomUUID());
     const cases: [string, Record<string, unknown>, string][] = [
       ['create_post', { text: 'x', social_account_ids: fiftyOne }, 'social_account_ids'],
@@ -456,7 +447,7 @@ describe('posts over MCP and REST', () => {
       const reply = await s.tool(name, args);
       expect([name, field, reply.error?.code]).toEqual([name, field, 'validation_failed']);
       expect([name, reply.error?.details?.map((d) => d.field)]).toEqual([name, expect.arrayContaining([field])]);
-      expect(await auditOf(db, reply.requestId)).toEqual([
+      expect(await auditOf(t.db, reply.requestId)).toEqual([
         expect.objectContaining({ decision: 'invalid', outcome: 'error', error_code: 'validation_failed' }),
       ]);
     }
@@ -481,10 +472,10 @@ describe('posts over MCP and REST', () => {
       const reply = await s.rest(method, path, body);
       expect([path, field, reply.status, reply.body.error.code]).toEqual([path, field, 400, 'validation_failed']);
       expect(reply.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
-      expect(await auditOf(db, reply.requestId)).toEqual([
+      expect(await auditOf(t.db, reply.requestId)).toEqual([
         expect.objectContaining({ decision: 'invalid', outcome: 'error' }),
       ]);
     }
-    expect(await contentState(db, s.workspace.id)).toEqual(before);
+    expect(await contentState(t.db, s.workspace.id)).toEqual(before);
   });
 });

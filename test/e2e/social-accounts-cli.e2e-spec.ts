@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { buildWorkspace } from '../factories';
 import { cleanEnv, runCli } from '../support/processes';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { databaseUrl } from '../support/test-config';
 
 /**
@@ -12,18 +11,10 @@ import { databaseUrl } from '../support/test-config';
 describe('postern social-account and workspace settings', () => {
   jest.setTimeout(120_000);
   const env = cleanEnv({ DATABASE_URL: databaseUrl(), SECRET_KEY: randomBytes(32).toString('base64url') });
-  let t: TestApp;
-  let db: DataSource;
-  beforeAll(async () => {
-    t = await startTestApp();
-    db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   const records = (workspaceId: string, operation: string) =>
-    db.query<{ actor_kind: string; outcome: string; surface: string }[]>(
+    t.db.query<{ actor_kind: string; outcome: string; surface: string }[]>(
       `SELECT actor_kind, outcome, surface FROM audit_records WHERE workspace_id = $1 AND operation = $2`,
       [workspaceId, operation],
     );
@@ -53,7 +44,7 @@ describe('postern social-account and workspace settings', () => {
     expect([added.status, added.stderr]).toEqual([0, '']);
     expect(added.stdout).toMatch(new RegExp(`^registered x account "Acme on X" in ${ws.slug} \\([0-9a-f-]{36}\\)\\n$`));
     expect(
-      await db.query(
+      await t.db.query(
         `SELECT platform, display_name, handle, external_id, status, capabilities FROM social_accounts WHERE workspace_id = $1`,
         [ws.id],
       ),
@@ -95,7 +86,7 @@ describe('postern social-account and workspace settings', () => {
       'self-approval:      true',
       '',
     ]);
-    const [row] = await db.query<{ settings: unknown }[]>(`SELECT settings FROM workspaces WHERE id = $1`, [ws.id]);
+    const [row] = await t.db.query<{ settings: unknown }[]>(`SELECT settings FROM workspaces WHERE id = $1`, [ws.id]);
     expect(row.settings).toEqual({
       timeZone: 'America/New_York',
       draftFirst: false,

@@ -1,12 +1,13 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { operatorActor } from '../../src/access/actor';
 import { SocialAccountsService } from '../../src/domain/social-accounts/social-accounts.service';
 import { PLATFORM_RULE_REGISTRY } from '../../src/publishing/rules/platform-rules';
 import { asOperator, buildWorkspaceWithKey } from '../factories';
-import { connectMcp, toolError } from '../support/mcp-client';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { auditOfCall } from '../support/content-calls';
+import { toolError, withMcpClient } from '../support/mcp-client';
+import { callRest } from '../support/rest-client';
+import { useTestApp } from '../support/test-app';
 
 /**
  * Social accounts as an admin registers them over REST and an agent reads them over MCP, plus the
@@ -26,54 +27,21 @@ interface Account {
   created_at: string;
   updated_at: string;
 }
-interface Reply {
-  status: number;
-  body: any;
-  requestId: string;
-}
 
 describe('social accounts', () => {
   jest.setTimeout(120_000);
-  let t: TestApp;
-  let db: DataSource;
-  beforeAll(async () => {
-    t = await startTestApp();
-    db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
-  async function withClient<T>(token: string, work: (client: Client) => Promise<T>, requestId?: string): Promise<T> {
-    const client = await connectMcp(t.url, token, requestId ? { 'x-request-id': requestId } : {});
-    try {
-      return await work(client);
-    } finally {
-      await client.close();
-    }
-  }
+  const withClient = <T>(token: string, work: (client: Client) => Promise<T>, requestId?: string): Promise<T> =>
+    withMcpClient(t.url, token, work, requestId);
 
-  async function rest(token: string, method: string, path: string, body?: unknown): Promise<Reply> {
-    const requestId = `sa-${randomUUID()}`;
-    const res = await fetch(`${t.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-request-id': requestId },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, requestId };
-  }
+  const rest = (token: string, method: string, path: string, body?: unknown) =>
+    callRest(t.url, token, method, path, body);
 
-  function audit(requestId: string): Promise<{ operation: string; decision: string; error_code: string | null }[]> {
-    return db.query(
-      `SELECT operation, decision, error_code FROM audit_records WHERE correlation_id = $1
-          AND (surface <> 'mcp' OR operation LIKE 'mcp tools/call %' OR operation LIKE 'mcp resources/read %')`,
-      [requestId],
-    );
-  }
+  const audit = (requestId: string) => auditOfCall(t.db, requestId);
 
   async function rows(workspaceId: string): Promise<string> {
-    const [row] = await db.query<{ s: string | null }[]>(
+    const [row] = await t.db.query<{ s: string | null }[]>(
       `SELECT string_agg(a::text, '|' ORDER BY a.id) AS s FROM social_accounts a WHERE workspace_id = $1`,
       [workspaceId],
     );

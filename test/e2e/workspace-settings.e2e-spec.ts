@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { buildWorkspace, buildWorkspaceWithKey } from '../factories';
 import { connectMcp } from '../support/mcp-client';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { callRest } from '../support/rest-client';
+import { useTestApp } from '../support/test-app';
 
 /**
  * Workspace settings over REST: owners change the time zone, draft-first and approval policy in
@@ -11,35 +11,20 @@ import { startTestApp, type TestApp } from '../support/test-app';
  */
 describe('workspace settings', () => {
   jest.setTimeout(60_000);
-  let t: TestApp;
-  let db: DataSource;
-  beforeAll(async () => {
-    t = await startTestApp();
-    db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
-  async function patch(token: string, idOrSlug: string, body: unknown) {
-    const requestId = `ws-${randomUUID()}`;
-    const res = await fetch(`${t.url}/api/v1/workspaces/${idOrSlug}/settings`, {
-      method: 'PATCH',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-request-id': requestId },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any, requestId };
-  }
+  const patch = (token: string, idOrSlug: string, body: unknown) =>
+    callRest(t.url, token, 'PATCH', `/api/v1/workspaces/${idOrSlug}/settings`, body);
 
   async function settings(workspaceId: string): Promise<unknown> {
-    const [row] = await db.query<{ settings: unknown }[]>(`SELECT settings FROM workspaces WHERE id = $1`, [
+    const [row] = await t.db.query<{ settings: unknown }[]>(`SELECT settings FROM workspaces WHERE id = $1`, [
       workspaceId,
     ]);
     return row.settings;
   }
 
   function audit(requestId: string) {
-    return db.query<{ operation: string; decision: string; error_code: string | null; workspace_id: string }[]>(
+    return t.db.query<{ operation: string; decision: string; error_code: string | null; workspace_id: string }[]>(
       `SELECT operation, decision, error_code, workspace_id FROM audit_records WHERE correlation_id = $1`,
       [requestId],
     );

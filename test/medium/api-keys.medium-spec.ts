@@ -1,8 +1,8 @@
 import { ConsoleSessions } from '../../src/console/console-session.service';
 import { OAuthTokenVerifier } from '../../src/oauth/oauth-token-verifier.service';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { TestingModule } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { type Actor, operatorActor } from '../../src/access/actor';
@@ -18,16 +18,11 @@ import { RoleGuard } from '../../src/access/role.guard';
 import { BUNDLES } from '../../src/access/scopes';
 import { ScopesGuard } from '../../src/access/scopes.guard';
 import { WorkspaceBindings } from '../../src/access/workspace-binding';
-import { AuditModule } from '../../src/audit/audit.module';
 import { AppError } from '../../src/common/app-error';
-import { ConfigModule } from '../../src/config/config.module';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { UsersModule } from '../../src/domain/users/users.module';
 import { MembershipEntity } from '../../src/domain/workspaces/membership.entity';
-import { WorkspacesModule } from '../../src/domain/workspaces/workspaces.module';
 import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
 import { asOperator, buildWorkspace, buildWorkspaceWithKey } from '../factories';
-import { databaseUrl, testConfig } from '../support/test-config';
+import { startServiceContext } from '../support/service-context';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const uniqueName = () => `agent-${randomUUID().slice(0, 8)}`;
@@ -67,15 +62,8 @@ describe(ApiKeysService.name, () => {
   const operator = operatorActor();
 
   beforeAll(async () => {
-    app = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(testConfig()),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl(), 2), logging: false }),
-        AuditModule,
-        UsersModule,
-        WorkspacesModule,
-        ApiKeysModule,
-      ],
+    app = await startServiceContext({
+      imports: [ApiKeysModule],
       providers: [
         AuthenticationGuard,
         ResolveWorkspaceGuard,
@@ -85,10 +73,7 @@ describe(ApiKeysService.name, () => {
         OAuthTokenVerifier,
         ConsoleSessions,
       ],
-    })
-      .setLogger({ log() {}, error() {}, warn() {} })
-      .compile();
-    await app.init();
+    });
     apiKeys = app.get(ApiKeysService);
     workspaces = app.get(WorkspacesService);
     dataSource = app.get<DataSource>(getDataSourceToken());

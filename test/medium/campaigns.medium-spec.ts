@@ -1,19 +1,14 @@
-import { Test, type TestingModule } from '@nestjs/testing';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { TestingModule } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../../src/access/actor';
-import { AuditModule } from '../../src/audit/audit.module';
 import { AppError } from '../../src/common/app-error';
-import { ConfigModule } from '../../src/config/config.module';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { CampaignsModule } from '../../src/domain/campaigns/campaigns.module';
 import { CampaignsRepository } from '../../src/domain/campaigns/campaigns.repository';
 import { CampaignsService, type NewCampaign } from '../../src/domain/campaigns/campaigns.service';
-import { UsersModule } from '../../src/domain/users/users.module';
-import { WorkspacesModule } from '../../src/domain/workspaces/workspaces.module';
 import { asOperator, buildWorkspace } from '../factories';
-import { databaseUrl, testConfig } from '../support/test-config';
+import { startServiceContext } from '../support/service-context';
 
 /** The campaigns service and repository against the real database: isolation, soft delete, date ranges. */
 describe(CampaignsService.name, () => {
@@ -23,19 +18,7 @@ describe(CampaignsService.name, () => {
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    app = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(testConfig()),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl(), 2), logging: false }),
-        AuditModule,
-        UsersModule,
-        WorkspacesModule,
-        CampaignsModule,
-      ],
-    })
-      .setLogger({ log() {}, error() {}, warn() {} })
-      .compile();
-    await app.init();
+    app = await startServiceContext({ imports: [CampaignsModule] });
     campaigns = app.get(CampaignsService);
     repository = app.get(CampaignsRepository);
     dataSource = app.get<DataSource>(getDataSourceToken());

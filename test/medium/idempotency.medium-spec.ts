@@ -1,21 +1,16 @@
-import { Test, type TestingModule } from '@nestjs/testing';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { TestingModule } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../../src/access/actor';
 import { AuditContext } from '../../src/audit/audit-context';
-import { AuditModule } from '../../src/audit/audit.module';
 import { AuditedTransactions } from '../../src/audit/audited-transactions.service';
 import { IdempotencySweeperJob } from '../../src/common/idempotency/idempotency-sweeper.job';
 import { IdempotencyModule } from '../../src/common/idempotency/idempotency.module';
 import { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
-import { ConfigModule } from '../../src/config/config.module';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { CampaignEntity } from '../../src/domain/campaigns/campaign.entity';
-import { UsersModule } from '../../src/domain/users/users.module';
-import { WorkspacesModule } from '../../src/domain/workspaces/workspaces.module';
 import { buildWorkspace } from '../factories';
-import { databaseUrl, testConfig } from '../support/test-config';
+import { startServiceContext } from '../support/service-context';
 
 describe(IdempotencyService.name, () => {
   let app: TestingModule;
@@ -55,19 +50,7 @@ describe(IdempotencyService.name, () => {
     )[0].n;
 
   beforeAll(async () => {
-    app = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(testConfig()),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl(), 4), logging: false }),
-        AuditModule,
-        UsersModule,
-        WorkspacesModule,
-        IdempotencyModule,
-      ],
-    })
-      .setLogger({ log() {}, error() {}, warn() {} })
-      .compile();
-    await app.init();
+    app = await startServiceContext({ imports: [IdempotencyModule], poolSize: 4 });
     db = app.get<DataSource>(getDataSourceToken());
     workspaceId = (await buildWorkspace(app)).id;
   });

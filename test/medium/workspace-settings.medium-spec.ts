@@ -1,19 +1,14 @@
-import { Test, type TestingModule } from '@nestjs/testing';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { TestingModule } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { type Actor, operatorActor } from '../../src/access/actor';
 import type { Role } from '../../src/access/roles';
 import { AuditContext } from '../../src/audit/audit-context';
-import { AuditModule } from '../../src/audit/audit.module';
 import { AppError } from '../../src/common/app-error';
-import { ConfigModule } from '../../src/config/config.module';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { UsersModule } from '../../src/domain/users/users.module';
-import { WorkspacesModule } from '../../src/domain/workspaces/workspaces.module';
 import { WorkspacesService, type WorkspaceSettingsChanges } from '../../src/domain/workspaces/workspaces.service';
 import { buildWorkspace } from '../factories';
-import { databaseUrl, testConfig } from '../support/test-config';
+import { startServiceContext } from '../support/service-context';
 
 /**
  * Workspace settings at the service: the rule that no agent connection changes the policy holds
@@ -25,18 +20,7 @@ describe(`${WorkspacesService.name} settings`, () => {
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    app = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(testConfig()),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl(), 2), logging: false }),
-        AuditModule,
-        UsersModule,
-        WorkspacesModule,
-      ],
-    })
-      .setLogger({ log() {}, error() {}, warn() {} })
-      .compile();
-    await app.init();
+    app = await startServiceContext({});
     workspaces = app.get(WorkspacesService);
     dataSource = app.get<DataSource>(getDataSourceToken());
   });

@@ -3,8 +3,8 @@ import type { DataSource } from 'typeorm';
 import { connectMcp } from './mcp-client';
 
 /**
- * Calls for the content e2e tests: each carries its own X-Request-Id, so the test can find the
- * one audit record the call left.
+ * MCP calls and database checks for the content e2e tests (REST calls: ./rest-client). Each call
+ * carries its own X-Request-Id, so the test can find the one audit record the call left.
  */
 export interface ToolReply {
   requestId: string;
@@ -12,12 +12,6 @@ export interface ToolReply {
   data: any;
   /** The parsed error of a failed call. */
   error?: { code: string; message: string; details?: { field?: string; issue: string }[] };
-}
-
-export interface RestReply {
-  requestId: string;
-  status: number;
-  body: any;
 }
 
 export async function callTool(
@@ -40,29 +34,6 @@ export async function callTool(
   }
 }
 
-export async function callRest(
-  url: string,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<RestReply> {
-  const requestId = `content-${randomUUID()}`;
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      'x-request-id': requestId,
-      ...headers,
-    },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { requestId, status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
 /** The audit record of one call (for MCP, the tool call itself, not the session's other requests). */
 export async function auditOf(
   db: DataSource,
@@ -71,6 +42,21 @@ export async function auditOf(
   return db.query(
     `SELECT operation, decision, outcome, error_code FROM audit_records WHERE correlation_id = $1
         AND (surface <> 'mcp' OR operation LIKE 'mcp tools/call %')`,
+    [requestId],
+  );
+}
+
+/**
+ * The audit records one call left: a REST call, or an MCP tool call or resource read (not the
+ * session's other requests).
+ */
+export function auditOfCall(
+  db: DataSource,
+  requestId: string,
+): Promise<{ operation: string; decision: string; error_code: string | null }[]> {
+  return db.query(
+    `SELECT operation, decision, error_code FROM audit_records WHERE correlation_id = $1
+        AND (surface <> 'mcp' OR operation LIKE 'mcp tools/call %' OR operation LIKE 'mcp resources/read %')`,
     [requestId],
   );
 }

@@ -15,6 +15,21 @@ export async function connectMcp(
   return client;
 }
 
+/** Runs work on its own MCP connection, closed afterwards; a request id is sent as X-Request-Id on every request. */
+export async function withMcpClient<T>(
+  baseUrl: string,
+  token: string,
+  work: (client: Client) => Promise<T>,
+  requestId?: string,
+): Promise<T> {
+  const client = await connectMcp(baseUrl, token, requestId ? { 'x-request-id': requestId } : {});
+  try {
+    return await work(client);
+  } finally {
+    await client.close();
+  }
+}
+
 /** Parses the JSON error a failed tool call carries in its text content. */
 export function toolError(result: unknown): { code: string; message: string; details?: unknown } {
   const r = result as { isError?: boolean; content: { type: string; text: string }[] };

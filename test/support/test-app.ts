@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap';
 import type { AppConfig } from '../../src/config/config.types';
 import { freePort } from './processes';
@@ -30,4 +31,43 @@ export async function startTestApp(config: AppConfig & { secretKey: string } = t
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   return { app, url, close: () => app.close() };
+}
+
+/** A test file's app, started once before its tests and closed after them, with its database. */
+export interface SharedTestApp {
+  readonly app: INestApplication;
+  readonly url: string;
+  readonly db: DataSource;
+}
+
+/**
+ * Starts the app in beforeAll and closes it in afterAll of the calling describe block. Read the
+ * properties inside hooks and tests only: before beforeAll has run there is no app yet.
+ */
+export function useTestApp(start: () => Promise<TestApp> = () => startTestApp()): SharedTestApp {
+  let started: TestApp | undefined;
+  let db: DataSource | undefined;
+  beforeAll(async () => {
+    started = await start();
+    db = started.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const running = (): TestApp => {
+    if (!started) throw new Error('the test app is not running: use it inside a hook or a test');
+    return started;
+  };
+  return {
+    get app() {
+      return running().app;
+    },
+    get url() {
+      return running().url;
+    },
+    get db() {
+      running();
+      return db as DataSource;
+    },
+  };
 }

@@ -1,90 +1,20 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { TLSSocket } from 'node:tls';
 import { gzipSync } from 'node:zlib';
+import { type Handler, redirect, useHttpsTestServer } from '../../../test/support/https-test-server';
 import { createSafeFetcher, SAFE_FETCH_DEFAULTS, type Resolver, type SafeFetcherOptions } from './safe-fetch';
 import { SafeFetchError } from './safe-fetch.errors';
 
 /**
- * A real HTTPS server on 127.0.0.1 with a certificate made for this run by openssl (node:crypto
- * cannot issue X.509 certificates). The certificate names media.test and hop.test; the fetcher
- * under test trusts it through the `connectTlsOptions` test seam and reaches it through a resolver
- * that maps those names to 127.0.0.1. Nothing here talks to any other address.
+ * The fetcher runs against a real HTTPS server on 127.0.0.1 whose certificate names media.test and
+ * hop.test; it trusts that certificate through the `connectTlsOptions` test seam and reaches the
+ * server through a resolver that maps those names to 127.0.0.1. Nothing here talks to any other address.
  */
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
-let server: Server;
-let port: number;
-let cert: string;
-let certDir: string;
-const seen: Array<{ path: string; host?: string; servername?: string; acceptEncoding?: string }> = [];
-const routes = new Map<string, Handler>();
+const tls = useHttpsTestServer(['media.test', 'hop.test']);
+const { routes, seen, origin } = tls;
 const cleanups: Array<() => void> = [];
 
-beforeAll(async () => {
-  certDir = mkdtempSync(join(tmpdir(), 'postern-safe-fetch-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      join(certDir, 'key.pem'),
-      '-out',
-      join(certDir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=media.test',
-      '-addext',
-      'subjectAltName=DNS:media.test,DNS:hop.test',
-    ],
-    { stdio: 'pipe' },
-  );
-  cert = readFileSync(join(certDir, 'cert.pem'), 'utf8');
-  const key = readFileSync(join(certDir, 'key.pem'), 'utf8');
-  server = createServer({ key, cert }, (req, res) => {
-    const path = req.url ?? '';
-    seen.push({
-      path,
-      host: req.headers.host,
-      servername: (req.socket as TLSSocket).servername || undefined,
-      acceptEncoding: req.headers['accept-encoding'],
-    });
-    const handler = routes.get(path);
-    if (handler === undefined) {
-      res.writeHead(404).end('no route');
-      return;
-    }
-    handler(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-});
-
 afterEach(() => {
-  routes.clear();
-  seen.length = 0;
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  rmSync(certDir, { recursive: true, force: true });
-});
-
-const origin = (host = 'media.test') => `https://${host}:${port}`;
 
 /** Test names → 127.0.0.1; internal.test → a private address, which must never be connected to. */
 const testResolver: Resolver = (hostname) => {
@@ -108,7 +38,7 @@ const fetcher = (options: SafeFetcherOptions = {}) =>
   createSafeFetcher({
     resolve: testResolver,
     isAllowedAddress: onlyTestServer,
-    connectTlsOptions: { ca: cert },
+    connectTlsOptions: { ca: tls.cert },
     ...options,
   });
 
@@ -121,11 +51,6 @@ const failureOf = async (promise: Promise<unknown>): Promise<SafeFetchError> => 
   }
   throw new Error('expected the fetch to fail');
 };
-
-const redirect =
-  (location: string, status = 302): Handler =>
-  (_req, res) =>
-    res.writeHead(status, { location }).end();
 
 describe(createSafeFetcher.name, () => {
   describe('success path', () => {
@@ -141,7 +66,7 @@ describe(createSafeFetcher.name, () => {
       expect(result.body).toEqual(Buffer.from('png bytes'));
       expect(resolve).toHaveBeenCalledTimes(1);
       expect(seen).toEqual([
-        { path: '/a.png', host: `media.test:${port}`, servername: 'media.test', acceptEncoding: 'identity' },
+        { path: '/a.png', host: `media.test:${tls.port}`, servername: 'media.test', acceptEncoding: 'identity' },
       ]);
     });
 
@@ -163,7 +88,7 @@ describe(createSafeFetcher.name, () => {
       expect(result.body.toString()).toBe('done');
       expect(result.finalUrl).toBe(`${origin('hop.test')}/final?x=1`);
       expect(seen.map((hop) => hop.path)).toEqual(['/r1', '/r2', '/r3', '/final?x=1']);
-      expect(seen[2]).toMatchObject({ host: `hop.test:${port}`, servername: 'hop.test' });
+      expect(seen[2]).toMatchObject({ host: `hop.test:${tls.port}`, servername: 'hop.test' });
       expect(resolve.mock.calls).toEqual([['media.test'], ['media.test'], ['hop.test'], ['hop.test']]);
     });
 
@@ -177,12 +102,14 @@ describe(createSafeFetcher.name, () => {
   describe('production defaults', () => {
     it('refuse the test server itself: loopback is not public', async () => {
       routes.set('/a.png', (_req, res) => res.end('must not be served'));
-      const strict = createSafeFetcher({ connectTlsOptions: { ca: cert } });
+      const strict = createSafeFetcher({ connectTlsOptions: { ca: tls.cert } });
 
-      await expect(strict(`https://127.0.0.1:${port}/a.png`)).rejects.toMatchObject({ code: 'address_not_public' });
-      await expect(strict(`https://localhost:${port}/a.png`)).rejects.toMatchObject({ code: 'address_not_public' });
-      await expect(strict(`https://2130706433:${port}/a.png`)).rejects.toMatchObject({ code: 'address_not_public' });
-      await expect(strict(`https://[::ffff:127.0.0.1]:${port}/a.png`)).rejects.toMatchObject({
+      await expect(strict(`https://127.0.0.1:${tls.port}/a.png`)).rejects.toMatchObject({ code: 'address_not_public' });
+      await expect(strict(`https://localhost:${tls.port}/a.png`)).rejects.toMatchObject({ code: 'address_not_public' });
+      await expect(strict(`https://2130706433:${tls.port}/a.png`)).rejects.toMatchObject({
+        code: 'address_not_public',
+      });
+      await expect(strict(`https://[::ffff:127.0.0.1]:${tls.port}/a.png`)).rejects.toMatchObject({
         code: 'address_not_public',
       });
       expect(seen).toEqual([]);
@@ -209,7 +136,7 @@ describe(createSafeFetcher.name, () => {
       ['credentials', (p: number) => `https://user:secret@media.test:${p}/a.png`],
     ])('refuses %s URLs before any connection', async (_name, makeUrl) => {
       const resolve = jest.fn(testResolver);
-      await expect(fetcher({ resolve })(makeUrl(port))).rejects.toMatchObject({ code: 'url_not_allowed' });
+      await expect(fetcher({ resolve })(makeUrl(tls.port))).rejects.toMatchObject({ code: 'url_not_allowed' });
       expect(resolve).not.toHaveBeenCalled();
       expect(seen).toEqual([]);
     });
@@ -225,7 +152,7 @@ describe(createSafeFetcher.name, () => {
       ['127.0.0.1, short', 'https://127.1', 'url_not_allowed'],
     ])('refuses the literal host %s', async (_name, base, code) => {
       routes.set('/a.png', (_req, res) => res.end('must not be served'));
-      await expect(fetcher()(`${base}:${port}/a.png`)).rejects.toMatchObject({ code });
+      await expect(fetcher()(`${base}:${tls.port}/a.png`)).rejects.toMatchObject({ code });
       expect(seen).toEqual([]);
     });
 
@@ -236,10 +163,10 @@ describe(createSafeFetcher.name, () => {
     });
 
     it('refuses a redirect to loopback, checking the new hop like the first', async () => {
-      routes.set('/to-loopback', redirect(`https://127.0.0.2:${port}/secret`));
-      routes.set('/to-v6-loopback', redirect(`https://[::1]:${port}/secret`));
-      routes.set('/to-odd-loopback', redirect(`https://0x7f.0.0.2:${port}/secret`));
-      routes.set('/to-internal-name', redirect(`https://internal.test:${port}/secret`));
+      routes.set('/to-loopback', redirect(`https://127.0.0.2:${tls.port}/secret`));
+      routes.set('/to-v6-loopback', redirect(`https://[::1]:${tls.port}/secret`));
+      routes.set('/to-odd-loopback', redirect(`https://0x7f.0.0.2:${tls.port}/secret`));
+      routes.set('/to-internal-name', redirect(`https://internal.test:${tls.port}/secret`));
 
       for (const path of ['/to-loopback', '/to-v6-loopback', '/to-odd-loopback', '/to-internal-name']) {
         await expect(fetcher()(`${origin()}${path}`)).rejects.toMatchObject({ code: 'address_not_public' });
@@ -253,8 +180,8 @@ describe(createSafeFetcher.name, () => {
     });
 
     it('refuses a redirect to http or to a URL with credentials', async () => {
-      routes.set('/to-http', redirect(`http://media.test:${port}/a.png`));
-      routes.set('/to-creds', redirect(`https://u:p@media.test:${port}/a.png`));
+      routes.set('/to-http', redirect(`http://media.test:${tls.port}/a.png`));
+      routes.set('/to-creds', redirect(`https://u:p@media.test:${tls.port}/a.png`));
       await expect(fetcher()(`${origin()}/to-http`)).rejects.toMatchObject({ code: 'url_not_allowed' });
       await expect(fetcher()(`${origin()}/to-creds`)).rejects.toMatchObject({ code: 'url_not_allowed' });
       expect(seen.map((hop) => hop.path)).toEqual(['/to-http', '/to-creds']);

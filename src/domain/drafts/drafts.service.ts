@@ -8,11 +8,13 @@ import type { Page } from '../../common/pagination';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { MediaService } from '../media/media.service';
 import {
+  applyContentChanges,
   checkIds,
   checkNotes,
   CONTENT_LIMITS,
   ContentProblems,
   listWindow,
+  newContent,
   normaliseContent,
   requireReferences,
   requireSomeChange,
@@ -109,13 +111,8 @@ export class DraftsService {
         const draft = await m.save(
           m.create(DraftEntity, {
             workspaceId,
-            text: fields.text ?? '',
-            title: fields.title ?? null,
-            link: fields.link ?? null,
-            variants: fields.variants ?? {},
-            mediaIds: fields.mediaIds ?? [],
+            ...newContent(fields),
             socialAccountIds: fields.socialAccountIds ?? [],
-            campaignId: fields.campaignId ?? null,
             notes: fields.notes ?? null,
             authorUserId: author.userId,
             authorClientId: author.clientId,
@@ -147,13 +144,9 @@ export class DraftsService {
         mediaIds: fields.mediaIds,
         accountIds: fields.socialAccountIds,
       });
-      if (fields.text !== undefined) draft.text = fields.text;
-      if (fields.title !== undefined) draft.title = fields.title;
-      if (fields.link !== undefined) draft.link = fields.link;
+      applyContentChanges(draft, fields);
       if (fields.variants !== undefined) draft.variants = fields.variants;
-      if (fields.mediaIds !== undefined) draft.mediaIds = fields.mediaIds;
       if (fields.socialAccountIds !== undefined) draft.socialAccountIds = fields.socialAccountIds;
-      if (fields.campaignId !== undefined) draft.campaignId = fields.campaignId;
       if (fields.notes !== undefined) draft.notes = fields.notes;
       draft.version += 1;
       return toDraftResponse(await m.save(draft));

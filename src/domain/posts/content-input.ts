@@ -47,6 +47,33 @@ export interface NormalisedContent {
   campaignId?: string | null;
 }
 
+/** New content as stored: whatever the caller left out starts empty. */
+export function newContent(fields: NormalisedContent): Required<NormalisedContent> {
+  return {
+    text: fields.text ?? '',
+    title: fields.title ?? null,
+    link: fields.link ?? null,
+    variants: fields.variants ?? {},
+    mediaIds: fields.mediaIds ?? [],
+    campaignId: fields.campaignId ?? null,
+  };
+}
+
+/**
+ * Sets on a stored draft or post the fields a change gives: a field left out stays as it is, null
+ * clears it. Variants are the caller's to set (a post stores them under another name).
+ */
+export function applyContentChanges(
+  row: { text: string; title: string | null; link: string | null; mediaIds: string[]; campaignId: string | null },
+  fields: NormalisedContent,
+): void {
+  if (fields.text !== undefined) row.text = fields.text;
+  if (fields.title !== undefined) row.title = fields.title;
+  if (fields.link !== undefined) row.link = fields.link;
+  if (fields.mediaIds !== undefined) row.mediaIds = fields.mediaIds;
+  if (fields.campaignId !== undefined) row.campaignId = fields.campaignId;
+}
+
 /** Ids are UUIDs; anything else names nothing (and would make PostgreSQL refuse the query). */
 
 /** Collects every problem in a call, so one refusal names all the fields to fix. */

@@ -13,6 +13,7 @@ import {
   checkIds,
   CONTENT_LIMITS,
   ContentProblems,
+  newContent,
   normaliseContent,
   requireReferences,
   type ContentInput,
@@ -79,12 +80,7 @@ export class PostCreationService {
     return this.audited.run((m) =>
       this.idempotency.run(m, actor, workspaceId, { operation: 'create_post', key, payload }, () =>
         this.insert(m, actor, workspaceId, {
-          text: fields.text ?? '',
-          title: fields.title ?? null,
-          link: fields.link ?? null,
-          variants: fields.variants ?? {},
-          mediaIds: fields.mediaIds ?? [],
-          campaignId: fields.campaignId ?? null,
+          ...newContent(fields),
           draftId: null,
           accountIds: accountIds ?? [],
         }),

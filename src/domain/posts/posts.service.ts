@@ -8,6 +8,7 @@ import { CampaignsService } from '../campaigns/campaigns.service';
 import { MediaService } from '../media/media.service';
 import { SocialAccountsService } from '../social-accounts/social-accounts.service';
 import {
+  applyContentChanges,
   checkIds,
   CONTENT_LIMITS,
   ContentProblems,
@@ -130,12 +131,8 @@ export class PostsService {
         accountIds,
       });
 
-      if (fields.text !== undefined) post.text = fields.text;
-      if (fields.title !== undefined) post.title = fields.title;
-      if (fields.link !== undefined) post.link = fields.link;
+      applyContentChanges(post, fields);
       if (fields.variants !== undefined) post.overrides = fields.variants;
-      if (fields.mediaIds !== undefined) post.mediaIds = fields.mediaIds;
-      if (fields.campaignId !== undefined) post.campaignId = fields.campaignId;
       if (accountIds) {
         const wanted = new Set(accountIds);
         const have = new Set(current.map((t) => t.socialAccountId));

@@ -6,9 +6,9 @@ import { VariantsDto } from '../../posts/dto/content.dto';
 import {
   AuthorResponse,
   authorOutput,
+  contentOutputFields,
   toAuthorResponse,
-  toVariantsResponse,
-  variantsOutput,
+  toContentResponse,
 } from '../../posts/dto/content.response';
 import type { DraftEntity } from '../draft.entity';
 
@@ -46,11 +46,7 @@ export class DraftPageResponse {
 
 export const draftOutput = z.object({
   id: z.string().describe('Draft id (UUID).'),
-  text: z.string(),
-  title: z.string().nullable(),
-  link: z.string().nullable(),
-  variants: variantsOutput,
-  media_ids: z.array(z.string()),
+  ...contentOutputFields,
   social_account_ids: z.array(z.string()).describe('The accounts this draft is meant for.'),
   campaign_id: z.string().nullable(),
   notes: z.string().nullable().describe('Notes for reviewers; never published.'),
@@ -70,11 +66,7 @@ export const draftPageOutput = pageOutput(draftOutput);
 export function toDraftResponse(d: DraftEntity): DraftResponse {
   return {
     id: d.id,
-    text: d.text,
-    title: d.title,
-    link: d.link,
-    variants: toVariantsResponse(d.variants),
-    media_ids: [...d.mediaIds],
+    ...toContentResponse(d, d.variants),
     social_account_ids: [...d.socialAccountIds],
     campaign_id: d.campaignId,
     notes: d.notes,

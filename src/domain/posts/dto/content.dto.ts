@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -40,48 +41,36 @@ export class PlatformVariantDto {
   link?: string;
 }
 
+/** One platform's variant: optional, validated as a PlatformVariantDto. */
+const VariantProperty = (example?: PlatformVariantDto) =>
+  applyDecorators(
+    ApiPropertyOptional(example ? { type: PlatformVariantDto, example } : { type: PlatformVariantDto }),
+    IsOptional(),
+    ValidateNested(),
+    Type(() => PlatformVariantDto),
+  );
+
 /** Variants keyed by platform; any other key is refused (the pipe forbids unknown properties). */
 export class VariantsDto {
-  @ApiPropertyOptional({ type: PlatformVariantDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PlatformVariantDto)
+  @VariantProperty()
   facebook?: PlatformVariantDto;
 
-  @ApiPropertyOptional({ type: PlatformVariantDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PlatformVariantDto)
+  @VariantProperty()
   instagram?: PlatformVariantDto;
 
-  @ApiPropertyOptional({ type: PlatformVariantDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PlatformVariantDto)
+  @VariantProperty()
   pinterest?: PlatformVariantDto;
 
-  @ApiPropertyOptional({ type: PlatformVariantDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PlatformVariantDto)
+  @VariantProperty()
   youtube?: PlatformVariantDto;
 
-  @ApiPropertyOptional({ type: PlatformVariantDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PlatformVariantDto)
+  @VariantProperty()
   gmb?: PlatformVariantDto;
 
-  @ApiPropertyOptional({ type: PlatformVariantDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PlatformVariantDto)
+  @VariantProperty()
   linkedin?: PlatformVariantDto;
 
-  @ApiPropertyOptional({ type: PlatformVariantDto, example: { text: 'Spring sale: 20% off. #sale' } })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PlatformVariantDto)
+  @VariantProperty({ text: 'Spring sale: 20% off. #sale' })
   x?: PlatformVariantDto;
 }
 

@@ -33,3 +33,29 @@ export function toAuthorResponse(author: { userId: string | null; clientId: stri
 export function toVariantsResponse(variants: PlatformOverrides): PlatformOverrides {
   return JSON.parse(JSON.stringify(variants ?? {})) as PlatformOverrides;
 }
+
+/** The content fields of a draft or post as tools return them, in the order both outputs list them. */
+export const contentOutputFields = {
+  text: z.string(),
+  title: z.string().nullable(),
+  link: z.string().nullable(),
+  variants: variantsOutput,
+  media_ids: z.array(z.string()),
+};
+
+/**
+ * A stored draft's or post's content fields as responses carry them, in the order both list them;
+ * arrays and variants are copies. Variants come apart because a post stores them under another name.
+ */
+export function toContentResponse(
+  row: { text: string; title: string | null; link: string | null; mediaIds: string[] },
+  variants: PlatformOverrides,
+): { text: string; title: string | null; link: string | null; variants: PlatformOverrides; media_ids: string[] } {
+  return {
+    text: row.text,
+    title: row.title,
+    link: row.link,
+    variants: toVariantsResponse(variants),
+    media_ids: [...row.mediaIds],
+  };
+}

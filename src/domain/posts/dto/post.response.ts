@@ -7,7 +7,13 @@ import { POST_STATUSES, type PostStatus } from '../post-status';
 import type { PostEntity } from '../post.entity';
 import { restorableUntil } from '../trash-retention';
 import { VariantsDto } from './content.dto';
-import { AuthorResponse, authorOutput, toAuthorResponse, toVariantsResponse, variantsOutput } from './content.response';
+import {
+  AuthorResponse,
+  authorOutput,
+  contentOutputFields,
+  toAuthorResponse,
+  toContentResponse,
+} from './content.response';
 
 /** One target as read with its account's platform. */
 export interface TargetView {
@@ -91,11 +97,7 @@ const targetOutput = z.object({
 
 export const postOutput = z.object({
   id: z.string().describe('Post id (UUID).'),
-  text: z.string(),
-  title: z.string().nullable(),
-  link: z.string().nullable(),
-  variants: variantsOutput,
-  media_ids: z.array(z.string()),
+  ...contentOutputFields,
   campaign_id: z.string().nullable(),
   draft_id: z.string().nullable().describe('The draft this post was made from, if any.'),
   status: z
@@ -139,11 +141,7 @@ function toTargetResponse(t: TargetView): PostTargetResponse {
 export function toPostResponse(p: PostEntity, targets: readonly TargetView[]): PostResponse {
   return {
     id: p.id,
-    text: p.text,
-    title: p.title,
-    link: p.link,
-    variants: toVariantsResponse(p.overrides),
-    media_ids: [...p.mediaIds],
+    ...toContentResponse(p, p.overrides),
     campaign_id: p.campaignId,
     draft_id: p.draftId,
     status: p.status,
