@@ -62,7 +62,7 @@ describe('campaigns', () => {
 
   /** A campaign in another workspace, made by the operator. */
   async function foreignCampaign(): Promise<{ workspaceId: string; id: string }> {
-    const other = await buildWorkspaceWithKey(t.app, { scopes: SCOPES });
+    const other = await buildWorkspaceWithKey(t.app, { scopes: SCOPES, allowDirect: ['delete'] });
     const created = await asOperator('campaign create', () =>
       t.app
         .get(CampaignsService)
@@ -73,7 +73,7 @@ describe('campaigns', () => {
 
   describe('over MCP', () => {
     it('creates, reads with counts, updates, lists and soft-deletes a campaign', async () => {
-      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES });
+      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES, allowDirect: ['delete'] });
       await withClient(token, async (client) => {
         const { tools } = await client.listTools();
         const byName = new Map(tools.map((x) => [x.name, x]));
@@ -166,7 +166,7 @@ describe('campaigns', () => {
     });
 
     it('filters by status, tag and dates, and pages through every campaign exactly once', async () => {
-      const { token } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES });
+      const { token } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES, allowDirect: ['delete'] });
       await withClient(token, async (client) => {
         const make = async (args: Record<string, unknown>) =>
           ((await client.callTool({ name: 'create_campaign', arguments: args })).structuredContent as Campaign).id;
@@ -231,7 +231,7 @@ describe('campaigns', () => {
     });
 
     it('replays a create with the same idempotency_key and refuses the key with other arguments', async () => {
-      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES });
+      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES, allowDirect: ['delete'] });
       const key = `create-${randomUUID()}`;
       const args = { name: 'Once only', tags: ['retry'], idempotency_key: key };
       const first = await callTool(token, 'create_campaign', args);
@@ -256,7 +256,7 @@ describe('campaigns', () => {
     });
 
     it('answers another workspace’s campaign exactly like a missing one, and leaves it alone', async () => {
-      const { token } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES });
+      const { token } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES, allowDirect: ['delete'] });
       const foreign = await foreignCampaign();
       const before = await rows(foreign.workspaceId);
       const missing = randomUUID();
@@ -302,7 +302,7 @@ describe('campaigns', () => {
       ['an unknown status', { name: 'Fine', status: 'running' }, 'status'],
       ['a tag with spaces', { name: 'Fine', tags: ['two words'] }, 'tags.0'],
     ])('refuses %s on create_campaign, naming the field, writing nothing, auditing it', async (_, args, field) => {
-      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES });
+      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES, allowDirect: ['delete'] });
       const { result, requestId } = await callTool(token, 'create_campaign', args);
       const err = toolError(result) as ErrorBody;
       expect(err.code).toBe('validation_failed');
@@ -314,7 +314,7 @@ describe('campaigns', () => {
     });
 
     it('checks the dates of update_campaign on the merged result, naming the field it changed', async () => {
-      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES });
+      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES, allowDirect: ['delete'] });
       const created = await callTool(token, 'create_campaign', {
         name: 'Dated',
         starts_on: '2026-03-10',
@@ -346,7 +346,7 @@ describe('campaigns', () => {
     });
 
     it('serves a campaign as the resource postern://campaigns/{id}, listed among the templates', async () => {
-      const { token } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES });
+      const { token } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES, allowDirect: ['delete'] });
       await withClient(token, async (client) => {
         const { resourceTemplates } = await client.listResourceTemplates();
         expect(resourceTemplates).toContainEqual(
@@ -368,7 +368,7 @@ describe('campaigns', () => {
 
   describe('over REST', () => {
     it('mirrors the tools: create (201, 200 on replay), get, list, update, delete', async () => {
-      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES });
+      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES, allowDirect: ['delete'] });
       const key = randomUUID();
       const body = { name: 'REST campaign', starts_on: '2026-05-01', tags: ['rest'] };
       const created = await rest(token, 'POST', '/api/v1/campaigns', body, { 'idempotency-key': key });
@@ -414,7 +414,7 @@ describe('campaigns', () => {
     });
 
     it('answers another workspace’s campaign with the same 404 as a missing one', async () => {
-      const { token } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES });
+      const { token } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES, allowDirect: ['delete'] });
       const foreign = await foreignCampaign();
       const before = await rows(foreign.workspaceId);
       const missing = randomUUID();
@@ -441,7 +441,7 @@ describe('campaigns', () => {
       ['an end before the start', { name: 'Fine', starts_on: '2026-03-10', ends_on: '2026-03-09' }, 'ends_on'],
       ['too many tags', { name: 'Fine', tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, 'tags'],
     ])('refuses %s on POST, naming the field, writing nothing, auditing it', async (_, body, field) => {
-      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES });
+      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES, allowDirect: ['delete'] });
       const r = await rest(token, 'POST', '/api/v1/campaigns', body);
       expect([r.status, r.body.error.code]).toEqual([400, 'validation_failed']);
       expect((r.body.error as ErrorBody).details?.map((d) => d.field)).toContain(field);
@@ -452,7 +452,7 @@ describe('campaigns', () => {
     });
 
     it('refuses PATCH with null for a required field or an inverted range, changing nothing', async () => {
-      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES });
+      const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES, allowDirect: ['delete'] });
       const created = await rest(token, 'POST', '/api/v1/campaigns', { name: 'Keep', ends_on: '2026-03-31' });
       const before = await rows(workspace.id);
       for (const [body, field] of [

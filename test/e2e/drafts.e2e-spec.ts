@@ -13,7 +13,10 @@ describe('drafts over MCP and REST', () => {
 
   /** A workspace with a key, a LinkedIn and an X account, a campaign and an image. */
   async function setup() {
-    const { workspace, token, user, key } = await buildWorkspaceWithKey(t.app, { scopes: SCOPES });
+    const { workspace, token, user, key } = await buildWorkspaceWithKey(t.app, {
+      scopes: SCOPES,
+      allowDirect: ['delete'],
+    });
     const linkedin = await buildSocialAccount(t.app, workspace.id, 'linkedin');
     const x = await buildSocialAccount(t.app, workspace.id, 'x');
     const campaign = await buildCampaign(t.app, workspace.id);

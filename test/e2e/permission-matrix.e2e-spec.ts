@@ -6,7 +6,7 @@ import { permissionInventory, type PermissionEntry } from '../../src/access/perm
 import { ROLES, type Role } from '../../src/access/roles';
 import { ALL_SCOPES } from '../../src/access/scopes';
 import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
-import { asOperator, buildUser, buildWorkspace } from '../factories';
+import { allowDirect, asOperator, buildUser, buildWorkspace } from '../factories';
 import { connectMcp } from '../support/mcp-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { RECIPE_SETS } from './permission-recipes';
@@ -36,6 +36,9 @@ describe('permission matrix', () => {
 
   async function world(ownerUserId?: string): Promise<World> {
     const ws = await buildWorkspace(t.app, undefined, ownerUserId);
+    // Deletes run directly here, so their not-found answers are checked; the approval gate that
+    // refuses them under the default policy has its own test (approval-gate.e2e-spec.ts).
+    await allowDirect(t.app, ws.id);
     const member = await buildUser(t.app);
     await asOperator('member add', () =>
       t.app.get(WorkspacesService).addMember(operatorActor(), ws.id, member.id, 'viewer'),

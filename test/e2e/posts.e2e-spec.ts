@@ -13,7 +13,7 @@ describe('posts over MCP and REST', () => {
   const t = useTestApp();
 
   async function setup(scopes = SCOPES) {
-    const { workspace, token, user } = await buildWorkspaceWithKey(t.app, { scopes });
+    const { workspace, token, user } = await buildWorkspaceWithKey(t.app, { scopes, allowDirect: ['delete'] });
     const linkedin = await buildSocialAccount(t.app, workspace.id, 'linkedin');
     const x = await buildSocialAccount(t.app, workspace.id, 'x');
     const instagram = await buildSocialAccount(t.app, workspace.id, 'instagram');

@@ -8,6 +8,7 @@ import { UsersService } from '../../src/domain/users/users.service';
 import type { UserEntity } from '../../src/domain/users/user.entity';
 import type { WorkspaceEntity } from '../../src/domain/workspaces/workspace.entity';
 import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
+import { APPROVAL_ACTIONS, type ApprovalAction } from '../../src/domain/workspaces/workspace-settings';
 
 const unique = () => randomUUID().slice(0, 8);
 
@@ -34,6 +35,8 @@ export function buildWorkspace(
 
 export interface KeyOptions {
   scopes?: string[];
+  /** Actions taken out of the workspace's approval policy, so keys may do them directly. */
+  allowDirect?: ApprovalAction[];
   role?: Role;
   expiresAt?: Date;
   toolAllowlist?: string[];
@@ -43,6 +46,7 @@ export interface KeyOptions {
 export async function buildWorkspaceWithKey(app: INestApplicationContext, options: KeyOptions = {}) {
   const user = await buildUser(app);
   const workspace = await buildWorkspace(app, undefined, options.role ? undefined : user.id);
+  if (options.allowDirect) await allowDirect(app, workspace.id, options.allowDirect);
   const role = options.role;
   if (role)
     await asOperator('member add', () =>
@@ -59,4 +63,13 @@ export async function buildWorkspaceWithKey(app: INestApplicationContext, option
     }),
   );
   return { user, workspace, key, token };
+}
+
+/** As an owner would with `postern workspace settings --require-approval-for`: these actions no longer wait. */
+export function allowDirect(app: INestApplicationContext, workspaceId: string, actions: ApprovalAction[] = ['delete']) {
+  return asOperator('workspace settings', () =>
+    app.get(WorkspacesService).updateSettings(operatorActor(), workspaceId, {
+      approval_policy: { require_approval_for: APPROVAL_ACTIONS.filter((a) => !actions.includes(a)) },
+    }),
+  );
 }
