@@ -72,22 +72,25 @@ describe(`${WorkspacesService.name} settings`, () => {
       const agent = caller('agent', workspace.id, 'owner');
       const r = await audited(agent, () => workspaces.updateSettings(agent, workspace.id, change));
       expect([change, r.error?.code, r.records]).toEqual([change, 'forbidden', 0]);
-      expect(r.error?.message).toMatch(/agent connection cannot change workspace settings/);
+      expect(r.error?.message).toMatch(/an agent connection cannot change workspace settings/);
     }
     expect(await settingsOf(workspace.id)).toEqual(before);
   });
 
-  it('refuses a key below admin, and lets an admin key and the operator change the settings with their record', async () => {
+  it('refuses every API key, even an owner’s, and lets the owner as a person and the operator change them', async () => {
     const workspace = await buildWorkspace(app);
-    const editor = caller('api_key', workspace.id, 'editor');
-    const refused = await audited(editor, () =>
-      workspaces.updateSettings(editor, workspace.id, { draft_first: false }),
-    );
-    expect([refused.error?.code, refused.records]).toEqual(['insufficient_role', 0]);
+    for (const role of ['editor', 'admin', 'owner'] as const) {
+      const key = caller('api_key', workspace.id, role);
+      const refused = await audited(key, () => workspaces.updateSettings(key, workspace.id, { draft_first: false }));
+      expect([role, refused.error?.code, refused.records]).toEqual([role, 'forbidden', 0]);
+    }
+    const admin = caller('user', workspace.id, 'admin');
+    const belowOwner = await audited(admin, () => workspaces.updateSettings(admin, workspace.id, { time_zone: 'UTC' }));
+    expect([belowOwner.error?.code, belowOwner.records]).toEqual(['insufficient_role', 0]);
 
-    const admin = caller('api_key', workspace.id, 'admin');
-    const changed = await audited(admin, () =>
-      workspaces.updateSettings(admin, workspace.slug, {
+    const owner = caller('user', workspace.id, 'owner');
+    const changed = await audited(owner, () =>
+      workspaces.updateSettings(owner, workspace.slug, {
         time_zone: 'UTC',
         approval_policy: { require_approval_for: [] },
       }),
@@ -115,7 +118,7 @@ describe(`${WorkspacesService.name} settings`, () => {
 
   it('names the field of a bad value before reading anything, and rolls back with nothing written', async () => {
     const workspace = await buildWorkspace(app);
-    const admin = caller('api_key', workspace.id, 'admin');
+    const admin = caller('user', workspace.id, 'owner');
     const before = await settingsOf(workspace.id);
     const cases: [WorkspaceSettingsChanges, string][] = [
       [{ time_zone: 'Atlantis/Capital' }, 'time_zone'],

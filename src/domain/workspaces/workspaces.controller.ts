@@ -1,10 +1,8 @@
-import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
-import { RequireRole } from '../../access/require-role.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
-import { UpdateWorkspaceSettingsDto } from './dto/update-workspace-settings.dto';
 import { toWorkspaceResponse, WorkspaceResponse } from './dto/workspace.response';
 import { WorkspacesService } from './workspaces.service';
 
@@ -34,24 +32,5 @@ export class WorkspacesController {
   @ApiOkResponse({ type: WorkspaceResponse })
   async get(@CurrentActor() actor: Actor, @Param('idOrSlug') idOrSlug: string): Promise<WorkspaceResponse> {
     return toWorkspaceResponse(await this.workspaces.get(actor, idOrSlug));
-  }
-
-  @Patch(':idOrSlug/settings')
-  @RequireScopes('workspace:read')
-  // DESIGN §2: workspace settings are the owner's. The policy limits admins' agents too.
-  @RequireRole('owner')
-  @ApiOperation({
-    summary: 'Change the workspace time zone, draft-first policy or approval policy (owners)',
-    description:
-      'Fields left out stay as they are. Refused with 403 forbidden for agent (OAuth) connections whatever their ' +
-      'user’s role: an agent never relaxes the policy that limits it. Takes effect on the next call.',
-  })
-  @ApiOkResponse({ type: WorkspaceResponse })
-  async updateSettings(
-    @CurrentActor() actor: Actor,
-    @Param('idOrSlug') idOrSlug: string,
-    @Body() body: UpdateWorkspaceSettingsDto,
-  ): Promise<WorkspaceResponse> {
-    return toWorkspaceResponse(await this.workspaces.updateSettings(actor, idOrSlug, body));
   }
 }

@@ -127,18 +127,20 @@ export class WorkspacesService {
 
   /**
    * Changes the time zone, the draft-first policy or the approval policy, in one audited
-   * transaction. Admins (and the operator) only — and never an agent connection, whatever its
-   * user's role: an agent must not relax the policy that limits it.
+   * transaction. The workspace's owner (signed in as a person) or the operator only — never an API
+   * key or an agent connection, whatever the role behind it: a credential must not relax the policy
+   * that limits it (DESIGN §2: settings are the owner's).
    */
   async updateSettings(actor: Actor, idOrSlug: string, changes: WorkspaceSettingsChanges): Promise<WorkspaceEntity> {
-    if (actor.kind === 'agent')
+    if (actor.kind === 'agent' || actor.kind === 'api_key')
       throw new AppError(
         'forbidden',
-        'an agent connection cannot change workspace settings; an admin changes them with an API key, the console or the CLI',
+        `${actor.kind === 'agent' ? 'an agent connection' : 'an API key'} cannot change workspace settings; ` +
+          'the owner changes them with `postern workspace settings`',
       );
-    if (actor.kind !== 'operator' && !roleAtLeast(actor.role ?? 'viewer', 'admin'))
-      throw new AppError('insufficient_role', 'changing workspace settings needs the admin role', [
-        { field: 'role', issue: 'admin' },
+    if (actor.kind !== 'operator' && !roleAtLeast(actor.role ?? 'viewer', 'owner'))
+      throw new AppError('insufficient_role', 'changing workspace settings needs the owner role', [
+        { field: 'role', issue: 'owner' },
       ]);
     const patch = this.settingsPatch(changes);
     const target = actor.kind === 'operator' ? await this.resolve(idOrSlug) : await this.get(actor, idOrSlug);

@@ -49,8 +49,6 @@ export const accountsRecipes: RecipeSet = {
     'DELETE /api/v1/campaigns/:id': (_, t) => rest('DELETE', `/api/v1/campaigns/${t.ids.campaignId}`),
     'postern://campaigns/{id}': (_, t) => resource(`postern://campaigns/${t.ids.campaignId}`),
 
-    'PATCH /api/v1/workspaces/:idOrSlug/settings': (_, t) =>
-      rest('PATCH', `/api/v1/workspaces/${t.workspaceId}/settings`, { draft_first: false }),
     'postern://workspace': () => resource('postern://workspace'),
     'postern://rules/{platform}': () => resource('postern://rules/x'),
   },
