@@ -1,7 +1,13 @@
 import type { AuditDraft } from './audit-context';
 
 const INVALID = new Set(['validation_failed', 'malformed_json', 'payload_too_large', 'invalid_params']);
-const DENIED = new Set(['unauthenticated', 'forbidden', 'insufficient_scope', 'insufficient_role', 'approval_required']);
+const DENIED = new Set([
+  'unauthenticated',
+  'forbidden',
+  'insufficient_scope',
+  'insufficient_role',
+  'approval_required',
+]);
 
 /** Records why a call failed: its error code and, from the code, the decision it amounts to. */
 export function noteError(draft: AuditDraft | undefined, code: string, reason?: string): void {
