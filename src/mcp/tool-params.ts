@@ -104,5 +104,7 @@ export const annotations = {
   read: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   create: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   update: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  /** An update that bumps a version: repeating it changes the version again. */
+  versionedUpdate: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   delete: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
 } as const;

@@ -119,7 +119,7 @@ export class DraftsTools {
       'be refused with conflict instead of overwriting someone else’s edit. Never publishes.',
     parameters: updateDraftParams,
     outputSchema: draftOutput,
-    annotations: { title: 'Update draft', ...annotations.update },
+    annotations: { title: 'Update draft', ...annotations.versionedUpdate },
   })
   @RequireScopes('drafts:update')
   async updateDraft(@CurrentActor() actor: Actor, @Payload() args: z.infer<typeof updateDraftParams>) {

@@ -148,7 +148,7 @@ export class PostsTools {
       'post is publishing, published or its outcome is unknown: create a new post instead. Never publishes.',
     parameters: updatePostParams,
     outputSchema: postOutput,
-    annotations: { title: 'Update post', ...annotations.update },
+    annotations: { title: 'Update post', ...annotations.versionedUpdate },
   })
   @RequireScopes('posts:update')
   async updatePost(@CurrentActor() actor: Actor, @Payload() args: z.infer<typeof updatePostParams>) {
