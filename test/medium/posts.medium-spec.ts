@@ -141,7 +141,8 @@ describe(PostsService.name, () => {
         await db.query(`SELECT id FROM post_targets WHERE post_id = ANY($1::uuid[])`, [[live, recent]]),
       ).toHaveLength(2);
       expect(await db.query(`SELECT id FROM drafts WHERE id = $1`, [draft.id])).toHaveLength(1);
-      expect(await auditRows()).toBe(auditBefore);
+      // One record, in this workspace's own chain, for the purge; none of the earlier ones touched.
+      expect(await auditRows()).toBe(auditBefore + 1);
 
       const runs = await db.query(
         `SELECT surface, actor_kind, workspace_id, decision, outcome, reason FROM audit_records
@@ -151,10 +152,10 @@ describe(PostsService.name, () => {
       expect(runs).toContainEqual({
         surface: 'worker',
         actor_kind: 'operator',
-        workspace_id: null,
+        workspace_id: a.id,
         decision: 'allowed',
         outcome: 'ok',
-        reason: expect.stringMatching(/^purged \d+ post\(s\) trashed more than 30 days ago$/),
+        reason: `purged 1 post(s) trashed more than 30 days ago: ${expired}`,
       });
       await expect(
         inWorkspace(a.id, 'post restore', () => trash.restore(workspaceActor(a.id), expired)),

@@ -70,25 +70,37 @@ export class PostTrashService {
     });
   }
 
+  /** What the purge has to do: posts trashed more than TRASH_RETENTION_DAYS ago, by workspace. */
+  expiredTrash(): Promise<Map<string, string[]>> {
+    return this.repository.expiredTrash(TRASH_RETENTION_DAYS, PURGE_BATCH);
+  }
+
   /**
-   * Removes, for good, posts trashed more than TRASH_RETENTION_DAYS ago (their targets go with
-   * them; audit records are never touched). Runs in one audited transaction under the caller's
-   * audit context; nothing is written when nothing is due. Returns the ids removed.
+   * Removes, for good, these posts of one workspace if they are still trashed and past the window
+   * (their targets go with them; audit records are never touched). One audited transaction, filed
+   * under the workspace's own chain, naming the posts it removed. Returns the ids removed.
    */
-  async purgeExpired(): Promise<string[]> {
-    const due = await this.repository.expiredTrashIds(TRASH_RETENTION_DAYS, PURGE_BATCH);
-    if (!due.length) return [];
+  async purge(workspaceId: string, ids: string[]): Promise<string[]> {
+    AuditContext.concerns(workspaceId);
     return this.audited.run(async (m) => {
       const purged = returningRows<{ id: string }>(
         await m.query(
-          `DELETE FROM posts WHERE id = ANY($1::uuid[]) AND deleted_at < now() - make_interval(hours => $2)
+          `DELETE FROM posts WHERE workspace_id = $1 AND id = ANY($2::uuid[])
+              AND deleted_at < now() - make_interval(hours => $3)
            RETURNING id`,
           // Hours, not days: a day interval follows daylight-saving time, restore's deadline does not.
-          [due, TRASH_RETENTION_DAYS * 24],
+          [workspaceId, ids, TRASH_RETENTION_DAYS * 24],
         ),
       ).map((r) => r.id);
       const draft = AuditContext.current();
-      if (draft) draft.reason = `purged ${purged.length} post(s) trashed more than ${TRASH_RETENTION_DAYS} days ago`;
+      if (draft) {
+        draft.args = { post_ids: purged };
+        draft.reason =
+          `purged ${purged.length} post(s) trashed more than ${TRASH_RETENTION_DAYS} days ago: ${purged.join(' ')}`.slice(
+            0,
+            500,
+          );
+      }
       return purged;
     });
   }

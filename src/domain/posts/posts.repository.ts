@@ -78,12 +78,16 @@ export class PostsRepository {
    * Posts trashed more than `days` ago, oldest first, across every workspace: the one read that is
    * not a caller's, because the purge job acts for the system, not for a workspace.
    */
-  async expiredTrashIds(days: number, limit: number): Promise<string[]> {
-    const rows = await this.posts.manager.query<{ id: string }[]>(
-      `SELECT id FROM posts WHERE deleted_at < now() - make_interval(hours => $1) ORDER BY deleted_at LIMIT $2`,
+  /** Posts trashed longer than `days` ago, oldest first, by workspace. */
+  async expiredTrash(days: number, limit: number): Promise<Map<string, string[]>> {
+    const rows = await this.posts.manager.query<{ id: string; workspace_id: string }[]>(
+      `SELECT id, workspace_id FROM posts WHERE deleted_at < now() - make_interval(hours => $1)
+        ORDER BY deleted_at LIMIT $2`,
       [days * 24, limit],
     );
-    return rows.map((r) => r.id);
+    const byWorkspace = new Map<string, string[]>();
+    for (const r of rows) byWorkspace.set(r.workspace_id, [...(byWorkspace.get(r.workspace_id) ?? []), r.id]);
+    return byWorkspace;
   }
 
   /** Newest first. `platform` matches posts with a target account on that platform. */

@@ -5,11 +5,20 @@ import { PURGE_INTERVAL_MS, PurgeTrashedPostsJob } from './purge-trashed-posts.j
 
 describe(PurgeTrashedPostsJob.name, () => {
   const contexts: (AuditDraft | undefined)[] = [];
-  const purgeExpired = jest.fn(() => {
+  const purgeExpired = jest.fn(() =>
+    Promise.resolve(
+      new Map([
+        ['workspace-a', ['a-post']],
+        ['workspace-b', ['b-post']],
+      ]),
+    ),
+  );
+  const purge = jest.fn((_workspaceId: string, ids: string[]) => {
     contexts.push(AuditContext.current());
-    return Promise.resolve(['a-post']);
+    return Promise.resolve(ids);
   });
-  const job = new PurgeTrashedPostsJob({ purgeExpired } as unknown as PostTrashService);
+  // The schedule and audit contexts are what is tested here; the SQL is tested against a database.
+  const job = new PurgeTrashedPostsJob({ expiredTrash: purgeExpired, purge } as unknown as PostTrashService);
 
   beforeAll(() => {
     // The job logs each run; the assertions here say what matters.
@@ -18,6 +27,7 @@ describe(PurgeTrashedPostsJob.name, () => {
   beforeEach(() => {
     jest.useFakeTimers();
     purgeExpired.mockClear();
+    purge.mockClear();
     contexts.length = 0;
   });
   afterEach(() => {
@@ -37,15 +47,19 @@ describe(PurgeTrashedPostsJob.name, () => {
     expect(purgeExpired).toHaveBeenCalledTimes(3);
   });
 
-  it('runs each purge as an audited change by the system on the worker surface', async () => {
-    await expect(job.run()).resolves.toEqual(['a-post']);
-    expect(contexts).toEqual([
-      expect.objectContaining({
-        surface: 'worker',
-        operation: 'job purge-trashed-posts',
-        actor: expect.objectContaining({ kind: 'operator', surface: 'worker' }),
-      }),
+  it('purges each workspace in an audited change of its own, by the system on the worker surface', async () => {
+    await expect(job.run()).resolves.toEqual(['a-post', 'b-post']);
+    expect(purge.mock.calls).toEqual([
+      ['workspace-a', ['a-post']],
+      ['workspace-b', ['b-post']],
     ]);
+    const worker = expect.objectContaining({
+      surface: 'worker',
+      operation: 'job purge-trashed-posts',
+      actor: expect.objectContaining({ kind: 'operator', surface: 'worker' }),
+    });
+    expect(contexts).toEqual([worker, worker]);
+    expect(contexts[0]).not.toBe(contexts[1]);
   });
 
   it('keeps going after a failed run', async () => {

@@ -8,7 +8,7 @@ import { PostTrashService } from '../post-trash.service';
 export const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
- * Hard-deletes posts trashed more than 30 days ago, hourly, in the API process. Each run is one
+ * Hard-deletes posts trashed more than 30 days ago, hourly, in the API process: per workspace, one
  * audited state change on the worker surface, made by the system (the operator), not by a caller.
  */
 @Injectable()
@@ -32,13 +32,24 @@ export class PurgeTrashedPostsJob implements OnModuleInit, OnModuleDestroy {
 
   /** One purge, as the timer runs it; callable directly. Returns the ids of the posts removed. */
   run(): Promise<string[]> {
-    if (this.running) return this.running;
-    const draft = AuditContext.start('worker', 'job purge-trashed-posts', randomUUID());
-    draft.actor = { ...operatorActor(), surface: 'worker' };
-    this.running = AuditContext.run(draft, () => this.trash.purgeExpired()).finally(() => {
+    this.running ??= this.purgeAll().finally(() => {
       this.running = undefined;
     });
     return this.running;
+  }
+
+  /**
+   * One audited change per workspace, by the system on the worker surface, so each workspace's own
+   * trail (and its export) shows which of its posts were destroyed and when.
+   */
+  private async purgeAll(): Promise<string[]> {
+    const purged: string[] = [];
+    for (const [workspaceId, ids] of await this.trash.expiredTrash()) {
+      const draft = AuditContext.start('worker', 'job purge-trashed-posts', randomUUID());
+      draft.actor = { ...operatorActor(), surface: 'worker' };
+      purged.push(...(await AuditContext.run(draft, () => this.trash.purge(workspaceId, ids))));
+    }
+    return purged;
   }
 
   private async tick(): Promise<void> {
