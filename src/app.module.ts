@@ -33,7 +33,7 @@ import { SocialAccountsModule } from './domain/social-accounts/social-accounts.m
 import { UsersModule } from './domain/users/users.module';
 import { WorkspacesModule } from './domain/workspaces/workspaces.module';
 import { HealthModule } from './health/health.module';
-import { LoggingModule } from './logging/logging.module';
+import { LoggingModule, requestIdMiddleware } from './logging/logging.module';
 import { PublishingModule } from './publishing/publishing.module';
 
 export interface AppRuntime {
@@ -55,7 +55,11 @@ export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // /mcp admits an inline media upload (base64) up to the configured cap; every other route keeps 1 MB.
     consumer
-      .apply(...bodyParsers({ mcpLimitBytes: mcpBodyLimitBytes(this.config.media.maxInlineBytes) }), AuditMiddleware)
+      .apply(
+        requestIdMiddleware,
+        ...bodyParsers({ mcpLimitBytes: mcpBodyLimitBytes(this.config.media.maxInlineBytes) }),
+        AuditMiddleware,
+      )
       .forRoutes('*path');
   }
 

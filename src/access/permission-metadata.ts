@@ -15,9 +15,22 @@ export interface PermissionMetadata {
   roleFloor?: Role;
 }
 
+/** Declarations never change after start-up; each guard asks on every call, so each handler is read once. */
+const cache = new WeakMap<object, WeakMap<object, PermissionMetadata>>();
+
 /** What a route or tool declares about who may call it; handler metadata overrides the class's. */
 export function permissionMetadata(reflector: Reflector, context: ExecutionContext): PermissionMetadata {
-  const targets = [context.getHandler(), context.getClass()];
+  const handler = context.getHandler();
+  const cls = context.getClass();
+  let byClass = cache.get(handler);
+  if (!byClass) cache.set(handler, (byClass = new WeakMap()));
+  let meta = byClass.get(cls);
+  if (!meta) byClass.set(cls, (meta = Object.freeze(read(reflector, [handler, cls]))));
+  return meta;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- what ExecutionContext.getHandler returns
+function read(reflector: Reflector, targets: [Function, Function]): PermissionMetadata {
   return {
     isPublic: reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) ?? false,
     consoleSession: reflector.getAllAndOverride<boolean>(CONSOLE_SESSION_KEY, targets) ?? false,
