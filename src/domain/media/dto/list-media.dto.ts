@@ -1,13 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { MAX_PAGE_SIZE } from '../../../common/pagination';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { IsIsoTimestamp } from '../../../common/validation/validators.decorator';
+import { PageQueryDto } from '../../../common/page-query.dto';
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-
-export class ListMediaQueryDto {
+export class ListMediaQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['image', 'video'] })
   @IsOptional()
   @IsIn(['image', 'video'])
@@ -34,19 +30,4 @@ export class ListMediaQueryDto {
   @IsOptional()
   @IsIsoTimestamp()
   created_before?: string;
-
-  @ApiPropertyOptional({ description: 'next_cursor from the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a cursor returned by a previous call' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 25 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
 }

@@ -1,26 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { MAX_PAGE_SIZE } from '../../../common/pagination';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { IsIsoTimestamp } from '../../../common/validation/validators.decorator';
 import { PLATFORMS, type Platform } from '../../../publishing/rules/platforms';
+import { PageQueryDto } from '../../../common/page-query.dto';
 
 /** Query parameters every content list accepts: a page and the shared filters. */
-export class ContentListQueryDto {
-  @ApiPropertyOptional({ description: 'next_cursor from the previous page.', example: 'WyIyMDI2LTExLTIxVDA5OjAw' })
-  @IsOptional()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a cursor returned by a previous call' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 25, example: 25 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-
+export class ContentListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only content in this campaign.' })
   @IsOptional()
   @IsUUID('all')
