@@ -41,7 +41,7 @@ export class LocalMediaStorage implements MediaStorage {
    * temporary name beside the target, flushes it and renames that. Either way the target appears
    * complete or not at all, 0600 in a 0700 folder.
    */
-  async putFile(workspaceId: string, file: { path: string }): Promise<string> {
+  async putFile(workspaceId: string, file: { path: string; size: number }): Promise<string> {
     const key = newStorageKey(workspaceId);
     const target = this.pathOf(key);
     const temporary = await this.temporaryBeside(target);
