@@ -77,6 +77,8 @@ interface RawUpload {
 interface ReceivedMedia {
   /** The content, in a temporary file of the request. */
   file: WrittenFile;
+  /** Its first HEAD_BYTES, read once for identification and image dimensions. */
+  head: Buffer;
   detected: DetectedMedia;
   fileName: string;
   sourceUrl: string | null;
@@ -134,11 +136,10 @@ export class MediaService {
   ): Promise<MediaResponse & { replayed: boolean }> {
     const workspaceId = workspaceOf(actor);
     const metadata = normaliseMetadata(input);
-    const { file, detected } = received;
+    const { file, head, detected } = received;
     // Read before storing: local storage moves the temporary file away.
     const video = detected.kind === 'video' ? await withFileReader(file.path, isoVideoMetadata) : undefined;
-    const image =
-      detected.kind === 'image' ? imageDimensions(await readHead(file.path, HEAD_BYTES), detected.mimeType) : undefined;
+    const image = detected.kind === 'image' ? imageDimensions(head, detected.mimeType) : undefined;
     const storageKey = await this.storage.putFile(workspaceId, file, detected.mimeType);
     let result: MediaResponse & { replayed: boolean };
     try {
@@ -308,9 +309,10 @@ export class MediaService {
     const field = input.contentBase64 !== undefined ? 'content_base64' : input.file !== undefined ? 'file' : 'url';
     // Shown to every reader of the library: a presigned query string or fragment is a credential.
     const sourceUrl = withoutQuery(raw.finalUrl ?? null);
+    const head = await readHead(file.path, HEAD_BYTES);
     let detected: DetectedMedia;
     try {
-      detected = await detectMedia(await readHead(file.path, HEAD_BYTES), input.fileName, declaredMime);
+      detected = await detectMedia(head, input.fileName, declaredMime);
     } catch (error) {
       if (error instanceof MediaTypeError) throw unsupportedMedia(error, field);
       throw error;
@@ -322,7 +324,7 @@ export class MediaService {
         ? checkedFileName(input.fileName)
         : fileNameFromUrl(input.url as string, detected.extension);
     const source = input.url !== undefined ? { url: input.url } : { sha256: file.sha256 };
-    return { file, detected, fileName, sourceUrl, source };
+    return { file, head, detected, fileName, sourceUrl, source };
   }
 
   /** Streams the URL's body to a temporary file; an error answer is refused before its body is read. */
