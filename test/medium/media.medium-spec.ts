@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -40,6 +49,21 @@ function behavesAsMediaStorage(storage: () => MediaStorage) {
     await expect(storage().delete(key)).resolves.toBeUndefined();
   });
 
+  it('stores a local file by its path, without reading it into memory, and reads it back', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'postern-media-putfile-'));
+    try {
+      const workspaceId = randomUUID();
+      const bytes = png(5, 5);
+      const source = join(folder, 'upload');
+      writeFileSync(source, bytes, { mode: 0o600 });
+      const key = await storage().putFile(workspaceId, { path: source, size: bytes.length }, 'image/png');
+      expect(key).toMatch(new RegExp(`^${workspaceId}/[0-9a-f]{32}$`));
+      expect(await readAll(await storage().open(key))).toEqual(bytes);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('refuses keys it did not generate, before any I/O', async () => {
     for (const key of ['../../etc/passwd', `${randomUUID()}/../../x`, 'abc', `${randomUUID()}/${'0'.repeat(31)}`]) {
       await expect(storage().open(key)).rejects.toThrow('not a media storage key');
@@ -70,6 +94,33 @@ describe(MediaService.name, () => {
       expect(statSync(storage.pathOf(key)).mode & 0o777).toBe(0o600);
       expect(statSync(folder).mode & 0o777).toBe(0o700);
       expect(statSync(root).mode & 0o777).toBe(0o700);
+    });
+
+    it('moves a file from the same filesystem into place (0600, nothing left behind) and copies one from another', async () => {
+      const workspaceId = randomUUID();
+      const sameFs = join(root, '..', 'tmp');
+      mkdirSync(sameFs, { mode: 0o700 });
+      const source = join(sameFs, 'upload');
+      writeFileSync(source, png(6, 6), { mode: 0o644 });
+      const moved = await storage.putFile(workspaceId, { path: source, size: png(6, 6).length });
+      expect(existsSync(source)).toBe(false);
+      expect(statSync(storage.pathOf(moved)).mode & 0o777).toBe(0o600);
+      expect(readFileSync(storage.pathOf(moved))).toEqual(png(6, 6));
+
+      // /dev/shm is a tmpfs where there is one: a rename from there fails with EXDEV and the file is copied.
+      const otherFs = existsSync('/dev/shm')
+        ? mkdtempSync('/dev/shm/postern-media-')
+        : mkdtempSync(join(tmpdir(), 'm-'));
+      try {
+        const far = join(otherFs, 'upload');
+        writeFileSync(far, jpeg(), { mode: 0o600 });
+        const copied = await storage.putFile(workspaceId, { path: far, size: jpeg().length });
+        expect(readFileSync(storage.pathOf(copied))).toEqual(jpeg());
+        expect(statSync(storage.pathOf(copied)).mode & 0o777).toBe(0o600);
+        expect(readdirSync(join(root, workspaceId)).sort()).toEqual([moved, copied].map((k) => k.split('/')[1]).sort());
+      } finally {
+        rmSync(otherFs, { recursive: true, force: true });
+      }
     });
   });
 

@@ -318,4 +318,72 @@ describe(createSafeFetcher.name, () => {
       expect(Date.now() - started).toBeLessThan(2000);
     });
   });
+
+  describe('stream', () => {
+    const collect = async (body: AsyncIterable<Buffer>): Promise<Buffer> => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk);
+      return Buffer.concat(chunks);
+    };
+
+    it('hands the checked response to the consumer, body unread, through the same redirects and pinning', async () => {
+      routes.set('/r1', redirect('/s.png', 302));
+      routes.set('/s.png', (_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end('streamed'));
+      const resolve = jest.fn(testResolver);
+      const result = await fetcher({ resolve }).stream(`${origin()}/r1`, async (response) => ({
+        status: response.status,
+        finalUrl: response.finalUrl,
+        type: response.headers['content-type'],
+        body: await collect(response.body),
+      }));
+      expect(result).toEqual({
+        status: 200,
+        finalUrl: `${origin()}/s.png`,
+        type: 'image/png',
+        body: Buffer.from('streamed'),
+      });
+      expect(resolve).toHaveBeenCalledTimes(2);
+    });
+
+    it('refuses before calling the consumer what the buffered fetch refuses', async () => {
+      const consume = jest.fn(() => Promise.resolve());
+      const internal = await failureOf(fetcher().stream('https://internal.test/x', consume));
+      expect(internal.code).toBe('address_not_public');
+      routes.set('/gz', (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('x')));
+      expect((await failureOf(fetcher().stream(`${origin()}/gz`, consume))).code).toBe('fetch_failed');
+      expect(consume).not.toHaveBeenCalled();
+    });
+
+    it('stops the body with too_large at the first chunk past the cap, before yielding it', async () => {
+      routes.set('/big', (_req, res) => {
+        res.writeHead(200, { 'transfer-encoding': 'chunked' });
+        res.end(Buffer.alloc(1001, 1));
+      });
+      let received = 0;
+      const failure = await failureOf(
+        fetcher({ maxBytes: 1000 }).stream(`${origin()}/big`, async (response) => {
+          for await (const chunk of response.body) received += chunk.length;
+        }),
+      );
+      expect(failure.code).toBe('too_large');
+      expect(received).toBeLessThanOrEqual(1000);
+    });
+
+    it('times out a body that stalls while the consumer reads it', async () => {
+      routes.set('/stall', (_req, res) => {
+        res.writeHead(200, { 'content-length': '2048' });
+        res.write(Buffer.alloc(1024));
+      });
+      const failure = await failureOf(
+        fetcher({ timeoutMs: 300 }).stream(`${origin()}/stall`, (response) => collect(response.body)),
+      );
+      expect(failure.code).toBe('timeout');
+    });
+
+    it("throws the consumer's own error unchanged", async () => {
+      routes.set('/ok', (_req, res) => res.end('fine'));
+      const own = new Error('disk full');
+      await expect(fetcher().stream(`${origin()}/ok`, () => Promise.reject(own))).rejects.toBe(own);
+    });
+  });
 });

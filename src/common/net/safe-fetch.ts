@@ -17,7 +17,26 @@ export interface SafeFetchResponse {
   body: Buffer;
 }
 
-export type SafeFetcher = (url: string) => Promise<SafeFetchResponse>;
+/** A response whose body has not been read: at most the fetcher's `maxBytes` of it can be. */
+export interface SafeFetchStreamingResponse extends Omit<SafeFetchResponse, 'body'> {
+  /**
+   * The body as it arrives, identity encoding. Iterating throws `SafeFetchError` `too_large` as
+   * soon as more than the cap has arrived (before that chunk is yielded), and `timed_out` or
+   * `fetch_failed` when the deadline passes or the connection fails while it is read.
+   */
+  body: AsyncIterable<Buffer>;
+}
+
+export interface SafeFetcher {
+  /** Fetches the URL and reads the whole body (at most `maxBytes`) into memory. */
+  (url: string): Promise<SafeFetchResponse>;
+  /**
+   * Fetches the URL and hands the unread response to `consume`, which must finish within the same
+   * deadline as the rest of the fetch; the connection is closed when it returns or throws. Errors
+   * `consume` raises itself are thrown unchanged.
+   */
+  stream<T>(url: string, consume: (response: SafeFetchStreamingResponse) => Promise<T>): Promise<T>;
+}
 
 /** Limits a deployment may choose. */
 export interface SafeFetchLimits {
@@ -101,7 +120,13 @@ export function createSafeFetcher(options: SafeFetcherOptions = {}): SafeFetcher
     );
   }
 
-  return async function safeFetch(input: string): Promise<SafeFetchResponse> {
+  /**
+   * One fetch: follows redirects (each hop checked), refuses a compressed or declared-oversized
+   * answer, then hands the final response to `handle` — all under one deadline, which also covers
+   * `handle` reading the body. Errors become `SafeFetchError`s, except a `ConsumerError`, whose
+   * original is thrown unchanged.
+   */
+  async function run<T>(input: string, handle: (final: FinalResponse, signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const { signal } = controller;
@@ -123,16 +148,48 @@ export function createSafeFetcher(options: SafeFetcherOptions = {}): SafeFetcher
         checkEncoding(response.headers);
         const declaredLength = Number(response.headers['content-length']);
         if (Number.isFinite(declaredLength) && declaredLength > maxBytes) throw tooLarge(maxBytes);
-        const body = await readCapped(response, maxBytes);
-        return { finalUrl: url.href, status, headers: response.headers, body };
+        const final: FinalResponse = { finalUrl: url.href, status, headers: response.headers, message: response };
+        return await handle(final, signal);
       }
     } catch (error) {
+      if (error instanceof ConsumerError) throw error.original;
       throw toSafeFetchError(error, signal);
     } finally {
       clearTimeout(timer);
       response?.destroy();
     }
-  };
+  }
+
+  return Object.assign(
+    (input: string): Promise<SafeFetchResponse> =>
+      run(input, async ({ message, ...rest }) => ({ ...rest, body: await readCapped(message, maxBytes) })),
+    {
+      stream: <T>(input: string, consume: (response: SafeFetchStreamingResponse) => Promise<T>): Promise<T> =>
+        run(input, async ({ message, ...rest }, signal) => {
+          try {
+            return await consume({ ...rest, body: cappedBody(message, maxBytes, signal) });
+          } catch (error) {
+            // The body's own failures are SafeFetchErrors already; anything else is the consumer's.
+            if (error instanceof SafeFetchError) throw error;
+            throw new ConsumerError(error);
+          }
+        }),
+    },
+  );
+}
+
+interface FinalResponse {
+  finalUrl: string;
+  status: number;
+  headers: IncomingHttpHeaders;
+  message: IncomingMessage;
+}
+
+/** Wraps an error a streaming consumer raised itself, so it is not mistaken for a network failure. */
+class ConsumerError extends Error {
+  constructor(readonly original: unknown) {
+    super('response consumer failed');
+  }
 }
 
 function pinnedLookup(expectedHostname: string, pinned: ResolvedAddress): LookupFunction {
@@ -164,6 +221,23 @@ function checkEncoding(headers: IncomingHttpHeaders): void {
   const encoding = headers['content-encoding']?.trim().toLowerCase();
   if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
     throw new SafeFetchError('fetch_failed', 'The server sent a compressed response although none was asked for');
+  }
+}
+
+async function* cappedBody(
+  response: IncomingMessage,
+  maxBytes: number,
+  signal: AbortSignal,
+): AsyncGenerator<Buffer, void, undefined> {
+  let size = 0;
+  try {
+    for await (const chunk of response as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      yield chunk;
+    }
+  } catch (error) {
+    throw toSafeFetchError(error, signal);
   }
 }
 

@@ -3,6 +3,7 @@ import {
   createSafeFetcher,
   type SafeFetcher,
   type SafeFetchResponse,
+  type SafeFetchStreamingResponse,
   type SafeFetchTestSeams,
 } from '../../common/net/safe-fetch';
 import { APP_CONFIG, type AppConfig } from '../../config/config.types';
@@ -27,6 +28,11 @@ export class MediaFetchService {
 
   fetch(url: string): Promise<SafeFetchResponse> {
     return this.fetcher(url);
+  }
+
+  /** Hands the unread response to `consume`, which reads the capped body within the same deadline. */
+  stream<T>(url: string, consume: (response: SafeFetchStreamingResponse) => Promise<T>): Promise<T> {
+    return this.fetcher.stream(url, consume);
   }
 
   /**

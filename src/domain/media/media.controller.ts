@@ -39,14 +39,9 @@ import { MediaPageResponse, MediaResponse, toMediaResponse, UploadedMediaRespons
 import { UpdateMediaDto } from './dto/update-media.dto';
 import { UploadMediaFromUrlDto } from './dto/upload-media-from-url.dto';
 import { MediaService, type MediaMetadataInput } from './media.service';
+import { type TempUploadedFile } from './temp-file-storage-engine';
+import { TempUploadCleanupInterceptor } from './temp-upload-cleanup.interceptor';
 import { UploadSlotsInterceptor } from './upload-slots.interceptor';
-
-/** What multer hands over for the one file of a form (kept in memory). */
-interface UploadedFormFile {
-  buffer: Buffer;
-  mimetype: string;
-  originalname: string;
-}
 
 const metadataOf = (body: MediaMetadataDto): MediaMetadataInput => ({
   altText: body.alt_text,
@@ -73,8 +68,9 @@ export class MediaController {
   @Post()
   @RequireScopes('media:upload')
   // Guards run before this interceptor, so an unauthorised caller's body is never read.
-  // Slot first: a refused upload's body is never read.
-  @UseInterceptors(UploadSlotsInterceptor, FileInterceptor('file'))
+  // Slot first: a refused upload's body is never read. The file part is streamed to a temporary
+  // file (see TempFileStorageEngine), which the cleanup interceptor removes whatever happens.
+  @UseInterceptors(UploadSlotsInterceptor, TempUploadCleanupInterceptor, FileInterceptor('file'))
   @ApiOperation({
     summary: 'Upload an image or video (multipart/form-data)',
     description: `One file in the field \`file\`, plus optional metadata fields. ${UPLOAD_LIMITS}`,
@@ -109,7 +105,7 @@ export class MediaController {
   @ApiCreatedResponse({ type: UploadedMediaResponse, description: 'Stored; 200 instead when replayed.' })
   async upload(
     @CurrentActor() actor: Actor,
-    @UploadedFile() file: UploadedFormFile | undefined,
+    @UploadedFile() file: TempUploadedFile | undefined,
     @Body() body: UploadMediaFieldsDto,
     @IdempotencyKeyHeader() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
@@ -120,7 +116,7 @@ export class MediaController {
       ]);
     }
     const result = await this.media.upload(actor, {
-      file: { bytes: file.buffer, mimeType: file.mimetype },
+      file: { path: file.path, size: file.size, sha256: file.sha256, mimeType: file.mimetype },
       fileName: body.file_name ?? file.originalname,
       idempotencyKey,
       ...metadataOf(body),

@@ -1,6 +1,8 @@
+import * as path from 'node:path';
 import { Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PrivateTempDir } from '../../common/files/private-temp-dir';
 import { IdempotencyModule } from '../../common/idempotency/idempotency.module';
 import { APP_CONFIG, type AppConfig } from '../../config/config.types';
 import { CampaignsModule } from '../campaigns/campaigns.module';
@@ -13,9 +15,12 @@ import { MediaTools } from './media.tools';
 import { createMediaStorage } from './storage/create-media-storage';
 import { MEDIA_STORAGE, type MediaStorage } from './storage/media-storage';
 import { S3MediaStorage } from './storage/s3-media-storage';
+import { TempFileStorageEngine } from './temp-file-storage-engine';
 
 /** Text fields of an upload form beside the file: the metadata fields and a little room. */
 const MAX_FORM_FIELDS = 30;
+
+const largestCap = (config: AppConfig) => Math.max(config.media.maxImageBytes, config.media.maxVideoBytes);
 
 @Module({
   imports: [
@@ -23,14 +28,15 @@ const MAX_FORM_FIELDS = 30;
     IdempotencyModule,
     CampaignsModule,
     // One file, at most the largest kind's cap (the service then applies the cap of its kind); the
-    // text fields are bounded in number and size. No storage option: multer keeps the file in
-    // memory, so nothing is written to disk before the bytes are identified.
+    // text fields are bounded in number and size. The file is streamed to a private temporary file
+    // under DATA_DIR/tmp, cut at the cap, never held in memory.
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
+        storage: new TempFileStorageEngine(new PrivateTempDir(path.join(config.dataDir, 'tmp')), largestCap(config)),
         limits: {
           files: 1,
-          fileSize: Math.max(config.media.maxImageBytes, config.media.maxVideoBytes),
+          fileSize: largestCap(config),
           fields: MAX_FORM_FIELDS,
           fieldSize: 8 * 1024,
           parts: MAX_FORM_FIELDS + 1,

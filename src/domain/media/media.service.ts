@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -7,12 +7,15 @@ import { type Actor, workspaceOf } from '../../access/actor';
 import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError, notFound } from '../../common/app-error';
+import { FileTooLargeError, writeCappedFile, type WrittenFile } from '../../common/files/capped-file-writer';
+import { PrivateTempDir, removeTempFile } from '../../common/files/private-temp-dir';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
 import { SafeFetchError } from '../../common/net/safe-fetch.errors';
 import { type Page, paginate } from '../../common/pagination';
 import { APP_CONFIG, type AppConfig } from '../../config/config.types';
 import { MediaTypeError } from '../../media/media.errors';
 import { type DetectedMedia, detectMedia, imageDimensions } from '../../media/media-type';
+import { readHead, withFileReader } from '../../media/byte-reader';
 import { isoVideoMetadata } from '../../media/video-metadata';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { type MediaResponse, toMediaResponse } from './dto/media.response';
@@ -35,8 +38,11 @@ export interface UploadMediaInput extends MediaMetadataInput {
   contentBase64?: string;
   /** A public https URL to import from. */
   url?: string;
-  /** Bytes received as a file upload, with the type the client declared for them. */
-  file?: { bytes: Buffer; mimeType?: string };
+  /**
+   * A file upload already written to a temporary file under `DATA_DIR/tmp` (its size and SHA-256
+   * counted on the way), with the type the client declared for it. The upload removes the file.
+   */
+  file?: WrittenFile & { mimeType?: string };
   /** Required unless `url` is given (then the URL's last segment is the default). A label, never a path. */
   fileName?: string;
   idempotencyKey?: string;
@@ -59,25 +65,46 @@ export interface MediaContent {
   stream: Readable;
 }
 
+/** The content as received, before it is identified. */
+interface RawUpload {
+  file: WrittenFile;
+  /** The type the caller or the server declared for it, if any. */
+  declaredMime?: string;
+  /** For a download: the URL that answered, after redirects. */
+  finalUrl?: string;
+}
+
 interface ReceivedMedia {
-  bytes: Buffer;
+  /** The content, in a temporary file of the request. */
+  file: WrittenFile;
+  /** Its first HEAD_BYTES, read once for identification and image dimensions. */
+  head: Buffer;
   detected: DetectedMedia;
   fileName: string;
   sourceUrl: string | null;
   /** What the idempotency digest covers for the bytes: their hash, or the URL they were named by. */
   source: { sha256: string } | { url: string };
-  sha256: string;
 }
+
+/**
+ * How much of the start of a file is read for identification and image dimensions: file-type
+ * needs about 4 KiB and the sniffers 1 KiB; a JPEG's frame header comes after its EXIF and ICC
+ * segments (up to 64 KiB each), so a little more room is left for those.
+ */
+const HEAD_BYTES = 256 * 1024;
 
 /**
  * The media library: files are identified from their bytes (never their name), checked against
  * the allowlist and the per-kind size caps, stored under a generated key, and recorded in the same
  * audited transaction as the call; when that transaction does not commit, the stored file is
- * removed again.
+ * removed again. The content never sits in memory whole: every source is streamed to a temporary
+ * file under `DATA_DIR/tmp` (hashed, counted and capped on the way), checked from bounded reads of
+ * that file, and moved or streamed into storage; the temporary file is removed whatever happens.
  */
 @Injectable()
 export class MediaService {
   private readonly logger = new Logger(MediaService.name);
+  private readonly temp: PrivateTempDir;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -87,14 +114,33 @@ export class MediaService {
     private readonly audited: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
     private readonly campaigns: CampaignsService,
-  ) {}
+  ) {
+    this.temp = new PrivateTempDir(path.join(config.dataDir, 'tmp'));
+  }
 
   async upload(actor: Actor, input: UploadMediaInput): Promise<MediaResponse & { replayed: boolean }> {
+    let written: RawUpload | undefined;
+    try {
+      written = await this.receiveFile(input);
+      return await this.store(actor, input, await this.identify(input, written));
+    } finally {
+      await this.discard(input.file?.path);
+      await this.discard(written?.file.path);
+    }
+  }
+
+  private async store(
+    actor: Actor,
+    input: UploadMediaInput,
+    received: ReceivedMedia,
+  ): Promise<MediaResponse & { replayed: boolean }> {
     const workspaceId = workspaceOf(actor);
-    const received = await this.receive(input);
     const metadata = normaliseMetadata(input);
-    const { bytes, detected } = received;
-    const storageKey = await this.storage.put(workspaceId, bytes, detected.mimeType);
+    const { file, head, detected } = received;
+    // Read before storing: local storage moves the temporary file away.
+    const video = detected.kind === 'video' ? await withFileReader(file.path, isoVideoMetadata) : undefined;
+    const image = detected.kind === 'image' ? imageDimensions(head, detected.mimeType) : undefined;
+    const storageKey = await this.storage.putFile(workspaceId, file, detected.mimeType);
     let result: MediaResponse & { replayed: boolean };
     try {
       AuditContext.concerns(workspaceId);
@@ -110,16 +156,14 @@ export class MediaService {
           },
           async () => {
             if (metadata.campaign_id) await this.campaigns.requireAssignable(m, workspaceId, metadata.campaign_id);
-            const video = detected.kind === 'video' ? isoVideoMetadata(bytes) : undefined;
-            const image = detected.kind === 'image' ? imageDimensions(bytes, detected.mimeType) : undefined;
             const asset = await m.save(
               m.create(MediaAssetEntity, {
                 workspaceId,
                 fileName: received.fileName,
                 mimeType: detected.mimeType,
                 kind: detected.kind,
-                sizeBytes: bytes.length,
-                sha256: received.sha256,
+                sizeBytes: file.size,
+                sha256: file.sha256,
                 width: image?.width ?? video?.width ?? null,
                 height: image?.height ?? video?.height ?? null,
                 durationMs: video?.durationMs ?? null,
@@ -232,8 +276,12 @@ export class MediaService {
     return asset;
   }
 
-  /** The bytes from whichever source the caller used, identified, named and within their kind's cap. */
-  private async receive(input: UploadMediaInput): Promise<ReceivedMedia> {
+  /**
+   * The content from whichever source the caller used, in a temporary file: a multipart upload is
+   * already there; base64 (at most the inline cap, already in memory as part of the call) and a
+   * download (streamed, cut at the largest cap) are written there now.
+   */
+  private async receiveFile(input: UploadMediaInput): Promise<RawUpload> {
     const sources = (['contentBase64', 'url', 'file'] as const).filter((name) => input[name] !== undefined);
     if (sources.length !== 1) {
       throw new AppError('validation_failed', 'give exactly one of content_base64 (the file as base64) or url', [
@@ -241,52 +289,65 @@ export class MediaService {
         { field: 'url', issue: 'exactly one of content_base64 and url is required' },
       ]);
     }
-    const media = this.config.media;
-    let bytes: Buffer;
-    let declaredMime: string | undefined;
-    let sourceUrl: string | null = null;
-    let field: string;
     if (input.contentBase64 !== undefined) {
-      field = 'content_base64';
       checkedFileName(input.fileName);
-      ({ bytes, declaredMime } = decodeBase64(input.contentBase64, media.maxInlineBytes));
-    } else if (input.file !== undefined) {
-      field = 'file';
-      checkedFileName(input.fileName);
-      ({ bytes, mimeType: declaredMime } = input.file);
-    } else {
-      field = 'url';
-      if (input.fileName !== undefined) checkedFileName(input.fileName);
-      ({ bytes, declaredMime, finalUrl: sourceUrl } = await this.download(input.url as string));
-      // Shown to every reader of the library: a presigned query string or fragment is a credential.
-      sourceUrl = withoutQuery(sourceUrl);
+      const { bytes, declaredMime } = decodeBase64(input.contentBase64, this.config.media.maxInlineBytes);
+      return { file: await writeCappedFile([bytes], await this.temp.newPath(), bytes.length), declaredMime };
     }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (input.file !== undefined) {
+      checkedFileName(input.fileName);
+      return { file: input.file, declaredMime: input.file.mimeType };
+    }
+    if (input.fileName !== undefined) checkedFileName(input.fileName);
+    return this.download(input.url as string);
+  }
+
+  /** The received content identified from its head, named, and within its kind's cap. */
+  private async identify(input: UploadMediaInput, raw: RawUpload): Promise<ReceivedMedia> {
+    const media = this.config.media;
+    const { file, declaredMime } = raw;
+    const field = input.contentBase64 !== undefined ? 'content_base64' : input.file !== undefined ? 'file' : 'url';
+    // Shown to every reader of the library: a presigned query string or fragment is a credential.
+    const sourceUrl = withoutQuery(raw.finalUrl ?? null);
+    const head = await readHead(file.path, HEAD_BYTES);
     let detected: DetectedMedia;
     try {
-      detected = await detectMedia(bytes, input.fileName, declaredMime);
+      detected = await detectMedia(head, input.fileName, declaredMime);
     } catch (error) {
       if (error instanceof MediaTypeError) throw unsupportedMedia(error, field);
       throw error;
     }
     const cap = detected.kind === 'image' ? media.maxImageBytes : media.maxVideoBytes;
-    if (bytes.length > cap) throw tooLarge(`The ${detected.kind}`, cap, field);
+    if (file.size > cap) throw tooLarge(`The ${detected.kind}`, cap, field);
     const fileName =
       input.fileName !== undefined
         ? checkedFileName(input.fileName)
         : fileNameFromUrl(input.url as string, detected.extension);
-    const source = input.url !== undefined ? { url: input.url } : { sha256 };
-    return { bytes, detected, fileName, sourceUrl, source, sha256 };
+    const source = input.url !== undefined ? { url: input.url } : { sha256: file.sha256 };
+    return { file, head, detected, fileName, sourceUrl, source };
   }
 
-  private async download(url: string): Promise<{ bytes: Buffer; declaredMime?: string; finalUrl: string }> {
+  /** Streams the URL's body to a temporary file; an error answer is refused before its body is read. */
+  private async download(url: string): Promise<RawUpload> {
+    const target = await this.temp.newPath();
     try {
-      const response = await this.fetcher.fetch(url);
-      if (response.status < 200 || response.status > 299) throw fetchAnsweredWith(response.status);
-      return { bytes: response.body, declaredMime: response.headers['content-type'], finalUrl: response.finalUrl };
+      return await this.fetcher.stream(url, async (response) => {
+        if (response.status < 200 || response.status > 299) throw fetchAnsweredWith(response.status);
+        const file = await writeCappedFile(response.body, target, this.fetcher.maxBytes);
+        return { file, declaredMime: response.headers['content-type'], finalUrl: response.finalUrl };
+      });
     } catch (error) {
       if (error instanceof SafeFetchError) throw fetchRefused(error, this.fetcher.maxBytes);
+      if (error instanceof FileTooLargeError) throw tooLarge('The file at the URL', error.limitBytes, 'url');
       throw error;
+    }
+  }
+
+  private async discard(file: string | undefined): Promise<void> {
+    try {
+      await removeTempFile(file);
+    } catch (error) {
+      this.logger.error(`could not remove temporary upload file ${file}: ${(error as Error).message}`);
     }
   }
 

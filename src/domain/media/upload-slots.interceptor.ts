@@ -8,9 +8,10 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.types';
 const RETRY_AFTER_SECONDS = 5;
 
 /**
- * An upload is held in memory while it is checked (type, size, digest) and stored, up to the video
- * cap. This bounds how many one instance holds at once; the rest are refused with 429 before a
- * byte of their body is read (the interceptor runs before the multipart parser).
+ * An upload occupies a temporary file (up to the video cap) under DATA_DIR/tmp and a stream's
+ * worth of memory while it is checked and stored. This bounds how many one instance handles at
+ * once, and so the temporary disk space; the rest are refused with 429 before a byte of their body
+ * is read (the interceptor runs before the multipart parser).
  */
 @Injectable()
 export class UploadSlots {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
+import { chmod, copyFile, constants, mkdir, open, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { checkedStorageKey, type MediaStorage, MediaObjectMissingError, newStorageKey } from './media-storage';
@@ -18,12 +18,7 @@ export class LocalMediaStorage implements MediaStorage {
   async put(workspaceId: string, bytes: Buffer): Promise<string> {
     const key = newStorageKey(workspaceId);
     const target = this.pathOf(key);
-    const folder = path.dirname(target);
-    await mkdir(folder, { recursive: true, mode: DIRECTORY_MODE });
-    // mkdir leaves folders that already existed as they were; make sure of the modes every time.
-    await chmod(this.root, DIRECTORY_MODE);
-    await chmod(folder, DIRECTORY_MODE);
-    const temporary = path.join(folder, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    const temporary = await this.temporaryBeside(target);
     try {
       const file = await open(temporary, 'wx', FILE_MODE);
       try {
@@ -31,6 +26,40 @@ export class LocalMediaStorage implements MediaStorage {
         await file.sync();
       } finally {
         await file.close();
+      }
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return key;
+  }
+
+  /**
+   * Moves the file into place with a rename when it is on the same filesystem (the temporary folder
+   * is `DATA_DIR/tmp`, beside `DATA_DIR/media`), so nothing is copied; otherwise copies it to a
+   * temporary name beside the target, flushes it and renames that. Either way the target appears
+   * complete or not at all, 0600 in a 0700 folder.
+   */
+  async putFile(workspaceId: string, file: { path: string; size: number }): Promise<string> {
+    const key = newStorageKey(workspaceId);
+    const target = this.pathOf(key);
+    const temporary = await this.temporaryBeside(target);
+    try {
+      await chmod(file.path, FILE_MODE);
+      try {
+        await rename(file.path, target);
+        return key;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      }
+      await copyFile(file.path, temporary, constants.COPYFILE_EXCL);
+      await chmod(temporary, FILE_MODE);
+      const copy = await open(temporary, 'r+');
+      try {
+        await copy.sync();
+      } finally {
+        await copy.close();
       }
       await rename(temporary, target);
     } catch (error) {
@@ -52,6 +81,16 @@ export class LocalMediaStorage implements MediaStorage {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  /** A fresh temporary name in the target's folder, which is created (0700) first. */
+  private async temporaryBeside(target: string): Promise<string> {
+    const folder = path.dirname(target);
+    await mkdir(folder, { recursive: true, mode: DIRECTORY_MODE });
+    // mkdir leaves folders that already existed as they were; make sure of the modes every time.
+    await chmod(this.root, DIRECTORY_MODE);
+    await chmod(folder, DIRECTORY_MODE);
+    return path.join(folder, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   }
 
   /** Where a key's file is; the key's checked shape keeps it inside the root. */

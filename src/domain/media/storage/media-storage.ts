@@ -5,6 +5,12 @@ import type { Readable } from 'node:stream';
 export interface MediaStorage {
   /** Stores the bytes under a new key in the workspace's space and returns that key. */
   put(workspaceId: string, bytes: Buffer, mimeType: string): Promise<string>;
+  /**
+   * Stores a complete local file (a request's temporary file of `size` bytes) under a new key and
+   * returns that key, without reading the file into memory. The file may be moved away by this; the
+   * caller removes whatever is left at `path`.
+   */
+  putFile(workspaceId: string, file: { path: string; size: number }, mimeType: string): Promise<string>;
   /** The stored bytes; throws `MediaObjectMissingError` when nothing is stored under the key. */
   open(key: string): Promise<Readable>;
   /** Removes the object; removing one that is not there is not an error. */

@@ -1,13 +1,15 @@
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { S3Config } from '../../../config/config.types';
 import { checkedStorageKey, type MediaStorage, MediaObjectMissingError, newStorageKey } from './media-storage';
 
 /**
  * Media objects in an S3 bucket, or in an S3-compatible store when an endpoint is configured,
- * keyed `<workspace id>/<random key>`. Bodies are sent as buffers with their length, so no store
- * has to understand chunked uploads; with a custom endpoint, checksums are only sent where the API
- * requires them, as several S3-compatible stores refuse the newer checksum headers.
+ * keyed `<workspace id>/<random key>`. Bodies are sent with their length (a file is streamed from
+ * disk, never read into memory), so no store has to understand chunked uploads; with a custom
+ * endpoint, checksums are only sent where the API requires them, as several S3-compatible stores
+ * refuse the newer checksum headers.
  */
 export class S3MediaStorage implements MediaStorage {
   private readonly client: S3Client;
@@ -36,6 +38,25 @@ export class S3MediaStorage implements MediaStorage {
         ContentType: mimeType,
       }),
     );
+    return key;
+  }
+
+  async putFile(workspaceId: string, file: { path: string; size: number }, mimeType: string): Promise<string> {
+    const key = newStorageKey(workspaceId);
+    const body = createReadStream(file.path);
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.config.bucket,
+          Key: key,
+          Body: body,
+          ContentLength: file.size,
+          ContentType: mimeType,
+        }),
+      );
+    } finally {
+      body.destroy();
+    }
     return key;
   }
 
