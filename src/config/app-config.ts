@@ -277,6 +277,6 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
   MEDIA_MAX_CONCURRENT_UPLOADS: {
     default: '`4`',
     description:
-      'Uploads (multipart, URL imports, inline) one instance holds in memory at once; more are refused with 429 and `Retry-After`.',
+      'Uploads (multipart, URL imports, inline) one instance processes at once, each streamed to `DATA_DIR/tmp`; more are refused with 429 and `Retry-After`.',
   },
 };
