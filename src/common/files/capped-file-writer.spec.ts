@@ -88,3 +88,21 @@ describe(PrivateTempDir.name, () => {
     }
   });
 });
+
+describe('PrivateTempDir.sweep', () => {
+  it('removes files older than the limit and leaves younger ones (uploads in progress) alone', async () => {
+    const { mkdtemp, writeFile, utimes, readdir } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const root = join(await mkdtemp(join(tmpdir(), 'sweep-')), 'tmp');
+    const temp = new PrivateTempDir(root);
+    const old = await temp.newPath();
+    const young = await temp.newPath();
+    await writeFile(old, 'left by a crash');
+    await writeFile(young, 'in progress');
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+    await utimes(old, hoursAgo(7), hoursAgo(7));
+    expect(await temp.sweep(6 * 3_600_000)).toBe(1);
+    expect(await readdir(root)).toEqual([young.split('/').pop()]);
+    expect(await new PrivateTempDir(join(root, 'missing')).sweep(1)).toBe(0);
+  });
+});

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 
 const DIRECTORY_MODE = 0o700;
@@ -18,6 +18,30 @@ export class PrivateTempDir {
     // mkdir leaves a folder that already existed as it was.
     await chmod(this.root, DIRECTORY_MODE);
     return path.join(this.root, randomBytes(16).toString('hex'));
+  }
+
+  /**
+   * Removes files older than `maxAgeMs`: what a crash left between receiving an upload and
+   * removing it. Younger files may belong to an upload in progress (here or in another process
+   * sharing the folder) and are left alone. Returns how many were removed.
+   */
+  async sweep(maxAgeMs: number, now = Date.now()): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.root);
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(this.root, name);
+      const info = await stat(file).catch(() => undefined);
+      if (info?.isFile() && now - info.mtimeMs > maxAgeMs) {
+        await rm(file, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
   }
 }
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type EntityManager, type Repository } from 'typeorm';
 import { type Actor, workspaceOf } from '../../access/actor';
@@ -101,8 +101,11 @@ const HEAD_BYTES = 256 * 1024;
  * file under `DATA_DIR/tmp` (hashed, counted and capped on the way), checked from bounded reads of
  * that file, and moved or streamed into storage; the temporary file is removed whatever happens.
  */
+/** Older than any upload can take (the URL fetch is capped at 10 minutes): a crash's leftover. */
+const STALE_TEMP_FILE_MS = 6 * 60 * 60 * 1000;
+
 @Injectable()
-export class MediaService {
+export class MediaService implements OnApplicationBootstrap {
   private readonly logger = new Logger(MediaService.name);
   private readonly temp: PrivateTempDir;
 
@@ -116,6 +119,14 @@ export class MediaService {
     private readonly campaigns: CampaignsService,
   ) {
     this.temp = new PrivateTempDir(path.join(config.dataDir, 'tmp'));
+  }
+
+  /** Clears what an earlier crash left in `DATA_DIR/tmp`; never delays or fails the start. */
+  onApplicationBootstrap(): void {
+    this.temp.sweep(STALE_TEMP_FILE_MS).then(
+      (n) => n && this.logger.log(`removed ${n} stale temporary upload file(s)`),
+      (err: Error) => this.logger.warn(`could not sweep temporary upload files: ${err.message}`),
+    );
   }
 
   async upload(actor: Actor, input: UploadMediaInput): Promise<MediaResponse & { replayed: boolean }> {
