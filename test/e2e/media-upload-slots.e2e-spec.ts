@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { UploadSlots } from '../../src/domain/media/upload-slots.interceptor';
 import { buildWorkspaceWithKey } from '../factories';
 import { png } from '../support/media-files';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -47,7 +48,10 @@ describe('media upload slots', () => {
     slow.write(
       '--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n',
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait until the slow upload holds the slot (on a busy machine that can take a moment).
+    const slots = t.app.get(UploadSlots);
+    for (let i = 0; i < 100 && slots.inUse < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(slots.inUse).toBe(1);
 
     const refused = await multipart(token, png(4, 4));
     expect(refused.status).toBe(429);
