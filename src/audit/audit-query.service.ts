@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { AppError } from '../common/app-error';
 import type { AuditQueryDto } from './dto/audit-query.dto';
+import { AUDIT_FIELD_COLUMNS } from './audit-record';
 
 export interface AuditRow {
   id: string;
@@ -29,27 +30,10 @@ export interface AuditRow {
   duration_ms: number;
 }
 
+/** The export of one workspace's trail: its own workspace id is left out. */
 export const AUDIT_EXPORT_COLUMNS: (keyof AuditRow)[] = [
   'id',
-  'occurred_at',
-  'correlation_id',
-  'surface',
-  'actor_kind',
-  'user_id',
-  'client_id',
-  'key_id',
-  'operation',
-  'scopes_required',
-  'scopes_presented',
-  'decision',
-  'reason',
-  'approval_id',
-  'idempotency_key',
-  'args_digest',
-  'args_preview',
-  'outcome',
-  'error_code',
-  'duration_ms',
+  ...AUDIT_FIELD_COLUMNS.filter((c) => c !== 'workspace_id'),
 ];
 
 /** Reads the actor's own workspace's trail, newest first, with keyset pagination on the record id. */

@@ -28,6 +28,30 @@ export interface AuditFields {
   duration_ms: number;
 }
 
+/** The columns of AuditFields, in table order: what the writer inserts and the export lists. */
+export const AUDIT_FIELD_COLUMNS = [
+  'occurred_at',
+  'correlation_id',
+  'surface',
+  'actor_kind',
+  'user_id',
+  'client_id',
+  'key_id',
+  'workspace_id',
+  'operation',
+  'scopes_required',
+  'scopes_presented',
+  'decision',
+  'reason',
+  'approval_id',
+  'idempotency_key',
+  'args_digest',
+  'args_preview',
+  'outcome',
+  'error_code',
+  'duration_ms',
+] as const satisfies readonly (keyof AuditFields)[];
+
 export interface ChainedAuditRecord extends AuditFields {
   chain: string;
   seq: number;

@@ -7,7 +7,7 @@ import { canonicalJson, chainHash } from './audit-hash';
 import { shapeOf } from './args-preview';
 import type { AuditDraft } from './audit-context';
 import { returningRows } from '../database/returning-rows';
-import { GENESIS_HASH, GLOBAL_CHAIN, type AuditFields, type AuditOutcome } from './audit-record';
+import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, GLOBAL_CHAIN, type AuditFields, type AuditOutcome } from './audit-record';
 
 interface Pending {
   fields: AuditFields;
@@ -18,32 +18,7 @@ interface Pending {
 /** Records committed together at most; a longer queue drains in several transactions. */
 const MAX_BATCH = 500;
 
-const COLUMNS = [
-  'chain',
-  'seq',
-  'prev_hash',
-  'hash',
-  'occurred_at',
-  'correlation_id',
-  'surface',
-  'actor_kind',
-  'user_id',
-  'client_id',
-  'key_id',
-  'workspace_id',
-  'operation',
-  'scopes_required',
-  'scopes_presented',
-  'decision',
-  'reason',
-  'approval_id',
-  'idempotency_key',
-  'args_digest',
-  'args_preview',
-  'outcome',
-  'error_code',
-  'duration_ms',
-] as const;
+const COLUMNS = ['chain', 'seq', 'prev_hash', 'hash', ...AUDIT_FIELD_COLUMNS] as const;
 
 /**
  * Writes audit records, hash-chained per workspace. Reads and denials are group-committed: records
@@ -160,7 +135,7 @@ export class AuditWriter implements OnApplicationShutdown {
       for (const fields of byChain.get(chain) ?? []) {
         seq += 1;
         const hash = chainHash(chain, seq, prev, fields);
-        rows.push([chain, seq, prev, hash, ...COLUMNS.slice(4).map((c) => fields[c as keyof AuditFields])]);
+        rows.push([chain, seq, prev, hash, ...AUDIT_FIELD_COLUMNS.map((c) => fields[c])]);
         prev = hash;
       }
       next.push({ chain, seq, hash: prev });
