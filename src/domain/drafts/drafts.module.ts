@@ -7,6 +7,7 @@ import { SocialAccountsModule } from '../social-accounts/social-accounts.module'
 import { DraftEntity } from './draft.entity';
 import { DraftsController } from './drafts.controller';
 import { DraftsRepository } from './drafts.repository';
+import { ContentReferences } from '../posts/content-references.service';
 import { DraftsService } from './drafts.service';
 import { DraftsTools } from './drafts.tools';
 
@@ -19,7 +20,7 @@ import { DraftsTools } from './drafts.tools';
     SocialAccountsModule,
   ],
   controllers: [DraftsController, DraftsTools],
-  providers: [DraftsService, DraftsRepository],
-  exports: [DraftsService],
+  providers: [DraftsService, DraftsRepository, ContentReferences],
+  exports: [DraftsService, ContentReferences],
 })
 export class DraftsModule {}

@@ -5,8 +5,6 @@ import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { notFound } from '../../common/app-error';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
 import type { Page } from '../../common/pagination';
-import { CampaignsService } from '../campaigns/campaigns.service';
-import { MediaService } from '../media/media.service';
 import {
   applyContentChanges,
   checkIds,
@@ -16,15 +14,13 @@ import {
   listWindow,
   newContent,
   normaliseContent,
-  requireReferences,
   requireSomeChange,
   requireVersion,
   type ContentInput,
   type ContentListFilter,
-  type ContentReferences,
 } from '../posts/content-input';
+import { ContentReferences } from '../posts/content-references.service';
 import { isUuid } from '../../common/validation/uuid';
-import { SocialAccountsService } from '../social-accounts/social-accounts.service';
 import { DraftEntity } from './draft.entity';
 import { DraftsRepository } from './drafts.repository';
 import { toDraftResponse, type DraftResponse } from './dto/draft.response';
@@ -57,18 +53,12 @@ const DRAFT_FIELDS = [
 /** Drafts: content for people to review. Nothing here publishes or schedules. */
 @Injectable()
 export class DraftsService {
-  private readonly refs: ContentReferences;
-
   constructor(
     private readonly repository: DraftsRepository,
     private readonly audited: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
-    campaigns: CampaignsService,
-    media: MediaService,
-    accounts: SocialAccountsService,
-  ) {
-    this.refs = { campaigns, media, accounts };
-  }
+    private readonly refs: ContentReferences,
+  ) {}
 
   /** A draft of the actor's workspace; another workspace's draft is "not found", like a missing one. */
   async get(actor: Actor, id: string): Promise<DraftEntity> {
@@ -102,7 +92,7 @@ export class DraftsService {
     const fields = this.normalise(payload);
     return this.audited.run((m) =>
       this.idempotency.run(m, actor, workspaceId, { operation: 'create_draft', key, payload }, async () => {
-        await requireReferences(m, workspaceId, this.refs, {
+        await this.refs.require(m, workspaceId, {
           campaignId: fields.campaignId,
           mediaIds: fields.mediaIds,
           accountIds: fields.socialAccountIds,
@@ -139,7 +129,7 @@ export class DraftsService {
       });
       if (!draft) throw notFound('draft');
       requireVersion('draft', draft.version, expected, 'get_draft');
-      await requireReferences(m, workspaceId, this.refs, {
+      await this.refs.require(m, workspaceId, {
         campaignId: fields.campaignId,
         mediaIds: fields.mediaIds,
         accountIds: fields.socialAccountIds,

@@ -1,15 +1,10 @@
-import type { EntityManager } from 'typeorm';
 import { AppError, type ErrorDetail } from '../../common/app-error';
 import { isIsoTimestamp } from '../../common/validation/calendar-date';
 import { hasControlCharacters, unsafeInLink } from '../../common/validation/control-characters';
 import { isPlatform, PLATFORMS, type Platform } from '../../publishing/rules/platforms';
-import type { MediaItem } from '../../publishing/rules/rule-types';
-import type { CampaignsService } from '../campaigns/campaigns.service';
-import type { MediaAssetEntity } from '../media/media-asset.entity';
-import type { MediaService } from '../media/media.service';
-import type { SocialAccountEntity } from '../social-accounts/social-account.entity';
-import type { SocialAccountsService } from '../social-accounts/social-accounts.service';
-import type { PlatformOverride, PlatformOverrides } from './content-fields';
+import { MediaItem } from '../../publishing/rules/rule-types';
+import { MediaAssetEntity } from '../media/media-asset.entity';
+import { PlatformOverride, PlatformOverrides } from './content-fields';
 import { UUID_PATTERN } from '../../common/validation/uuid';
 
 /**
@@ -208,26 +203,6 @@ export function normaliseContent(input: ContentInput, problems: ContentProblems)
     } else out.campaignId = input.campaign_id?.toLowerCase() ?? null;
   }
   return out;
-}
-
-/** The services that own what content refers to; each answers a foreign id exactly like a missing one. */
-export interface ContentReferences {
-  campaigns: CampaignsService;
-  media: MediaService;
-  accounts: SocialAccountsService;
-}
-
-/** Confirms, inside the caller's transaction, that every referenced object is usable in the workspace. */
-export async function requireReferences(
-  m: EntityManager,
-  workspaceId: string,
-  services: ContentReferences,
-  refs: { campaignId?: string | null; mediaIds?: readonly string[]; accountIds?: readonly string[] },
-): Promise<{ media: MediaAssetEntity[]; accounts: SocialAccountEntity[] }> {
-  if (refs.campaignId) await services.campaigns.requireAssignable(m, workspaceId, refs.campaignId);
-  const media = await services.media.requireUsable(m, workspaceId, refs.mediaIds ?? []);
-  const accounts = await services.accounts.requireUsable(m, workspaceId, refs.accountIds ?? []);
-  return { media, accounts };
 }
 
 /** A media row as the platform rules see it (durations in seconds; unknown sizes left out). */

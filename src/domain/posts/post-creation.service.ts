@@ -4,10 +4,7 @@ import { authorOf, workspaceOf, type Actor } from '../../access/actor';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError } from '../../common/app-error';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
-import { CampaignsService } from '../campaigns/campaigns.service';
 import { DraftsService } from '../drafts/drafts.service';
-import { MediaService } from '../media/media.service';
-import { SocialAccountsService } from '../social-accounts/social-accounts.service';
 import type { PlatformOverrides } from './content-fields';
 import {
   checkIds,
@@ -15,10 +12,9 @@ import {
   ContentProblems,
   newContent,
   normaliseContent,
-  requireReferences,
   type ContentInput,
-  type ContentReferences,
 } from './content-input';
+import { ContentReferences } from './content-references.service';
 import { toPostResponse, type PostResponse } from './dto/post.response';
 import { PostTargetEntity } from './post-target.entity';
 import { PostEntity } from './post.entity';
@@ -56,19 +52,13 @@ export type CreatedPost = PostResponse & { replayed: boolean };
  */
 @Injectable()
 export class PostCreationService {
-  private readonly refs: ContentReferences;
-
   constructor(
     private readonly repository: PostsRepository,
     private readonly audited: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
     private readonly drafts: DraftsService,
-    campaigns: CampaignsService,
-    media: MediaService,
-    accounts: SocialAccountsService,
-  ) {
-    this.refs = { campaigns, media, accounts };
-  }
+    private readonly refs: ContentReferences,
+  ) {}
 
   async create(actor: Actor, input: CreatePostInput): Promise<CreatedPost> {
     const workspaceId = workspaceOf(actor);
@@ -127,7 +117,7 @@ export class PostCreationService {
   }
 
   private async insert(m: EntityManager, actor: Actor, workspaceId: string, p: NewPost): Promise<PostResponse> {
-    await requireReferences(m, workspaceId, this.refs, {
+    await this.refs.require(m, workspaceId, {
       campaignId: p.campaignId,
       mediaIds: p.mediaIds,
       accountIds: p.accountIds,

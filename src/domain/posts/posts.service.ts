@@ -4,9 +4,6 @@ import { workspaceOf, type Actor } from '../../access/actor';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError, notFound } from '../../common/app-error';
 import type { Page } from '../../common/pagination';
-import { CampaignsService } from '../campaigns/campaigns.service';
-import { MediaService } from '../media/media.service';
-import { SocialAccountsService } from '../social-accounts/social-accounts.service';
 import {
   applyContentChanges,
   checkIds,
@@ -14,13 +11,12 @@ import {
   ContentProblems,
   listWindow,
   normaliseContent,
-  requireReferences,
   requireSomeChange,
   requireVersion,
   type ContentInput,
   type ContentListFilter,
-  type ContentReferences,
 } from './content-input';
+import { ContentReferences } from './content-references.service';
 import { isUuid } from '../../common/validation/uuid';
 import { toPostResponse, toPostStatusResponse, type PostResponse, type PostStatusResponse } from './dto/post.response';
 import { POST_STATUSES, type PostStatus } from './post-status';
@@ -45,17 +41,11 @@ const POST_FIELDS = ['text', 'title', 'link', 'variants', 'media_ids', 'social_a
 /** Reading posts and changing their content. Creating is PostCreationService; the trash is PostTrashService. */
 @Injectable()
 export class PostsService {
-  private readonly refs: ContentReferences;
-
   constructor(
     private readonly repository: PostsRepository,
     private readonly audited: AuditedTransactions,
-    campaigns: CampaignsService,
-    media: MediaService,
-    accounts: SocialAccountsService,
-  ) {
-    this.refs = { campaigns, media, accounts };
-  }
+    private readonly refs: ContentReferences,
+  ) {}
 
   /** A live post of the actor's workspace; trashed, foreign and missing posts are all "not found". */
   async get(actor: Actor, id: string): Promise<PostEntity> {
@@ -125,7 +115,7 @@ export class PostsService {
       const locked = lockedStatus([post.status, ...current.map((t) => t.status)]);
       if (locked) throw postNotEditable(locked);
       requireVersion('post', post.version, expected, 'get_post');
-      await requireReferences(m, workspaceId, this.refs, {
+      await this.refs.require(m, workspaceId, {
         campaignId: fields.campaignId,
         mediaIds: fields.mediaIds,
         accountIds,
