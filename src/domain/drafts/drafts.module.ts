@@ -7,7 +7,7 @@ import { SocialAccountsModule } from '../social-accounts/social-accounts.module'
 import { DraftEntity } from './draft.entity';
 import { DraftsController } from './drafts.controller';
 import { DraftsRepository } from './drafts.repository';
-import { ContentReferences } from '../posts/content-references.service';
+import { ContentReferences } from './content-references.service';
 import { DraftsService } from './drafts.service';
 import { DraftsTools } from './drafts.tools';
 

@@ -19,7 +19,7 @@ import {
   type ContentInput,
   type ContentListFilter,
 } from '../posts/content-input';
-import { ContentReferences } from '../posts/content-references.service';
+import { ContentReferences } from './content-references.service';
 import { isUuid } from '../../common/validation/uuid';
 import { DraftEntity } from './draft.entity';
 import { DraftsRepository } from './drafts.repository';

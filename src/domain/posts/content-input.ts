@@ -2,9 +2,9 @@ import { AppError, type ErrorDetail } from '../../common/app-error';
 import { isIsoTimestamp } from '../../common/validation/calendar-date';
 import { hasControlCharacters, unsafeInLink } from '../../common/validation/control-characters';
 import { isPlatform, PLATFORMS, type Platform } from '../../publishing/rules/platforms';
-import { MediaItem } from '../../publishing/rules/rule-types';
-import { MediaAssetEntity } from '../media/media-asset.entity';
-import { PlatformOverride, PlatformOverrides } from './content-fields';
+import type { MediaItem } from '../../publishing/rules/rule-types';
+import type { MediaAssetEntity } from '../media/media-asset.entity';
+import type { PlatformOverride, PlatformOverrides } from './content-fields';
 import { UUID_PATTERN } from '../../common/validation/uuid';
 
 /**

@@ -14,7 +14,7 @@ import {
   normaliseContent,
   type ContentInput,
 } from './content-input';
-import { ContentReferences } from './content-references.service';
+import { ContentReferences } from '../drafts/content-references.service';
 import { toPostResponse, type PostResponse } from './dto/post.response';
 import { PostTargetEntity } from './post-target.entity';
 import { PostEntity } from './post.entity';

@@ -16,7 +16,7 @@ import {
   type ContentInput,
   type ContentListFilter,
 } from './content-input';
-import { ContentReferences } from './content-references.service';
+import { ContentReferences } from '../drafts/content-references.service';
 import { isUuid } from '../../common/validation/uuid';
 import { toPostResponse, toPostStatusResponse, type PostResponse, type PostStatusResponse } from './dto/post.response';
 import { POST_STATUSES, type PostStatus } from './post-status';
