@@ -196,6 +196,7 @@ describe('connecting an AI client with OAuth', () => {
       await token({ grant_type: 'refresh_token', refresh_token: granted.refresh_token! })
     ).json()) as OAuthTokens;
     expect(refreshed.access_token).toBeDefined();
+    expect(refreshed.refresh_token).toEqual(expect.any(String));
     expect(refreshed.refresh_token).not.toBe(granted.refresh_token);
     const callWith = (accessToken: string) =>
       fetch(mcpUrl, {

@@ -212,14 +212,18 @@ describe('permission matrix', () => {
     const prefix = revoked.slice(0, 16);
     await asOperator('key revoke', () => t.app.get(ApiKeysService).revoke(operatorActor(), home.workspaceId, prefix));
     const expired = await keyFor(home.workspaceId, 'owner', [...ALL_SCOPES], {
-      expiresAt: new Date(Date.now() + 1000),
+      expiresAt: new Date(Date.now() + 3_600_000),
     });
-    await new Promise((r) => setTimeout(r, 1100));
+    // Age the key instead of waiting for it to expire.
+    await db.query(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE prefix = $1`, [
+      expired.slice(0, 16),
+    ]);
     for (const entry of entries) {
       const c = RECIPES[entry.name](home, home);
       const rest = c.rest ?? {
         method: c.transport ? entry.name.split(' ')[0] : 'POST',
-        path: c.transport ? '/mcp' : '/mcp',
+        // Tools and resources ride on the transport: authentication is checked at /mcp itself.
+        path: '/mcp',
         body: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
       };
       for (const token of [revoked, expired]) {

@@ -196,11 +196,14 @@ describe('PublishingQueue', () => {
       const localHandler = new RecordingHandler();
       const localQueue = local.get<PublishingQueue>(PUBLISHING_QUEUE);
       localQueue.setHandler(localHandler.handle);
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
       const pending = job();
       await localQueue.enqueue(pending, { delayMs: 200 });
 
       await local.close();
-      await sleep(500);
+      // No timer left behind, and none fires however long we wait.
+      expect(jest.getTimerCount()).toBe(0);
+      await jest.advanceTimersByTimeAsync(60_000);
       expect(localHandler.runsOf(pending.id)).toHaveLength(0);
     });
   });

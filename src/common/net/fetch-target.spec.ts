@@ -114,6 +114,8 @@ describe(parseFetchUrl.name, () => {
     };
     expect(refusal('http://example.com/')).toBe('Only https URLs are accepted');
     expect(refusal('https://10.0.0.1/')).toBe('The URL points to an address that is not on the public internet');
+    // Refused with the same words, and the address it spells is not echoed back.
+    expect(refusal('https://2130706433/')).toBe('The URL points to an address that is not on the public internet');
     expect(refusal('https://2130706433/')).not.toContain('127.0.0.1');
   });
 });
