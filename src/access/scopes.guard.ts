@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { assertScopes } from './access-refusals';
+import { allowlistHides, assertScopes } from './access-refusals';
 import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
 import { requestOf, toolNameOf } from './execution-request';
@@ -19,7 +19,7 @@ export class ScopesGuard implements CanActivate {
     const tool = toolNameOf(context);
     // A key limited to named tools may call nothing else, and is not told what else exists.
     const draft = AuditContext.current();
-    if (tool && actor.toolAllowlist && !actor.toolAllowlist.includes(tool)) {
+    if (tool && allowlistHides(actor, tool)) {
       if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool not in the key allowlist' });
       throw new AppError('not_found', `Unknown tool: ${tool}`);
     }
