@@ -5,6 +5,7 @@ import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
 import { requestOf, toolNameOf } from './execution-request';
 import { permissionMetadata } from './permission-metadata';
+import { isMcpPath } from '../mcp/mcp-path';
 
 /** Last guard: every declared scope must be among the actor's effective scopes. */
 @Injectable()
@@ -24,7 +25,7 @@ export class ScopesGuard implements CanActivate {
       throw new AppError('not_found', `Unknown tool: ${tool}`);
     }
     // A key limited to named tools exists for one MCP job: it has no business on the REST API.
-    if (!tool && actor.toolAllowlist && context.getType() === 'http' && !requestOf(context)?.path.startsWith('/mcp')) {
+    if (!tool && actor.toolAllowlist && context.getType() === 'http' && !isMcpPath(requestOf(context)?.path ?? '')) {
       if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool-limited key used outside MCP' });
       throw new AppError('forbidden', 'this key is limited to named MCP tools and cannot be used on the REST API');
     }
