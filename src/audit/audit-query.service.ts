@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { Actor } from '../access/actor';
-import { AppError } from '../common/app-error';
+import { workspaceOf, type Actor } from '../access/actor';
 import type { AuditQueryDto } from './dto/audit-query.dto';
 import { AUDIT_FIELD_COLUMNS } from './audit-record';
 
@@ -52,9 +51,8 @@ export class AuditQueryService {
   }
 
   rows(actor: Actor, q: AuditQueryDto, limit: number): Promise<AuditRow[]> {
-    if (!actor.workspaceId) throw new AppError('not_found', 'workspace not found');
     const where = ['workspace_id = $1'];
-    const params: unknown[] = [actor.workspaceId];
+    const params: unknown[] = [workspaceOf(actor)];
     const add = (condition: (param: string) => string, value: unknown) => {
       params.push(value);
       where.push(condition(`$${params.length}`));
