@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../src/database/data-source-options';
+import { runMigrations } from '../src/bootstrap';
 import { DbChild, ServerChild } from './children';
 import { cpuMicros, type ServerKind } from './ipc';
 import { mcpHeaders, mcpResultCheck, probe, runLoad, type Target, toolCall } from './load';
@@ -17,16 +16,6 @@ import { LABELS, report, type ServerResult } from './report';
  */
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function migrate(url: string): Promise<void> {
-  const ds = new DataSource(dataSourceOptions(url, 1));
-  await ds.initialize();
-  try {
-    await ds.runMigrations({ transaction: 'each' });
-  } finally {
-    await ds.destroy();
-  }
-}
 
 /** Opens the one session the stateful anchor's load reuses: initialize, then notifications/initialized. */
 async function openSession(port: number): Promise<string> {
@@ -106,7 +95,7 @@ async function bench(options: BenchOptions, children: { db?: DbChild; servers: S
     children.db = await DbChild.start();
     databaseUrl = children.db.url;
   }
-  await migrate(databaseUrl);
+  await runMigrations(databaseUrl);
   const env = {
     ...process.env,
     BENCH_DATABASE_URL: databaseUrl,

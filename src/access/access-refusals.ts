@@ -4,26 +4,39 @@ import { requiredRole } from './required-role';
 import { roleAtLeast, type Role } from './roles';
 import type { Scope } from './scopes';
 
+/** Whether the actor's role reaches the one the scopes (and the role floor) require. */
+export function hasRole(actor: Actor & { role: Role }, scopes: readonly Scope[], roleFloor?: Role): boolean {
+  return roleAtLeast(actor.role, requiredRole([...scopes], roleFloor));
+}
+
+/** Whether every declared scope is among the actor's effective scopes. */
+export function hasScopes(actor: Actor, scopes: readonly Scope[]): boolean {
+  return scopes.every((s) => actor.scopes.has(s));
+}
+
+/** A key limited to named tools does not know the others exist. */
+export function allowlistHides(actor: Actor | undefined, tool: string): boolean {
+  return !!actor?.toolAllowlist && !actor.toolAllowlist.includes(tool);
+}
+
 /** The role check of the role guard, callable wherever a call must be judged before it runs. */
 export function assertRole(actor: Actor & { role: Role }, scopes: readonly Scope[], roleFloor?: Role): void {
+  if (hasRole(actor, scopes, roleFloor)) return;
   const needed = requiredRole([...scopes], roleFloor);
-  if (!roleAtLeast(actor.role, needed)) {
-    throw new AppError(
-      'insufficient_role',
-      `this action needs the ${needed} role in this workspace; yours is ${actor.role}`,
-      [{ field: 'role', issue: needed }],
-    );
-  }
+  throw new AppError(
+    'insufficient_role',
+    `this action needs the ${needed} role in this workspace; yours is ${actor.role}`,
+    [{ field: 'role', issue: needed }],
+  );
 }
 
 /** The scope check of the scopes guard: every declared scope must be effective. */
 export function assertScopes(actor: Actor, scopes: readonly Scope[]): void {
+  if (hasScopes(actor, scopes)) return;
   const missing = scopes.filter((s) => !actor.scopes.has(s));
-  if (missing.length) {
-    throw new AppError(
-      'insufficient_scope',
-      `missing scopes: ${missing.join(' ')}`,
-      missing.map((s) => ({ field: 'scope', issue: s })),
-    );
-  }
+  throw new AppError(
+    'insufficient_scope',
+    `missing scopes: ${missing.join(' ')}`,
+    missing.map((s) => ({ field: 'scope', issue: s })),
+  );
 }

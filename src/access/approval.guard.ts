@@ -4,7 +4,7 @@ import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
 import { resolveSettings } from '../domain/workspaces/workspace-settings';
 import { requestOf } from './execution-request';
-import { REQUIRES_APPROVAL_KEY, type ApprovalOptions } from './requires-approval.decorator';
+import { permissionMetadata } from './permission-metadata';
 
 /**
  * Fifth guard: an action the workspace policy reserves for approval is not executed when an agent
@@ -17,10 +17,7 @@ export class ApprovalGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const options = this.reflector.getAllAndOverride<ApprovalOptions | undefined>(REQUIRES_APPROVAL_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const options = permissionMetadata(this.reflector, context).approval;
     if (!options) return true;
     const actor = requestOf(context)?.actor;
     if (!actor) throw new AppError('unauthenticated', 'not authenticated');

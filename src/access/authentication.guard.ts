@@ -9,6 +9,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import type { ActorRequest } from './request-actor';
 import { requestOf } from './execution-request';
 import { permissionMetadata } from './permission-metadata';
+import { isMcpPath } from '../mcp/mcp-path';
 
 /**
  * First global guard: deny by default, then establish which credential is calling. A handler that
@@ -69,7 +70,7 @@ export class AuthenticationGuard implements CanActivate {
     let principal;
     if (OAuthTokenVerifier.looksLikeJwt(token)) {
       // OAuth access tokens are minted for the MCP endpoint only (their audience); REST takes API keys.
-      if (!req.path.startsWith('/mcp'))
+      if (!isMcpPath(req.path))
         throw new AppError('unauthenticated', 'OAuth access tokens are accepted at /mcp only; use an API key here');
       principal = await this.tokens.verify(token);
     } else {

@@ -2,12 +2,8 @@ import { RequestMethod, type INestApplicationContext, type Type } from '@nestjs/
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { MCP_RESOURCE_METADATA_KEY, MCP_RESOURCE_TEMPLATE_METADATA_KEY, MCP_TOOL_METADATA_KEY } from '@rekog/mcp-nest';
-import { CONSOLE_SESSION_KEY } from './console-session.decorator';
-import { PUBLIC_KEY } from './public.decorator';
-import { REQUIRED_ROLE_KEY } from './require-role.decorator';
-import { REQUIRED_SCOPES_KEY } from './require-scopes.decorator';
+import { readPermissionMetadata } from './permission-metadata';
 import { requiredRole } from './required-role';
-import { REQUIRES_APPROVAL_KEY } from './requires-approval.decorator';
 import type { Role } from './roles';
 import type { Scope } from './scopes';
 
@@ -81,9 +77,7 @@ export function permissionInventory(app: INestApplicationContext): PermissionEnt
             `${method} ${joinPath(Reflect.getMetadata(PATH_METADATA, type) as string | undefined, path)}`,
           ];
         } else continue;
-        const scopes = read<Scope[]>(REQUIRED_SCOPES_KEY);
-        const isPublic = read<boolean>(PUBLIC_KEY) ?? false;
-        const consoleSession = read<boolean>(CONSOLE_SESSION_KEY) ?? false;
+        const { isPublic, consoleSession, scopes, roleFloor, approval } = readPermissionMetadata(read);
         entries.push({
           kind,
           name,
@@ -91,9 +85,8 @@ export function permissionInventory(app: INestApplicationContext): PermissionEnt
           isPublic,
           consoleSession,
           scopes,
-          minimumRole:
-            scopes && !isPublic && !consoleSession ? requiredRole(scopes, read<Role>(REQUIRED_ROLE_KEY)) : undefined,
-          approval: read<object>(REQUIRES_APPROVAL_KEY) !== undefined,
+          minimumRole: scopes && !isPublic && !consoleSession ? requiredRole(scopes, roleFloor) : undefined,
+          approval: approval !== undefined,
           annotations: tool?.annotations,
         });
       }

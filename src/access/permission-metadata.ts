@@ -4,6 +4,7 @@ import { CONSOLE_SESSION_KEY } from './console-session.decorator';
 import { PUBLIC_KEY } from './public.decorator';
 import { REQUIRED_ROLE_KEY } from './require-role.decorator';
 import { REQUIRED_SCOPES_KEY } from './require-scopes.decorator';
+import { REQUIRES_APPROVAL_KEY, type ApprovalOptions } from './requires-approval.decorator';
 import type { Role } from './roles';
 import type { Scope } from './scopes';
 
@@ -13,6 +14,8 @@ export interface PermissionMetadata {
   /** Undefined when the handler declares nothing, which is refused. */
   scopes?: Scope[];
   roleFloor?: Role;
+  /** Set when the workspace policy may reserve the action for a person's approval. */
+  approval?: ApprovalOptions;
 }
 
 /** Declarations never change after start-up; each guard asks on every call, so each handler is read once. */
@@ -25,16 +28,24 @@ export function permissionMetadata(reflector: Reflector, context: ExecutionConte
   let byClass = cache.get(handler);
   if (!byClass) cache.set(handler, (byClass = new WeakMap()));
   let meta = byClass.get(cls);
-  if (!meta) byClass.set(cls, (meta = Object.freeze(read(reflector, [handler, cls]))));
+  if (!meta) {
+    const targets = [handler, cls];
+    meta = Object.freeze(readPermissionMetadata((key) => reflector.getAllAndOverride(key, targets)));
+    byClass.set(cls, meta);
+  }
   return meta;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- what ExecutionContext.getHandler returns
-function read(reflector: Reflector, targets: [Function, Function]): PermissionMetadata {
+/**
+ * The declarations themselves, from a reader that answers the handler's metadata or else the
+ * class's — shared by the guards (through the cache above) and the permission inventory.
+ */
+export function readPermissionMetadata(read: <T>(key: string) => T | undefined): PermissionMetadata {
   return {
-    isPublic: reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) ?? false,
-    consoleSession: reflector.getAllAndOverride<boolean>(CONSOLE_SESSION_KEY, targets) ?? false,
-    scopes: reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES_KEY, targets),
-    roleFloor: reflector.getAllAndOverride<Role>(REQUIRED_ROLE_KEY, targets),
+    isPublic: read<boolean>(PUBLIC_KEY) ?? false,
+    consoleSession: read<boolean>(CONSOLE_SESSION_KEY) ?? false,
+    scopes: read<Scope[]>(REQUIRED_SCOPES_KEY),
+    roleFloor: read<Role>(REQUIRED_ROLE_KEY),
+    approval: read<ApprovalOptions>(REQUIRES_APPROVAL_KEY),
   };
 }

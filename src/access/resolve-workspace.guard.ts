@@ -8,6 +8,7 @@ import { requestOf } from './execution-request';
 import { permissionMetadata } from './permission-metadata';
 import type { Role } from './roles';
 import { WorkspaceBindings } from './workspace-binding';
+import { isMcpPath } from '../mcp/mcp-path';
 
 /**
  * An API key with no member behind it (issued by the operator on the command line) is a service
@@ -45,7 +46,7 @@ export class ResolveWorkspaceGuard implements CanActivate {
         );
       role = binding.role;
     }
-    const surface: Surface = req.path.startsWith('/mcp') ? 'mcp' : 'rest';
+    const surface: Surface = isMcpPath(req.path) ? 'mcp' : 'rest';
     const actor: Actor = {
       ...p,
       surface,

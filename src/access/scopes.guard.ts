@@ -1,10 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { assertScopes } from './access-refusals';
+import { allowlistHides, assertScopes } from './access-refusals';
 import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
 import { requestOf, toolNameOf } from './execution-request';
 import { permissionMetadata } from './permission-metadata';
+import { isMcpPath } from '../mcp/mcp-path';
 
 /** Last guard: every declared scope must be among the actor's effective scopes. */
 @Injectable()
@@ -19,12 +20,12 @@ export class ScopesGuard implements CanActivate {
     const tool = toolNameOf(context);
     // A key limited to named tools may call nothing else, and is not told what else exists.
     const draft = AuditContext.current();
-    if (tool && actor.toolAllowlist && !actor.toolAllowlist.includes(tool)) {
+    if (tool && allowlistHides(actor, tool)) {
       if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool not in the key allowlist' });
       throw new AppError('not_found', `Unknown tool: ${tool}`);
     }
     // A key limited to named tools exists for one MCP job: it has no business on the REST API.
-    if (!tool && actor.toolAllowlist && context.getType() === 'http' && !requestOf(context)?.path.startsWith('/mcp')) {
+    if (!tool && actor.toolAllowlist && context.getType() === 'http' && !isMcpPath(requestOf(context)?.path ?? '')) {
       if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool-limited key used outside MCP' });
       throw new AppError('forbidden', 'this key is limited to named MCP tools and cannot be used on the REST API');
     }

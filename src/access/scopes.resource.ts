@@ -1,4 +1,5 @@
 import { McpController, Resource } from '@rekog/mcp-nest';
+import { jsonResource } from '../mcp/json-resource';
 import { RequireScopes } from './require-scopes.decorator';
 import { scopeCatalogue } from './scope-catalogue';
 
@@ -13,8 +14,6 @@ export class ScopesResource {
   })
   @RequireScopes()
   catalogue() {
-    return {
-      contents: [{ uri: 'postern://scopes', mimeType: 'application/json', text: JSON.stringify(scopeCatalogue()) }],
-    };
+    return jsonResource('postern://scopes', scopeCatalogue());
   }
 }

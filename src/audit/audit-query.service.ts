@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { Actor } from '../access/actor';
-import { AppError } from '../common/app-error';
+import { workspaceOf, type Actor } from '../access/actor';
 import type { AuditQueryDto } from './dto/audit-query.dto';
 import { AUDIT_FIELD_COLUMNS } from './audit-record';
 
@@ -30,11 +29,14 @@ export interface AuditRow {
   duration_ms: number;
 }
 
-/** The export of one workspace's trail: its own workspace id is left out. */
-export const AUDIT_EXPORT_COLUMNS: (keyof AuditRow)[] = [
-  'id',
-  ...AUDIT_FIELD_COLUMNS.filter((c) => c !== 'workspace_id'),
-];
+/** The fields of one workspace's trail: its own workspace id is left out. */
+const WORKSPACE_FIELD_COLUMNS = AUDIT_FIELD_COLUMNS.filter((c) => c !== 'workspace_id');
+
+/** The export of one workspace's trail. */
+export const AUDIT_EXPORT_COLUMNS: (keyof AuditRow)[] = ['id', ...WORKSPACE_FIELD_COLUMNS];
+
+/** What a page reads: the export columns plus the chain position. */
+const AUDIT_QUERY_SELECT = ['id', 'seq', ...WORKSPACE_FIELD_COLUMNS].join(', ');
 
 /** Reads the actor's own workspace's trail, newest first, with keyset pagination on the record id. */
 @Injectable()
@@ -49,9 +51,8 @@ export class AuditQueryService {
   }
 
   rows(actor: Actor, q: AuditQueryDto, limit: number): Promise<AuditRow[]> {
-    if (!actor.workspaceId) throw new AppError('not_found', 'workspace not found');
     const where = ['workspace_id = $1'];
-    const params: unknown[] = [actor.workspaceId];
+    const params: unknown[] = [workspaceOf(actor)];
     const add = (condition: (param: string) => string, value: unknown) => {
       params.push(value);
       where.push(condition(`$${params.length}`));
@@ -63,8 +64,7 @@ export class AuditQueryService {
     if (q.to) add((p) => `occurred_at < ${p}`, q.to);
     if (q.cursor) add((p) => `id < ${p}`, q.cursor);
     return this.dataSource.query(
-      `SELECT id, seq, occurred_at, correlation_id, surface, actor_kind, user_id, client_id, key_id, operation, scopes_required,
-              scopes_presented, decision, reason, approval_id, idempotency_key, args_digest, args_preview, outcome, error_code, duration_ms
+      `SELECT ${AUDIT_QUERY_SELECT}
          FROM audit_records WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${Math.floor(limit)}`,
       params,
     );

@@ -52,12 +52,5 @@ export const AUDIT_FIELD_COLUMNS = [
   'duration_ms',
 ] as const satisfies readonly (keyof AuditFields)[];
 
-export interface ChainedAuditRecord extends AuditFields {
-  chain: string;
-  seq: number;
-  prev_hash: string;
-  hash: string;
-}
-
 export const GLOBAL_CHAIN = 'global';
 export const GENESIS_HASH = '0'.repeat(64);

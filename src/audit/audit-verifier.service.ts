@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { chainHash } from './audit-hash';
-import { GENESIS_HASH, type AuditFields } from './audit-record';
+import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, type AuditFields } from './audit-record';
 
 export interface BrokenLink {
   chain: string;
@@ -94,26 +94,6 @@ export class AuditVerifier {
 }
 
 function fieldsOf(row: Row): AuditFields {
-  return {
-    occurred_at: new Date(row.occurred_at).toISOString(),
-    correlation_id: row.correlation_id,
-    surface: row.surface,
-    actor_kind: row.actor_kind,
-    user_id: row.user_id,
-    client_id: row.client_id,
-    key_id: row.key_id,
-    workspace_id: row.workspace_id,
-    operation: row.operation,
-    scopes_required: row.scopes_required,
-    scopes_presented: row.scopes_presented,
-    decision: row.decision,
-    reason: row.reason,
-    approval_id: row.approval_id,
-    idempotency_key: row.idempotency_key,
-    args_digest: row.args_digest,
-    args_preview: row.args_preview,
-    outcome: row.outcome,
-    error_code: row.error_code,
-    duration_ms: Number(row.duration_ms),
-  };
+  const fields = Object.fromEntries(AUDIT_FIELD_COLUMNS.map((c) => [c, row[c]])) as unknown as AuditFields;
+  return { ...fields, occurred_at: new Date(row.occurred_at).toISOString(), duration_ms: Number(row.duration_ms) };
 }

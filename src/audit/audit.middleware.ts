@@ -7,6 +7,7 @@ import { noteError, noteMcpResponse } from './audit-outcome';
 import { describeRequest } from './audit-request';
 import { AuditWriter } from './audit-writer.service';
 import { holdResponse } from './hold-response';
+import { isMcpPath } from '../mcp/mcp-path';
 
 /** Probes and docs are not calls on anyone's behalf. */
 const UNAUDITED = /^\/(health|api\/docs)(\/|$)/;
@@ -14,7 +15,7 @@ const UNAUDITED = /^\/(health|api\/docs)(\/|$)/;
 const BODY_READ = 256 * 1024;
 
 function surfaceOf(path: string): Surface {
-  if (path === '/mcp' || path.startsWith('/mcp/')) return 'mcp';
+  if (isMcpPath(path)) return 'mcp';
   if (path.startsWith('/console') || path.startsWith('/oauth')) return 'console';
   return 'rest';
 }

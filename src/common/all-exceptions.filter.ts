@@ -10,6 +10,7 @@ import { AuditContext } from '../audit/audit-context';
 import { noteError } from '../audit/audit-outcome';
 import { AppError } from './app-error';
 import { toErrorBody, type ErrorBody } from './error-body';
+import { isMcpPath } from '../mcp/mcp-path';
 
 /** JSON-RPC codes for a failed resource read: the caller's fault (bad or unknown URI), refused, or ours. */
 function rpcCodeOf(body: ErrorBody, status: number): number {
@@ -65,7 +66,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     if (status === 401)
-      res.setHeader('WWW-Authenticate', req.path.startsWith('/mcp') ? this.mcpChallenge : 'Bearer realm="postern"');
+      res.setHeader('WWW-Authenticate', isMcpPath(req.path) ? this.mcpChallenge : 'Bearer realm="postern"');
     res.status(status).json(body);
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { Actor } from '../access/actor';
+import { workspaceOf, type Actor } from '../access/actor';
 import { ApiKeysService } from '../access/api-keys/api-keys.service';
 import { toApiKeyResponse } from '../access/api-keys/dto/api-key.response';
 import { ConsoleSession } from '../access/console-session.decorator';
@@ -44,7 +44,7 @@ export class KeysController {
       if (expires && !/^\d{4}-\d{2}-\d{2}$/.test(expires))
         throw new AppError('validation_failed', 'expiry must be a date');
       const { key, token } = await this.keys.create(actor, {
-        workspaceId: actor.workspaceId as string,
+        workspaceId: workspaceOf(actor),
         name: field(body, 'name'),
         scopes: [bundle],
         toolAllowlist: tools.length ? tools : undefined,
@@ -67,7 +67,7 @@ export class KeysController {
     @Res() res: Response,
   ): Promise<void> {
     const actor = await this.adminActor(req, field(body, 'workspace'));
-    await this.keys.revoke(actor, actor.workspaceId as string, keyId);
+    await this.keys.revoke(actor, workspaceOf(actor), keyId);
     res.redirect(303, '/console/keys');
   }
 

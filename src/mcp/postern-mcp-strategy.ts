@@ -2,7 +2,7 @@ import { ProtocolError, ProtocolErrorCode, type McpServer } from '@modelcontextp
 import { MCP_TOOL_METADATA_KEY, McpStrategy } from '@rekog/mcp-nest';
 import { REQUIRED_ROLE_KEY } from '../access/require-role.decorator';
 import { REQUIRED_SCOPES_KEY } from '../access/require-scopes.decorator';
-import { assertRole, assertScopes } from '../access/access-refusals';
+import { allowlistHides, assertRole, assertScopes } from '../access/access-refusals';
 import type { Actor } from '../access/actor';
 import type { ActorRequest } from '../access/request-actor';
 import type { Role } from '../access/roles';
@@ -12,7 +12,7 @@ import { AuditContext } from '../audit/audit-context';
 import type { AppError } from '../common/app-error';
 import { noteError } from '../audit/audit-outcome';
 import { argumentErrorDetails } from './tool-argument-errors';
-import { allowlistHides, toolVisible, type ToolPermissions } from './tool-visibility';
+import { toolVisible, type ToolPermissions } from './tool-visibility';
 
 type Handler = (
   request: { params?: { name?: string; arguments?: Record<string, unknown> } },
@@ -105,14 +105,14 @@ export class PosternMcpStrategy extends McpStrategy {
     if (parsed.success) return undefined;
     // A caller who may not call the tool at all is told so (denied), as the guards would, before
     // anything about its arguments: the schema of a tool it cannot use is none of its business.
-    if (actor?.role && !toolVisible(actor, tool, permissions)) {
-      const draft = AuditContext.current();
-      if (draft) draft.scopesRequired = [...permissions.scopes];
+    if (actor?.role) {
       try {
         assertRole({ ...actor, role: actor.role }, permissions.scopes, permissions.roleFloor);
         assertScopes(actor, permissions.scopes);
       } catch (err) {
         const refusal = err as AppError;
+        const draft = AuditContext.current();
+        if (draft) draft.scopesRequired = [...permissions.scopes];
         noteError(draft, refusal.code, refusal.message);
         const error = { code: refusal.code, message: refusal.message, details: refusal.details };
         return Promise.resolve({ content: [{ type: 'text', text: JSON.stringify({ error }) }], isError: true });

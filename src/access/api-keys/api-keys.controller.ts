@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../actor';
+import { workspaceOf, type Actor } from '../actor';
 import { CurrentActor } from '../current-actor.decorator';
 import { RequireRole } from '../require-role.decorator';
 import { RequireScopes } from '../require-scopes.decorator';
@@ -25,7 +25,7 @@ export class ApiKeysController {
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
   async create(@CurrentActor() actor: Actor, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
     const { key, token } = await this.keys.create(actor, {
-      workspaceId: actor.workspaceId as string,
+      workspaceId: workspaceOf(actor),
       name: body.name,
       scopes: body.scopes,
       toolAllowlist: body.tools,
@@ -41,7 +41,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'List API keys (admins)', description: 'Never includes secrets.' })
   @ApiOkResponse({ type: [ApiKeyResponse] })
   async list(@CurrentActor() actor: Actor): Promise<{ items: ApiKeyResponse[] }> {
-    return { items: (await this.keys.list(actor, actor.workspaceId as string)).map(toApiKeyResponse) };
+    return { items: (await this.keys.list(actor, workspaceOf(actor))).map(toApiKeyResponse) };
   }
 
   @Delete(':keyId')
@@ -54,6 +54,6 @@ export class ApiKeysController {
   })
   @ApiOkResponse({ type: ApiKeyResponse })
   async revoke(@CurrentActor() actor: Actor, @Param('keyId') keyId: string): Promise<ApiKeyResponse> {
-    return toApiKeyResponse(await this.keys.revoke(actor, actor.workspaceId as string, keyId));
+    return toApiKeyResponse(await this.keys.revoke(actor, workspaceOf(actor), keyId));
   }
 }
