@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   createSafeFetcher,
   type SafeFetcher,
-  type SafeFetchResponse,
   type SafeFetchStreamingResponse,
   type SafeFetchTestSeams,
 } from '../../common/net/safe-fetch';
@@ -24,10 +23,6 @@ export class MediaFetchService {
   /** The largest body a fetch accepts: the cap of the largest kind of media. */
   get maxBytes(): number {
     return Math.max(this.config.media.maxImageBytes, this.config.media.maxVideoBytes);
-  }
-
-  fetch(url: string): Promise<SafeFetchResponse> {
-    return this.fetcher(url);
   }
 
   /** Hands the unread response to `consume`, which reads the capped body within the same deadline. */

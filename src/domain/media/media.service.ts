@@ -93,6 +93,9 @@ interface ReceivedMedia {
  */
 const HEAD_BYTES = 256 * 1024;
 
+/** Older than any upload can take (the URL fetch is capped at 10 minutes): a crash's leftover. */
+const STALE_TEMP_FILE_MS = 6 * 60 * 60 * 1000;
+
 /**
  * The media library: files are identified from their bytes (never their name), checked against
  * the allowlist and the per-kind size caps, stored under a generated key, and recorded in the same
@@ -101,9 +104,6 @@ const HEAD_BYTES = 256 * 1024;
  * file under `DATA_DIR/tmp` (hashed, counted and capped on the way), checked from bounded reads of
  * that file, and moved or streamed into storage; the temporary file is removed whatever happens.
  */
-/** Older than any upload can take (the URL fetch is capped at 10 minutes): a crash's leftover. */
-const STALE_TEMP_FILE_MS = 6 * 60 * 60 * 1000;
-
 @Injectable()
 export class MediaService implements OnApplicationBootstrap {
   private readonly logger = new Logger(MediaService.name);

@@ -89,10 +89,6 @@ export class WorkspacesService {
     return found;
   }
 
-  findById(id: string): Promise<WorkspaceEntity | null> {
-    return this.workspaces.findOne({ where: { id } });
-  }
-
   /** Operator lookup (CLI): by id or slug, across all workspaces. */
   async resolve(idOrSlug: string): Promise<WorkspaceEntity> {
     const where = UUID_PATTERN.test(idOrSlug) ? [{ id: idOrSlug }, { slug: idOrSlug }] : [{ slug: idOrSlug }];
