@@ -2,11 +2,12 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { type Actor, workspaceOf } from '../../access/actor';
 import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError, notFound } from '../../common/app-error';
+import { requireAllInWorkspace } from '../../common/require-all-in-workspace';
 import { FileTooLargeError, writeCappedFile, type WrittenFile } from '../../common/files/capped-file-writer';
 import { PrivateTempDir, removeTempFile } from '../../common/files/private-temp-dir';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
@@ -263,22 +264,13 @@ export class MediaService implements OnApplicationBootstrap {
   }
 
   /** The assets, in the order asked, for attaching to a draft or post; foreign or deleted ids are "not found". */
-  async requireUsable(
+  requireUsable(
     m: EntityManager,
     workspaceId: string,
     ids: readonly string[],
     field = 'media_ids',
   ): Promise<MediaAssetEntity[]> {
-    if (!ids.length) return [];
-    const found = await m.find(MediaAssetEntity, { where: { workspaceId, id: In([...ids]) } });
-    const byId = new Map(found.map((a) => [a.id, a]));
-    const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length) {
-      throw new AppError('not_found', `media not found: ${missing.join(', ')}`, [
-        { field, issue: `not found: ${missing.join(', ')}` },
-      ]);
-    }
-    return ids.map((id) => byId.get(id)!);
+    return requireAllInWorkspace(m, MediaAssetEntity, workspaceId, ids, field, 'media');
   }
 
   private async findIn(m: EntityManager, workspaceId: string, id: string): Promise<MediaAssetEntity> {

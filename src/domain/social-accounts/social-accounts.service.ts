@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { workspaceOf, type Actor } from '../../access/actor';
 import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError, notFound, type ErrorDetail } from '../../common/app-error';
+import { requireAllInWorkspace } from '../../common/require-all-in-workspace';
 import { paginate, type Page } from '../../common/pagination';
 import { hasControlCharacters } from '../../common/validation/control-characters';
 import { isPlatform, PLATFORMS, type Platform } from '../../publishing/rules/platforms';
@@ -168,21 +169,12 @@ export class SocialAccountsService {
    * The accounts, in the order asked, for use as targets. An id of another workspace is reported
    * exactly like one that does not exist.
    */
-  async requireUsable(
+  requireUsable(
     m: EntityManager,
     workspaceId: string,
     ids: readonly string[],
     field = 'social_account_ids',
   ): Promise<SocialAccountEntity[]> {
-    if (!ids.length) return [];
-    const found = await m.find(SocialAccountEntity, { where: { workspaceId, id: In([...ids]) } });
-    const byId = new Map(found.map((a) => [a.id, a]));
-    const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length) {
-      throw new AppError('not_found', `social account not found: ${missing.join(', ')}`, [
-        { field, issue: `not found: ${missing.join(', ')}` },
-      ]);
-    }
-    return ids.map((id) => byId.get(id)!);
+    return requireAllInWorkspace(m, SocialAccountEntity, workspaceId, ids, field, 'social account');
   }
 }
