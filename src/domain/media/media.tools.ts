@@ -14,6 +14,7 @@ import {
   lineParam,
   pageOutput,
   pageParams,
+  tagParam,
   tagsParam,
   textParam,
   timestampParam,
@@ -81,13 +82,7 @@ const listMediaParams = z
   .object({
     kind: z.enum(['image', 'video']).optional().describe('Only images or only videos.'),
     campaign_id: idParam('campaign').optional().describe('Only assets filed under this campaign.'),
-    tag: z
-      .string()
-      .min(1)
-      .max(50)
-      .regex(/^[\p{L}\p{N}_-]+$/u, 'tags are letters, digits, _ and - only')
-      .optional()
-      .describe('Only assets carrying this tag.'),
+    tag: tagParam.optional().describe('Only assets carrying this tag.'),
     created_after: timestampParam.optional().describe('Only assets created at or after this instant (ISO 8601).'),
     created_before: timestampParam.optional().describe('Only assets created before this instant (ISO 8601).'),
     ...pageParams,
