@@ -6,6 +6,7 @@ import {
   type SafeFetchTestSeams,
 } from '../../common/net/safe-fetch';
 import { APP_CONFIG, type AppConfig } from '../../config/config.types';
+import { largestMediaCap } from './media-temp-dir.module';
 
 /**
  * Downloads media a caller named by URL, through the SSRF-safe fetcher: https only, public
@@ -22,7 +23,7 @@ export class MediaFetchService {
 
   /** The largest body a fetch accepts: the cap of the largest kind of media. */
   get maxBytes(): number {
-    return Math.max(this.config.media.maxImageBytes, this.config.media.maxVideoBytes);
+    return largestMediaCap(this.config);
   }
 
   /** Hands the unread response to `consume`, which reads the capped body within the same deadline. */

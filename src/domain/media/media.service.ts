@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -108,7 +107,6 @@ const STALE_TEMP_FILE_MS = 6 * 60 * 60 * 1000;
 @Injectable()
 export class MediaService implements OnApplicationBootstrap {
   private readonly logger = new Logger(MediaService.name);
-  private readonly temp: PrivateTempDir;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -118,9 +116,8 @@ export class MediaService implements OnApplicationBootstrap {
     private readonly audited: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
     private readonly campaigns: CampaignsService,
-  ) {
-    this.temp = new PrivateTempDir(path.join(config.dataDir, 'tmp'));
-  }
+    private readonly temp: PrivateTempDir,
+  ) {}
 
   /** Clears what an earlier crash left in `DATA_DIR/tmp`; never delays or fails the start. */
   onApplicationBootstrap(): void {
