@@ -6,6 +6,7 @@ import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
 import { RequiresApproval } from '../../access/requires-approval.decorator';
+import { base64Length } from '../../common/base64-length';
 import { MEDIA_DEFAULTS } from '../../config/app-config';
 import {
   annotations,
@@ -25,7 +26,7 @@ import { UploadSlotsInterceptor } from './upload-slots.interceptor';
 import { MediaService, type MediaMetadataInput } from './media.service';
 
 /** The most base64 any configuration admits (MEDIA_MAX_INLINE_BYTES ≤ 64 MiB), plus a data: prefix. */
-const BASE64_CEILING = Math.ceil((64 * 1024 * 1024) / 3) * 4 + 200;
+const BASE64_CEILING = base64Length(64 * 1024 * 1024) + 200;
 
 const ACCEPTED =
   `JPEG, PNG, GIF and WebP images (up to ${megabytes(MEDIA_DEFAULTS.maxImageBytes)} by default) and MP4, ` +
