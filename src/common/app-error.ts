@@ -52,3 +52,13 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
+
+/** One argument refused: the message is the field and its issue, and the one detail names them. */
+export const invalidField = (field: string, issue: string) =>
+  new AppError('validation_failed', `${field} ${issue}`, [{ field, issue }]);
+
+/** An update that names no field to change. */
+export const nothingToChange = () =>
+  new AppError('validation_failed', 'give at least one field to change', [
+    { field: '(arguments)', issue: 'nothing to change' },
+  ]);

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { MEDIA_DEFAULTS } from '../config/app-config';
 import { AppError } from './app-error';
+import { base64Length } from './base64-length';
 import { toErrorBody } from './error-body';
 
 export const BODY_LIMIT = '1mb';
@@ -13,7 +14,7 @@ const MCP_ENVELOPE_BYTES = 64 * 1024;
 
 /** The `/mcp` JSON limit that admits a file of `maxInlineBytes` sent as base64 (4 characters per 3 bytes). */
 export function mcpBodyLimitBytes(maxInlineBytes: number): number {
-  return Math.ceil(maxInlineBytes / 3) * 4 + MCP_ENVELOPE_BYTES;
+  return base64Length(maxInlineBytes) + MCP_ENVELOPE_BYTES;
 }
 
 export interface BodyParserOptions {

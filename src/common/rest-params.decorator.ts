@@ -1,5 +1,5 @@
 import { createParamDecorator, Param, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { AppError } from './app-error';
 import { isUuid } from './validation/uuid';
 
@@ -46,3 +46,9 @@ export const IDEMPOTENCY_KEY_HEADER_DOC = {
     'Any unique string (a UUID is ideal). Repeating the request with the same key and body answers 200 with the first ' +
     'result and replayed: true; the same key with another body is refused with 409 idempotency_conflict. Kept 24 hours.',
 };
+
+/** A create answers 201, or 200 when an Idempotency-Key replays the first result. */
+export function replayAware<T extends { replayed?: boolean }>(res: Response, created: T): T {
+  if (created.replayed) res.status(200);
+  return created;
+}

@@ -27,14 +27,15 @@ export const lineParam = (max: number, min = 1) =>
     .max(max)
     .refine((v) => !hasControlCharacters(v, true), 'must be one line without control characters');
 
+/** One tag: letters, digits, _ and -, at most 50 characters. */
+export const tagParam = z
+  .string()
+  .min(1)
+  .max(50)
+  .regex(/^[\p{L}\p{N}_-]+$/u, 'tags are letters, digits, _ and - only');
+
 export const tagsParam = z
-  .array(
-    z
-      .string()
-      .min(1)
-      .max(50)
-      .regex(/^[\p{L}\p{N}_-]+$/u, 'tags are letters, digits, _ and - only'),
-  )
+  .array(tagParam)
   .max(20)
   .describe('Up to 20 tags: letters, digits, _ and -, at most 50 characters each.');
 

@@ -58,10 +58,12 @@ export class IdempotencyService {
       ),
     );
     if (claimed.length) {
-      const result = JSON.parse(JSON.stringify(await create())) as T;
+      // Stored and answered as JSON, so the first answer has exactly the shape of every replay.
+      const json = JSON.stringify(await create());
+      const result = JSON.parse(json) as T;
       await m.query(
         `UPDATE idempotency_keys SET response = $4 WHERE workspace_id = $1 AND principal = $2 AND key = $3`,
-        [workspaceId, principal, request.key, JSON.stringify(result)],
+        [workspaceId, principal, request.key, json],
       );
       return { ...result, replayed: false };
     }

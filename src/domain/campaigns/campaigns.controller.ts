@@ -5,7 +5,12 @@ import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
 import { RequiresApproval } from '../../access/requires-approval.decorator';
-import { IDEMPOTENCY_KEY_HEADER_DOC, IdempotencyKeyHeader, IdParam } from '../../common/rest-params.decorator';
+import {
+  IDEMPOTENCY_KEY_HEADER_DOC,
+  IdempotencyKeyHeader,
+  IdParam,
+  replayAware,
+} from '../../common/rest-params.decorator';
 import { CampaignsService } from './campaigns.service';
 import {
   CampaignDetailResponse,
@@ -42,9 +47,7 @@ export class CampaignsController {
     @IdempotencyKeyHeader() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CreatedCampaignResponse> {
-    const created = await this.campaigns.create(actor, { ...body }, key);
-    res.status(created.replayed ? 200 : 201);
-    return created;
+    return replayAware(res, await this.campaigns.create(actor, { ...body }, key));
   }
 
   @Get()

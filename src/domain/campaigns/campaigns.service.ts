@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { authorOf, workspaceOf, type Actor } from '../../access/actor';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
-import { AppError, notFound } from '../../common/app-error';
+import { AppError, invalidField, notFound, nothingToChange } from '../../common/app-error';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
 import type { Page } from '../../common/pagination';
 import { isCalendarDate } from '../../common/validation/calendar-date';
@@ -40,18 +40,15 @@ export interface CampaignListFilters extends Omit<CampaignFilters, 'from' | 'to'
 /** Field limits shared by the tool schemas and the REST DTOs. */
 export const CAMPAIGN_LIMITS = { name: 200, goal: 2000 } as const;
 
-const invalid = (field: string, issue: string) =>
-  new AppError('validation_failed', `${field} ${issue}`, [{ field, issue }]);
-
 function checkName(name: string | undefined): void {
   if (name === undefined) return;
   const trimmed = name.trim();
   if (trimmed.length < 1 || trimmed.length > CAMPAIGN_LIMITS.name)
-    throw invalid('name', `must be 1 to ${CAMPAIGN_LIMITS.name} characters`);
+    throw invalidField('name', `must be 1 to ${CAMPAIGN_LIMITS.name} characters`);
 }
 
 function checkDate(field: string, value: string | null | undefined): void {
-  if (value != null && !isCalendarDate(value)) throw invalid(field, 'must be a date written YYYY-MM-DD');
+  if (value != null && !isCalendarDate(value)) throw invalidField(field, 'must be a date written YYYY-MM-DD');
 }
 
 /** The order of dates is checked on the campaign as it will be, so changing one end cannot invert it. */
@@ -129,19 +126,16 @@ export class CampaignsService {
     const { active_on, ...rest } = filters;
     for (const field of ['active_on', 'from', 'to'] as const) checkDate(field, filters[field]);
     if (active_on !== undefined && (rest.from !== undefined || rest.to !== undefined))
-      throw invalid('active_on', 'cannot be combined with from or to; use one or the other');
+      throw invalidField('active_on', 'cannot be combined with from or to; use one or the other');
     if (rest.from !== undefined && rest.to !== undefined && rest.to < rest.from)
-      throw invalid('to', `must be on or after from (${rest.from})`);
+      throw invalidField('to', `must be on or after from (${rest.from})`);
     const range = active_on !== undefined ? { from: active_on, to: active_on } : {};
     return this.campaigns.page(workspaceId, { ...rest, ...range });
   }
 
   async update(actor: Actor, id: string, changes: CampaignChanges): Promise<CampaignEntity> {
     const workspaceId = workspaceOf(actor);
-    if (!Object.values(changes).some((v) => v !== undefined))
-      throw new AppError('validation_failed', 'give at least one field to change', [
-        { field: '(arguments)', issue: 'nothing to change' },
-      ]);
+    if (!Object.values(changes).some((v) => v !== undefined)) throw nothingToChange();
     checkName(changes.name);
     checkDate('starts_on', changes.starts_on);
     checkDate('ends_on', changes.ends_on);

@@ -13,6 +13,7 @@ import {
   lineParam,
   pageOutput,
   pageParams,
+  tagParam,
   tagsParam,
   textParam,
 } from '../../mcp/tool-params';
@@ -39,11 +40,6 @@ const startsParam = calendarDateParam.describe('First day, YYYY-MM-DD, in the wo
 const endsParam = calendarDateParam.describe(
   'Last day (inclusive), YYYY-MM-DD, in the workspace time zone; on or after starts_on.',
 );
-const tagParam = z
-  .string()
-  .min(1)
-  .max(50)
-  .regex(/^[\p{L}\p{N}_-]+$/u, 'tags are letters, digits, _ and - only');
 
 const createParams = z
   .object({

@@ -6,7 +6,12 @@ import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
 import { RequiresApproval } from '../../access/requires-approval.decorator';
 import { ContentListQueryDto } from '../posts/dto/content-list.dto';
-import { IDEMPOTENCY_KEY_HEADER_DOC, IdempotencyKeyHeader, IdParam } from '../../common/rest-params.decorator';
+import {
+  IDEMPOTENCY_KEY_HEADER_DOC,
+  IdempotencyKeyHeader,
+  IdParam,
+  replayAware,
+} from '../../common/rest-params.decorator';
 import { DraftsService } from './drafts.service';
 import { CreateDraftDto } from './dto/create-draft.dto';
 import { CreatedDraftResponse, DraftPageResponse, DraftResponse } from './dto/draft.response';
@@ -33,9 +38,7 @@ export class DraftsController {
     @IdempotencyKeyHeader() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CreatedDraftResponse> {
-    const created = await this.drafts.create(actor, { ...body, idempotency_key: key });
-    if (created.replayed) res.status(200);
-    return created;
+    return replayAware(res, await this.drafts.create(actor, { ...body, idempotency_key: key }));
   }
 
   @Get()

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   createSafeFetcher,
   type SafeFetcher,
-  type SafeFetchResponse,
   type SafeFetchStreamingResponse,
   type SafeFetchTestSeams,
 } from '../../common/net/safe-fetch';
 import { APP_CONFIG, type AppConfig } from '../../config/config.types';
+import { largestMediaCap } from './media-temp-dir.module';
 
 /**
  * Downloads media a caller named by URL, through the SSRF-safe fetcher: https only, public
@@ -23,11 +23,7 @@ export class MediaFetchService {
 
   /** The largest body a fetch accepts: the cap of the largest kind of media. */
   get maxBytes(): number {
-    return Math.max(this.config.media.maxImageBytes, this.config.media.maxVideoBytes);
-  }
-
-  fetch(url: string): Promise<SafeFetchResponse> {
-    return this.fetcher(url);
+    return largestMediaCap(this.config);
   }
 
   /** Hands the unread response to `consume`, which reads the capped body within the same deadline. */

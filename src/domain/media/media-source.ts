@@ -1,4 +1,5 @@
 import { AppError } from '../../common/app-error';
+import { base64Length } from '../../common/base64-length';
 import { LINE_BREAKS_OR_CONTROL } from '../../common/validation/control-characters';
 import { tooLarge } from './media.errors';
 
@@ -20,7 +21,7 @@ export interface DecodedBase64 {
 export function decodeBase64(value: string, maxBytes: number): DecodedBase64 {
   const prefix = DATA_URL_PREFIX.exec(value.slice(0, 200));
   const payload = prefix ? value.slice(prefix[0].length) : value;
-  if (payload.length > Math.ceil(maxBytes / 3) * 4) throw tooLarge('The file', maxBytes, 'content_base64');
+  if (payload.length > base64Length(maxBytes)) throw tooLarge('The file', maxBytes, 'content_base64');
   if (payload.length === 0 || payload.length % 4 !== 0 || !BASE64.test(payload)) {
     throw new AppError(
       'validation_failed',

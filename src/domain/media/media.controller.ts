@@ -31,7 +31,12 @@ import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
 import { RequiresApproval } from '../../access/requires-approval.decorator';
 import { AppError } from '../../common/app-error';
-import { IDEMPOTENCY_KEY_HEADER_DOC, IdempotencyKeyHeader, IdParam } from '../../common/rest-params.decorator';
+import {
+  IDEMPOTENCY_KEY_HEADER_DOC,
+  IdempotencyKeyHeader,
+  IdParam,
+  replayAware,
+} from '../../common/rest-params.decorator';
 import { AuditedStreams } from '../../audit/audited-streams.service';
 import { ListMediaQueryDto } from './dto/list-media.dto';
 import { type MediaMetadataDto, UploadMediaFieldsDto } from './dto/media-metadata.dto';
@@ -115,14 +120,15 @@ export class MediaController {
         { field: 'file', issue: 'required' },
       ]);
     }
-    const result = await this.media.upload(actor, {
-      file: { path: file.path, size: file.size, sha256: file.sha256, mimeType: file.mimetype },
-      fileName: body.file_name ?? file.originalname,
-      idempotencyKey,
-      ...metadataOf(body),
-    });
-    if (result.replayed) res.status(200);
-    return result;
+    return replayAware(
+      res,
+      await this.media.upload(actor, {
+        file: { path: file.path, size: file.size, sha256: file.sha256, mimeType: file.mimetype },
+        fileName: body.file_name ?? file.originalname,
+        idempotencyKey,
+        ...metadataOf(body),
+      }),
+    );
   }
 
   @Post('from-url')
@@ -142,14 +148,15 @@ export class MediaController {
     @IdempotencyKeyHeader() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<UploadedMediaResponse> {
-    const result = await this.media.upload(actor, {
-      url: body.url,
-      fileName: body.file_name,
-      idempotencyKey,
-      ...metadataOf(body),
-    });
-    if (result.replayed) res.status(200);
-    return result;
+    return replayAware(
+      res,
+      await this.media.upload(actor, {
+        url: body.url,
+        fileName: body.file_name,
+        idempotencyKey,
+        ...metadataOf(body),
+      }),
+    );
   }
 
   @Get()

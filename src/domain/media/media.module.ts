@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -9,6 +8,7 @@ import { CampaignsModule } from '../campaigns/campaigns.module';
 import { MediaAssetEntity } from './media-asset.entity';
 import { MediaController } from './media.controller';
 import { MediaFetchService } from './media-fetch.service';
+import { largestMediaCap, MediaTempDirModule } from './media-temp-dir.module';
 import { UploadSlots } from './upload-slots.interceptor';
 import { MediaService } from './media.service';
 import { MediaTools } from './media.tools';
@@ -20,23 +20,23 @@ import { TempFileStorageEngine } from './temp-file-storage-engine';
 /** Text fields of an upload form beside the file: the metadata fields and a little room. */
 const MAX_FORM_FIELDS = 30;
 
-const largestCap = (config: AppConfig) => Math.max(config.media.maxImageBytes, config.media.maxVideoBytes);
-
 @Module({
   imports: [
     TypeOrmModule.forFeature([MediaAssetEntity]),
     IdempotencyModule,
     CampaignsModule,
+    MediaTempDirModule,
     // One file, at most the largest kind's cap (the service then applies the cap of its kind); the
     // text fields are bounded in number and size. The file is streamed to a private temporary file
     // under DATA_DIR/tmp, cut at the cap, never held in memory.
     MulterModule.registerAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        storage: new TempFileStorageEngine(new PrivateTempDir(path.join(config.dataDir, 'tmp')), largestCap(config)),
+      imports: [MediaTempDirModule],
+      inject: [APP_CONFIG, PrivateTempDir],
+      useFactory: (config: AppConfig, temp: PrivateTempDir) => ({
+        storage: new TempFileStorageEngine(temp, largestMediaCap(config)),
         limits: {
           files: 1,
-          fileSize: largestCap(config),
+          fileSize: largestMediaCap(config),
           fields: MAX_FORM_FIELDS,
           fieldSize: 8 * 1024,
           parts: MAX_FORM_FIELDS + 1,

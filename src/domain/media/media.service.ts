@@ -1,12 +1,12 @@
-import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { type Actor, workspaceOf } from '../../access/actor';
 import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError, notFound } from '../../common/app-error';
+import { requireAllInWorkspace } from '../../common/require-all-in-workspace';
 import { FileTooLargeError, writeCappedFile, type WrittenFile } from '../../common/files/capped-file-writer';
 import { PrivateTempDir, removeTempFile } from '../../common/files/private-temp-dir';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
@@ -93,6 +93,9 @@ interface ReceivedMedia {
  */
 const HEAD_BYTES = 256 * 1024;
 
+/** Older than any upload can take (the URL fetch is capped at 10 minutes): a crash's leftover. */
+const STALE_TEMP_FILE_MS = 6 * 60 * 60 * 1000;
+
 /**
  * The media library: files are identified from their bytes (never their name), checked against
  * the allowlist and the per-kind size caps, stored under a generated key, and recorded in the same
@@ -101,13 +104,9 @@ const HEAD_BYTES = 256 * 1024;
  * file under `DATA_DIR/tmp` (hashed, counted and capped on the way), checked from bounded reads of
  * that file, and moved or streamed into storage; the temporary file is removed whatever happens.
  */
-/** Older than any upload can take (the URL fetch is capped at 10 minutes): a crash's leftover. */
-const STALE_TEMP_FILE_MS = 6 * 60 * 60 * 1000;
-
 @Injectable()
 export class MediaService implements OnApplicationBootstrap {
   private readonly logger = new Logger(MediaService.name);
-  private readonly temp: PrivateTempDir;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -117,9 +116,8 @@ export class MediaService implements OnApplicationBootstrap {
     private readonly audited: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
     private readonly campaigns: CampaignsService,
-  ) {
-    this.temp = new PrivateTempDir(path.join(config.dataDir, 'tmp'));
-  }
+    private readonly temp: PrivateTempDir,
+  ) {}
 
   /** Clears what an earlier crash left in `DATA_DIR/tmp`; never delays or fails the start. */
   onApplicationBootstrap(): void {
@@ -263,22 +261,13 @@ export class MediaService implements OnApplicationBootstrap {
   }
 
   /** The assets, in the order asked, for attaching to a draft or post; foreign or deleted ids are "not found". */
-  async requireUsable(
+  requireUsable(
     m: EntityManager,
     workspaceId: string,
     ids: readonly string[],
     field = 'media_ids',
   ): Promise<MediaAssetEntity[]> {
-    if (!ids.length) return [];
-    const found = await m.find(MediaAssetEntity, { where: { workspaceId, id: In([...ids]) } });
-    const byId = new Map(found.map((a) => [a.id, a]));
-    const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length) {
-      throw new AppError('not_found', `media not found: ${missing.join(', ')}`, [
-        { field, issue: `not found: ${missing.join(', ')}` },
-      ]);
-    }
-    return ids.map((id) => byId.get(id)!);
+    return requireAllInWorkspace(m, MediaAssetEntity, workspaceId, ids, field, 'media');
   }
 
   private async findIn(m: EntityManager, workspaceId: string, id: string): Promise<MediaAssetEntity> {

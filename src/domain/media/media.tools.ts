@@ -6,6 +6,7 @@ import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
 import { RequiresApproval } from '../../access/requires-approval.decorator';
+import { base64Length } from '../../common/base64-length';
 import { MEDIA_DEFAULTS } from '../../config/app-config';
 import {
   annotations,
@@ -14,6 +15,7 @@ import {
   lineParam,
   pageOutput,
   pageParams,
+  tagParam,
   tagsParam,
   textParam,
   timestampParam,
@@ -24,7 +26,7 @@ import { UploadSlotsInterceptor } from './upload-slots.interceptor';
 import { MediaService, type MediaMetadataInput } from './media.service';
 
 /** The most base64 any configuration admits (MEDIA_MAX_INLINE_BYTES ≤ 64 MiB), plus a data: prefix. */
-const BASE64_CEILING = Math.ceil((64 * 1024 * 1024) / 3) * 4 + 200;
+const BASE64_CEILING = base64Length(64 * 1024 * 1024) + 200;
 
 const ACCEPTED =
   `JPEG, PNG, GIF and WebP images (up to ${megabytes(MEDIA_DEFAULTS.maxImageBytes)} by default) and MP4, ` +
@@ -81,13 +83,7 @@ const listMediaParams = z
   .object({
     kind: z.enum(['image', 'video']).optional().describe('Only images or only videos.'),
     campaign_id: idParam('campaign').optional().describe('Only assets filed under this campaign.'),
-    tag: z
-      .string()
-      .min(1)
-      .max(50)
-      .regex(/^[\p{L}\p{N}_-]+$/u, 'tags are letters, digits, _ and - only')
-      .optional()
-      .describe('Only assets carrying this tag.'),
+    tag: tagParam.optional().describe('Only assets carrying this tag.'),
     created_after: timestampParam.optional().describe('Only assets created at or after this instant (ISO 8601).'),
     created_before: timestampParam.optional().describe('Only assets created before this instant (ISO 8601).'),
     ...pageParams,

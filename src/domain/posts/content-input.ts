@@ -69,8 +69,6 @@ export function applyContentChanges(
   if (fields.campaignId !== undefined) row.campaignId = fields.campaignId;
 }
 
-/** Ids are UUIDs; anything else names nothing (and would make PostgreSQL refuse the query). */
-
 /** Collects every problem in a call, so one refusal names all the fields to fix. */
 export class ContentProblems {
   private readonly details: ErrorDetail[] = [];

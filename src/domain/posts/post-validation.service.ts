@@ -16,6 +16,7 @@ import {
   checkIds,
   CONTENT_LIMITS,
   ContentProblems,
+  newContent,
   normaliseContent,
   toMediaItem,
   type ContentInput,
@@ -132,14 +133,7 @@ export class PostValidationService {
     const problems = new ContentProblems();
     const content = normaliseContent(input, problems);
     problems.throwIfAny();
-    return {
-      text: content.text ?? '',
-      title: content.title ?? null,
-      link: content.link ?? null,
-      variants: content.variants ?? {},
-      mediaIds: content.mediaIds ?? [],
-      accountIds: [],
-    };
+    return { ...newContent(content), accountIds: [] };
   }
 
   private checkTargets(input: ValidatePostInput): { platforms?: Platform[]; accountIds?: string[] } {

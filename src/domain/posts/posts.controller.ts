@@ -11,11 +11,16 @@ import { PostValidationResponse } from './dto/post-validation.response';
 import { CreatedPostResponse, PostPageResponse, PostResponse, PostStatusResponse } from './dto/post.response';
 import { UpdatePostDto } from './dto/update-post.dto';
 import { ValidatePostDto } from './dto/validate-post.dto';
-import { PostCreationService, type CreatedPost } from './post-creation.service';
+import { PostCreationService } from './post-creation.service';
 import { PostTrashService } from './post-trash.service';
 import { PostValidationService } from './post-validation.service';
 import { PostsService } from './posts.service';
-import { IDEMPOTENCY_KEY_HEADER_DOC, IdempotencyKeyHeader, IdParam } from '../../common/rest-params.decorator';
+import {
+  IDEMPOTENCY_KEY_HEADER_DOC,
+  IdempotencyKeyHeader,
+  IdParam,
+  replayAware,
+} from '../../common/rest-params.decorator';
 
 /** Posts over REST: the same services, scopes and rules as the post tools. */
 @ApiTags('posts')
@@ -154,10 +159,4 @@ export class PostsController {
   restore(@CurrentActor() actor: Actor, @IdParam('post') id: string): Promise<PostResponse> {
     return this.trash.restore(actor, id);
   }
-}
-
-/** 201 for a new post, 200 when an idempotency key replayed an earlier one. */
-function replayAware(res: Response, created: CreatedPost): CreatedPost {
-  if (created.replayed) res.status(200);
-  return created;
 }

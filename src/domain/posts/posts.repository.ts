@@ -76,9 +76,9 @@ export class PostsRepository {
 
   /**
    * Posts trashed more than `days` ago, oldest first, across every workspace: the one read that is
-   * not a caller's, because the purge job acts for the system, not for a workspace.
+   * not a caller's, because the purge job acts for the system, not for a workspace. Grouped by
+   * workspace.
    */
-  /** Posts trashed longer than `days` ago, oldest first, by workspace. */
   async expiredTrash(days: number, limit: number): Promise<Map<string, string[]>> {
     const rows = await this.posts.manager.query<{ id: string; workspace_id: string }[]>(
       `SELECT id, workspace_id FROM posts WHERE deleted_at < now() - make_interval(hours => $1)

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { workspaceOf, type Actor } from '../../access/actor';
 import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
-import { AppError, notFound, type ErrorDetail } from '../../common/app-error';
+import { AppError, invalidField, notFound, nothingToChange, type ErrorDetail } from '../../common/app-error';
+import { requireAllInWorkspace } from '../../common/require-all-in-workspace';
 import { paginate, type Page } from '../../common/pagination';
 import { hasControlCharacters } from '../../common/validation/control-characters';
 import { isPlatform, PLATFORMS, type Platform } from '../../publishing/rules/platforms';
@@ -41,19 +42,16 @@ export const SOCIAL_ACCOUNT_LIMITS = { displayName: 200, handle: 100, externalId
 /** A platform's own id: printable ASCII without spaces (numbers, `accounts/1/locations/2`, …). */
 export const EXTERNAL_ID_PATTERN = /^[\x21-\x7E]+$/;
 
-const invalid = (field: string, issue: string) =>
-  new AppError('validation_failed', `${field} ${issue}`, [{ field, issue }]);
-
 function line(field: string, value: string, max: number): string {
   const trimmed = value.trim();
-  if (trimmed.length < 1 || trimmed.length > max) throw invalid(field, `must be 1 to ${max} characters`);
-  if (hasControlCharacters(trimmed, true)) throw invalid(field, 'must be one line without control characters');
+  if (trimmed.length < 1 || trimmed.length > max) throw invalidField(field, `must be 1 to ${max} characters`);
+  if (hasControlCharacters(trimmed, true)) throw invalidField(field, 'must be one line without control characters');
   return trimmed;
 }
 
 function status(value: string): SocialAccountStatus {
   if (!(SOCIAL_ACCOUNT_STATUSES as readonly string[]).includes(value))
-    throw invalid('status', `must be one of ${SOCIAL_ACCOUNT_STATUSES.join(', ')}`);
+    throw invalidField('status', `must be one of ${SOCIAL_ACCOUNT_STATUSES.join(', ')}`);
   return value as SocialAccountStatus;
 }
 
@@ -106,12 +104,13 @@ export class SocialAccountsService {
   /** Records an account's metadata in the actor's workspace. One record per platform account. */
   async register(actor: Actor, input: RegisterSocialAccountInput): Promise<SocialAccountEntity> {
     const workspaceId = workspaceOf(actor);
-    if (!isPlatform(input.platform)) throw invalid('platform', `must be one of ${PLATFORMS.join(', ')}`);
+    if (!isPlatform(input.platform)) throw invalidField('platform', `must be one of ${PLATFORMS.join(', ')}`);
     const platform = input.platform;
     const externalId = input.external_id.trim();
     if (externalId.length < 1 || externalId.length > SOCIAL_ACCOUNT_LIMITS.externalId)
-      throw invalid('external_id', `must be 1 to ${SOCIAL_ACCOUNT_LIMITS.externalId} characters`);
-    if (!EXTERNAL_ID_PATTERN.test(externalId)) throw invalid('external_id', 'must be printable ASCII without spaces');
+      throw invalidField('external_id', `must be 1 to ${SOCIAL_ACCOUNT_LIMITS.externalId} characters`);
+    if (!EXTERNAL_ID_PATTERN.test(externalId))
+      throw invalidField('external_id', 'must be printable ASCII without spaces');
     const fields = {
       workspaceId,
       platform,
@@ -147,10 +146,7 @@ export class SocialAccountsService {
     if (input.handle !== undefined)
       changes.handle = input.handle === null ? null : line('handle', input.handle, SOCIAL_ACCOUNT_LIMITS.handle);
     if (input.status !== undefined) changes.status = status(input.status);
-    if (!Object.keys(changes).length && input.capabilities === undefined)
-      throw new AppError('validation_failed', 'give at least one field to change', [
-        { field: '(arguments)', issue: 'nothing to change' },
-      ]);
+    if (!Object.keys(changes).length && input.capabilities === undefined) throw nothingToChange();
     if (!UUID_PATTERN.test(id)) throw notFound('social account');
     AuditContext.concerns(workspaceId);
     return this.audited.run(async (m) => {
@@ -168,21 +164,12 @@ export class SocialAccountsService {
    * The accounts, in the order asked, for use as targets. An id of another workspace is reported
    * exactly like one that does not exist.
    */
-  async requireUsable(
+  requireUsable(
     m: EntityManager,
     workspaceId: string,
     ids: readonly string[],
     field = 'social_account_ids',
   ): Promise<SocialAccountEntity[]> {
-    if (!ids.length) return [];
-    const found = await m.find(SocialAccountEntity, { where: { workspaceId, id: In([...ids]) } });
-    const byId = new Map(found.map((a) => [a.id, a]));
-    const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length) {
-      throw new AppError('not_found', `social account not found: ${missing.join(', ')}`, [
-        { field, issue: `not found: ${missing.join(', ')}` },
-      ]);
-    }
-    return ids.map((id) => byId.get(id)!);
+    return requireAllInWorkspace(m, SocialAccountEntity, workspaceId, ids, field, 'social account');
   }
 }

@@ -89,10 +89,6 @@ export class WorkspacesService {
     return found;
   }
 
-  findById(id: string): Promise<WorkspaceEntity | null> {
-    return this.workspaces.findOne({ where: { id } });
-  }
-
   /** Operator lookup (CLI): by id or slug, across all workspaces. */
   async resolve(idOrSlug: string): Promise<WorkspaceEntity> {
     const where = UUID_PATTERN.test(idOrSlug) ? [{ id: idOrSlug }, { slug: idOrSlug }] : [{ slug: idOrSlug }];
@@ -209,7 +205,12 @@ export class WorkspacesService {
         WHERE m.user_id = $1 ORDER BY w.name`,
       [userId],
     );
-    return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, draftFirst: r.settings.draftFirst ?? true }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      draftFirst: resolveSettings(r.settings).draftFirst,
+    }));
   }
 
   /** The user's role in the workspace right now, or undefined when they are not a member. */

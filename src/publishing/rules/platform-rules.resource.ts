@@ -5,6 +5,7 @@ import { AppError } from '../../common/app-error';
 import { jsonResource } from '../../mcp/json-resource';
 import { PLATFORM_RULE_REGISTRY } from './platform-rules';
 import { isPlatform, PLATFORM_NAMES, PLATFORMS } from './platforms';
+import { rulesFor } from './validate-post';
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -26,7 +27,7 @@ export function platformRulesDocument(platform: string) {
     platform,
     platform_name: PLATFORM_NAMES[platform],
     registry_version: PLATFORM_RULE_REGISTRY.version,
-    rules: PLATFORM_RULE_REGISTRY.rules.filter((r) => r.platform === platform).map(snakeKeys),
+    rules: rulesFor(platform).map(snakeKeys),
   };
 }
 

@@ -1,8 +1,9 @@
+import type { MediaKind } from '../../media/media-type';
 import type { Platform } from './platforms';
 
-/** What one target of a post carries, as the rules see it. Sizes in bytes, durations in seconds, dimensions in px. */
-export type MediaKind = 'image' | 'video';
+export type { MediaKind };
 
+/** What one target of a post carries, as the rules see it. Sizes in bytes, durations in seconds, dimensions in px. */
 export interface MediaItem {
   kind: MediaKind;
   mimeType: string;

@@ -10,7 +10,7 @@ import {
   checkVideoWithCoverImage,
 } from './media-checks';
 import { PLATFORM_RULE_REGISTRY } from './platform-rules';
-import type { Platform } from './platforms';
+import { PLATFORMS, type Platform } from './platforms';
 import type { AccountCapability, PlatformRule, PostContent, RuleViolation } from './rule-types';
 import {
   checkHttpUrl,
@@ -31,8 +31,16 @@ export interface MultiPlatformPost extends PostContent {
 
 export type ViolationsByPlatform = { [P in Platform]?: readonly RuleViolation[] };
 
+/** Each platform's rules, in registry order; computed once, as the registry is frozen. */
+const RULES_BY_PLATFORM: ReadonlyMap<Platform, readonly PlatformRule[]> = new Map(
+  PLATFORMS.map((platform) => [
+    platform,
+    Object.freeze(PLATFORM_RULE_REGISTRY.rules.filter((rule) => rule.platform === platform)),
+  ]),
+);
+
 export function rulesFor(platform: Platform): readonly PlatformRule[] {
-  return PLATFORM_RULE_REGISTRY.rules.filter((rule) => rule.platform === platform);
+  return RULES_BY_PLATFORM.get(platform) ?? [];
 }
 
 /**
