@@ -135,7 +135,6 @@ export class DraftsService {
         accountIds: fields.socialAccountIds,
       });
       applyContentChanges(draft, fields);
-      if (fields.variants !== undefined) draft.variants = fields.variants;
       if (fields.socialAccountIds !== undefined) draft.socialAccountIds = fields.socialAccountIds;
       if (fields.notes !== undefined) draft.notes = fields.notes;
       draft.version += 1;

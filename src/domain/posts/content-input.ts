@@ -59,12 +59,20 @@ export function newContent(fields: NormalisedContent): Required<NormalisedConten
  * clears it. Variants are the caller's to set (a post stores them under another name).
  */
 export function applyContentChanges(
-  row: { text: string; title: string | null; link: string | null; mediaIds: string[]; campaignId: string | null },
+  row: {
+    text: string;
+    title: string | null;
+    link: string | null;
+    variants: PlatformOverrides;
+    mediaIds: string[];
+    campaignId: string | null;
+  },
   fields: NormalisedContent,
 ): void {
   if (fields.text !== undefined) row.text = fields.text;
   if (fields.title !== undefined) row.title = fields.title;
   if (fields.link !== undefined) row.link = fields.link;
+  if (fields.variants !== undefined) row.variants = fields.variants;
   if (fields.mediaIds !== undefined) row.mediaIds = fields.mediaIds;
   if (fields.campaignId !== undefined) row.campaignId = fields.campaignId;
 }

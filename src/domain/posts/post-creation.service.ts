@@ -129,7 +129,7 @@ export class PostCreationService {
         text: p.text,
         title: p.title,
         link: p.link,
-        overrides: p.variants,
+        variants: p.variants,
         mediaIds: p.mediaIds,
         campaignId: p.campaignId,
         draftId: p.draftId,

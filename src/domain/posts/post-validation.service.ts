@@ -118,7 +118,7 @@ export class PostValidationService {
     if (input.post_id !== undefined) {
       const post = await this.posts.get(actor, input.post_id);
       const targets = (await this.repository.targetsOf(post.workspaceId, [post.id])).get(post.id) ?? [];
-      return { ...post, variants: post.overrides, accountIds: targets.map((t) => t.socialAccountId) };
+      return { ...post, accountIds: targets.map((t) => t.socialAccountId) };
     }
     if (input.draft_id !== undefined) {
       // Reading a draft through validate_post is still reading it: posts:read alone must not reveal drafts.

@@ -19,7 +19,8 @@ export class PostEntity {
   @Column({ type: 'text' }) text: string;
   @Column({ type: 'text', nullable: true }) title: string | null;
   @Column({ type: 'text', nullable: true }) link: string | null;
-  @Column({ type: 'jsonb' }) overrides: PlatformOverrides;
+  /** Per-platform variants of text, title and link (the column keeps its first name). */
+  @Column({ name: 'overrides', type: 'jsonb' }) variants: PlatformOverrides;
   @Column({ name: 'media_ids', type: 'uuid', array: true }) mediaIds: string[];
   @Column({ name: 'campaign_id', type: 'uuid', nullable: true }) campaignId: string | null;
   @Column({ name: 'draft_id', type: 'uuid', nullable: true }) draftId: string | null;

@@ -122,7 +122,6 @@ export class PostsService {
       });
 
       applyContentChanges(post, fields);
-      if (fields.variants !== undefined) post.overrides = fields.variants;
       if (accountIds) {
         const wanted = new Set(accountIds);
         const have = new Set(current.map((t) => t.socialAccountId));

@@ -66,7 +66,7 @@ export const draftPageOutput = pageOutput(draftOutput);
 export function toDraftResponse(d: DraftEntity): DraftResponse {
   return {
     id: d.id,
-    ...toContentResponse(d, d.variants),
+    ...toContentResponse(d),
     social_account_ids: [...d.socialAccountIds],
     campaign_id: d.campaignId,
     notes: d.notes,

@@ -45,17 +45,20 @@ export const contentOutputFields = {
 
 /**
  * A stored draft's or post's content fields as responses carry them, in the order both list them;
- * arrays and variants are copies. Variants come apart because a post stores them under another name.
+ * arrays and variants are copies.
  */
-export function toContentResponse(
-  row: { text: string; title: string | null; link: string | null; mediaIds: string[] },
-  variants: PlatformOverrides,
-): { text: string; title: string | null; link: string | null; variants: PlatformOverrides; media_ids: string[] } {
+export function toContentResponse(row: {
+  text: string;
+  title: string | null;
+  link: string | null;
+  variants: PlatformOverrides;
+  mediaIds: string[];
+}): { text: string; title: string | null; link: string | null; variants: PlatformOverrides; media_ids: string[] } {
   return {
     text: row.text,
     title: row.title,
     link: row.link,
-    variants: toVariantsResponse(variants),
+    variants: toVariantsResponse(row.variants),
     media_ids: [...row.mediaIds],
   };
 }

@@ -141,7 +141,7 @@ function toTargetResponse(t: TargetView): PostTargetResponse {
 export function toPostResponse(p: PostEntity, targets: readonly TargetView[]): PostResponse {
   return {
     id: p.id,
-    ...toContentResponse(p, p.overrides),
+    ...toContentResponse(p),
     campaign_id: p.campaignId,
     draft_id: p.draftId,
     status: p.status,
