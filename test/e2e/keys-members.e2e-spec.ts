@@ -33,9 +33,10 @@ describe('keys, members and the scope catalogue', () => {
     callRest(t.url, token, method, path, body);
 
   function audit(requestId: string): Promise<AuditRow[]> {
-    return t.db.query(`SELECT operation, decision, outcome, error_code FROM audit_records WHERE correlation_id = $1`, [
-      requestId,
-    ]);
+    return t.db.query(
+      `SELECT operation, decision, outcome, error_code FROM audit_records WHERE correlation_id = $1 ORDER BY id`,
+      [requestId],
+    );
   }
 
   /** A change: exactly one record, allowed and ok. */

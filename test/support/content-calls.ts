@@ -41,7 +41,8 @@ export async function auditOf(
 ): Promise<{ operation: string; decision: string; outcome: string; error_code: string | null }[]> {
   return db.query(
     `SELECT operation, decision, outcome, error_code FROM audit_records WHERE correlation_id = $1
-        AND (surface <> 'mcp' OR operation LIKE 'mcp tools/call %')`,
+        AND (surface <> 'mcp' OR operation LIKE 'mcp tools/call %')
+      ORDER BY id`,
     [requestId],
   );
 }
@@ -56,7 +57,8 @@ export function auditOfCall(
 ): Promise<{ operation: string; decision: string; error_code: string | null }[]> {
   return db.query(
     `SELECT operation, decision, error_code FROM audit_records WHERE correlation_id = $1
-        AND (surface <> 'mcp' OR operation LIKE 'mcp tools/call %' OR operation LIKE 'mcp resources/read %')`,
+        AND (surface <> 'mcp' OR operation LIKE 'mcp tools/call %' OR operation LIKE 'mcp resources/read %')
+      ORDER BY id`,
     [requestId],
   );
 }
