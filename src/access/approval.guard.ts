@@ -23,7 +23,7 @@ export class ApprovalGuard implements CanActivate {
     if (!actor) throw new AppError('unauthenticated', 'not authenticated');
     if (actor.kind !== 'agent' && actor.kind !== 'api_key') return true;
     // No binding means the policy could not be read: refuse rather than assume.
-    const policy = actor.binding ? resolveSettings(actor.binding.settings).approval : undefined;
+    const policy = actor.binding ? resolveSettings(actor.binding.workspace.settings).approval : undefined;
     if (policy && !policy.requireApprovalFor.includes(options.action)) return true;
     const draft = AuditContext.current();
     if (draft) Object.assign(draft, { decision: 'denied', reason: `approval required: ${options.action}` });

@@ -51,7 +51,7 @@ export class ResolveWorkspaceGuard implements CanActivate {
       ...p,
       surface,
       role,
-      scopes: effectiveScopes(p.grantedScopes, role, p.kind, binding.settings),
+      scopes: effectiveScopes(p.grantedScopes, role, p.kind, binding.workspace.settings),
       binding,
     };
     req.actor = actor;

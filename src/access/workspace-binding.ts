@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { WorkspaceSettings } from '../domain/workspaces/workspace.entity';
+import { WorkspaceEntity, type WorkspaceSettings } from '../domain/workspaces/workspace.entity';
 import { isRole, type Role } from './roles';
 
 /**
  * What the access checks need from the credential's workspace, read on every call: the workspace
- * policy and the current role of the member behind the credential (null: not a member any more,
- * or the user was disabled — either way every credential they made stops working).
+ * itself (its policy, and what `list_workspaces` answers) and the current role of the member behind
+ * the credential (null: not a member any more, or the user was disabled — either way every
+ * credential they made stops working).
  */
 export interface WorkspaceBinding {
-  settings: WorkspaceSettings;
+  workspace: WorkspaceEntity;
   /** Whether a member stands behind the credential at all (operator-issued keys have none). */
   hasMember: boolean;
   role: Role | null;
@@ -18,21 +19,37 @@ export interface WorkspaceBinding {
 
 /** Row shape shared by the queries that read a binding alongside something else. */
 export interface BindingColumns {
-  ws_settings: WorkspaceSettings | null;
+  ws_id: string | null;
+  ws_name: string;
+  ws_slug: string;
+  ws_plan: string;
+  ws_settings: WorkspaceSettings;
+  ws_created_at: Date;
+  ws_updated_at: Date;
   member_role: string | null;
 }
 
 export function bindingFrom(row: BindingColumns, memberId: string | null | undefined): WorkspaceBinding | undefined {
-  if (!row.ws_settings) return undefined;
+  if (!row.ws_id) return undefined;
+  const workspace = Object.assign(new WorkspaceEntity(), {
+    id: row.ws_id,
+    name: row.ws_name,
+    slug: row.ws_slug,
+    plan: row.ws_plan,
+    settings: row.ws_settings,
+    createdAt: row.ws_created_at,
+    updatedAt: row.ws_updated_at,
+  });
   const role = row.member_role && isRole(row.member_role) ? row.member_role : null;
-  return { settings: row.ws_settings, hasMember: !!memberId, role };
+  return { workspace, hasMember: !!memberId, role };
 }
 
 /**
  * The select list and joins that read a binding in the same statement as the credential. This is
  * the hottest query of the service, so it is plain SQL: one round trip, no ORM metadata work.
  */
-export const BINDING_SELECT = `w.settings AS ws_settings, m.role AS member_role`;
+export const BINDING_SELECT = `w.id AS ws_id, w.name AS ws_name, w.slug AS ws_slug, w.plan AS ws_plan,
+  w.settings AS ws_settings, w.created_at AS ws_created_at, w.updated_at AS ws_updated_at, m.role AS member_role`;
 export const bindingJoins = (workspaceColumn: string, userColumn: string) =>
   `LEFT JOIN workspaces w ON w.id = ${workspaceColumn}
    LEFT JOIN memberships m ON m.workspace_id = ${workspaceColumn} AND m.user_id = ${userColumn}

@@ -4,9 +4,8 @@ import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../access/actor';
 import { isScope } from '../access/scopes';
-import { type BindingColumns, bindingFrom } from '../access/workspace-binding';
+import { BINDING_SELECT, bindingFrom, bindingJoins, type BindingColumns } from '../access/workspace-binding';
 import { SecretBox } from '../common/crypto/secret-box';
-import { returningRows } from '../database/returning-rows';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
@@ -60,17 +59,14 @@ export class OAuthTokenVerifier {
     // a refresh token, reusing a rotated one, or revoking in the console all end the grant.
     // The same statement reads the workspace binding (as ApiKeysService.authenticate does), so the
     // resolve-workspace guard needs no round trip of its own; the role only counts for an active user.
-    const [connection] = returningRows<BindingColumns>(
-      await this.dataSource.query(
-        `UPDATE oauth_connections c SET last_used_at = now()
-        WHERE grant_id = $1 AND revoked_at IS NULL AND user_id = $2 AND workspace_id = $3
-          AND EXISTS (SELECT 1 FROM oauth_artifacts WHERE key = $4 AND model = 'Grant' AND (expires_at IS NULL OR expires_at > now()))
-        RETURNING (SELECT w.settings FROM workspaces w WHERE w.id = c.workspace_id) AS ws_settings,
-          (SELECT m.role FROM memberships m
-            WHERE m.workspace_id = c.workspace_id AND m.user_id = c.user_id
-              AND EXISTS (SELECT 1 FROM users u WHERE u.id = c.user_id AND u.status = 'active')) AS member_role`,
-        [claims.gid, claims.sub, claims.workspace_id, this.box.digest(`Grant:${claims.gid}`)],
-      ),
+    const [connection] = await this.dataSource.query<BindingColumns[]>(
+      `WITH c AS (
+         UPDATE oauth_connections SET last_used_at = now()
+          WHERE grant_id = $1 AND revoked_at IS NULL AND user_id = $2 AND workspace_id = $3
+            AND EXISTS (SELECT 1 FROM oauth_artifacts WHERE key = $4 AND model = 'Grant' AND (expires_at IS NULL OR expires_at > now()))
+         RETURNING workspace_id, user_id)
+       SELECT ${BINDING_SELECT} FROM c ${bindingJoins('c.workspace_id', 'c.user_id')}`,
+      [claims.gid, claims.sub, claims.workspace_id, this.box.digest(`Grant:${claims.gid}`)],
     );
     if (!connection) return undefined;
     return {

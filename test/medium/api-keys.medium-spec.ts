@@ -124,7 +124,15 @@ describe(ApiKeysService.name, () => {
         workspaceId: workspace.id,
         grantedScopes: new Set(BUNDLES['ai-publishing-assistant'].scopes),
         toolAllowlist: ['get_workspace'],
-        binding: { settings: { draftFirst: true }, hasMember: true, role: 'owner' },
+        binding: {
+          workspace: expect.objectContaining({
+            id: workspace.id,
+            slug: workspace.slug,
+            settings: { draftFirst: true },
+          }),
+          hasMember: true,
+          role: 'owner',
+        },
       });
     });
 

@@ -43,7 +43,12 @@ export class WorkspacesService {
   /** The workspaces the actor may see: a key or token sees its own; an operator sees all. */
   async list(actor: Actor): Promise<WorkspaceEntity[]> {
     if (actor.kind === 'operator') return this.workspaces.find({ order: { createdAt: 'ASC' } });
-    if (actor.workspaceId) return this.bound(actor.workspaceId);
+    if (actor.workspaceId) {
+      // The guards read the bound workspace in this request's credential statement; reading it
+      // again would only add a round trip to the busiest tool.
+      const read = actor.binding?.workspace;
+      return read?.id === actor.workspaceId ? [read] : this.bound(actor.workspaceId);
+    }
     if (!actor.userId) return [];
     return this.workspaces
       .createQueryBuilder('w')
@@ -52,10 +57,7 @@ export class WorkspacesService {
       .getMany();
   }
 
-  /**
-   * Every key and agent call that lists its workspace lands here, so it is one plain statement
-   * rather than an ORM find (the benchmark's hot path).
-   */
+  /** A bound actor built without the guards (a worker, a test): one plain statement. */
   private async bound(id: string): Promise<WorkspaceEntity[]> {
     const rows = await this.dataSource.query<
       {
