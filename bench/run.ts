@@ -155,7 +155,7 @@ async function bench(options: BenchOptions, children: { db?: DbChild; servers: S
   const cpus = os.cpus();
   const db = children.db ? 'embedded PGlite (in-memory, own process)' : 'DATABASE_URL';
   const dbRss = children.db ? ` (database process RSS ${((await children.db.rss()) / 2 ** 20).toFixed(0)} MB)` : '';
-  const verdict = report([...results.values()], options.connections);
+  const verdict = report([...results.values()], options.connections, options.warmup > 0);
   const out = [
     `Postern MCP benchmark — ${new Date().toISOString()}`,
     `node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? '?'}, load average ${os
