@@ -7,6 +7,8 @@ import { ConfigError } from './config/config.errors';
 import type { AppConfig } from './config/config.types';
 import { loadConfig } from './config/load-config';
 import { dataSourceOptions } from './database/data-source-options';
+import { AuditModule } from './audit/audit.module';
+import { PublishRunnerModule } from './domain/posts/publishing/publish-runner.module';
 import { PublishingModule } from './publishing/publishing.module';
 
 @Module({})
@@ -18,6 +20,8 @@ class WorkerModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, 4)),
         PublishingModule.forRoot(config),
+        AuditModule,
+        PublishRunnerModule,
       ],
     };
   }
@@ -25,8 +29,8 @@ class WorkerModule {
 
 /**
  * A process that only consumes the publishing queue, for deployments that scale workers apart from
- * the API. It needs Redis and a shared PostgreSQL: without them the API runs jobs in-process.
- * The job handler arrives with the publishing pipeline; until then this process only proves the wiring.
+ * the API. It needs Redis and a shared PostgreSQL: without them the API runs jobs in-process. It
+ * runs the same publish runner as the API, so it publishes only through the connectors it has.
  */
 export async function work(): Promise<void> {
   try {

@@ -18,6 +18,12 @@ export const ERROR_CODES = {
   idempotency_conflict: 409,
   /** The post is publishing or published (or its outcome is unknown): its content is frozen. */
   post_not_editable: 409,
+  /** The post's status does not allow this step (say, publishing a post already published). */
+  post_not_schedulable: 409,
+  /** The content breaks a rule of a target platform; each violation is a detail (validate_post lists them too). */
+  rules_violated: 422,
+  /** A target account is not active, or this installation cannot publish to its platform. */
+  target_unavailable: 422,
   /** The trash keeps posts for 30 days; this one is gone or was never trashed. */
   not_restorable: 409,
   unsupported_media_type: 415,

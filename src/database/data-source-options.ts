@@ -15,6 +15,7 @@ import { InitialSchema1763750000000 } from './migrations/1763750000000-initial-s
 import { AuditTrail1763760000000 } from './migrations/1763760000000-audit-trail';
 import { OAuth1763770000000 } from './migrations/1763770000000-oauth';
 import { Content1763780000000 } from './migrations/1763780000000-content';
+import { Publishing1763790000000 } from './migrations/1763790000000-publishing';
 
 export const ENTITIES = [
   UserEntity,
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   AuditTrail1763760000000,
   OAuth1763770000000,
   Content1763780000000,
+  Publishing1763790000000,
 ];
 
 /** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */

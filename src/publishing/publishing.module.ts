@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/config.types';
 import { BullmqPublishingQueue, PublishingHandlerSlot, PublishingProcessor } from './bullmq-publishing-queue';
+import { PlatformConnectors } from './connectors/platform-connectors';
 import { InProcessPublishingQueue } from './in-process-publishing-queue';
 import { PUBLISHING_QUEUE, PUBLISHING_QUEUE_NAME } from './publishing-queue';
 
@@ -13,8 +14,8 @@ export class PublishingModule {
     if (!config.redisUrl) {
       return {
         module: PublishingModule,
-        providers: [{ provide: PUBLISHING_QUEUE, useClass: InProcessPublishingQueue }],
-        exports: [PUBLISHING_QUEUE],
+        providers: [{ provide: PUBLISHING_QUEUE, useClass: InProcessPublishingQueue }, PlatformConnectors],
+        exports: [PUBLISHING_QUEUE, PlatformConnectors],
       };
     }
     return {
@@ -27,8 +28,9 @@ export class PublishingModule {
         PublishingHandlerSlot,
         PublishingProcessor,
         { provide: PUBLISHING_QUEUE, useClass: BullmqPublishingQueue },
+        PlatformConnectors,
       ],
-      exports: [PUBLISHING_QUEUE],
+      exports: [PUBLISHING_QUEUE, PlatformConnectors],
     };
   }
 }

@@ -36,9 +36,10 @@ describe('permission matrix', () => {
 
   async function world(ownerUserId?: string): Promise<World> {
     const ws = await buildWorkspace(t.app, undefined, ownerUserId);
-    // Deletes run directly here, so their not-found answers are checked; the approval gate that
-    // refuses them under the default policy has its own test (approval-gate.e2e-spec.ts).
-    await allowDirect(t.app, ws.id);
+    // Deletes, schedules and publishes run directly here, so their not-found answers are checked;
+    // the approval gate that refuses them under the default policy has its own tests
+    // (approval-gate.e2e-spec.ts, publishing.e2e-spec.ts).
+    await allowDirect(t.app, ws.id, ['delete', 'schedule', 'publish']);
     const member = await buildUser(t.app);
     await asOperator('member add', () =>
       t.app.get(WorkspacesService).addMember(operatorActor(), ws.id, member.id, 'viewer'),

@@ -50,10 +50,17 @@ describe('posts over MCP and REST', () => {
       draft_id: null,
       status: 'ready',
       version: 1,
-      targets: [
-        { social_account_id: s.linkedin.id, platform: 'linkedin', status: 'ready', updated_at: expect.any(String) },
-        { social_account_id: s.x.id, platform: 'x', status: 'ready', updated_at: expect.any(String) },
-      ],
+      scheduled_at: null,
+      targets: [s.linkedin, s.x].map((account) => ({
+        social_account_id: account.id,
+        platform: account.platform,
+        status: 'ready',
+        updated_at: expect.any(String),
+        scheduled_at: null,
+        published_at: null,
+        external_url: null,
+        error: null,
+      })),
       author: { user_id: s.user.id, client_id: null },
       created_at: expect.any(String),
       updated_at: expect.any(String),
@@ -171,9 +178,18 @@ describe('posts over MCP and REST', () => {
       'POST /api/v1/posts',
       'POST /api/v1/posts/from-draft',
       'POST /api/v1/posts/validate',
+      'POST /api/v1/posts/{id}/cancel',
+      'POST /api/v1/posts/{id}/publish',
       'POST /api/v1/posts/{id}/restore',
+      'POST /api/v1/posts/{id}/schedule',
     ]);
-    for (const path of ['/api/v1/drafts', '/api/v1/posts', '/api/v1/posts/from-draft']) {
+    for (const path of [
+      '/api/v1/drafts',
+      '/api/v1/posts',
+      '/api/v1/posts/from-draft',
+      '/api/v1/posts/{id}/schedule',
+      '/api/v1/posts/{id}/publish',
+    ]) {
       expect(doc.paths[path].post.parameters).toContainEqual(
         expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
       );

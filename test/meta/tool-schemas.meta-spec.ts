@@ -1,5 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ALL_SCOPES, type Scope } from '../../src/access/scopes';
+import { ALL_SCOPES } from '../../src/access/scopes';
 import { permissionInventory } from '../../src/access/permission-inventory';
 import { buildWorkspaceWithKey } from '../factories';
 import { connectMcp } from '../support/mcp-client';
@@ -41,12 +41,6 @@ function unbounded(schema: JsonSchema, at: string): string[] {
   return problems;
 }
 
-/** Scopes no tool or route may require yet, each with the reason. */
-const NOT_YET_REQUIRED: Partial<Record<Scope, string>> = {
-  'posts:schedule': 'schedule_post ships with the approvals gate (DESIGN §3), never before it',
-  'posts:publish': 'publish_post ships with the approvals gate and the publishing pipeline',
-};
-
 /**
  * What a model reads: every tool is named verb_noun, says what it does at some length, bounds every
  * argument, refuses unknown ones, and declares the shape of its result.
@@ -79,8 +73,7 @@ describe('tool schemas', () => {
 
   it('uses every scope outside analytics:* in at least one tool, resource or route', () => {
     const used = new Set(permissionInventory(t.app).flatMap((e) => e.scopes ?? []));
-    const unused = ALL_SCOPES.filter((s) => !s.startsWith('analytics:') && !used.has(s) && !NOT_YET_REQUIRED[s]);
+    const unused = ALL_SCOPES.filter((s) => !s.startsWith('analytics:') && !used.has(s));
     expect(unused).toEqual([]);
-    for (const s of Object.keys(NOT_YET_REQUIRED) as Scope[]) expect([s, used.has(s)]).toEqual([s, false]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * A post's life. Creating one gives `ready` and never publishes; the approvals and publishing
- * issues move it on. Content can change only while nothing is on its way to a network.
+ * A post's life. Creating one gives `ready` and never publishes; schedule_post and publish_post
+ * move it to `scheduled`, and the publish runner on through `publishing` to `published`, `failed`
+ * or `unknown` (sent, outcome being confirmed). Content can change only while nothing is due.
  */
 export const POST_STATUSES = [
   'ready',
@@ -14,5 +15,23 @@ export const POST_STATUSES = [
 ] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 
-/** Statuses in which the content is, or may already be, on a network: edits are refused. */
-export const LOCKED_POST_STATUSES: readonly PostStatus[] = ['publishing', 'published', 'unknown'];
+/**
+ * Statuses in which edits are refused: the content is, or may already be, on a network, or it is
+ * scheduled as checked (cancel_post first, so nothing unchecked goes out).
+ */
+export const LOCKED_POST_STATUSES: readonly PostStatus[] = ['scheduled', 'publishing', 'published', 'unknown'];
+
+/**
+ * A post's status from its targets': the most pressing one wins. Something in flight, or whose
+ * outcome is being confirmed, outranks what is waiting; a post is published only when every
+ * target is, and failed when a target failed and nothing is left to happen.
+ */
+export function postStatusOf(targets: readonly PostStatus[]): PostStatus {
+  for (const s of ['publishing', 'unknown', 'scheduled', 'pending_approval'] as const) {
+    if (targets.includes(s)) return s;
+  }
+  if (targets.length && targets.every((s) => s === 'published')) return 'published';
+  if (targets.includes('failed')) return 'failed';
+  if (targets.length && targets.every((s) => s === 'cancelled')) return 'cancelled';
+  return 'ready';
+}

@@ -27,7 +27,10 @@ export class PostTrashService {
     private readonly audited: AuditedTransactions,
   ) {}
 
-  /** Moves a live post to the trash. Refused while it is being published or its outcome is unknown. */
+  /**
+   * Moves a live post to the trash. Refused while it is scheduled (the runner would publish it from
+   * the trash), being published, or its outcome is unknown.
+   */
   async delete(actor: Actor, id: string): Promise<PostResponse> {
     const workspaceId = workspaceOf(actor);
     if (!isUuid(id)) throw notFound('post');
@@ -36,7 +39,7 @@ export class PostTrashService {
       if (!post) throw notFound('post');
       const targets = await m.find(PostTargetEntity, { where: { workspaceId, postId: id } });
       const inFlight = [post.status, ...targets.map((t) => t.status)].find(
-        (s) => s === 'publishing' || s === 'unknown',
+        (s) => s === 'scheduled' || s === 'publishing' || s === 'unknown',
       );
       if (inFlight) throw postNotTrashable(inFlight);
       await m.softDelete(PostEntity, { workspaceId, id });

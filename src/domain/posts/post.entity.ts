@@ -26,6 +26,8 @@ export class PostEntity {
   @Column({ name: 'draft_id', type: 'uuid', nullable: true }) draftId: string | null;
   @Column({ type: 'text' }) status: PostStatus;
   @Column({ type: 'integer' }) version: number;
+  /** When the post is (or was) due to go out; null until it is scheduled or published. */
+  @Column({ name: 'scheduled_at', type: 'timestamptz', nullable: true }) scheduledAt: Date | null;
   @Column({ name: 'created_by_user_id', type: 'uuid', nullable: true }) createdByUserId: string | null;
   @Column({ name: 'created_by_client_id', type: 'text', nullable: true }) createdByClientId: string | null;
   @Column({ name: 'created_by_key_id', type: 'uuid', nullable: true }) createdByKeyId: string | null;

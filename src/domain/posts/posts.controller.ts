@@ -9,12 +9,14 @@ import { CreatePostDto, CreatePostFromDraftDto } from './dto/create-post.dto';
 import { ListPostsQueryDto } from './dto/list-posts.dto';
 import { PostValidationResponse } from './dto/post-validation.response';
 import { CreatedPostResponse, PostPageResponse, PostResponse, PostStatusResponse } from './dto/post.response';
+import { ExpectedVersionDto, SchedulePostDto } from './dto/publishing.dto';
 import { UpdatePostDto } from './dto/update-post.dto';
 import { ValidatePostDto } from './dto/validate-post.dto';
 import { PostCreationService } from './post-creation.service';
 import { PostTrashService } from './post-trash.service';
 import { PostValidationService } from './post-validation.service';
 import { PostsService } from './posts.service';
+import { PostSchedulingService } from './publishing/post-scheduling.service';
 import {
   IDEMPOTENCY_KEY_HEADER_DOC,
   IdempotencyKeyHeader,
@@ -32,6 +34,7 @@ export class PostsController {
     private readonly creation: PostCreationService,
     private readonly trash: PostTrashService,
     private readonly validation: PostValidationService,
+    private readonly scheduling: PostSchedulingService,
   ) {}
 
   @Post()
@@ -158,5 +161,66 @@ export class PostsController {
   @ApiOkResponse({ type: PostResponse })
   restore(@CurrentActor() actor: Actor, @IdParam('post') id: string): Promise<PostResponse> {
     return this.trash.restore(actor, id);
+  }
+
+  @Post(':id/schedule')
+  @RequireScopes('posts:schedule')
+  @RequiresApproval({ action: 'schedule', reason: 'schedules a post to go out on social networks' })
+  @ApiOperation({
+    summary: 'Schedule a post',
+    description:
+      'Checks the platform rules (422 rules_violated) and every target account (422 target_unavailable), then sets ' +
+      'status scheduled for publish_at. 409 post_not_schedulable unless the post is ready, scheduled or cancelled. ' +
+      '403 approval_required when the workspace policy reserves scheduling for a person. Answers 201, or 200 when ' +
+      'an Idempotency-Key replays.',
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ type: CreatedPostResponse })
+  async schedule(
+    @CurrentActor() actor: Actor,
+    @IdParam('post') id: string,
+    @Body() body: SchedulePostDto,
+    @IdempotencyKeyHeader() key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CreatedPostResponse> {
+    return replayAware(res, await this.scheduling.schedule(actor, id, { ...body, idempotency_key: key }));
+  }
+
+  @Post(':id/publish')
+  @RequireScopes('posts:publish')
+  @RequiresApproval({ action: 'publish', reason: 'publishes a post on social networks' })
+  @ApiOperation({
+    summary: 'Publish a post now',
+    description:
+      'The same checks as scheduling, due now. Publishing runs in the background: follow it with GET ' +
+      '/api/v1/posts/{id}/status until each target is published (external_url) or failed (error). Answers 201, or ' +
+      '200 when an Idempotency-Key replays.',
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ type: CreatedPostResponse })
+  async publish(
+    @CurrentActor() actor: Actor,
+    @IdParam('post') id: string,
+    @Body() body: ExpectedVersionDto,
+    @IdempotencyKeyHeader() key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CreatedPostResponse> {
+    return replayAware(res, await this.scheduling.publishNow(actor, id, { ...body, idempotency_key: key }));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @RequireScopes('posts:schedule')
+  @ApiOperation({
+    summary: 'Cancel a scheduled post',
+    description: '409 post_not_schedulable when it is not scheduled or a target has started publishing.',
+  })
+  @ApiOkResponse({ type: PostResponse })
+  cancel(
+    @CurrentActor() actor: Actor,
+    @IdParam('post') id: string,
+    @Body() body: ExpectedVersionDto,
+  ): Promise<PostResponse> {
+    return this.scheduling.cancel(actor, id, body.expected_version);
   }
 }

@@ -17,6 +17,9 @@ import { PostsController } from './posts.controller';
 import { PostsRepository } from './posts.repository';
 import { PostsService } from './posts.service';
 import { PostsTools } from './posts.tools';
+import { PostPublishingTools } from './publishing/post-publishing.tools';
+import { PostSchedulingService } from './publishing/post-scheduling.service';
+import { PublishRunnerModule } from './publishing/publish-runner.module';
 
 @Module({
   imports: [
@@ -26,8 +29,9 @@ import { PostsTools } from './posts.tools';
     DraftsModule,
     MediaModule,
     SocialAccountsModule,
+    PublishRunnerModule,
   ],
-  controllers: [PostsController, PostsTools, PostTrashTools, PostValidationTools],
+  controllers: [PostsController, PostsTools, PostTrashTools, PostValidationTools, PostPublishingTools],
   providers: [
     PostsRepository,
     PostsService,
@@ -35,6 +39,7 @@ import { PostsTools } from './posts.tools';
     PostTrashService,
     PostValidationService,
     PurgeTrashedPostsJob,
+    PostSchedulingService,
   ],
   exports: [PostsService],
 })

@@ -26,6 +26,11 @@ interface TargetRow {
   platform: Platform;
   status: PostStatus;
   updated_at: Date;
+  scheduled_at: Date | null;
+  published_at: Date | null;
+  external_url: string | null;
+  error_code: string | null;
+  error_message: string | null;
 }
 
 /**
@@ -56,7 +61,8 @@ export class PostsRepository {
     const byPost = new Map<string, TargetView[]>(postIds.map((id) => [id, []]));
     if (!postIds.length) return byPost;
     const rows = await manager.query<TargetRow[]>(
-      `SELECT t.post_id, t.social_account_id, a.platform, t.status, t.updated_at
+      `SELECT t.post_id, t.social_account_id, a.platform, t.status, t.updated_at, t.scheduled_at, t.published_at,
+              t.external_url, t.error_code, t.error_message
          FROM post_targets t
          JOIN social_accounts a ON a.id = t.social_account_id AND a.workspace_id = t.workspace_id
         WHERE t.workspace_id = $1 AND t.post_id = ANY($2::uuid[])
@@ -69,9 +75,26 @@ export class PostsRepository {
         platform: r.platform,
         status: r.status,
         updatedAt: new Date(r.updated_at),
+        scheduledAt: r.scheduled_at && new Date(r.scheduled_at),
+        publishedAt: r.published_at && new Date(r.published_at),
+        externalUrl: r.external_url,
+        error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
       });
     }
     return byPost;
+  }
+
+  /** A post's scheduled targets, for the queue. */
+  async scheduledTargets(
+    workspaceId: string,
+    postId: string,
+  ): Promise<{ id: string; attempts: number; scheduledAt: Date | null }[]> {
+    const rows = await this.posts.manager.query<{ id: string; attempts: number; scheduled_at: Date | null }[]>(
+      `SELECT id, attempts, scheduled_at FROM post_targets
+        WHERE workspace_id = $1 AND post_id = $2 AND status = 'scheduled'`,
+      [workspaceId, postId],
+    );
+    return rows.map((r) => ({ id: r.id, attempts: r.attempts, scheduledAt: r.scheduled_at }));
   }
 
   /**

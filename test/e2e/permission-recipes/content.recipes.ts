@@ -1,6 +1,8 @@
 import { buildDraft, buildPost, buildSocialAccount, trashPost } from '../../factories/drafts-posts';
 import { rest, tool, type RecipeSet } from './recipe';
 
+const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
+
 /**
  * Drafts and posts. The seeded objects are only ever named by refused calls (missing scope, low
  * role) or from another workspace, so every recipe can run many times against the same ones.
@@ -29,6 +31,9 @@ export const contentRecipes: RecipeSet = {
     restore_post: (_, t) => tool('restore_post', { post_id: t.ids.trashedPostId }),
     get_post_status: (_, t) => tool('get_post_status', { post_id: t.ids.postId }),
     validate_post: (_, t) => tool('validate_post', { post_id: t.ids.postId }),
+    schedule_post: (_, t) => tool('schedule_post', { post_id: t.ids.postId, publish_at: inAnHour() }),
+    publish_post: (_, t) => tool('publish_post', { post_id: t.ids.postId }),
+    cancel_post: (_, t) => tool('cancel_post', { post_id: t.ids.postId }),
 
     'POST /api/v1/drafts': (_, t) =>
       rest('POST', '/api/v1/drafts', { text: 'Hello', social_account_ids: [t.ids.targetAccountId] }),
@@ -46,5 +51,9 @@ export const contentRecipes: RecipeSet = {
     'PATCH /api/v1/posts/:id': (_, t) => rest('PATCH', `/api/v1/posts/${t.ids.postId}`, { text: 'Changed' }),
     'DELETE /api/v1/posts/:id': (_, t) => rest('DELETE', `/api/v1/posts/${t.ids.postId}`),
     'POST /api/v1/posts/:id/restore': (_, t) => rest('POST', `/api/v1/posts/${t.ids.trashedPostId}/restore`),
+    'POST /api/v1/posts/:id/schedule': (_, t) =>
+      rest('POST', `/api/v1/posts/${t.ids.postId}/schedule`, { publish_at: inAnHour() }),
+    'POST /api/v1/posts/:id/publish': (_, t) => rest('POST', `/api/v1/posts/${t.ids.postId}/publish`, {}),
+    'POST /api/v1/posts/:id/cancel': (_, t) => rest('POST', `/api/v1/posts/${t.ids.postId}/cancel`, {}),
   },
 };

@@ -21,6 +21,15 @@ export interface TargetView {
   platform: Platform;
   status: PostStatus;
   updatedAt: Date;
+  scheduledAt: Date | null;
+  publishedAt: Date | null;
+  externalUrl: string | null;
+  error: { code: string; message: string } | null;
+}
+
+export class TargetErrorResponse {
+  @ApiProperty({ example: 'outcome_unknown' }) code: string;
+  @ApiProperty({ example: 'the network did not answer within 30 s' }) message: string;
 }
 
 export class PostTargetResponse {
@@ -28,6 +37,22 @@ export class PostTargetResponse {
   @ApiProperty({ enum: PLATFORMS, example: 'linkedin' }) platform: Platform;
   @ApiProperty({ enum: POST_STATUSES, example: 'ready' }) status: PostStatus;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When this target is (was) due.' })
+  scheduled_at: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) published_at: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The post on the network, once published.',
+    example: 'https://www.linkedin.com/feed/update/urn:li:share:7000000000000000000',
+  })
+  external_url: string | null;
+  @ApiProperty({
+    type: TargetErrorResponse,
+    nullable: true,
+    description: 'Why the last attempt failed, or why its outcome is being confirmed.',
+  })
+  error: TargetErrorResponse | null;
 }
 
 export class PostResponse {
@@ -49,6 +74,13 @@ export class PostResponse {
   status: PostStatus;
   @ApiProperty({ description: 'Goes up by one on every update; send it back as expected_version.', example: 1 })
   version: number;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When the post is (was) due to go out; null until scheduled or published.',
+  })
+  scheduled_at: string | null;
   @ApiProperty({ type: [PostTargetResponse] }) targets: PostTargetResponse[];
   @ApiProperty({ type: AuthorResponse }) author: AuthorResponse;
   @ApiProperty({ format: 'date-time' }) created_at: string;
@@ -93,6 +125,13 @@ const targetOutput = z.object({
   platform: z.enum(PLATFORMS),
   status: z.enum(POST_STATUSES).describe('This target’s own status.'),
   updated_at: z.string().describe('ISO 8601, UTC: when this target’s status last changed.'),
+  scheduled_at: z.string().nullable().describe('ISO 8601, UTC: when this target is (was) due.'),
+  published_at: z.string().nullable().describe('ISO 8601, UTC: when the network took it.'),
+  external_url: z.string().nullable().describe('The post on the network, once published.'),
+  error: z
+    .object({ code: z.string(), message: z.string() })
+    .nullable()
+    .describe('Why the last attempt failed; with status unknown, why its outcome is being confirmed with the network.'),
 });
 
 export const postOutput = z.object({
@@ -104,6 +143,10 @@ export const postOutput = z.object({
     .enum(POST_STATUSES)
     .describe('ready: created, not scheduled or published. publishing, published and unknown freeze the content.'),
   version: z.number().int().describe('Goes up by one on every update; pass it as expected_version.'),
+  scheduled_at: z
+    .string()
+    .nullable()
+    .describe('ISO 8601, UTC: when the post is (was) due to go out; null until scheduled or published.'),
   targets: z.array(targetOutput).describe('The social accounts this post goes to, each with its own status.'),
   author: authorOutput,
   created_at: z.string().describe('ISO 8601, UTC.'),
@@ -135,6 +178,10 @@ function toTargetResponse(t: TargetView): PostTargetResponse {
     platform: t.platform,
     status: t.status,
     updated_at: t.updatedAt.toISOString(),
+    scheduled_at: t.scheduledAt?.toISOString() ?? null,
+    published_at: t.publishedAt?.toISOString() ?? null,
+    external_url: t.externalUrl,
+    error: t.error,
   };
 }
 
@@ -146,6 +193,7 @@ export function toPostResponse(p: PostEntity, targets: readonly TargetView[]): P
     draft_id: p.draftId,
     status: p.status,
     version: p.version,
+    scheduled_at: p.scheduledAt?.toISOString() ?? null,
     targets: targets.map(toTargetResponse),
     author: toAuthorResponse({ userId: p.createdByUserId, clientId: p.createdByClientId }),
     created_at: p.createdAt.toISOString(),

@@ -1,0 +1,302 @@
+import { PlatformConnectors } from '../../src/publishing/connectors/platform-connectors';
+import { PublishRunner } from '../../src/domain/posts/publishing/publish-runner.service';
+import { buildWorkspaceWithKey } from '../factories';
+import { buildPost, buildSocialAccount } from '../factories/drafts-posts';
+import { auditOf, callTool } from '../support/content-calls';
+import { NetworkDouble } from '../support/network-double';
+import { waitFor } from '../support/processes';
+import { callRest } from '../support/rest-client';
+import { startTestApp, useTestApp } from '../support/test-app';
+import { testConfig } from '../support/test-config';
+
+/** With Redis, a private database: other suites' apps share db 0 and would take these jobs. */
+function privateRedis(): NodeJS.ProcessEnv {
+  if (!process.env.REDIS_URL) return {};
+  const url = new URL(process.env.REDIS_URL);
+  url.pathname = '/11';
+  return { REDIS_URL: url.toString() };
+}
+
+describe('scheduling and publishing (MCP and REST)', () => {
+  const t = useTestApp(() => startTestApp(testConfig(privateRedis())));
+  const linkedin = new NetworkDouble('linkedin');
+  const x = new NetworkDouble('x');
+  beforeAll(() => {
+    t.app.get(PlatformConnectors).register(linkedin);
+    t.app.get(PlatformConnectors).register(x);
+  });
+
+  /** A workspace whose policy lets keys schedule and publish directly, with a LinkedIn and an X account. */
+  async function setup(options: { allow?: boolean; text?: string } = {}) {
+    const { workspace, token } = await buildWorkspaceWithKey(t.app, {
+      allowDirect: options.allow === false ? undefined : ['schedule', 'publish', 'delete'],
+      scopes: ['ai-publishing-assistant', 'posts:delete'],
+    });
+    const li = await buildSocialAccount(t.app, workspace.id, 'linkedin');
+    const xa = await buildSocialAccount(t.app, workspace.id, 'x');
+    const post = await buildPost(t.app, workspace.id, {
+      text: options.text ?? 'Our spring sale starts today: 20% off everything until Sunday.',
+      variants: { x: { text: 'Spring sale: 20% off' } },
+      social_account_ids: [li.id, xa.id],
+    });
+    return { workspace, token, li, xa, post };
+  }
+
+  const status = async (token: string, postId: string) =>
+    (await callTool(t.url, token, 'get_post_status', { post_id: postId })).data;
+  const until = (token: string, postId: string, want: (s: any) => boolean, what: string) =>
+    waitFor(
+      async () => {
+        const s = await status(token, postId);
+        return want(s) ? s : undefined;
+      },
+      15_000,
+      what,
+    );
+  const targetIdsOf = new Map<string, string[]>();
+  async function rememberTargets(postId: string) {
+    const rows = await t.db.query<{ id: string }[]>(`SELECT id FROM post_targets WHERE post_id = $1`, [postId]);
+    targetIdsOf.set(
+      postId,
+      rows.map((r) => r.id),
+    );
+  }
+  const postsOf = (double: NetworkDouble, postId: string) =>
+    [...double.posts.keys()].filter((targetId) => targetIdsOf.get(postId)?.includes(targetId)).length;
+  const callsFor = (double: NetworkDouble, postId: string) =>
+    double.calls.filter((c) => targetIdsOf.get(postId)?.includes(c.targetId)).length;
+
+  it('publish_post sends each target once, with its platform variant, and shows where it landed', async () => {
+    const { token, post, workspace } = await setup();
+    await rememberTargets(post.id);
+    const reply = await callTool(t.url, token, 'publish_post', { post_id: post.id });
+    expect(reply.error).toBeUndefined();
+    expect(reply.data).toMatchObject({ status: 'scheduled', replayed: false, version: post.version + 1 });
+
+    const done = await until(token, post.id, (s) => s.status === 'published', 'post published');
+    for (const target of done.targets) {
+      expect(target).toMatchObject({ status: 'published', error: null });
+      expect(target.external_url).toMatch(new RegExp(`^https://${target.platform}\\.example/posts/`));
+    }
+    expect(callsFor(linkedin, post.id)).toBe(1);
+    expect(callsFor(x, post.id)).toBe(1);
+    const sentToX = x.calls.find((c) => targetIdsOf.get(post.id)?.includes(c.targetId));
+    expect(sentToX?.text).toBe('Spring sale: 20% off');
+    expect(postsOf(linkedin, post.id)).toBe(1);
+
+    // Every step the system took is in the workspace's trail, on the worker surface.
+    const steps = await t.db.query<{ operation: string }[]>(
+      `SELECT operation FROM audit_records WHERE workspace_id = $1 AND surface = 'worker' ORDER BY id`,
+      [workspace.id],
+    );
+    expect(steps.map((s) => s.operation).sort()).toEqual([
+      'job publish-target claim',
+      'job publish-target claim',
+      'job publish-target published',
+      'job publish-target published',
+    ]);
+  });
+
+  it('schedule_post publishes at publish_at, not before; cancel_post stops one that is not due', async () => {
+    const { token, post } = await setup();
+    const later = await setup();
+    await rememberTargets(post.id);
+    await rememberTargets(later.post.id);
+    const at = new Date(Date.now() + 2500);
+    const reply = await callTool(t.url, token, 'schedule_post', { post_id: post.id, publish_at: at.toISOString() });
+    expect(reply.data).toMatchObject({ status: 'scheduled', scheduled_at: at.toISOString() });
+    const cancelled = await callTool(t.url, later.token, 'schedule_post', {
+      post_id: later.post.id,
+      publish_at: at.toISOString(),
+    });
+    expect(cancelled.data.status).toBe('scheduled');
+    expect((await callTool(t.url, later.token, 'cancel_post', { post_id: later.post.id })).data.status).toBe(
+      'cancelled',
+    );
+    expect(callsFor(linkedin, post.id)).toBe(0);
+
+    const done = await until(token, post.id, (s) => s.status === 'published', 'scheduled post published');
+    for (const target of done.targets) expect(Date.parse(target.published_at)).toBeGreaterThanOrEqual(at.getTime());
+    await new Promise((r) => setTimeout(r, 500));
+    expect(callsFor(linkedin, later.post.id) + callsFor(x, later.post.id)).toBe(0);
+    expect((await status(later.token, later.post.id)).status).toBe('cancelled');
+    // A cancelled post can be edited again.
+    const edit = await callTool(t.url, later.token, 'update_post', { post_id: later.post.id, text: 'New text' });
+    expect(edit.error).toBeUndefined();
+  });
+
+  it('a scheduled post cannot be edited or trashed until it is cancelled', async () => {
+    const { token, post } = await setup();
+    const at = new Date(Date.now() + 3600_000).toISOString();
+    await callTool(t.url, token, 'schedule_post', { post_id: post.id, publish_at: at });
+    const edit = await callTool(t.url, token, 'update_post', { post_id: post.id, text: 'Changed' });
+    expect(edit.error).toMatchObject({ code: 'post_not_editable' });
+    expect(edit.error?.message).toContain('cancel_post');
+    const trash = await callTool(t.url, token, 'delete_post', { post_id: post.id });
+    expect(trash.error).toMatchObject({ code: 'post_not_editable' });
+    expect((await callTool(t.url, token, 'cancel_post', { post_id: post.id })).data.status).toBe('cancelled');
+  });
+
+  it('under the default policy, keys get approval_required and nothing changes', async () => {
+    const { token, post } = await setup({ allow: false });
+    await rememberTargets(post.id);
+    for (const [name, args] of [
+      ['publish_post', { post_id: post.id }],
+      ['schedule_post', { post_id: post.id, publish_at: new Date(Date.now() + 60_000).toISOString() }],
+    ] as const) {
+      const reply = await callTool(t.url, token, name, args);
+      expect(reply.error).toMatchObject({ code: 'approval_required' });
+      expect(await auditOf(t.db, reply.requestId)).toEqual([
+        expect.objectContaining({ decision: 'denied', error_code: 'approval_required' }),
+      ]);
+    }
+    expect((await status(token, post.id)).status).toBe('ready');
+  });
+
+  it('refuses content that breaks a platform rule, naming each violation, and changes nothing', async () => {
+    const { token, post } = await setup({ text: 'a'.repeat(300) });
+    await t.db.query(`UPDATE posts SET overrides = '{}' WHERE id = $1`, [post.id]);
+    const reply = await callTool(t.url, token, 'publish_post', { post_id: post.id });
+    expect(reply.error?.code).toBe('rules_violated');
+    expect(reply.error?.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'x.text', issue: expect.stringContaining('x.text') })]),
+    );
+    const after = await status(token, post.id);
+    expect(after).toMatchObject({ status: 'ready', version: post.version });
+  });
+
+  it('refuses targets it cannot publish to: an inactive account, a platform without a connector', async () => {
+    const { token, post, li, workspace } = await setup();
+    await t.db.query(`UPDATE social_accounts SET status = 'disconnected' WHERE id = $1`, [li.id]);
+    const inactive = await callTool(t.url, token, 'publish_post', { post_id: post.id });
+    expect(inactive.error?.code).toBe('target_unavailable');
+    expect(inactive.error?.message).toContain(`${li.id} is disconnected`);
+
+    const pin = await buildSocialAccount(t.app, workspace.id, 'pinterest');
+    const other = await buildPost(t.app, workspace.id, { text: 'Pin me', social_account_ids: [pin.id] });
+    const noConnector = await callTool(t.url, token, 'publish_post', { post_id: other.id });
+    expect(noConnector.error?.code).toBe('target_unavailable');
+    expect(noConnector.error?.message).toContain('no pinterest connector');
+    expect((await status(token, other.id)).status).toBe('ready');
+  });
+
+  it('replays a repeated publish_post with the same key, and refuses the key with another payload', async () => {
+    const { token, post } = await setup();
+    await rememberTargets(post.id);
+    const first = await callTool(t.url, token, 'publish_post', { post_id: post.id, idempotency_key: 'pub-1' });
+    const again = await callTool(t.url, token, 'publish_post', { post_id: post.id, idempotency_key: 'pub-1' });
+    expect(again.data).toEqual({ ...first.data, replayed: true });
+    const other = await callTool(t.url, token, 'publish_post', {
+      post_id: post.id,
+      idempotency_key: 'pub-1',
+      expected_version: 1,
+    });
+    expect(other.error?.code).toBe('idempotency_conflict');
+    await until(token, post.id, (s) => s.status === 'published', 'published');
+    expect(callsFor(linkedin, post.id)).toBe(1);
+  });
+
+  it('a lost answer is confirmed with the network before anything is sent again: one post', async () => {
+    const { token, post } = await setup();
+    await rememberTargets(post.id);
+    linkedin.behave('lost-answer');
+    await callTool(t.url, token, 'publish_post', { post_id: post.id });
+    await until(token, post.id, (s) => s.status === 'unknown', 'outcome unknown');
+    const runner = t.app.get(PublishRunner);
+    await runner.sweep();
+    expect((await status(token, post.id)).status).toBe('unknown'); // too early to ask the network
+
+    await t.db.query(`UPDATE post_targets SET updated_at = now() - interval '2 minutes' WHERE post_id = $1`, [post.id]);
+    await runner.sweep();
+    const done = await until(token, post.id, (s) => s.status === 'published', 'confirmed published');
+    expect(done.targets.every((tg: { external_url: string }) => tg.external_url)).toBe(true);
+    expect(callsFor(linkedin, post.id)).toBe(1);
+    expect(postsOf(linkedin, post.id)).toBe(1);
+  });
+
+  it('a request that never arrived is retried after the network confirms it has nothing', async () => {
+    const { token, post } = await setup();
+    await rememberTargets(post.id);
+    linkedin.behave('lost-request');
+    await callTool(t.url, token, 'publish_post', { post_id: post.id });
+    await until(token, post.id, (s) => s.status === 'unknown', 'outcome unknown');
+    await t.db.query(`UPDATE post_targets SET updated_at = now() - interval '2 minutes' WHERE post_id = $1`, [post.id]);
+    const runner = t.app.get(PublishRunner);
+    await runner.sweep();
+    const retry = await status(token, post.id);
+    const li = retry.targets.find((tg: { platform: string }) => tg.platform === 'linkedin');
+    expect(li).toMatchObject({ status: 'scheduled', error: { code: 'not_published' } });
+    // The retry waits a while; bring it forward rather than wait.
+    await t.db.query(`UPDATE post_targets SET scheduled_at = now() WHERE post_id = $1 AND status = 'scheduled'`, [
+      post.id,
+    ]);
+    await runner.sweep();
+    await until(token, post.id, (s) => s.status === 'published', 'published on retry');
+    expect(callsFor(linkedin, post.id)).toBe(2);
+    expect(postsOf(linkedin, post.id)).toBe(1);
+  });
+
+  it('a clear refusal fails the target with the network’s reason; the post is failed', async () => {
+    const { token, post } = await setup();
+    await rememberTargets(post.id);
+    x.behave('reject');
+    await callTool(t.url, token, 'publish_post', { post_id: post.id });
+    const done = await until(token, post.id, (s) => s.status === 'failed', 'failed');
+    const byPlatform = Object.fromEntries(done.targets.map((tg: { platform: string }) => [tg.platform, tg]));
+    expect(byPlatform.x).toMatchObject({ status: 'failed', error: { code: 'duplicate_content' } });
+    expect(byPlatform.linkedin).toMatchObject({ status: 'published' });
+    expect(callsFor(x, post.id)).toBe(1);
+  });
+
+  it('an attempt held past its lease becomes unknown, and its late answer settles it: never sent twice', async () => {
+    const { token, post } = await setup();
+    await rememberTargets(post.id);
+    linkedin.behave('hang');
+    await callTool(t.url, token, 'publish_post', { post_id: post.id });
+    await waitFor(() => Promise.resolve(callsFor(linkedin, post.id) ? true : undefined), 10_000, 'attempt started');
+    await t.db.query(
+      `UPDATE post_targets SET lease_expires_at = now() - interval '1 second' WHERE post_id = $1 AND status = 'publishing'`,
+      [post.id],
+    );
+    await t.app.get(PublishRunner).sweep();
+    expect((await status(token, post.id)).status).toBe('unknown');
+    linkedin.release();
+    await until(token, post.id, (s) => s.status === 'published', 'late answer recorded');
+    expect(callsFor(linkedin, post.id)).toBe(1);
+  });
+
+  it('REST mirrors the tools: schedule, cancel and publish routes', async () => {
+    const { token, post } = await setup();
+    await rememberTargets(post.id);
+    const at = new Date(Date.now() + 3600_000).toISOString();
+    const scheduled = await callRest(t.url, token, 'POST', `/api/v1/posts/${post.id}/schedule`, { publish_at: at });
+    expect(scheduled.status).toBe(201);
+    expect(scheduled.body).toMatchObject({ status: 'scheduled', scheduled_at: at, replayed: false });
+    const bad = await callRest(t.url, token, 'POST', `/api/v1/posts/${post.id}/schedule`, {
+      publish_at: '2020-01-01T00:00:00Z',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'publish_at' })]);
+    const cancelled = await callRest(t.url, token, 'POST', `/api/v1/posts/${post.id}/cancel`, {});
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const published = await callRest(t.url, token, 'POST', `/api/v1/posts/${post.id}/publish`, {});
+    expect(published.status).toBe(201);
+    await until(token, post.id, (s) => s.status === 'published', 'published over REST');
+    expect(callsFor(linkedin, post.id)).toBe(1);
+  });
+
+  it('refuses a publish_at that is not a timestamp with an offset, in the past, or over a year ahead', async () => {
+    const { token, post } = await setup();
+    for (const publish_at of [
+      '2026-12-01 09:00',
+      '2020-01-01T00:00:00Z',
+      new Date(Date.now() + 400 * 86400_000).toISOString(),
+    ]) {
+      const reply = await callTool(t.url, token, 'schedule_post', { post_id: post.id, publish_at });
+      expect(reply.error).toMatchObject({ code: 'validation_failed' });
+      expect(reply.error?.details?.[0]?.field).toBe('publish_at');
+    }
+    expect((await status(token, post.id)).status).toBe('ready');
+  });
+});
