@@ -265,6 +265,29 @@ describe('scheduling and publishing (MCP and REST)', () => {
     expect(callsFor(linkedin, post.id)).toBe(1);
   });
 
+  it('work scheduled by an instance that stopped is published by another, once', async () => {
+    const { token, post } = await setup();
+    await rememberTargets(post.id);
+    const gone = await startTestApp(testConfig(privateRedis()));
+    const goneLinkedin = new NetworkDouble('linkedin');
+    const goneX = new NetworkDouble('x');
+    gone.app.get(PlatformConnectors).register(goneLinkedin);
+    gone.app.get(PlatformConnectors).register(goneX);
+    const reply = await callTool(gone.url, token, 'schedule_post', {
+      post_id: post.id,
+      publish_at: new Date(Date.now() + 1500).toISOString(),
+    });
+    expect(reply.data.status).toBe('scheduled');
+    await gone.close();
+
+    await new Promise((r) => setTimeout(r, 1600));
+    await t.app.get(PublishRunner).sweep();
+    await until(token, post.id, (st) => st.status === 'published', 'published by the surviving instance');
+    expect(goneLinkedin.calls.length + goneX.calls.length).toBe(0);
+    expect(callsFor(linkedin, post.id)).toBe(1);
+    expect(callsFor(x, post.id)).toBe(1);
+  });
+
   it('REST mirrors the tools: schedule, cancel and publish routes', async () => {
     const { token, post } = await setup();
     await rememberTargets(post.id);
