@@ -7,6 +7,8 @@ import {
   type PublishingQueue,
 } from './publishing-queue';
 
+const ID_MEMORY_MS = 24 * 3600 * 1000;
+
 /**
  * Timers in this process. Not durable: the pipeline re-enqueues due work from PostgreSQL on start,
  * which is what makes this adapter safe for a single instance.
@@ -15,7 +17,8 @@ import {
 export class InProcessPublishingQueue implements PublishingQueue, OnApplicationShutdown {
   readonly kind = 'in-process' as const;
   private readonly logger = new Logger(InProcessPublishingQueue.name);
-  private readonly known = new Set<string>();
+  /** Ids seen, with when: kept as long as BullMQ keeps a finished job (a day), then forgotten. */
+  private readonly known = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private handler?: PublishingJobHandler;
 
@@ -24,8 +27,9 @@ export class InProcessPublishingQueue implements PublishingQueue, OnApplicationS
   }
 
   enqueue(job: PublishingJob, options: EnqueueOptions = {}): Promise<void> {
+    this.forgetOld();
     if (this.known.has(job.id)) return Promise.resolve();
-    this.known.add(job.id);
+    this.known.set(job.id, Date.now());
     this.schedule(job, Math.max(0, options.delayMs ?? 0), 1);
     return Promise.resolve();
   }
@@ -37,6 +41,15 @@ export class InProcessPublishingQueue implements PublishingQueue, OnApplicationS
   onApplicationShutdown(): void {
     this.timers.forEach((t) => clearTimeout(t));
     this.timers.clear();
+  }
+
+  private forgetOld(): void {
+    const cutoff = Date.now() - ID_MEMORY_MS;
+    // A Map iterates in insertion order, which is time order here: stop at the first recent id.
+    for (const [id, at] of this.known) {
+      if (at > cutoff) break;
+      this.known.delete(id);
+    }
   }
 
   private schedule(job: PublishingJob, delayMs: number, attempt: number): void {

@@ -62,7 +62,7 @@ describe('scheduling and publishing (MCP and REST)', () => {
     );
   }
   const postsOf = (double: NetworkDouble, postId: string) =>
-    [...double.posts.keys()].filter((targetId) => targetIdsOf.get(postId)?.includes(targetId)).length;
+    double.posts.filter((p) => targetIdsOf.get(postId)?.includes(p.request.targetId)).length;
   const callsFor = (double: NetworkDouble, postId: string) =>
     double.calls.filter((c) => targetIdsOf.get(postId)?.includes(c.targetId)).length;
 
@@ -115,8 +115,10 @@ describe('scheduling and publishing (MCP and REST)', () => {
     );
     expect(callsFor(linkedin, post.id)).toBe(0);
 
-    const done = await until(token, post.id, (s) => s.status === 'published', 'scheduled post published');
-    for (const target of done.targets) expect(Date.parse(target.published_at)).toBeGreaterThanOrEqual(at.getTime());
+    await until(token, post.id, (s) => s.status === 'published', 'scheduled post published');
+    const sentAt = [...linkedin.calls, ...x.calls].filter((c) => targetIdsOf.get(post.id)?.includes(c.targetId));
+    expect(sentAt).toHaveLength(2);
+    for (const call of sentAt) expect(call.at).toBeGreaterThanOrEqual(at.getTime());
     await new Promise((r) => setTimeout(r, 500));
     expect(callsFor(linkedin, later.post.id) + callsFor(x, later.post.id)).toBe(0);
     expect((await status(later.token, later.post.id)).status).toBe('cancelled');
@@ -248,9 +250,10 @@ describe('scheduling and publishing (MCP and REST)', () => {
     expect(callsFor(x, post.id)).toBe(1);
   });
 
-  it('an attempt held past its lease becomes unknown, and its late answer settles it: never sent twice', async () => {
+  it('an attempt held past its lease becomes unknown; a late success stops the retry: sent once', async () => {
     const { token, post } = await setup();
     await rememberTargets(post.id);
+    const runner = t.app.get(PublishRunner);
     linkedin.behave('hang');
     await callTool(t.url, token, 'publish_post', { post_id: post.id });
     await waitFor(() => Promise.resolve(callsFor(linkedin, post.id) ? true : undefined), 10_000, 'attempt started');
@@ -258,10 +261,78 @@ describe('scheduling and publishing (MCP and REST)', () => {
       `UPDATE post_targets SET lease_expires_at = now() - interval '1 second' WHERE post_id = $1 AND status = 'publishing'`,
       [post.id],
     );
-    await t.app.get(PublishRunner).sweep();
+    await runner.sweep();
     expect((await status(token, post.id)).status).toBe('unknown');
+    // The network has nothing yet (the request is still on its way): a retry is planned...
+    await t.db.query(`UPDATE post_targets SET updated_at = now() - interval '2 minutes' WHERE post_id = $1`, [post.id]);
+    await runner.sweep();
+    const planned = (await status(token, post.id)).targets.find(
+      (tg: { platform: string }) => tg.platform === 'linkedin',
+    );
+    expect(planned).toMatchObject({ status: 'scheduled', error: { code: 'not_published' } });
+    // ...then the first attempt's answer arrives: it wins, and the retry never goes out.
     linkedin.release();
     await until(token, post.id, (s) => s.status === 'published', 'late answer recorded');
+    await t.db.query(`UPDATE post_targets SET scheduled_at = now() WHERE post_id = $1`, [post.id]);
+    await runner.sweep();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(callsFor(linkedin, post.id)).toBe(1);
+    expect(postsOf(linkedin, post.id)).toBe(1);
+  });
+
+  it('retries a refusal the network calls temporary, and fails after the last attempt', async () => {
+    const { token, post } = await setup();
+    await rememberTargets(post.id);
+    const runner = t.app.get(PublishRunner);
+    linkedin.behave('reject-retryable', 'reject-retryable', 'reject-retryable');
+    await callTool(t.url, token, 'publish_post', { post_id: post.id });
+    for (let attempt = 1; attempt < 3; attempt++) {
+      await waitFor(
+        () => Promise.resolve(callsFor(linkedin, post.id) === attempt ? true : undefined),
+        10_000,
+        `attempt ${attempt}`,
+      );
+      await until(
+        token,
+        post.id,
+        (s) => s.targets.some((tg: any) => tg.platform === 'linkedin' && tg.status === 'scheduled' && tg.error),
+        `retry ${attempt} planned`,
+      );
+      await t.db.query(`UPDATE post_targets SET scheduled_at = now() WHERE post_id = $1 AND status = 'scheduled'`, [
+        post.id,
+      ]);
+      await runner.sweep();
+    }
+    const done = await until(token, post.id, (s) => s.status === 'failed', 'failed after 3 attempts');
+    expect(done.targets.find((tg: { platform: string }) => tg.platform === 'linkedin')).toMatchObject({
+      status: 'failed',
+      error: { code: 'network_busy' },
+    });
+    expect(callsFor(linkedin, post.id)).toBe(3);
+    expect(postsOf(linkedin, post.id)).toBe(0);
+  });
+
+  it('cancel_post stops a retry while the targets already published stay published', async () => {
+    const { token, post } = await setup();
+    await rememberTargets(post.id);
+    linkedin.behave('reject-retryable');
+    await callTool(t.url, token, 'publish_post', { post_id: post.id });
+    await until(
+      token,
+      post.id,
+      (s) =>
+        s.targets.some((tg: any) => tg.platform === 'linkedin' && tg.status === 'scheduled' && tg.error) &&
+        s.targets.some((tg: any) => tg.platform === 'x' && tg.status === 'published'),
+      'x published, linkedin waiting to retry',
+    );
+    const cancelled = await callTool(t.url, token, 'cancel_post', { post_id: post.id });
+    expect(cancelled.data.status).toBe('published');
+    expect(cancelled.data.targets.map((tg: { platform: string; status: string }) => [tg.platform, tg.status])).toEqual([
+      ['linkedin', 'cancelled'],
+      ['x', 'published'],
+    ]);
+    const again = await callTool(t.url, token, 'cancel_post', { post_id: post.id });
+    expect(again.error).toMatchObject({ code: 'post_not_schedulable' });
     expect(callsFor(linkedin, post.id)).toBe(1);
   });
 

@@ -19,8 +19,9 @@ export type NetworkBehaviour = 'ok' | 'reject' | 'reject-retryable' | 'lost-answ
  * can count posts, and answers `find` from the same store, as a real network would.
  */
 export class NetworkDouble implements PlatformConnector {
-  readonly posts = new Map<string, PublishedPost & { request: PublishRequest }>();
-  readonly calls: PublishRequest[] = [];
+  /** Every post made, in order: a duplicate shows up as a second entry for the same target. */
+  readonly posts: (PublishedPost & { request: PublishRequest })[] = [];
+  readonly calls: (PublishRequest & { at: number })[] = [];
   private readonly next: NetworkBehaviour[] = [];
   private released?: () => void;
 
@@ -35,7 +36,7 @@ export class NetworkDouble implements PlatformConnector {
   }
 
   async publish(request: PublishRequest): Promise<PublishedPost> {
-    this.calls.push(request);
+    this.calls.push({ ...request, at: Date.now() });
     const behaviour = this.next.shift() ?? 'ok';
     if (behaviour === 'reject') throw new PublishRejected('duplicate_content', 'the network refused the post');
     if (behaviour === 'reject-retryable') throw new PublishRejected('network_busy', 'try again later', true);
@@ -43,13 +44,13 @@ export class NetworkDouble implements PlatformConnector {
     if (behaviour === 'hang') await new Promise<void>((resolve) => (this.released = resolve));
     const id = randomUUID();
     const post = { externalId: id, url: `https://${this.platform}.example/posts/${id}` };
-    this.posts.set(request.targetId, { ...post, request });
+    this.posts.push({ ...post, request });
     if (behaviour === 'lost-answer') throw new Error('socket hang up');
     return post;
   }
 
   find(request: PublishRequest): Promise<PublishedPost | undefined> {
-    const found = this.posts.get(request.targetId);
+    const found = this.posts.find((p) => p.request.targetId === request.targetId);
     return Promise.resolve(found && { externalId: found.externalId, url: found.url });
   }
 }

@@ -13,6 +13,9 @@ describe('postStatusOf', () => {
     [['published', 'failed'], 'failed'],
     [['failed', 'failed'], 'failed'],
     [['cancelled', 'cancelled'], 'cancelled'],
+    [['published', 'cancelled'], 'published'],
+    [['failed', 'cancelled'], 'failed'],
+    [['ready', 'cancelled'], 'ready'],
     [[], 'ready'],
   ] as const)('%j gives %s', (targets, expected) => {
     expect(postStatusOf(targets)).toBe(expected);

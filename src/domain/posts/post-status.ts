@@ -23,15 +23,17 @@ export const LOCKED_POST_STATUSES: readonly PostStatus[] = ['scheduled', 'publis
 
 /**
  * A post's status from its targets': the most pressing one wins. Something in flight, or whose
- * outcome is being confirmed, outranks what is waiting; a post is published only when every
- * target is, and failed when a target failed and nothing is left to happen.
+ * outcome is being confirmed, outranks what is waiting. Once every target is done, a failure
+ * shows first, then a post live on some network (published, even if other targets were
+ * cancelled), else cancelled.
  */
 export function postStatusOf(targets: readonly PostStatus[]): PostStatus {
   for (const s of ['publishing', 'unknown', 'scheduled', 'pending_approval'] as const) {
     if (targets.includes(s)) return s;
   }
-  if (targets.length && targets.every((s) => s === 'published')) return 'published';
+  if (targets.includes('ready') || !targets.length) return 'ready';
+  // Every target is done: a failure shows first, then anything live on a network.
   if (targets.includes('failed')) return 'failed';
-  if (targets.length && targets.every((s) => s === 'cancelled')) return 'cancelled';
-  return 'ready';
+  if (targets.includes('published')) return 'published';
+  return 'cancelled';
 }

@@ -24,6 +24,8 @@ export class PostTargetEntity {
   @Column({ type: 'integer', default: 0 }) attempts: number;
   /** While publishing: until when the process that claimed it holds it. */
   @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true }) leaseExpiresAt: Date | null;
+  /** Names the latest attempt; every later step of the runner must match it. */
+  @Column({ name: 'claim_token', type: 'uuid', nullable: true }) claimToken: string | null;
   @Column({ name: 'external_id', type: 'text', nullable: true }) externalId: string | null;
   @Column({ name: 'external_url', type: 'text', nullable: true }) externalUrl: string | null;
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt: Date | null;

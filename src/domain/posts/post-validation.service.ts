@@ -22,6 +22,7 @@ import {
   type ContentInput,
 } from './content-input';
 import type { PostValidationResponse } from './dto/post-validation.response';
+import type { PostEntity } from './post.entity';
 import { PostsRepository } from './posts.repository';
 import { PostsService } from './posts.service';
 
@@ -60,11 +61,28 @@ export class PostValidationService {
   ) {}
 
   async validate(actor: Actor, input: ValidatePostInput): Promise<PostValidationResponse> {
-    const workspaceId = workspaceOf(actor);
     const { platforms, accountIds } = this.checkTargets(input);
     const subject = await this.subjectOf(actor, input);
+    return this.check(this.reader, workspaceOf(actor), subject, platforms, accountIds);
+  }
+
+  /**
+   * The rules check of a saved post against its own targets, read through `m`: inside the
+   * transaction of a use case that holds the post (scheduling), so what is checked is what goes.
+   */
+  checkSaved(m: EntityManager, post: PostEntity, accountIds: string[]): Promise<PostValidationResponse> {
+    return this.check(m, post.workspaceId, { ...post, accountIds });
+  }
+
+  private async check(
+    m: EntityManager,
+    workspaceId: string,
+    subject: Subject,
+    platforms?: Platform[],
+    accountIds?: string[],
+  ): Promise<PostValidationResponse> {
     const targetIds = accountIds ?? (platforms ? [] : subject.accountIds);
-    const accounts = await this.accounts.requireUsable(this.reader, workspaceId, targetIds);
+    const accounts = await this.accounts.requireUsable(m, workspaceId, targetIds);
     const checked = uniquePlatforms([...(platforms ?? []), ...accounts.map((a) => a.platform)]);
     if (!checked.length) {
       throw new AppError(
@@ -73,7 +91,7 @@ export class PostValidationService {
         [{ field: 'platforms', issue: 'give platforms or social_account_ids' }],
       );
     }
-    const media = await this.media.requireUsable(this.reader, workspaceId, subject.mediaIds);
+    const media = await this.media.requireUsable(m, workspaceId, subject.mediaIds);
     const post: MultiPlatformPost = {
       text: subject.text,
       title: subject.title ?? undefined,

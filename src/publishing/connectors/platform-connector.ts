@@ -2,8 +2,13 @@ import type { Platform } from '../rules/platforms';
 
 /** What one target sends: the post's content as this platform gets it (its variant applied). */
 export interface PublishRequest {
-  /** Our target id; connectors pass it to the network where it can carry one, to find the post again. */
+  /** Our target id: a connector records it with the post where the network allows, to find it again. */
   targetId: string;
+  /**
+   * One per attempt: a connector sends it as the network's idempotency key where there is one, so
+   * a request that arrives twice makes one post.
+   */
+  idempotencyKey: string;
   account: { id: string; externalId: string; handle: string | null };
   text: string;
   title: string | null;
@@ -38,7 +43,8 @@ export class PublishRejected extends Error {
  */
 export interface PlatformConnector {
   readonly platform: Platform;
-  publish(request: PublishRequest): Promise<PublishedPost>;
+  /** `signal` aborts when the runner stops waiting; the attempt then counts as outcome unknown. */
+  publish(request: PublishRequest, signal: AbortSignal): Promise<PublishedPost>;
   /** The post an earlier `publish` of this target created, if the network has it. */
   find(request: PublishRequest): Promise<PublishedPost | undefined>;
 }

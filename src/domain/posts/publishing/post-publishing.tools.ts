@@ -50,12 +50,14 @@ export class PostPublishingTools {
     description:
       'Schedule a saved post to be published on all its target accounts at publish_at. ' +
       BEFORE +
-      'A scheduled post cannot be edited or deleted: cancel_post first. Scheduling again moves the time. ' +
+      'A scheduled post cannot be edited or deleted: cancel_post first. Scheduling again moves the time (and ' +
+      'starts its retry budget afresh). What is published cannot be taken back by Postern. ' +
       'Returns the post with status scheduled; follow progress with get_post_status. With idempotency_key, a repeat ' +
       'returns the first result with replayed: true.',
     parameters: schedulePostParams,
     outputSchema: createdPostOutput,
-    annotations: { title: 'Schedule post', ...annotations.create, openWorldHint: true },
+    // Destructive in the sense that matters to a client: what goes out cannot be called back.
+    annotations: { title: 'Schedule post', ...annotations.create, destructiveHint: true, openWorldHint: true },
   })
   @RequireScopes('posts:schedule')
   @RequiresApproval({ action: 'schedule', reason: 'schedules a post to go out on social networks' })
@@ -71,11 +73,12 @@ export class PostPublishingTools {
       BEFORE +
       'Publishing runs in the background: the answer has status scheduled (due now); get_post_status then shows ' +
       'each target publishing, then published (with external_url) or failed (with error). unknown means the network ' +
-      'did not answer clearly: Postern confirms with the network before any retry, so a post never goes out twice. ' +
+      'did not answer clearly: Postern asks the network whether the post landed before it ever sends again. What ' +
+      'is published cannot be taken back by Postern. ' +
       'With idempotency_key, a repeat returns the first result with replayed: true.',
     parameters: publishPostParams,
     outputSchema: createdPostOutput,
-    annotations: { title: 'Publish post now', ...annotations.create, openWorldHint: true },
+    annotations: { title: 'Publish post now', ...annotations.create, destructiveHint: true, openWorldHint: true },
   })
   @RequireScopes('posts:publish')
   @RequiresApproval({ action: 'publish', reason: 'publishes a post on social networks' })
@@ -87,9 +90,10 @@ export class PostPublishingTools {
   @Tool({
     name: 'cancel_post',
     description:
-      'Take a scheduled post off the schedule before it goes out: status becomes cancelled, and it can then be ' +
-      'edited, scheduled again or deleted. Refused with post_not_schedulable when the post is not scheduled or a ' +
-      'target has already started publishing. Bumps version.',
+      'Take a scheduled post off the schedule before it goes out (also one waiting to retry after a failed ' +
+      'attempt): status becomes cancelled, and it can then be edited, scheduled again or deleted. Refused with ' +
+      'post_not_schedulable when the post is not scheduled or a target has already started publishing or is ' +
+      'published. Bumps version.',
     parameters: cancelPostParams,
     outputSchema: postOutput,
     annotations: { title: 'Cancel scheduled post', ...annotations.versionedUpdate },

@@ -10,7 +10,7 @@ import { PlatformConnectors } from '../../../publishing/connectors/platform-conn
 import type { Platform } from '../../../publishing/rules/platforms';
 import { requireVersion } from '../content-input';
 import { toPostResponse, type PostResponse } from '../dto/post.response';
-import type { PostStatus } from '../post-status';
+import { postStatusOf, type PostStatus } from '../post-status';
 import { PostEntity } from '../post.entity';
 import { PostValidationService } from '../post-validation.service';
 import { PostsRepository } from '../posts.repository';
@@ -80,29 +80,33 @@ export class PostSchedulingService {
     return this.start(actor, id, undefined, { operation: 'publish_post', key, payload: { post_id: id, ...payload } });
   }
 
-  /** Takes a scheduled post off the schedule, as long as no target has started. */
+  /**
+   * Takes what is still scheduled off the schedule (also targets waiting to retry), as long as no
+   * target is being published or has an outcome being confirmed.
+   */
   async cancel(actor: Actor, id: string, expected?: number): Promise<PostResponse> {
     const workspaceId = workspaceOf(actor);
     if (!isUuid(id)) throw notFound('post');
     return this.audited.run(async (m) => {
       const post = await this.lockPost(m, workspaceId, id);
       const targets = await this.targetsOf(m, workspaceId, id);
-      const started = targets.find((t) => t.status !== 'scheduled');
-      if (post.status !== 'scheduled' || started) {
+      const inFlight = targets.find((t) => t.status === 'publishing' || t.status === 'unknown');
+      if (inFlight || !targets.some((t) => t.status === 'scheduled')) {
         throw new AppError(
           'post_not_schedulable',
-          post.status === 'scheduled'
-            ? 'a target of this post has already started publishing; follow it with get_post_status'
-            : `this post is ${post.status}, not scheduled: there is nothing to cancel`,
-          [{ field: 'status', issue: started?.status ?? post.status }],
+          inFlight
+            ? 'a target of this post is being published or its outcome is being confirmed; follow it with get_post_status'
+            : `nothing of this post is scheduled (it is ${post.status}): there is nothing to cancel`,
+          [{ field: 'status', issue: inFlight?.status ?? post.status }],
         );
       }
       requireVersion('post', post.version, expected, 'get_post');
       await m.query(
-        `UPDATE post_targets SET status = 'cancelled', updated_at = now() WHERE workspace_id = $1 AND post_id = $2`,
+        `UPDATE post_targets SET status = 'cancelled', updated_at = now()
+          WHERE workspace_id = $1 AND post_id = $2 AND status = 'scheduled'`,
         [workspaceId, id],
       );
-      post.status = 'cancelled';
+      post.status = postStatusOf(targets.map((t) => (t.status === 'scheduled' ? 'cancelled' : t.status)));
       post.version += 1;
       await m.save(post);
       return this.view(m, workspaceId, id);
@@ -118,11 +122,9 @@ export class PostSchedulingService {
     const workspaceId = workspaceOf(actor);
     if (!isUuid(id)) throw notFound('post');
     const expected = request.payload.expected_version;
-    // The rules are checked on the post as saved; the version read here must still be current
-    // when the post is locked below, or the content checked is not the content scheduled.
-    const checkedVersion = (await this.repository.findById(workspaceId, id))?.version;
-    if (checkedVersion === undefined) throw notFound('post');
-    const checked = await this.validation.validate(actor, { post_id: id });
+    // Everything is checked inside the transaction that holds the post, after the idempotency key:
+    // a replay answers from the key whatever became of the post since, and the content checked
+    // is the content that goes.
     const result = await this.audited.run((m) =>
       this.idempotency.run(m, actor, workspaceId, request, async () => {
         const post = await this.lockPost(m, workspaceId, id);
@@ -138,17 +140,18 @@ export class PostSchedulingService {
           );
         }
         requireVersion('post', post.version, expected, 'get_post');
-        if (post.version !== checkedVersion)
-          throw new AppError('conflict', 'the post changed while it was being checked; try again', [
-            { field: 'post_id', issue: 'changed during the call' },
-          ]);
         this.requirePublishable(targets);
+        const checked = await this.validation.checkSaved(
+          m,
+          post,
+          targets.map((t) => t.social_account_id),
+        );
         if (!checked.valid) throw rulesViolated(checked.results);
         const when = at ?? new Date();
         await m.query(
           `UPDATE post_targets SET status = 'scheduled', scheduled_at = $3, attempts = 0, lease_expires_at = NULL,
                   error_code = NULL, error_message = NULL, updated_at = now()
-            WHERE workspace_id = $1 AND post_id = $2`,
+            WHERE workspace_id = $1 AND post_id = $2 AND status IN ('ready', 'scheduled', 'cancelled')`,
           [workspaceId, id, when],
         );
         post.status = 'scheduled';

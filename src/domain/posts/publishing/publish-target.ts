@@ -12,6 +12,8 @@ export interface PublishTarget {
   status: PostStatus;
   attempts: number;
   scheduledAt: Date | null;
+  claimToken: string | null;
+  accountStatus: string;
   platform: Platform;
   request: PublishRequest;
 }
@@ -23,6 +25,8 @@ interface TargetRow {
   status: PostStatus;
   attempts: number;
   scheduled_at: Date | null;
+  claim_token: string | null;
+  account_status: string;
   account_id: string;
   platform: Platform;
   account_external_id: string;
@@ -35,8 +39,8 @@ interface TargetRow {
 }
 
 const SELECT_TARGETS = `
-  SELECT t.id, t.workspace_id, t.post_id, t.status, t.attempts, t.scheduled_at,
-         a.id AS account_id, a.platform, a.external_id AS account_external_id, a.handle,
+  SELECT t.id, t.workspace_id, t.post_id, t.status, t.attempts, t.scheduled_at, t.claim_token,
+         a.status AS account_status, a.id AS account_id, a.platform, a.external_id AS account_external_id, a.handle,
          p.text, p.title, p.link, p.overrides, p.media_ids
     FROM post_targets t
     JOIN social_accounts a ON a.id = t.social_account_id AND a.workspace_id = t.workspace_id
@@ -52,9 +56,12 @@ function toTarget(r: TargetRow): PublishTarget {
     status: r.status,
     attempts: r.attempts,
     scheduledAt: r.scheduled_at,
+    claimToken: r.claim_token,
+    accountStatus: r.account_status,
     platform: r.platform,
     request: {
       targetId: r.id,
+      idempotencyKey: `${r.id}.${r.claim_token ?? 'unclaimed'}`,
       account: { id: r.account_id, externalId: r.account_external_id, handle: r.handle },
       text: variant.text ?? r.text,
       title: variant.title ?? r.title,
@@ -68,6 +75,14 @@ function toTarget(r: TargetRow): PublishTarget {
 export async function readTargets(m: EntityManager, where: string, params: unknown[]): Promise<PublishTarget[]> {
   const rows = await m.query<TargetRow[]>(`${SELECT_TARGETS} WHERE ${where}`, params);
   return rows.map(toTarget);
+}
+
+/**
+ * Locks the post before any of its targets changes: the use cases (schedule, cancel) take the post
+ * first too, so the two never wait on each other in opposite orders.
+ */
+export async function lockPost(m: EntityManager, workspaceId: string, postId: string): Promise<void> {
+  await m.query(`SELECT id FROM posts WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, postId]);
 }
 
 /** Sets a post's status from its targets' after one of them moved. */
