@@ -1,16 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, MaxLength } from 'class-validator';
+import { ExpectedVersion } from '../../../common/validation/expected-version';
 
 /** publish_post and cancel_post: optionally, the version the caller last read. */
 export class ExpectedVersionDto {
-  @ApiPropertyOptional({
-    description: 'The version you last read; if the post changed since, the call is refused with 409 conflict.',
-    example: 1,
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @ExpectedVersion('post')
   expected_version?: number;
 }
 

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsUUID } from 'class-validator';
+import { ExpectedVersion } from '../../../common/validation/expected-version';
 import { CONTENT_LIMITS } from '../content-input';
 import { ContentFieldsDto } from './content.dto';
 
@@ -19,13 +20,6 @@ export class UpdatePostDto extends ContentFieldsDto {
   @IsUUID('all', { each: true })
   social_account_ids?: string[];
 
-  @ApiPropertyOptional({
-    description: 'The version you last read; if the post changed since, the update is refused with 409 conflict.',
-    example: 1,
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @ExpectedVersion('post')
   expected_version?: number;
 }
