@@ -1,5 +1,6 @@
 import { PlatformConnectors } from '../../src/publishing/connectors/platform-connectors';
-import { PublishRunner } from '../../src/domain/posts/publishing/publish-runner.service';
+import { PUBLISH_JOB, PublishRunner } from '../../src/domain/posts/publishing/publish-runner.service';
+import { PUBLISHING_QUEUE, type PublishingQueue } from '../../src/publishing/publishing-queue';
 import { buildWorkspaceWithKey } from '../factories';
 import { buildPost, buildSocialAccount } from '../factories/drafts-posts';
 import { auditOf, callTool } from '../support/content-calls';
@@ -334,6 +335,39 @@ describe('scheduling and publishing (MCP and REST)', () => {
     const again = await callTool(t.url, token, 'cancel_post', { post_id: post.id });
     expect(again.error).toMatchObject({ code: 'post_not_schedulable' });
     expect(callsFor(linkedin, post.id)).toBe(1);
+  });
+
+  it('two instances running the same due targets at the same moment publish each once', async () => {
+    const { token, post } = await setup();
+    await rememberTargets(post.id);
+    const rival = await startTestApp(testConfig(privateRedis()));
+    try {
+      const rivalLinkedin = new NetworkDouble('linkedin');
+      const rivalX = new NetworkDouble('x');
+      rival.app.get(PlatformConnectors).register(rivalLinkedin);
+      rival.app.get(PlatformConnectors).register(rivalX);
+      // Due now, and on nobody's queue yet: then both instances get a job for each target at once.
+      await t.db.query(`UPDATE post_targets SET status = 'scheduled', scheduled_at = now() WHERE post_id = $1`, [
+        post.id,
+      ]);
+      await t.db.query(`UPDATE posts SET status = 'scheduled', scheduled_at = now() WHERE id = $1`, [post.id]);
+      const jobs = (targetIdsOf.get(post.id) ?? []).flatMap((targetId) =>
+        [t.app, rival.app].map((app, i) =>
+          app
+            .get<PublishingQueue>(PUBLISHING_QUEUE)
+            .enqueue({ id: `race-${targetId}-${i}`, name: PUBLISH_JOB, data: { targetId } }),
+        ),
+      );
+      await Promise.all(jobs);
+      await until(token, post.id, (st) => st.status === 'published', 'published');
+      await new Promise((r) => setTimeout(r, 500));
+      const sent = (double: NetworkDouble) =>
+        double.calls.filter((c) => targetIdsOf.get(post.id)?.includes(c.targetId)).length;
+      expect(sent(linkedin) + sent(rivalLinkedin)).toBe(1);
+      expect(sent(x) + sent(rivalX)).toBe(1);
+    } finally {
+      await rival.close();
+    }
   });
 
   it('work scheduled by an instance that stopped is published by another, once', async () => {
