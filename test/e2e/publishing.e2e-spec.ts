@@ -2,7 +2,7 @@ import { PlatformConnectors } from '../../src/publishing/connectors/platform-con
 import { PUBLISH_JOB, PublishRunner } from '../../src/domain/posts/publishing/publish-runner.service';
 import { PUBLISHING_QUEUE, type PublishingQueue } from '../../src/publishing/publishing-queue';
 import { buildWorkspaceWithKey } from '../factories';
-import { buildPost, buildSocialAccount } from '../factories/drafts-posts';
+import { buildImage, buildPost, buildSocialAccount } from '../factories/drafts-posts';
 import { auditOf, callTool } from '../support/content-calls';
 import { NetworkDouble } from '../support/network-double';
 import { waitFor } from '../support/processes';
@@ -368,6 +368,37 @@ describe('scheduling and publishing (MCP and REST)', () => {
     } finally {
       await rival.close();
     }
+  });
+
+  it('fails a due target it may no longer send: account disconnected or media deleted since scheduling', async () => {
+    const { token, post, li, workspace, xa } = await setup();
+    const image = await buildImage(t.app, workspace.id);
+    const withImage = await buildPost(t.app, workspace.id, {
+      text: 'With a picture',
+      media_ids: [image.id],
+      social_account_ids: [xa.id],
+    });
+    await rememberTargets(post.id);
+    await rememberTargets(withImage.id);
+    const at = new Date(Date.now() + 3600_000).toISOString();
+    for (const id of [post.id, withImage.id]) {
+      expect((await callTool(t.url, token, 'schedule_post', { post_id: id, publish_at: at })).error).toBeUndefined();
+    }
+    await t.db.query(`UPDATE social_accounts SET status = 'disconnected' WHERE id = $1`, [li.id]);
+    await t.db.query(`UPDATE media_assets SET deleted_at = now() WHERE id = $1`, [image.id]);
+    await t.db.query(`UPDATE post_targets SET scheduled_at = now() WHERE post_id = ANY($1::uuid[])`, [
+      [post.id, withImage.id],
+    ]);
+    await t.app.get(PublishRunner).sweep();
+
+    const first = await until(token, post.id, (s) => s.status === 'failed', 'account target failed');
+    expect(first.targets.map((tg: any) => [tg.platform, tg.status, tg.error?.code ?? null])).toEqual([
+      ['linkedin', 'failed', 'account_unavailable'],
+      ['x', 'published', null],
+    ]);
+    const second = await until(token, withImage.id, (s) => s.status === 'failed', 'media target failed');
+    expect(second.targets[0]).toMatchObject({ status: 'failed', error: { code: 'media_unavailable' } });
+    expect(callsFor(linkedin, post.id) + callsFor(x, withImage.id)).toBe(0);
   });
 
   it('work scheduled by an instance that stopped is published by another, once', async () => {

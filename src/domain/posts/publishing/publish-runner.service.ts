@@ -6,7 +6,7 @@ import { PlatformConnectors } from '../../../publishing/connectors/platform-conn
 import { PublishRejected, type PublishedPost } from '../../../publishing/connectors/platform-connector';
 import { PUBLISHING_QUEUE, type PublishingJob, type PublishingQueue } from '../../../publishing/publishing-queue';
 import type { PostStatus } from '../post-status';
-import { lockPost, readTargets, refreshPostStatus, type PublishTarget } from './publish-target';
+import { lockPost, MEDIA_MISSING, readTargets, refreshPostStatus, type PublishTarget } from './publish-target';
 import { NothingToDo, WorkerChanges } from './worker-changes';
 
 export const PUBLISH_JOB = 'publish-target';
@@ -151,11 +151,9 @@ export class PublishRunner implements OnApplicationBootstrap, OnModuleDestroy {
     const connector = this.connectors.for(seen.platform);
     // Failing the job hands it back to the queue, for a process that has the connector.
     if (!connector) throw new Error(`no ${seen.platform} connector in this process`);
-    if (seen.accountStatus !== 'active') {
-      await this.failUnsent(seen, {
-        code: 'account_unavailable',
-        message: `the account is ${seen.accountStatus}; reconnect it and schedule the post again`,
-      });
+    const unsendable = unsendableBecause(seen);
+    if (unsendable) {
+      await this.failUnsent(seen, unsendable);
       return;
     }
     const claimed = await this.claim(seen);
@@ -187,7 +185,7 @@ export class PublishRunner implements OnApplicationBootstrap, OnModuleDestroy {
                   lease_expires_at = now() + make_interval(secs => $2), error_code = NULL, error_message = NULL,
                   updated_at = now()
             WHERE id = $1 AND status = 'scheduled' AND scheduled_at <= now()
-              AND EXISTS (SELECT 1 FROM posts p WHERE p.id = post_id AND p.deleted_at IS NULL)
+              AND EXISTS (SELECT 1 FROM posts p WHERE p.id = post_id AND p.deleted_at IS NULL AND NOT ${MEDIA_MISSING})
               AND EXISTS (SELECT 1 FROM social_accounts a
                            WHERE a.id = social_account_id AND a.workspace_id = post_targets.workspace_id
                              AND a.status = 'active')
@@ -303,7 +301,7 @@ export class PublishRunner implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  /** A due target that cannot be sent (its account went inactive): failed, never attempted. */
+  /** A due target that cannot be sent (account inactive, media deleted): failed, never attempted. */
   private async failUnsent(t: PublishTarget, error: TargetError): Promise<void> {
     await this.changes.run(t.workspaceId, 'publish-target failed', argsOf(t), async (m) => {
       await lockPost(m, t.workspaceId, t.postId);
@@ -318,6 +316,21 @@ export class PublishRunner implements OnApplicationBootstrap, OnModuleDestroy {
       await refreshPostStatus(m, t.workspaceId, t.postId);
     });
   }
+}
+
+/** Why a due target cannot be sent at all: its account went inactive or its media was deleted. */
+function unsendableBecause(t: PublishTarget): TargetError | undefined {
+  if (t.accountStatus !== 'active')
+    return {
+      code: 'account_unavailable',
+      message: `the account is ${t.accountStatus}; reconnect it and schedule the post again`,
+    };
+  if (t.mediaMissing)
+    return {
+      code: 'media_unavailable',
+      message: 'media of this post was deleted after it was scheduled; restore or replace it and schedule again',
+    };
+  return undefined;
 }
 
 function argsOf(t: PublishTarget, attempt = t.attempts): Record<string, unknown> {

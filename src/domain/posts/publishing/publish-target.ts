@@ -14,6 +14,8 @@ export interface PublishTarget {
   scheduledAt: Date | null;
   claimToken: string | null;
   accountStatus: string;
+  /** Some media of the post was deleted (or never existed) since it was checked. */
+  mediaMissing: boolean;
   platform: Platform;
   request: PublishRequest;
 }
@@ -27,6 +29,7 @@ interface TargetRow {
   scheduled_at: Date | null;
   claim_token: string | null;
   account_status: string;
+  media_missing: boolean;
   account_id: string;
   platform: Platform;
   account_external_id: string;
@@ -38,10 +41,14 @@ interface TargetRow {
   media_ids: string[];
 }
 
+/** True when a media id of post `p` has no live asset. */
+export const MEDIA_MISSING = `cardinality(p.media_ids) <> (SELECT count(*) FROM media_assets ma
+  WHERE ma.workspace_id = p.workspace_id AND ma.id = ANY(p.media_ids) AND ma.deleted_at IS NULL)`;
+
 const SELECT_TARGETS = `
   SELECT t.id, t.workspace_id, t.post_id, t.status, t.attempts, t.scheduled_at, t.claim_token,
          a.status AS account_status, a.id AS account_id, a.platform, a.external_id AS account_external_id, a.handle,
-         p.text, p.title, p.link, p.overrides, p.media_ids
+         p.text, p.title, p.link, p.overrides, p.media_ids, ${MEDIA_MISSING} AS media_missing
     FROM post_targets t
     JOIN social_accounts a ON a.id = t.social_account_id AND a.workspace_id = t.workspace_id
     JOIN posts p ON p.id = t.post_id AND p.workspace_id = t.workspace_id AND p.deleted_at IS NULL`;
@@ -58,6 +65,7 @@ function toTarget(r: TargetRow): PublishTarget {
     scheduledAt: r.scheduled_at,
     claimToken: r.claim_token,
     accountStatus: r.account_status,
+    mediaMissing: r.media_missing,
     platform: r.platform,
     request: {
       targetId: r.id,
