@@ -56,19 +56,9 @@ export function newContent(fields: NormalisedContent): Required<NormalisedConten
 
 /**
  * Sets on a stored draft or post the fields a change gives: a field left out stays as it is, null
- * clears it. Variants are the caller's to set (a post stores them under another name).
+ * clears it.
  */
-export function applyContentChanges(
-  row: {
-    text: string;
-    title: string | null;
-    link: string | null;
-    variants: PlatformOverrides;
-    mediaIds: string[];
-    campaignId: string | null;
-  },
-  fields: NormalisedContent,
-): void {
+export function applyContentChanges(row: Required<NormalisedContent>, fields: NormalisedContent): void {
   if (fields.text !== undefined) row.text = fields.text;
   if (fields.title !== undefined) row.title = fields.title;
   if (fields.link !== undefined) row.link = fields.link;

@@ -5,7 +5,6 @@ import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError } from '../../common/app-error';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service';
 import { DraftsService } from '../drafts/drafts.service';
-import type { PlatformOverrides } from './content-fields';
 import {
   checkIds,
   CONTENT_LIMITS,
@@ -13,6 +12,7 @@ import {
   newContent,
   normaliseContent,
   type ContentInput,
+  type NormalisedContent,
 } from './content-input';
 import { ContentReferences } from '../drafts/content-references.service';
 import { toPostResponse, type PostResponse } from './dto/post.response';
@@ -33,13 +33,7 @@ export interface CreatePostFromDraftInput {
 }
 
 /** Everything a new post holds, checked and normalised. */
-interface NewPost {
-  text: string;
-  title: string | null;
-  link: string | null;
-  variants: PlatformOverrides;
-  mediaIds: string[];
-  campaignId: string | null;
+interface NewPost extends Required<NormalisedContent> {
   draftId: string | null;
   accountIds: string[];
 }
