@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { workspaceOf, type Actor } from '../../access/actor';
 import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { notFound } from '../../common/app-error';
 import { returningRows } from '../../database/returning-rows';
 import { isUuid } from '../../common/validation/uuid';
-import { toPostResponse, type PostResponse } from './dto/post.response';
+import type { PostResponse } from './dto/post.response';
 import { PostTargetEntity } from './post-target.entity';
 import { PostEntity } from './post.entity';
 import { notRestorable, postNotTrashable } from './posts.errors';
@@ -35,15 +34,14 @@ export class PostTrashService {
     const workspaceId = workspaceOf(actor);
     if (!isUuid(id)) throw notFound('post');
     return this.audited.run(async (m) => {
-      const post = await m.findOne(PostEntity, { where: { workspaceId, id }, lock: { mode: 'pessimistic_write' } });
-      if (!post) throw notFound('post');
+      const post = await this.repository.lockForChange(m, workspaceId, id);
       const targets = await m.find(PostTargetEntity, { where: { workspaceId, postId: id } });
       const inFlight = [post.status, ...targets.map((t) => t.status)].find(
         (s) => s === 'scheduled' || s === 'publishing' || s === 'unknown',
       );
       if (inFlight) throw postNotTrashable(inFlight);
       await m.softDelete(PostEntity, { workspaceId, id });
-      return this.view(m, workspaceId, id);
+      return this.repository.responseOf(m, workspaceId, id);
     });
   }
 
@@ -52,12 +50,7 @@ export class PostTrashService {
     const workspaceId = workspaceOf(actor);
     if (!isUuid(id)) throw notFound('post');
     return this.audited.run(async (m) => {
-      const post = await m.findOne(PostEntity, {
-        where: { workspaceId, id },
-        withDeleted: true,
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!post) throw notFound('post');
+      const post = await this.repository.lockForChange(m, workspaceId, id, { withDeleted: true });
       if (!post.deletedAt) {
         throw notRestorable('this post is not in the trash, so there is nothing to restore; it is live as it is');
       }
@@ -69,7 +62,7 @@ export class PostTrashService {
         );
       }
       await m.restore(PostEntity, { workspaceId, id });
-      return this.view(m, workspaceId, id);
+      return this.repository.responseOf(m, workspaceId, id);
     });
   }
 
@@ -106,11 +99,5 @@ export class PostTrashService {
       }
       return purged;
     });
-  }
-
-  private async view(m: EntityManager, workspaceId: string, id: string): Promise<PostResponse> {
-    const post = await m.findOneOrFail(PostEntity, { where: { workspaceId, id }, withDeleted: true });
-    const targets = await this.repository.targetsOf(workspaceId, [id], m);
-    return toPostResponse(post, targets.get(id) ?? []);
   }
 }

@@ -4,7 +4,8 @@ import type { EntityManager, Repository } from 'typeorm';
 import { paginate, type Page } from '../../common/pagination';
 import type { Platform } from '../../publishing/rules/platforms';
 import { isUuid } from '../../common/validation/uuid';
-import type { TargetView } from './dto/post.response';
+import { notFound } from '../../common/app-error';
+import { toPostResponse, type PostResponse, type TargetView } from './dto/post.response';
 import type { PostStatus } from './post-status';
 import { PostEntity } from './post.entity';
 
@@ -50,6 +51,34 @@ export class PostsRepository {
     if (!isUuid(id)) return null;
     const m = options.manager ?? this.posts.manager;
     return m.findOne(PostEntity, { where: { workspaceId, id }, withDeleted: options.withDeleted ?? false });
+  }
+
+  /**
+   * Locks a post of the workspace for the rest of `m`'s transaction, before any of its targets: a
+   * missing or foreign post is "not found".
+   */
+  async lockForChange(
+    m: EntityManager,
+    workspaceId: string,
+    id: string,
+    options: { withDeleted?: boolean } = {},
+  ): Promise<PostEntity> {
+    const post = isUuid(id)
+      ? await m.findOne(PostEntity, {
+          where: { workspaceId, id },
+          withDeleted: options.withDeleted ?? false,
+          lock: { mode: 'pessimistic_write' },
+        })
+      : null;
+    if (!post) throw notFound('post');
+    return post;
+  }
+
+  /** A post as answered, trashed or not, read through `m` (inside the transaction that changed it). */
+  async responseOf(m: EntityManager, workspaceId: string, id: string): Promise<PostResponse> {
+    const post = await m.findOneOrFail(PostEntity, { where: { workspaceId, id }, withDeleted: true });
+    const targets = await this.targetsOf(workspaceId, [id], m);
+    return toPostResponse(post, targets.get(id) ?? []);
   }
 
   /** Each post's targets with their account's platform, in a stable order (platform, then account id). */

@@ -109,8 +109,7 @@ export class PostsService {
     if (!isUuid(id)) throw notFound('post');
 
     return this.audited.run(async (m) => {
-      const post = await m.findOne(PostEntity, { where: { workspaceId, id }, lock: { mode: 'pessimistic_write' } });
-      if (!post) throw notFound('post');
+      const post = await this.repository.lockForChange(m, workspaceId, id);
       const current = await m.find(PostTargetEntity, { where: { workspaceId, postId: id } });
       const locked = lockedStatus([post.status, ...current.map((t) => t.status)]);
       if (locked) throw postNotEditable(locked);

@@ -9,9 +9,8 @@ import { isUuid } from '../../../common/validation/uuid';
 import { PlatformConnectors } from '../../../publishing/connectors/platform-connectors';
 import type { Platform } from '../../../publishing/rules/platforms';
 import { requireVersion } from '../content-input';
-import { toPostResponse, type PostResponse } from '../dto/post.response';
+import type { PostResponse } from '../dto/post.response';
 import { postStatusOf, type PostStatus } from '../post-status';
-import { PostEntity } from '../post.entity';
 import { PostValidationService } from '../post-validation.service';
 import { PostsRepository } from '../posts.repository';
 import { PublishRunner } from './publish-runner.service';
@@ -88,7 +87,7 @@ export class PostSchedulingService {
     const workspaceId = workspaceOf(actor);
     if (!isUuid(id)) throw notFound('post');
     return this.audited.run(async (m) => {
-      const post = await this.lockPost(m, workspaceId, id);
+      const post = await this.repository.lockForChange(m, workspaceId, id);
       const targets = await this.targetsOf(m, workspaceId, id);
       const inFlight = targets.find((t) => t.status === 'publishing' || t.status === 'unknown');
       if (inFlight || !targets.some((t) => t.status === 'scheduled')) {
@@ -109,7 +108,7 @@ export class PostSchedulingService {
       post.status = postStatusOf(targets.map((t) => (t.status === 'scheduled' ? 'cancelled' : t.status)));
       post.version += 1;
       await m.save(post);
-      return this.view(m, workspaceId, id);
+      return this.repository.responseOf(m, workspaceId, id);
     });
   }
 
@@ -127,7 +126,7 @@ export class PostSchedulingService {
     // is the content that goes.
     const result = await this.audited.run((m) =>
       this.idempotency.run(m, actor, workspaceId, request, async () => {
-        const post = await this.lockPost(m, workspaceId, id);
+        const post = await this.repository.lockForChange(m, workspaceId, id);
         const targets = await this.targetsOf(m, workspaceId, id);
         const blocking = targets.find((t) => !STARTABLE.includes(t.status));
         if (!STARTABLE.includes(post.status) || blocking) {
@@ -158,7 +157,7 @@ export class PostSchedulingService {
         post.scheduledAt = when;
         post.version += 1;
         await m.save(post);
-        return this.view(m, workspaceId, id);
+        return this.repository.responseOf(m, workspaceId, id);
       }),
     );
     if (!result.replayed) await this.queueTargets(workspaceId, id);
@@ -194,12 +193,6 @@ export class PostSchedulingService {
       );
   }
 
-  private async lockPost(m: EntityManager, workspaceId: string, id: string): Promise<PostEntity> {
-    const post = await m.findOne(PostEntity, { where: { workspaceId, id }, lock: { mode: 'pessimistic_write' } });
-    if (!post) throw notFound('post');
-    return post;
-  }
-
   private targetsOf(m: EntityManager, workspaceId: string, postId: string): Promise<TargetCheckRow[]> {
     return m.query<TargetCheckRow[]>(
       `SELECT t.id, t.social_account_id, a.platform, a.status AS account_status, t.status
@@ -207,12 +200,6 @@ export class PostSchedulingService {
         WHERE t.workspace_id = $1 AND t.post_id = $2`,
       [workspaceId, postId],
     );
-  }
-
-  private async view(m: EntityManager, workspaceId: string, id: string): Promise<PostResponse> {
-    const post = (await this.repository.findById(workspaceId, id, { manager: m })) as PostEntity;
-    const targets = await this.repository.targetsOf(workspaceId, [id], m);
-    return toPostResponse(post, targets.get(id) ?? []);
   }
 }
 
