@@ -1,7 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Resolver } from '../../src/common/net/safe-fetch';
@@ -12,15 +11,13 @@ import { HTML, mp4, png } from '../support/media-files';
 import { connectMcp, toolError } from '../support/mcp-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testConfig } from '../support/test-config';
+import { IMAGE_CAP, INLINE_CAP, mediaTestEnv, openUpload, VIDEO_CAP } from '../support/media-app';
 
 /**
  * Uploads are streamed to private temporary files under DATA_DIR/tmp rather than held in memory.
  * These tests prove that every outcome — stored, replayed, refused, failed — leaves that folder
  * empty, and that a multipart body over the cap never puts more than the cap on disk.
  */
-const IMAGE_CAP = 64 * 1024;
-const VIDEO_CAP = 128 * 1024;
-const INLINE_CAP = 96 * 1024;
 
 /** A PNG padded with a private ancillary chunk of random bytes up to about `size` bytes. */
 function bigPng(size: number): Buffer {
@@ -73,15 +70,7 @@ describe('media temporary files', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'postern-media-tmp-e2e-'));
-    t = await startTestApp(
-      testConfig({
-        DATA_DIR: dataDir,
-        MEDIA_MAX_IMAGE_BYTES: String(IMAGE_CAP),
-        MEDIA_MAX_VIDEO_BYTES: String(VIDEO_CAP),
-        MEDIA_MAX_INLINE_BYTES: String(INLINE_CAP),
-        MEDIA_FETCH_TIMEOUT_SECONDS: '5',
-      }),
-    );
+    t = await startTestApp(testConfig(mediaTestEnv(dataDir)));
     ({ token } = await buildWorkspaceWithKey(t.app, { scopes: ['media:read', 'media:upload'] }));
     mcp = await connectMcp(t.url, token);
   });
@@ -229,7 +218,6 @@ describe('media temporary files', () => {
   });
 
   it('streams a multipart file to disk as it arrives and cuts it at the cap, long before the body ends', async () => {
-    const { port } = new URL(t.url);
     const boundary = 'postern-boundary';
     const head = Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.mp4"\r\n` +
@@ -238,16 +226,9 @@ describe('media temporary files', () => {
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const chunk = Buffer.alloc(16 * 1024, 0x41);
     const chunks = 256; // 4 MiB: 32 times the cap
-    const req = http.request({
-      host: '127.0.0.1',
-      port,
-      method: 'POST',
-      path: '/api/v1/media',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        'content-length': String(head.length + chunks * chunk.length + tail.length),
-      },
+    const req = openUpload(t.url, token, {
+      boundary,
+      contentLength: head.length + chunks * chunk.length + tail.length,
     });
     const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
       req.on('response', (res) => {

@@ -1,12 +1,12 @@
-import * as http from 'node:http';
 import { UploadSlots } from '../../src/domain/media/upload-slots.interceptor';
 import { buildWorkspaceWithKey } from '../factories';
+import { openUpload } from '../support/media-app';
 import { png } from '../support/media-files';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testConfig } from '../support/test-config';
 
 /**
- * Uploads are held in memory while they are checked, so an instance takes only so many at once:
+ * Uploads take a temporary file and a parser while they are checked, so an instance takes only so many at once:
  * the next one is refused with 429 and Retry-After before its body is read, and the slot comes back
  * when an upload ends, however it ends.
  */
@@ -31,19 +31,8 @@ describe('media upload slots', () => {
 
   it('refuses a second upload while one is in flight, then frees the slot when the first is abandoned', async () => {
     const { token } = await buildWorkspaceWithKey(t.app, { scopes: ['media:upload', 'media:read'] });
-    const { port } = new URL(t.url);
     // A multipart upload whose body never finishes: it holds the one slot.
-    const slow = http.request({
-      host: '127.0.0.1',
-      port,
-      method: 'POST',
-      path: '/api/v1/media',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'multipart/form-data; boundary=x',
-        'content-length': '100000',
-      },
-    });
+    const slow = openUpload(t.url, token, { boundary: 'x', contentLength: 100_000 });
     slow.on('error', () => undefined);
     slow.write(
       '--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n',

@@ -12,15 +12,13 @@ import { redirect, useHttpsTestServer } from '../support/https-test-server';
 import { connectMcp, toolError } from '../support/mcp-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testConfig } from '../support/test-config';
+import { IMAGE_CAP, INLINE_CAP, mediaTestEnv, VIDEO_CAP } from '../support/media-app';
 
 /**
  * The media library over MCP and REST against the real app, with small caps so limits are cheap to
  * reach: images 64 KiB, videos 128 KiB, inline base64 96 KiB. Files land in this suite's own
  * DATA_DIR, which the tests read to prove what was (and was not) stored.
  */
-const IMAGE_CAP = 64 * 1024;
-const VIDEO_CAP = 128 * 1024;
-const INLINE_CAP = 96 * 1024;
 const MEDIA_SCOPES = ['media:read', 'media:upload', 'media:update', 'media:delete'];
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -111,15 +109,7 @@ describe('media library', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'postern-media-e2e-'));
-    t = await startTestApp(
-      testConfig({
-        DATA_DIR: dataDir,
-        MEDIA_MAX_IMAGE_BYTES: String(IMAGE_CAP),
-        MEDIA_MAX_VIDEO_BYTES: String(VIDEO_CAP),
-        MEDIA_MAX_INLINE_BYTES: String(INLINE_CAP),
-        MEDIA_FETCH_TIMEOUT_SECONDS: '5',
-      }),
-    );
+    t = await startTestApp(testConfig(mediaTestEnv(dataDir)));
     db = t.app.get(DataSource);
   });
   afterAll(async () => {
