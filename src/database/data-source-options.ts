@@ -16,6 +16,7 @@ import { AuditTrail1763760000000 } from './migrations/1763760000000-audit-trail'
 import { OAuth1763770000000 } from './migrations/1763770000000-oauth';
 import { Content1763780000000 } from './migrations/1763780000000-content';
 import { Publishing1763790000000 } from './migrations/1763790000000-publishing';
+import { AccessEpoch1763800000000 } from './migrations/1763800000000-access-epoch';
 
 export const ENTITIES = [
   UserEntity,
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   OAuth1763770000000,
   Content1763780000000,
   Publishing1763790000000,
+  AccessEpoch1763800000000,
 ];
 
 /** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */

@@ -9,6 +9,7 @@ import { SecretBox } from '../common/crypto/secret-box';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
+import { poolQuery } from '../database/pool-query';
 
 interface AccessTokenClaims {
   sub?: string;
@@ -59,7 +60,8 @@ export class OAuthTokenVerifier {
     // a refresh token, reusing a rotated one, or revoking in the console all end the grant.
     // The same statement reads the workspace binding (as ApiKeysService.authenticate does), so the
     // resolve-workspace guard needs no round trip of its own; the role only counts for an active user.
-    const [connection] = await this.dataSource.query<BindingColumns[]>(
+    const [connection] = await poolQuery<BindingColumns>(
+      this.dataSource,
       `WITH c AS (
          UPDATE oauth_connections SET last_used_at = now()
           WHERE grant_id = $1 AND revoked_at IS NULL AND user_id = $2 AND workspace_id = $3

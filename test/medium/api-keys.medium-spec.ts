@@ -4,7 +4,9 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import type { TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { type Actor, operatorActor } from '../../src/access/actor';
 import { generateApiKeyToken } from '../../src/access/api-keys/api-key-token';
 import { ApiKeyEntity } from '../../src/access/api-keys/api-key.entity';
@@ -437,6 +439,79 @@ describe(ApiKeysService.name, () => {
       const listed = await workspaces.list(await callAs(token));
 
       expect(listed.map((w) => w.id)).toEqual([workspace.id]);
+    });
+  });
+
+  describe('repeat calls', () => {
+    /** Credential statements sent on the pool since the last call (the epoch reads are not counted). */
+    const credentialStatements = () => {
+      const pool = (dataSource.driver as PostgresDriver).master as Pool;
+      const spy = jest.spyOn(pool, 'query');
+      return {
+        count: () => spy.mock.calls.filter(([text]) => String(text).includes('FROM api_keys k')).length,
+        restore: () => spy.mockRestore(),
+      };
+    };
+
+    it('reuse the credential statement until something it read changes, and then see the change', async () => {
+      const { user, workspace, key, token } = await buildWorkspaceWithKey(app, { role: 'admin' });
+      const statements = credentialStatements();
+      try {
+        expect((await callAs(token)).role).toBe('admin');
+        expect((await callAs(token)).role).toBe('admin');
+        expect(statements.count()).toBeLessThanOrEqual(1);
+
+        // Each write below is made the way another instance (or an operator in psql) would make it.
+        const changes: [string, unknown[], (actor: Actor) => void][] = [
+          [
+            `UPDATE memberships SET role = 'viewer' WHERE workspace_id = $1 AND user_id = $2`,
+            [workspace.id, user.id],
+            (a) => expect(a.role).toBe('viewer'),
+          ],
+          [
+            `UPDATE api_keys SET scopes = ARRAY['workspace:read'] WHERE id = $1`,
+            [key.id],
+            (a) => expect(a.scopes).toEqual(new Set(['workspace:read'])),
+          ],
+          [
+            `UPDATE workspaces SET name = 'Renamed' WHERE id = $1`,
+            [workspace.id],
+            (a) => expect(a.binding?.workspace.name).toBe('Renamed'),
+          ],
+        ];
+        for (const [sql, params, expectChange] of changes) {
+          const before = statements.count();
+          await dataSource.query(sql, params);
+          expectChange(await callAs(token));
+          expect(statements.count()).toBe(before + 1);
+        }
+
+        // "Last used" is written by the calls themselves and must not throw the lookup away.
+        const before = statements.count();
+        await dataSource.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [key.id]);
+        await callAs(token);
+        expect(statements.count()).toBe(before);
+
+        await dataSource.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [user.id]);
+        await expect(refusalOf(callAs(token))).resolves.toMatchObject({ code: 'unauthenticated' });
+      } finally {
+        statements.restore();
+      }
+    });
+
+    it('refuse a remembered key when the database cannot confirm it is still current', async () => {
+      const own = await startServiceContext({ imports: [ApiKeysModule] });
+      try {
+        const { token } = await buildWorkspaceWithKey(own);
+        const ownKeys = own.get(ApiKeysService);
+        expect(await ownKeys.authenticate(token)).toBeDefined();
+
+        await ((own.get<DataSource>(getDataSourceToken()).driver as PostgresDriver).master as Pool).end();
+
+        await expect(ownKeys.authenticate(token)).rejects.toThrow();
+      } finally {
+        await own.close().catch(() => undefined);
+      }
     });
   });
 });

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, type EntityManager, type Repository } from 'typeorm';
 import { AppError, notFound } from '../../common/app-error';
 import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import type { Actor, Principal } from '../actor';
-import { BINDING_SELECT, bindingFrom, bindingJoins, type BindingColumns } from '../workspace-binding';
+import { bindingFrom } from '../workspace-binding';
 import { BUNDLES, BUNDLE_NAMES, isBundleName, isScope, type Scope } from '../scopes';
 import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKeyToken, hashApiKeyToken, parseApiKeyToken, tokenMatchesHash } from './api-key-token';
 import { UUID_PATTERN } from '../../common/validation/uuid';
+import { ApiKeyLookup } from './api-key-lookup';
 
 export interface CreateApiKeyInput {
   workspaceId: string;
@@ -24,24 +25,12 @@ export interface CreateApiKeyInput {
 /** Throttles `last_used_at` writes: one per key per minute is plenty for "last used". */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-interface KeyRow extends BindingColumns {
-  id: string;
-  workspace_id: string;
-  secret_hash: string;
-  scopes: string[];
-  tool_allowlist: string[] | null;
-  expires_at: Date | null;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
-  created_by_user_id: string | null;
-}
-
 @Injectable()
 export class ApiKeysService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     private readonly audited: AuditedTransactions,
+    private readonly lookup: ApiKeyLookup,
   ) {}
 
   /** Expands bundle names and checks every scope; unknown names are refused, never ignored. */
@@ -171,18 +160,12 @@ export class ApiKeysService {
   async authenticate(token: string): Promise<Principal | undefined> {
     const parsed = parseApiKeyToken(token);
     if (!parsed) return undefined;
-    // The key, its workspace's policy and its creator's current role in one round trip: this runs
-    // on every call, and the resolve-workspace guard then needs no query of its own.
-    const [key] = await this.dataSource.query<KeyRow[]>(
-      `SELECT k.id, k.workspace_id, k.secret_hash, k.scopes, k.tool_allowlist, k.expires_at, k.last_used_at,
-              k.revoked_at, k.created_by_user_id, ${BINDING_SELECT}
-         FROM api_keys k ${bindingJoins('k.workspace_id', 'k.created_by_user_id')}
-        WHERE k.prefix = $1`,
-      [parsed.prefix],
-    );
+    // The key, its workspace's policy and its creator's current role: the resolve-workspace guard
+    // then needs no query of its own.
+    const key = await this.lookup.byPrefix(parsed.prefix);
     if (!key || !tokenMatchesHash(token, key.secret_hash)) return undefined;
     if (key.revoked_at || (key.expires_at && key.expires_at.getTime() <= Date.now())) return undefined;
-    this.touch(key.id, key.last_used_at);
+    this.touch(parsed.prefix, key.id, key.last_used_at);
     return {
       kind: 'api_key',
       keyId: key.id,
@@ -195,10 +178,11 @@ export class ApiKeysService {
     };
   }
 
-  private touch(id: string, lastUsedAt: Date | null): void {
-    const now = Date.now();
-    if (lastUsedAt && now - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+  private touch(prefix: string, id: string, lastUsedAt: Date | null): void {
+    const now = new Date();
+    if (lastUsedAt && now.getTime() - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+    this.lookup.noteUsed(prefix, now);
     // Best effort: "last used" must never fail or slow the call it describes.
-    this.keys.update({ id }, { lastUsedAt: new Date(now) }).catch(() => undefined);
+    this.keys.update({ id }, { lastUsedAt: now }).catch(() => undefined);
   }
 }
