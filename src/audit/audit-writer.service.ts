@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.types';
 import { canonicalJson, chainHash } from './audit-hash';
 import { shapeOf } from './args-preview';
 import type { AuditDraft } from './audit-context';
+import { poolQuery } from '../database/pool-query';
 import { returningRows } from '../database/returning-rows';
 import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, GLOBAL_CHAIN, type AuditFields, type AuditOutcome } from './audit-record';
 
@@ -15,10 +16,40 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-/** Records committed together at most; a longer queue drains in several transactions. */
+/** Records committed together at most; a longer queue drains in several statements. */
 const MAX_BATCH = 500;
 
 const COLUMNS = ['chain', 'seq', 'prev_hash', 'hash', ...AUDIT_FIELD_COLUMNS] as const;
+type Column = (typeof COLUMNS)[number];
+const COLUMN_LIST = COLUMNS.join(',');
+
+/** Column types of audit_records (migration 1763760000000), as json_to_recordset must be told them. */
+const COLUMN_TYPES: Record<Column, string> = {
+  chain: 'text',
+  seq: 'bigint',
+  prev_hash: 'text',
+  hash: 'text',
+  occurred_at: 'timestamptz',
+  correlation_id: 'text',
+  surface: 'text',
+  actor_kind: 'text',
+  user_id: 'uuid',
+  client_id: 'text',
+  key_id: 'uuid',
+  workspace_id: 'uuid',
+  operation: 'text',
+  scopes_required: 'text[]',
+  scopes_presented: 'text[]',
+  decision: 'text',
+  reason: 'text',
+  approval_id: 'uuid',
+  idempotency_key: 'text',
+  args_digest: 'text',
+  args_preview: 'text',
+  outcome: 'text',
+  error_code: 'text',
+  duration_ms: 'integer',
+};
 
 /**
  * Writes audit records, hash-chained per workspace. Reads and denials are group-committed: records
@@ -29,6 +60,8 @@ const COLUMNS = ['chain', 'seq', 'prev_hash', 'hash', ...AUDIT_FIELD_COLUMNS] as
 export class AuditWriter implements OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private queue: Pending[] = [];
+  /** The head of each chain as this instance's last committed append left it: a guess, checked on use. */
+  private readonly heads = new Map<string, Omit<ChainHead, 'chain'>>();
   private flushing?: Promise<void>;
 
   constructor(
@@ -70,7 +103,8 @@ export class AuditWriter implements OnApplicationShutdown {
   write(fields: AuditFields): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ fields, resolve, reject });
-      if (!this.flushing) this.flushing = this.drain();
+      // Start after the I/O already polled, so the calls that finished together share a statement.
+      if (!this.flushing) this.flushing = new Promise<void>((r) => setImmediate(r)).then(() => this.drain());
     });
   }
 
@@ -85,17 +119,12 @@ export class AuditWriter implements OnApplicationShutdown {
 
   private async drain(): Promise<void> {
     while (this.queue.length) {
-      // 24 parameters a record: a capped batch stays far below PostgreSQL's 65 535 bind parameters.
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        await this.dataSource.transaction((m) =>
-          this.insert(
-            m,
-            batch.map((p) => p.fields),
-          ),
-        );
+        await this.append(batch.map((p) => p.fields));
         batch.forEach((p) => p.resolve());
       } catch (err) {
+        this.heads.clear();
         this.logger.error(`audit batch of ${batch.length} failed: ${(err as Error).message}`);
         batch.forEach((p) => p.reject(err));
       }
@@ -104,18 +133,48 @@ export class AuditWriter implements OnApplicationShutdown {
   }
 
   /**
+   * One statement for the chains whose head this instance last wrote (the usual case), the locking
+   * transaction for the rest: chains it has not written yet, and chains another instance or an
+   * audited change has advanced since.
+   */
+  private async append(records: AuditFields[]): Promise<void> {
+    const byChain = groupByChain(records);
+    const cached = [...byChain.keys()].filter((c) => this.heads.has(c));
+    const done = cached.length ? await this.appendAfterKnownHeads(cached, byChain) : new Set<string>();
+    const rest = records.filter((r) => !done.has(chainOf(r)));
+    if (!rest.length) return;
+    const heads = await this.dataSource.transaction((m) => this.insert(m, rest));
+    for (const h of heads) this.heads.set(h.chain, { seq: h.seq, hash: h.hash });
+  }
+
+  /**
+   * Advances each head only if it is still what this instance last wrote, and inserts the records
+   * of exactly those chains, in one autocommitted statement: a chain is appended whole or not at
+   * all. Returns the chains appended; the others go through the locking path.
+   */
+  private async appendAfterKnownHeads(chains: string[], byChain: Map<string, AuditFields[]>): Promise<Set<string>> {
+    const links = chains.map((chain) => link(chain, this.heads.get(chain)!, byChain.get(chain)!));
+    // audit_append (migration 1763810000000) is the statement below in the locked path, made conditional.
+    const appended = await poolQuery<{ chain: string }>(
+      this.dataSource,
+      'SELECT chain FROM audit_append($1, $2, $3, $4, $5, $6) AS chain',
+      [...headColumns(links), links.map((l) => l.from.seq), links.map((l) => l.from.hash), recordsJson(links)],
+    );
+    const done = new Set(appended.map((r) => r.chain));
+    for (const l of links) {
+      if (done.has(l.next.chain)) this.heads.set(l.next.chain, { seq: l.next.seq, hash: l.next.hash });
+      else this.heads.delete(l.next.chain);
+    }
+    return done;
+  }
+
+  /**
    * Two statements however many chains and records: lock-or-create every chain head and read it,
    * then advance the heads and insert the records together. Heads are locked in sorted order, so
-   * concurrent writers cannot deadlock.
+   * concurrent writers cannot deadlock. Returns the heads as they will be once the caller commits.
    */
-  private async insert(m: EntityManager, records: AuditFields[]): Promise<void> {
-    const byChain = new Map<string, AuditFields[]>();
-    for (const r of records) {
-      const chain = r.workspace_id ?? GLOBAL_CHAIN;
-      const list = byChain.get(chain);
-      if (list) list.push(r);
-      else byChain.set(chain, [r]);
-    }
+  private async insert(m: EntityManager, records: AuditFields[]): Promise<ChainHead[]> {
+    const byChain = groupByChain(records);
     const chains = [...byChain.keys()].sort();
     const heads = await m.query<{ chain: string; seq: string; hash: string }[]>(
       `INSERT INTO audit_chain_heads (chain, seq, hash)
@@ -125,30 +184,76 @@ export class AuditWriter implements OnApplicationShutdown {
       [chains, GENESIS_HASH],
     );
     const headOf = new Map(returningRows<{ chain: string; seq: string; hash: string }>(heads).map((h) => [h.chain, h]));
-    const rows: unknown[][] = [];
-    const next: { chain: string; seq: number; hash: string }[] = [];
-    for (const chain of chains) {
+    const links = chains.map((chain) => {
       const head = headOf.get(chain);
       if (!head) throw new Error(`audit chain head ${chain} could not be locked`);
-      let seq = Number(head.seq);
-      let prev = head.hash;
-      for (const fields of byChain.get(chain) ?? []) {
-        seq += 1;
-        const hash = chainHash(chain, seq, prev, fields);
-        rows.push([chain, seq, prev, hash, ...AUDIT_FIELD_COLUMNS.map((c) => fields[c])]);
-        prev = hash;
-      }
-      next.push({ chain, seq, hash: prev });
-    }
-    const params: unknown[] = [next.map((h) => h.chain), next.map((h) => h.seq), next.map((h) => h.hash)];
-    const values = rows.map((row) => `(${row.map((v) => (params.push(v), `$${params.length}`)).join(',')})`);
+      return link(chain, { seq: Number(head.seq), hash: head.hash }, byChain.get(chain)!);
+    });
     await m.query(
       `WITH advanced AS (
          UPDATE audit_chain_heads h SET seq = n.seq, hash = n.hash
            FROM unnest($1::text[], $2::bigint[], $3::text[]) AS n(chain, seq, hash)
           WHERE h.chain = n.chain)
-       INSERT INTO audit_records (${COLUMNS.join(',')}) VALUES ${values.join(',')}`,
-      params,
+       INSERT INTO audit_records (${COLUMN_LIST}) SELECT r.* FROM ${recordsFrom('$4')}`,
+      [...headColumns(links), recordsJson(links)],
     );
+    return links.map((l) => l.next);
   }
+}
+
+interface ChainHead {
+  chain: string;
+  seq: number;
+  hash: string;
+}
+
+interface Link {
+  from: Omit<ChainHead, 'chain'>;
+  rows: Record<Column, unknown>[];
+  next: ChainHead;
+}
+
+function chainOf(r: AuditFields): string {
+  return r.workspace_id ?? GLOBAL_CHAIN;
+}
+
+function groupByChain(records: AuditFields[]): Map<string, AuditFields[]> {
+  const byChain = new Map<string, AuditFields[]>();
+  for (const r of records) {
+    const list = byChain.get(chainOf(r));
+    if (list) list.push(r);
+    else byChain.set(chainOf(r), [r]);
+  }
+  return byChain;
+}
+
+/** The rows that extend a chain from a head, each hashed over the one before. */
+function link(chain: string, from: Omit<ChainHead, 'chain'>, records: AuditFields[]): Link {
+  const rows: Record<Column, unknown>[] = [];
+  let seq = from.seq;
+  let prev = from.hash;
+  for (const fields of records) {
+    seq += 1;
+    const hash = chainHash(chain, seq, prev, fields);
+    rows.push({ chain, seq, prev_hash: prev, hash, ...fields });
+    prev = hash;
+  }
+  return { from, rows, next: { chain, seq, hash: prev } };
+}
+
+/** The new heads as the three arrays the head update unnests. */
+function headColumns(links: Link[]): unknown[] {
+  return [links.map((l) => l.next.chain), links.map((l) => l.next.seq), links.map((l) => l.next.hash)];
+}
+
+/**
+ * The records as one JSON parameter, read back by json_to_recordset with the column types: one
+ * bind value however many records, and a statement text that never changes.
+ */
+function recordsJson(links: Link[]): string {
+  return JSON.stringify(links.flatMap((l) => l.rows));
+}
+
+function recordsFrom(param: string): string {
+  return `json_to_recordset(${param}::json) AS r(${COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`).join(',')})`;
 }

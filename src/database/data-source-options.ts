@@ -17,6 +17,7 @@ import { OAuth1763770000000 } from './migrations/1763770000000-oauth';
 import { Content1763780000000 } from './migrations/1763780000000-content';
 import { Publishing1763790000000 } from './migrations/1763790000000-publishing';
 import { AccessEpoch1763800000000 } from './migrations/1763800000000-access-epoch';
+import { AuditAppend1763810000000 } from './migrations/1763810000000-audit-append';
 
 export const ENTITIES = [
   UserEntity,
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   Content1763780000000,
   Publishing1763790000000,
   AccessEpoch1763800000000,
+  AuditAppend1763810000000,
 ];
 
 /** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */

@@ -1,0 +1,108 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { TestingModule } from '@nestjs/testing';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { AuditFields } from '../../src/audit/audit-record';
+import { AuditVerifier } from '../../src/audit/audit-verifier.service';
+import { AuditWriter } from '../../src/audit/audit-writer.service';
+import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
+import { buildWorkspace } from '../factories';
+import { startServiceContext } from '../support/service-context';
+
+/**
+ * Several instances append to one workspace's chain at once: each keeps its own idea of the head
+ * and appends with one statement while that idea holds. Every write must land, in one unbroken chain.
+ */
+describe(AuditWriter.name, () => {
+  let app: TestingModule;
+  let dataSource: DataSource;
+  let writers: AuditWriter[];
+
+  beforeAll(async () => {
+    app = await startServiceContext({ poolSize: 6 });
+    dataSource = app.get<DataSource>(getDataSourceToken());
+    const config = app.get<AppConfig>(APP_CONFIG);
+    // The app's writer and two more: three instances of one deployment.
+    writers = [app.get(AuditWriter), new AuditWriter(dataSource, config), new AuditWriter(dataSource, config)];
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const fields = (workspaceId: string | null, n: number): AuditFields => ({
+    occurred_at: new Date().toISOString(),
+    correlation_id: `writer-test-${n}`,
+    surface: 'mcp',
+    actor_kind: 'api_key',
+    user_id: null,
+    client_id: null,
+    key_id: randomUUID(),
+    workspace_id: workspaceId,
+    operation: `mcp tools/call probe_${n}`,
+    scopes_required: ['workspace:read'],
+    scopes_presented: ['posts:read', 'workspace:read'],
+    decision: 'allowed',
+    reason: n % 3 ? null : 'a reason with "quotes", commas, and {braces}',
+    approval_id: null,
+    idempotency_key: null,
+    args_digest: null,
+    args_preview: null,
+    outcome: 'ok',
+    error_code: null,
+    duration_ms: n,
+  });
+  const countOf = async (workspaceId: string) => {
+    const [row] = await dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM audit_records WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    return row.n;
+  };
+
+  it('lands every record of instances writing one chain at once, with changes committing their own records in between', async () => {
+    const workspace = await buildWorkspace(app);
+    const other = await buildWorkspace(app);
+    const before = { one: await countOf(workspace.id), other: await countOf(other.id) };
+    let n = 0;
+    for (let round = 0; round < 8; round++) {
+      const writes: Promise<void>[] = [];
+      for (const writer of writers) {
+        for (let i = 0; i < 4; i++) writes.push(writer.write(fields(workspace.id, n++)));
+        writes.push(writer.write(fields(other.id, n++)));
+      }
+      // An audited change on the same chain, as a use case writes it inside its own transaction.
+      writes.push(dataSource.transaction((m) => writers[round % writers.length].writeIn(m, fields(workspace.id, n++))));
+      await Promise.all(writes);
+    }
+
+    expect(await countOf(workspace.id)).toBe(before.one + 8 * (writers.length * 4 + 1));
+    expect(await countOf(other.id)).toBe(before.other + 8 * writers.length);
+    const verifier = app.get(AuditVerifier);
+    await expect(verifier.verify(workspace.id)).resolves.toEqual({ chains: 1, records: expect.any(Number) });
+    await expect(verifier.verify(other.id)).resolves.toEqual({ chains: 1, records: expect.any(Number) });
+  });
+
+  it('stores exactly the fields it hashed, so the chain verifies after a round trip through the database', async () => {
+    const workspace = await buildWorkspace(app);
+    const written = { ...fields(workspace.id, 1), reason: 'é ☃ \\ "quoted" \n line', scopes_presented: [] };
+    await writers[1].write(written);
+    await writers[1].write(fields(workspace.id, 2));
+
+    const [row] = await dataSource.query<Record<string, unknown>[]>(
+      `SELECT reason, scopes_presented, scopes_required, duration_ms, occurred_at FROM audit_records
+        WHERE workspace_id = $1 AND correlation_id = 'writer-test-1'`,
+      [workspace.id],
+    );
+    expect(row).toEqual({
+      reason: written.reason,
+      scopes_presented: [],
+      scopes_required: ['workspace:read'],
+      duration_ms: 1,
+      occurred_at: new Date(written.occurred_at),
+    });
+    await expect(app.get(AuditVerifier).verify(workspace.id)).resolves.toEqual({
+      chains: 1,
+      records: expect.any(Number),
+    });
+  });
+});
