@@ -90,6 +90,38 @@ describe(canonicalJson.name, () => {
   it('is stable across calls', () => {
     expect(canonicalJson(FIELDS)).toBe(canonicalJson({ ...FIELDS }));
   });
+
+  it('writes exactly what the plain definition writes, for many random values', () => {
+    // The definition the chain was specified with; canonicalJson is a faster spelling of it.
+    const reference = (value: unknown): string => {
+      if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(',')}}`;
+    };
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const keys = ['a', 'B', '_', 'b', 'é', 'a b', '"q"', '10', '9', ''];
+    const random = (depth: number): unknown => {
+      const r = next();
+      if (depth > 3 || r < 0.3)
+        return [null, undefined, 0, -1.5, 1e21, true, 'x', 'line\n"é"', ''][Math.floor(next() * 9)];
+      if (r < 0.6) return Array.from({ length: Math.floor(next() * 4) }, () => random(depth + 1));
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(next() * 5) }, () => [
+          keys[Math.floor(next() * keys.length)],
+          random(depth + 1),
+        ]),
+      );
+    };
+    for (let i = 0; i < 2000; i++) {
+      const value = random(0);
+      expect(canonicalJson(value)).toBe(reference(value));
+    }
+    expect(canonicalJson(FIELDS)).toBe(reference(FIELDS));
+  });
 });
 
 describe(chainHash.name, () => {
