@@ -9,6 +9,8 @@ export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   // Plain loops and one string, not entries/filter/map/join: this runs for every audited call.
   if (Array.isArray(value)) {
+    // Lists of strings (the scopes of every record) are what JSON.stringify writes for them.
+    if (value.every((v) => typeof v === 'string')) return JSON.stringify(value);
     let out = '[';
     for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
     return out + ']';

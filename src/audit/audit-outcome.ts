@@ -25,13 +25,13 @@ interface RpcMessage {
 }
 
 /** Reads an MCP response body (one JSON-RPC message) for the outcome of the call it answers. */
-export function noteMcpResponse(draft: AuditDraft, body: string): void {
+export function noteMcpResponse(draft: AuditDraft, body: Buffer): void {
   // The body was written by JSON.stringify (no spaces, no escaped key names), so a message with
-  // an error or a failed result contains one of these; most answers contain neither and are not parsed.
+  // an error or a failed result contains one of these; most answers contain neither and are not read.
   if (!body.includes('"error":') && !body.includes('"isError":true')) return;
   let message: RpcMessage;
   try {
-    message = JSON.parse(body) as RpcMessage;
+    message = JSON.parse(body.toString('utf8')) as RpcMessage;
   } catch {
     return;
   }

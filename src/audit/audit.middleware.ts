@@ -63,7 +63,7 @@ export class AuditMiddleware implements NestMiddleware {
     draft.actor ??= req.actor;
     describeRequest(draft, req);
     if (draft.surface === 'mcp' && body.length && res.statusCode === 200)
-      noteMcpResponse(draft, body.subarray(0, BODY_READ).toString('utf8'));
+      noteMcpResponse(draft, body.subarray(0, BODY_READ));
     if (res.statusCode >= 400 && !draft.errorCode)
       noteError(draft, res.statusCode >= 500 ? 'internal_error' : `http_${res.statusCode}`);
     const ok = res.statusCode < 400 && !draft.errorCode;

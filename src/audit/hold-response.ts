@@ -2,10 +2,11 @@ import type { Response } from 'express';
 
 type Chunk = string | Uint8Array;
 
+/** Strings are encoded; bytes are kept as a view, as the socket would keep them, not copied. */
 function toBuffer(chunk: Chunk, encoding?: unknown): Buffer {
   return typeof chunk === 'string'
     ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
-    : Buffer.from(chunk);
+    : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
 /**
@@ -41,7 +42,7 @@ export function holdResponse(
     const done = typeof chunk === 'function' ? chunk : typeof encoding === 'function' ? encoding : cb;
     if (chunk !== undefined && chunk !== null && typeof chunk !== 'function')
       held.push(toBuffer(chunk as Chunk, encoding));
-    const body = Buffer.concat(held);
+    const body = held.length === 1 ? held[0] : Buffer.concat(held);
     settle(body).then(
       () => end(streaming() ? undefined : body, done),
       (err: unknown) => {
