@@ -18,6 +18,7 @@ import { Content1763780000000 } from './migrations/1763780000000-content';
 import { Publishing1763790000000 } from './migrations/1763790000000-publishing';
 import { AccessEpoch1763800000000 } from './migrations/1763800000000-access-epoch';
 import { AuditAppend1763810000000 } from './migrations/1763810000000-audit-append';
+import { AccessEpochOAuth1763820000000 } from './migrations/1763820000000-access-epoch-oauth';
 
 export const ENTITIES = [
   UserEntity,
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   Publishing1763790000000,
   AccessEpoch1763800000000,
   AuditAppend1763810000000,
+  AccessEpochOAuth1763820000000,
 ];
 
 /** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */

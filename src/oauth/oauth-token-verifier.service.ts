@@ -4,12 +4,16 @@ import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../access/actor';
 import { isScope } from '../access/scopes';
-import { BINDING_SELECT, bindingFrom, bindingJoins, type BindingColumns } from '../access/workspace-binding';
+import { bindingFrom } from '../access/workspace-binding';
 import { SecretBox } from '../common/crypto/secret-box';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
 import { poolQuery } from '../database/pool-query';
+import { OAuthConnectionLookup, type ConnectionKey } from './oauth-connection-lookup';
+
+/** Throttles `last_used_at` writes, as for API keys: one per connection per minute. */
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 interface AccessTokenClaims {
   sub?: string;
@@ -32,6 +36,7 @@ export class OAuthTokenVerifier {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig & { secretKey: string },
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly connections: OAuthConnectionLookup,
   ) {
     this.box = new SecretBox(config.secretKey, 'oauth');
   }
@@ -58,19 +63,18 @@ export class OAuthTokenVerifier {
     if (!claims.sub || !claims.client_id || !claims.workspace_id || !claims.gid) return undefined;
     // The connection must be live and its grant still held by the authorization server: revoking
     // a refresh token, reusing a rotated one, or revoking in the console all end the grant.
-    // The same statement reads the workspace binding (as ApiKeysService.authenticate does), so the
+    // The same statement reads the workspace binding (as the API key lookup does), so the
     // resolve-workspace guard needs no round trip of its own; the role only counts for an active user.
-    const [connection] = await poolQuery<BindingColumns>(
-      this.dataSource,
-      `WITH c AS (
-         UPDATE oauth_connections SET last_used_at = now()
-          WHERE grant_id = $1 AND revoked_at IS NULL AND user_id = $2 AND workspace_id = $3
-            AND EXISTS (SELECT 1 FROM oauth_artifacts WHERE key = $4 AND model = 'Grant' AND (expires_at IS NULL OR expires_at > now()))
-         RETURNING workspace_id, user_id)
-       SELECT ${BINDING_SELECT} FROM c ${bindingJoins('c.workspace_id', 'c.user_id')}`,
-      [claims.gid, claims.sub, claims.workspace_id, this.box.digest(`Grant:${claims.gid}`)],
-    );
+    const key = {
+      grantId: claims.gid,
+      userId: claims.sub,
+      workspaceId: claims.workspace_id,
+      grantKey: this.box.digest(`Grant:${claims.gid}`),
+    };
+    const connection = await this.connections.find(key);
     if (!connection) return undefined;
+    if (connection.grant_expires_at && connection.grant_expires_at.getTime() <= Date.now()) return undefined;
+    this.touch(key, connection.last_used_at);
     return {
       kind: 'agent',
       userId: claims.sub,
@@ -80,6 +84,17 @@ export class OAuthTokenVerifier {
       grantedScopes: new Set((claims.scope ?? '').split(' ').filter(isScope)),
       binding: bindingFrom(connection, claims.sub),
     };
+  }
+
+  private touch(key: ConnectionKey, lastUsedAt: Date | null): void {
+    const now = new Date();
+    if (lastUsedAt && now.getTime() - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+    this.connections.noteUsed(key, now);
+    // Best effort: "last used" must never fail or slow the call it describes.
+    poolQuery(this.dataSource, 'UPDATE oauth_connections SET last_used_at = $2 WHERE grant_id = $1', [
+      key.grantId,
+      now,
+    ]).catch(() => undefined);
   }
 
   private async keySet(): Promise<JWTVerifyGetKey> {

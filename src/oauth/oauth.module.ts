@@ -9,13 +9,15 @@ import { createOAuthProvider } from './oauth-provider.factory';
 import { OAuthConnectionsService } from './oauth-connections.service';
 import { OAuthConsentService } from './oauth-consent.service';
 import { OAuthTokenVerifier } from './oauth-token-verifier.service';
+import { OAuthConnectionLookup } from './oauth-connection-lookup';
+import { AccessEpochModule } from '../access/access-epoch.module';
 import { OAuthController } from './oauth.controller';
 import { OIDC_PROVIDER } from './oauth.tokens';
 import { WellKnownController } from './well-known.controller';
 
 @Global()
 @Module({
-  imports: [UsersModule, WorkspacesModule],
+  imports: [UsersModule, WorkspacesModule, AccessEpochModule],
   controllers: [WellKnownController, OAuthController],
   providers: [
     {
@@ -38,6 +40,7 @@ import { WellKnownController } from './well-known.controller';
     OAuthConnectionsService,
     OAuthConsentService,
     OAuthTokenVerifier,
+    OAuthConnectionLookup,
   ],
   exports: [OIDC_PROVIDER, OAuthConnectionsService, OAuthConsentService, OAuthTokenVerifier],
 })

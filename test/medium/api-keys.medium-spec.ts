@@ -1,5 +1,7 @@
 import { ConsoleSessions } from '../../src/console/console-session.service';
 import { OAuthTokenVerifier } from '../../src/oauth/oauth-token-verifier.service';
+import { OAuthConnectionLookup } from '../../src/oauth/oauth-connection-lookup';
+import { AccessEpochModule } from '../../src/access/access-epoch.module';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -65,7 +67,7 @@ describe(ApiKeysService.name, () => {
 
   beforeAll(async () => {
     app = await startServiceContext({
-      imports: [ApiKeysModule],
+      imports: [ApiKeysModule, AccessEpochModule],
       providers: [
         AuthenticationGuard,
         ResolveWorkspaceGuard,
@@ -73,6 +75,7 @@ describe(ApiKeysService.name, () => {
         RoleGuard,
         ScopesGuard,
         OAuthTokenVerifier,
+        OAuthConnectionLookup,
         ConsoleSessions,
       ],
     });
