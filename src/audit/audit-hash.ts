@@ -29,9 +29,12 @@ export function canonicalJson(value: unknown): string {
 
 /** hash_n = SHA-256(chain ‖ seq ‖ prev_hash ‖ canonical fields): editing, dropping or reordering any row breaks the links after it. */
 export function chainHash(chain: string, seq: number, prevHash: string, fields: AuditFields): string {
-  return createHash('sha256')
-    .update(`${chain}\n${seq}\n${prevHash}\n${canonicalJson(fields)}`)
-    .digest('hex');
+  return chainHashOfCanonical(chain, seq, prevHash, canonicalJson(fields));
+}
+
+/** chainHash for fields already in canonical form (the writer stores that same text). */
+export function chainHashOfCanonical(chain: string, seq: number, prevHash: string, canonicalFields: string): string {
+  return createHash('sha256').update(`${chain}\n${seq}\n${prevHash}\n${canonicalFields}`).digest('hex');
 }
 
 export function sha256(text: string): string {

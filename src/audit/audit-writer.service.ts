@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
-import { canonicalJson, chainHash } from './audit-hash';
+import { canonicalJson, chainHashOfCanonical } from './audit-hash';
 import { shapeOf } from './args-preview';
 import type { AuditDraft } from './audit-context';
 import { poolQuery } from '../database/pool-query';
@@ -209,7 +209,8 @@ interface ChainHead {
 
 interface Link {
   from: Omit<ChainHead, 'chain'>;
-  rows: Record<Column, unknown>[];
+  /** Each record as a JSON object of its audit_records columns. */
+  rows: string[];
   next: ChainHead;
 }
 
@@ -229,13 +230,17 @@ function groupByChain(records: AuditFields[]): Map<string, AuditFields[]> {
 
 /** The rows that extend a chain from a head, each hashed over the one before. */
 function link(chain: string, from: Omit<ChainHead, 'chain'>, records: AuditFields[]): Link {
-  const rows: Record<Column, unknown>[] = [];
+  const rows: string[] = [];
   let seq = from.seq;
   let prev = from.hash;
   for (const fields of records) {
     seq += 1;
-    const hash = chainHash(chain, seq, prev, fields);
-    rows.push({ chain, seq, prev_hash: prev, hash, ...fields });
+    // The canonical text is hashed and is also the row's JSON: serialised once, and what is stored
+    // is exactly what was hashed.
+    const canonical = canonicalJson(fields);
+    const hash = chainHashOfCanonical(chain, seq, prev, canonical);
+    const head = JSON.stringify({ chain, seq, prev_hash: prev, hash });
+    rows.push(canonical === '{}' ? head : `${head.slice(0, -1)},${canonical.slice(1)}`);
     prev = hash;
   }
   return { from, rows, next: { chain, seq, hash: prev } };
@@ -251,7 +256,7 @@ function headColumns(links: Link[]): unknown[] {
  * bind value however many records, and a statement text that never changes.
  */
 function recordsJson(links: Link[]): string {
-  return JSON.stringify(links.flatMap((l) => l.rows));
+  return `[${links.map((l) => l.rows.join(',')).join(',')}]`;
 }
 
 function recordsFrom(param: string): string {
