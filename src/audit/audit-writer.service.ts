@@ -8,7 +8,7 @@ import { shapeOf } from './args-preview';
 import type { AuditDraft } from './audit-context';
 import { poolQuery } from '../database/pool-query';
 import { returningRows } from '../database/returning-rows';
-import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, GLOBAL_CHAIN, type AuditFields, type AuditOutcome } from './audit-record';
+import { GENESIS_HASH, GLOBAL_CHAIN, type AuditFields, type AuditOutcome } from './audit-record';
 
 interface Pending {
   fields: AuditFields;
@@ -19,37 +19,12 @@ interface Pending {
 /** Records committed together at most; a longer queue drains in several statements. */
 const MAX_BATCH = 500;
 
-const COLUMNS = ['chain', 'seq', 'prev_hash', 'hash', ...AUDIT_FIELD_COLUMNS] as const;
-type Column = (typeof COLUMNS)[number];
-const COLUMN_LIST = COLUMNS.join(',');
-
-/** Column types of audit_records (migration 1763760000000), as json_to_recordset must be told them. */
-const COLUMN_TYPES: Record<Column, string> = {
-  chain: 'text',
-  seq: 'bigint',
-  prev_hash: 'text',
-  hash: 'text',
-  occurred_at: 'timestamptz',
-  correlation_id: 'text',
-  surface: 'text',
-  actor_kind: 'text',
-  user_id: 'uuid',
-  client_id: 'text',
-  key_id: 'uuid',
-  workspace_id: 'uuid',
-  operation: 'text',
-  scopes_required: 'text[]',
-  scopes_presented: 'text[]',
-  decision: 'text',
-  reason: 'text',
-  approval_id: 'uuid',
-  idempotency_key: 'text',
-  args_digest: 'text',
-  args_preview: 'text',
-  outcome: 'text',
-  error_code: 'text',
-  duration_ms: 'integer',
-};
+/**
+ * Advances each chain head given as (chain, new seq, new hash, expected seq, expected hash) only if
+ * it still is the expected one, inserts the records (one JSON array of audit_records rows) of the
+ * chains that advanced, and returns those chains. Defined once, in migration 1763810000000.
+ */
+const APPEND = 'SELECT chain FROM audit_append($1, $2, $3, $4, $5, $6) AS chain';
 
 /**
  * Writes audit records, hash-chained per workspace. Reads and denials are group-committed: records
@@ -154,12 +129,7 @@ export class AuditWriter implements OnApplicationShutdown {
    */
   private async appendAfterKnownHeads(chains: string[], byChain: Map<string, AuditFields[]>): Promise<Set<string>> {
     const links = chains.map((chain) => link(chain, this.heads.get(chain)!, byChain.get(chain)!));
-    // audit_append (migration 1763810000000) is the statement below in the locked path, made conditional.
-    const appended = await poolQuery<{ chain: string }>(
-      this.dataSource,
-      'SELECT chain FROM audit_append($1, $2, $3, $4, $5, $6) AS chain',
-      [...headColumns(links), links.map((l) => l.from.seq), links.map((l) => l.from.hash), recordsJson(links)],
-    );
+    const appended = await poolQuery<{ chain: string }>(this.dataSource, APPEND, appendParams(links));
     const done = new Set(appended.map((r) => r.chain));
     for (const l of links) {
       if (done.has(l.next.chain)) this.heads.set(l.next.chain, { seq: l.next.seq, hash: l.next.hash });
@@ -170,7 +140,7 @@ export class AuditWriter implements OnApplicationShutdown {
 
   /**
    * Two statements however many chains and records: lock-or-create every chain head and read it,
-   * then advance the heads and insert the records together. Heads are locked in sorted order, so
+   * then append from those heads with audit_append. Heads are locked in sorted order, so
    * concurrent writers cannot deadlock. Returns the heads as they will be once the caller commits.
    */
   private async insert(m: EntityManager, records: AuditFields[]): Promise<ChainHead[]> {
@@ -189,14 +159,9 @@ export class AuditWriter implements OnApplicationShutdown {
       if (!head) throw new Error(`audit chain head ${chain} could not be locked`);
       return link(chain, { seq: Number(head.seq), hash: head.hash }, byChain.get(chain)!);
     });
-    await m.query(
-      `WITH advanced AS (
-         UPDATE audit_chain_heads h SET seq = n.seq, hash = n.hash
-           FROM unnest($1::text[], $2::bigint[], $3::text[]) AS n(chain, seq, hash)
-          WHERE h.chain = n.chain)
-       INSERT INTO audit_records (${COLUMN_LIST}) SELECT r.* FROM ${recordsFrom('$4')}`,
-      [...headColumns(links), recordsJson(links)],
-    );
+    // The heads are locked, so every chain advances; one that did not would lose its records silently.
+    const appended = await m.query<{ chain: string }[]>(APPEND, appendParams(links));
+    if (appended.length !== links.length) throw new Error('audit chain heads moved while locked');
     return links.map((l) => l.next);
   }
 }
@@ -209,7 +174,7 @@ interface ChainHead {
 
 interface Link {
   from: Omit<ChainHead, 'chain'>;
-  /** Each record as a JSON object of its audit_records columns. */
+  /** Each record as a JSON object of its audit_records columns, as audit_append reads them. */
   rows: string[];
   next: ChainHead;
 }
@@ -221,9 +186,10 @@ function chainOf(r: AuditFields): string {
 function groupByChain(records: AuditFields[]): Map<string, AuditFields[]> {
   const byChain = new Map<string, AuditFields[]>();
   for (const r of records) {
-    const list = byChain.get(chainOf(r));
+    const chain = chainOf(r);
+    const list = byChain.get(chain);
     if (list) list.push(r);
-    else byChain.set(chainOf(r), [r]);
+    else byChain.set(chain, [r]);
   }
   return byChain;
 }
@@ -246,19 +212,15 @@ function link(chain: string, from: Omit<ChainHead, 'chain'>, records: AuditField
   return { from, rows, next: { chain, seq, hash: prev } };
 }
 
-/** The new heads as the three arrays the head update unnests. */
-function headColumns(links: Link[]): unknown[] {
-  return [links.map((l) => l.next.chain), links.map((l) => l.next.seq), links.map((l) => l.next.hash)];
-}
-
-/**
- * The records as one JSON parameter, read back by json_to_recordset with the column types: one
- * bind value however many records, and a statement text that never changes.
- */
-function recordsJson(links: Link[]): string {
-  return `[${links.map((l) => l.rows.join(',')).join(',')}]`;
-}
-
-function recordsFrom(param: string): string {
-  return `json_to_recordset(${param}::json) AS r(${COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`).join(',')})`;
+/** audit_append's parameters: the heads as five arrays, then the records as one JSON array. */
+function appendParams(links: Link[]): unknown[] {
+  const rows = links.map((l) => l.rows.join(',')).join(',');
+  return [
+    links.map((l) => l.next.chain),
+    links.map((l) => l.next.seq),
+    links.map((l) => l.next.hash),
+    links.map((l) => l.from.seq),
+    links.map((l) => l.from.hash),
+    `[${rows}]`,
+  ];
 }
