@@ -11,9 +11,7 @@ import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
 import { poolQuery } from '../database/pool-query';
 import { OAuthConnectionLookup, type ConnectionKey } from './oauth-connection-lookup';
-
-/** Throttles `last_used_at` writes, as for API keys: one per connection per minute. */
-const LAST_USED_RESOLUTION_MS = 60_000;
+import { lastUsedIsDue } from '../access/last-used';
 
 interface AccessTokenClaims {
   sub?: string;
@@ -88,7 +86,7 @@ export class OAuthTokenVerifier {
 
   private touch(key: ConnectionKey, lastUsedAt: Date | null): void {
     const now = new Date();
-    if (lastUsedAt && now.getTime() - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+    if (!lastUsedIsDue(lastUsedAt, now)) return;
     this.connections.noteUsed(key, now);
     // Best effort: "last used" must never fail or slow the call it describes.
     poolQuery(this.dataSource, 'UPDATE oauth_connections SET last_used_at = $2 WHERE grant_id = $1', [

@@ -11,6 +11,7 @@ import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKeyToken, hashApiKeyToken, parseApiKeyToken, tokenMatchesHash } from './api-key-token';
 import { UUID_PATTERN } from '../../common/validation/uuid';
 import { ApiKeyLookup } from './api-key-lookup';
+import { lastUsedIsDue } from '../last-used';
 
 export interface CreateApiKeyInput {
   workspaceId: string;
@@ -21,9 +22,6 @@ export interface CreateApiKeyInput {
   expiresAt?: Date;
   createdByUserId?: string;
 }
-
-/** Throttles `last_used_at` writes: one per key per minute is plenty for "last used". */
-const LAST_USED_RESOLUTION_MS = 60_000;
 
 @Injectable()
 export class ApiKeysService {
@@ -180,7 +178,7 @@ export class ApiKeysService {
 
   private touch(prefix: string, id: string, lastUsedAt: Date | null): void {
     const now = new Date();
-    if (lastUsedAt && now.getTime() - lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+    if (!lastUsedIsDue(lastUsedAt, now)) return;
     this.lookup.noteUsed(prefix, now);
     // Best effort: "last used" must never fail or slow the call it describes.
     this.keys.update({ id }, { lastUsedAt: now }).catch(() => undefined);
