@@ -1,5 +1,12 @@
 import 'reflect-metadata';
-import { cpuMicros, isServerKind, type ServerCommand, type ServerKind, type ServerMessage } from './ipc';
+import {
+  cpuMicros,
+  isServerKind,
+  mainThreadCpuMicros,
+  type ServerCommand,
+  type ServerKind,
+  type ServerMessage,
+} from './ipc';
 import { startFrameworkAnchor } from './servers/framework-anchor';
 import { startFullPath } from './servers/full-path';
 import type { RunningServer } from './servers/running-server';
@@ -50,7 +57,7 @@ async function main(): Promise<void> {
   process.on('message', (msg: ServerCommand) => {
     if (msg.type === 'stop') void stop();
     if (msg.type === 'rss') send({ type: 'rss', rss: process.memoryUsage().rss });
-    if (msg.type === 'cpu') send({ type: 'cpu', micros: cpuMicros() });
+    if (msg.type === 'cpu') send({ type: 'cpu', micros: cpuMicros(), main: mainThreadCpuMicros() });
     if (msg.type === 'audit-rows') {
       const count = server.auditRows?.() ?? Promise.resolve(null);
       count.then(

@@ -86,9 +86,11 @@ export class ServerChild {
     return (await nextMessage<ServerMessage, 'rss'>(this.child, 'rss', ASK_TIMEOUT_MS, this.kind, this.stderr)).rss;
   }
 
-  async cpuMicros(): Promise<number> {
+  /** The whole process's CPU, and its main thread's where the platform tells. */
+  async cpuMicros(): Promise<{ all: number; main?: number }> {
     this.child.send({ type: 'cpu' } satisfies ServerCommand);
-    return (await nextMessage<ServerMessage, 'cpu'>(this.child, 'cpu', ASK_TIMEOUT_MS, this.kind, this.stderr)).micros;
+    const msg = await nextMessage<ServerMessage, 'cpu'>(this.child, 'cpu', ASK_TIMEOUT_MS, this.kind, this.stderr);
+    return { all: msg.micros, main: msg.main };
   }
 
   async auditRows(): Promise<number | null> {

@@ -21,6 +21,8 @@ export interface Sample {
   firstError?: string;
   /** CPU the server process spent per response during the run, in ms. */
   serverCpuMs?: number;
+  /** The part of it spent on the server's main thread (its event loop), where the platform tells. */
+  serverMainCpuMs?: number;
   /** CPU the embedded database process spent per response during the run, in ms (not with DATABASE_URL). */
   dbCpuMs?: number;
   /** CPU the load generator (this process) spent per response, in ms. */

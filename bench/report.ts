@@ -59,12 +59,24 @@ export function report(results: ServerResult[], connections: number, warmedUp: b
     String(sum(r.samples.map((s) => s.errors))),
     r.rssBytes === undefined ? '?' : (r.rssBytes / 2 ** 20).toFixed(0),
     cpu(r.samples.map((s) => s.serverCpuMs)),
+    cpu(r.samples.map((s) => s.serverMainCpuMs)),
     cpu(r.samples.map((s) => s.dbCpuMs)),
     r.samples.map((s) => s.rps.toFixed(0)).join(' / '),
   ]);
   const lines = [
     table(
-      ['server', 'rps', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'CPU ms/req', 'db CPU ms/req', 'rps by round'],
+      [
+        'server',
+        'rps',
+        'p50 ms',
+        'p99 ms',
+        'errors',
+        'RSS MB',
+        'CPU ms/req',
+        'main thread ms/req',
+        'db CPU ms/req',
+        'rps by round',
+      ],
       rows,
     ),
     '',
@@ -108,6 +120,13 @@ export function report(results: ServerResult[], connections: number, warmedUp: b
       `${(cost * 100).toFixed(1)}%`,
       `${pass ? 'PASS' : 'FAIL'} (target ≤ 10%${wrong ? '; errors' : ''})`,
     );
+  }
+  if (full && off) {
+    // Not a target: the event loop's extra CPU per call explains most of the throughput cost.
+    const perCall = (r: ServerResult) => median(r.samples.map((s) => s.serverMainCpuMs ?? NaN));
+    const extra = perCall(full) / perCall(off) - 1;
+    if (Number.isFinite(extra))
+      line('main-thread CPU per call, full vs discarded', `${extra >= 0 ? '+' : ''}${(extra * 100).toFixed(1)}%`);
   }
   if (full) {
     const errors = errorsOf(full);

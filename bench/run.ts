@@ -84,7 +84,10 @@ async function measure(target: Target, server: ServerChild, db: DbChild | undefi
   const sample = await runLoad(target, options.duration, options.connections);
   const perRequest = (micros: number) => (sample.requests ? micros / 1000 / sample.requests : NaN);
   sample.loadCpuMs = perRequest(cpuMicros() - before.load);
-  sample.serverCpuMs = perRequest((await server.cpuMicros()) - before.server);
+  const after = await server.cpuMicros();
+  sample.serverCpuMs = perRequest(after.all - before.server.all);
+  if (after.main !== undefined && before.server.main !== undefined)
+    sample.serverMainCpuMs = perRequest(after.main - before.server.main);
   if (db && before.db !== undefined) sample.dbCpuMs = perRequest((await db.cpuMicros()) - before.db);
   return sample;
 }
@@ -134,7 +137,7 @@ async function bench(options: BenchOptions, children: { db?: DbChild; servers: S
       log(
         `round ${round + 1}/${options.rounds} ${kind.padEnd(14)} ${sample.rps.toFixed(0).padStart(6)} rps  ` +
           `p50 ${sample.p50} ms  p99 ${sample.p99} ms  errors ${sample.errors}  ` +
-          `CPU ms/req: server ${sample.serverCpuMs?.toFixed(2)}` +
+          `CPU ms/req: server ${sample.serverCpuMs?.toFixed(2)} (main thread ${sample.serverMainCpuMs?.toFixed(2) ?? '–'})` +
           `${sample.dbCpuMs === undefined ? '' : `, db ${sample.dbCpuMs.toFixed(2)}`}, load ${sample.loadCpuMs?.toFixed(2)}`,
       );
     }
