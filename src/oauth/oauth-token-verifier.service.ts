@@ -11,7 +11,7 @@ import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
 import { poolQuery } from '../database/pool-query';
 import { OAuthConnectionLookup, type ConnectionKey } from './oauth-connection-lookup';
-import { lastUsedIsDue } from '../access/last-used';
+import { stampLastUsed } from '../access/last-used';
 
 interface AccessTokenClaims {
   sub?: string;
@@ -63,7 +63,7 @@ export class OAuthTokenVerifier {
     // a refresh token, reusing a rotated one, or revoking in the console all end the grant.
     // The same statement reads the workspace binding (as the API key lookup does), so the
     // resolve-workspace guard needs no round trip of its own; the role only counts for an active user.
-    const key = {
+    const key: ConnectionKey = {
       grantId: claims.gid,
       userId: claims.sub,
       workspaceId: claims.workspace_id,
@@ -72,7 +72,15 @@ export class OAuthTokenVerifier {
     const connection = await this.connections.find(key);
     if (!connection) return undefined;
     if (connection.grant_expires_at && connection.grant_expires_at.getTime() <= Date.now()) return undefined;
-    this.touch(key, connection.last_used_at);
+    stampLastUsed(
+      connection.last_used_at,
+      (at) => this.connections.noteUsed(key, at),
+      (at) =>
+        poolQuery(this.dataSource, 'UPDATE oauth_connections SET last_used_at = $2 WHERE grant_id = $1', [
+          key.grantId,
+          at,
+        ]),
+    );
     return {
       kind: 'agent',
       userId: claims.sub,
@@ -82,17 +90,6 @@ export class OAuthTokenVerifier {
       grantedScopes: new Set((claims.scope ?? '').split(' ').filter(isScope)),
       binding: bindingFrom(connection, claims.sub),
     };
-  }
-
-  private touch(key: ConnectionKey, lastUsedAt: Date | null): void {
-    const now = new Date();
-    if (!lastUsedIsDue(lastUsedAt, now)) return;
-    this.connections.noteUsed(key, now);
-    // Best effort: "last used" must never fail or slow the call it describes.
-    poolQuery(this.dataSource, 'UPDATE oauth_connections SET last_used_at = $2 WHERE grant_id = $1', [
-      key.grantId,
-      now,
-    ]).catch(() => undefined);
   }
 
   private async keySet(): Promise<JWTVerifyGetKey> {

@@ -11,7 +11,7 @@ import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKeyToken, hashApiKeyToken, parseApiKeyToken, tokenMatchesHash } from './api-key-token';
 import { UUID_PATTERN } from '../../common/validation/uuid';
 import { ApiKeyLookup } from './api-key-lookup';
-import { lastUsedIsDue } from '../last-used';
+import { stampLastUsed } from '../last-used';
 
 export interface CreateApiKeyInput {
   workspaceId: string;
@@ -163,7 +163,11 @@ export class ApiKeysService {
     const key = await this.lookup.byPrefix(parsed.prefix);
     if (!key || !tokenMatchesHash(token, key.secret_hash)) return undefined;
     if (key.revoked_at || (key.expires_at && key.expires_at.getTime() <= Date.now())) return undefined;
-    this.touch(parsed.prefix, key.id, key.last_used_at);
+    stampLastUsed(
+      key.last_used_at,
+      (at) => this.lookup.noteUsed(parsed.prefix, at),
+      (at) => this.keys.update({ id: key.id }, { lastUsedAt: at }),
+    );
     return {
       kind: 'api_key',
       keyId: key.id,
@@ -174,13 +178,5 @@ export class ApiKeysService {
       expiresAt: key.expires_at ?? undefined,
       binding: bindingFrom(key, key.created_by_user_id),
     };
-  }
-
-  private touch(prefix: string, id: string, lastUsedAt: Date | null): void {
-    const now = new Date();
-    if (!lastUsedIsDue(lastUsedAt, now)) return;
-    this.lookup.noteUsed(prefix, now);
-    // Best effort: "last used" must never fail or slow the call it describes.
-    this.keys.update({ id }, { lastUsedAt: now }).catch(() => undefined);
   }
 }
