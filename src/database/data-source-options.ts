@@ -19,6 +19,7 @@ import { Publishing1763790000000 } from './migrations/1763790000000-publishing';
 import { AccessEpoch1763800000000 } from './migrations/1763800000000-access-epoch';
 import { AuditAppend1763810000000 } from './migrations/1763810000000-audit-append';
 import { AccessEpochOAuth1763820000000 } from './migrations/1763820000000-access-epoch-oauth';
+import { AuditAppendLockOrder1763830000000 } from './migrations/1763830000000-audit-append-lock-order';
 
 export const ENTITIES = [
   UserEntity,
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   AccessEpoch1763800000000,
   AuditAppend1763810000000,
   AccessEpochOAuth1763820000000,
+  AuditAppendLockOrder1763830000000,
 ];
 
 /** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */

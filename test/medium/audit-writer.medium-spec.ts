@@ -7,6 +7,7 @@ import { AuditVerifier } from '../../src/audit/audit-verifier.service';
 import { AuditWriter } from '../../src/audit/audit-writer.service';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
 import { buildWorkspace } from '../factories';
+import { waitFor } from '../support/processes';
 import { startServiceContext } from '../support/service-context';
 
 /**
@@ -105,4 +106,56 @@ describe(AuditWriter.name, () => {
       records: expect.any(Number),
     });
   });
+
+  // PGlite is a single backend: two of its transactions cannot hold locks against each other.
+  (process.env.POSTERN_TEST_EMBEDDED ? it.skip : it)(
+    'locks the chain heads of one append in sorted order, as the locking path does, so writers cannot deadlock',
+    async () => {
+      const [first, last] = [(await buildWorkspace(app)).id, (await buildWorkspace(app)).id].sort();
+      // Heads exist, the later-sorted one created first: an append that locks in storage order or in
+      // the order it was given would take it first.
+      await writers[0].write(fields(last, 1));
+      await writers[0].write(fields(first, 2));
+      const holder = dataSource.createQueryRunner();
+      const appender = dataSource.createQueryRunner();
+      try {
+        await holder.startTransaction();
+        await holder.query('SELECT 1 FROM audit_chain_heads WHERE chain = $1 FOR UPDATE', [last]);
+        await appender.startTransaction();
+        const heads: { chain: string; seq: string; hash: string }[] = await appender.query(
+          'SELECT chain, seq, hash FROM audit_chain_heads WHERE chain = ANY($1) ORDER BY chain DESC',
+          [[first, last]],
+        );
+        // Given in descending order; it must block on `last` already holding `first`.
+        const appending = appender.query('SELECT audit_append($1, $2, $3, $4, $5, $6)', [
+          heads.map((h) => h.chain),
+          heads.map((h) => Number(h.seq) + 1),
+          heads.map(() => 'f'.repeat(64)),
+          heads.map((h) => Number(h.seq)),
+          heads.map((h) => h.hash),
+          '[]',
+        ]);
+        await waitFor(
+          async () => {
+            const [row] = await dataSource.query<{ n: number }[]>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%audit_append%'`,
+            );
+            return row.n > 0 ? true : undefined;
+          },
+          5000,
+          'the append to wait for the held head',
+        );
+        await expect(
+          holder.query('SELECT 1 FROM audit_chain_heads WHERE chain = $1 FOR UPDATE NOWAIT', [first]),
+        ).rejects.toThrow(/could not obtain lock/);
+        await holder.rollbackTransaction();
+        await appending;
+      } finally {
+        if (holder.isTransactionActive) await holder.rollbackTransaction();
+        if (appender.isTransactionActive) await appender.rollbackTransaction();
+        await holder.release();
+        await appender.release();
+      }
+    },
+  );
 });
