@@ -141,4 +141,28 @@ describe(`${WorkspacesService.name} settings`, () => {
     await audited(admin, () => workspaces.updateSettings(admin, workspace.id, { time_zone: 'Asia/Tokyo' }));
     expect(await settingsOf(workspace.id)).toEqual({ draftFirst: true, timeZone: 'Asia/Tokyo' });
   });
+
+  // PGlite is a single backend: two of its transactions cannot hold locks against each other.
+  (process.env.POSTERN_TEST_EMBEDDED ? it.skip : it)(
+    'does not wait for audit records being written for the workspace (their key-share lock on it)',
+    async () => {
+      const workspace = await buildWorkspace(app);
+      const operator = operatorActor();
+      // What an audit insert for this workspace holds until it commits: the FK's lock on the row.
+      // An audit batch holds it while it holds a chain head the settings change will need, so
+      // waiting here could deadlock.
+      const holder = dataSource.createQueryRunner();
+      await holder.startTransaction();
+      await holder.query('SELECT 1 FROM workspaces WHERE id = $1 FOR KEY SHARE', [workspace.id]);
+      const change = audited(operator, () => workspaces.updateSettings(operator, workspace.id, { draft_first: false }));
+      try {
+        const blocked = new Promise<'blocked'>((r) => setTimeout(() => r('blocked'), 3000));
+        expect(await Promise.race([change.then((r) => r.error ?? 'done'), blocked])).toBe('done');
+      } finally {
+        await holder.rollbackTransaction();
+        await holder.release();
+        await change;
+      }
+    },
+  );
 });

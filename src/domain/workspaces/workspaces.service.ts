@@ -144,9 +144,11 @@ export class WorkspacesService {
     const target = actor.kind === 'operator' ? await this.resolve(idOrSlug) : await this.get(actor, idOrSlug);
     AuditContext.concerns(target.id);
     return this.audited.run(async (m) => {
+      // FOR NO KEY UPDATE: the id is not changing, and audit inserts hold a key-share lock on this
+      // row (their foreign key) while they hold a chain head this change's record needs.
       const workspace = await m.findOneOrFail(WorkspaceEntity, {
         where: { id: target.id },
-        lock: { mode: 'pessimistic_write' },
+        lock: { mode: 'for_no_key_update' },
       });
       // Only what changed is written: an untouched policy keeps following the defaults.
       const approvalChanged = Object.keys(patch.approval ?? {}).length > 0;
