@@ -51,6 +51,11 @@ export function holdResponse(
           res.destroy();
           return;
         }
+        // Nothing the handler meant for an acknowledged call goes out with the refusal: no
+        // Set-Cookie of a session, no Location of something created.
+        const requestId = res.getHeader('X-Request-Id');
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        if (requestId !== undefined) res.setHeader('X-Request-Id', requestId);
         res.statusCode = replacement.status;
         res.setHeader('Content-Type', 'application/json; charset=utf-8');
         res.setHeader('Content-Length', Buffer.byteLength(replacement.body));

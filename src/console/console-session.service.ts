@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.service';
 import { SecretBox } from '../common/crypto/secret-box';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 
@@ -27,6 +28,7 @@ export class ConsoleSessions {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig & { secretKey: string },
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audited: AuditedTransactions,
   ) {
     this.box = new SecretBox(config.secretKey, 'console-session');
     this.secure = config.publicUrl.startsWith('https://');
@@ -36,9 +38,12 @@ export class ConsoleSessions {
   async start(res: Response, userId: string): Promise<ConsoleSession> {
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
-    await this.dataSource.query(
-      `INSERT INTO console_sessions (key, user_id, csrf, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => ${TTL_HOURS}))`,
-      [this.box.digest(token), userId, csrf],
+    // A session is a change like any other: it exists only if the sign-in's record does.
+    await this.audited.run((m) =>
+      m.query(
+        `INSERT INTO console_sessions (key, user_id, csrf, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => ${TTL_HOURS}))`,
+        [this.box.digest(token), userId, csrf],
+      ),
     );
     res.cookie(this.cookieName, token, {
       httpOnly: true,
@@ -63,7 +68,8 @@ export class ConsoleSessions {
 
   async end(req: Request, res: Response): Promise<void> {
     const token = parseCookie(req.headers.cookie, this.cookieName);
-    if (token) await this.dataSource.query(`DELETE FROM console_sessions WHERE key = $1`, [this.box.digest(token)]);
+    if (token)
+      await this.audited.run((m) => m.query(`DELETE FROM console_sessions WHERE key = $1`, [this.box.digest(token)]));
     res.clearCookie(this.cookieName, { path: '/', secure: this.secure, httpOnly: true, sameSite: 'lax' });
   }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AuditVerifier } from '../../src/audit/audit-verifier.service';
-import { buildWorkspaceWithKey } from '../factories';
+import { buildUser, buildWorkspaceWithKey } from '../factories';
 import { connectMcp } from '../support/mcp-client';
 import { cleanEnv, runCli } from '../support/processes';
 import { databaseUrl } from '../support/test-config';
@@ -126,6 +126,60 @@ describe('audit trail', () => {
     );
     expect(names).toContain('audited');
     expect(names).not.toContain('never-written');
+  });
+
+  /** Audit inserts of one operation fail while `work` runs, as if the audit store were down for it. */
+  async function withAuditFailing(operation: string, work: () => Promise<void>): Promise<void> {
+    const fn = `audit_fail_${randomBytes(6).toString('hex')}`;
+    await t.db.query(
+      `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.operation = '${operation}' THEN RAISE EXCEPTION 'audit store down'; END IF; RETURN NEW; END $$`,
+    );
+    await t.db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON audit_records FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    try {
+      await work();
+    } finally {
+      await t.db.query(`DROP TRIGGER ${fn} ON audit_records`);
+      await t.db.query(`DROP FUNCTION ${fn}()`);
+    }
+  }
+
+  it("sends none of the refused call's headers with the 503, and signs nobody in without a record", async () => {
+    // The sign-in page sets a form cookie; refused, its answer carries no cookie at all.
+    await withAuditFailing('GET /console/login', async () => {
+      const page = await fetch(`${t.url}/console/login`, { headers: { 'x-request-id': 'refused-page' } });
+      expect(page.status).toBe(503);
+      expect(page.headers.get('set-cookie')).toBeNull();
+      expect(page.headers.get('x-request-id')).toBe('refused-page');
+      expect(await page.json()).toMatchObject({ error: { code: 'unavailable', requestId: 'refused-page' } });
+    });
+
+    const user = await buildUser(t.app);
+    const form = await fetch(`${t.url}/console/login`);
+    const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0];
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const signIn = () =>
+      fetch(`${t.url}/console/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, email: user.email, password: 'a long enough password' }),
+      });
+    const sessions = async () =>
+      (
+        await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM console_sessions WHERE user_id = $1`, [
+          user.id,
+        ])
+      )[0].n;
+    await withAuditFailing('POST /console/login', async () => {
+      const refused = await signIn();
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      expect(refused.headers.get('set-cookie')).toBeNull();
+      expect(await sessions()).toBe(0);
+    });
+    const accepted = await signIn();
+    expect(accepted.status).toBe(303);
+    expect(accepted.headers.get('set-cookie')).toContain('postern_session=');
+    expect(await sessions()).toBe(1);
   });
 
   it('filters, paginates and exports for admins only', async () => {
