@@ -19,6 +19,7 @@ import { AuditMiddleware } from './audit/audit.middleware';
 import { AuditModule } from './audit/audit.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { bodyParsers, mcpBodyLimitBytes } from './common/body-parsers';
+import { refuseJsonRpcBatches } from './mcp/refuse-batches';
 import { ConfigModule } from './config/config.module';
 import { APP_CONFIG, type AppConfig } from './config/config.types';
 import { SetupModule } from './console/setup/setup.module';
@@ -48,17 +49,18 @@ export class AppModule implements NestModule {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /**
-   * Runs after the request logger (an imported module's middleware), so every request has its id;
-   * bodies are parsed before the audit draft opens, so a rejected body is answered and not audited
-   * as a call.
+   * Runs after the request logger (an imported module's middleware), so every request has its id.
+   * The audit draft opens before bodies are parsed: a malformed or oversized body, or a JSON-RPC
+   * batch, is refused and recorded like any other invalid call.
    */
   configure(consumer: MiddlewareConsumer): void {
     // /mcp admits an inline media upload (base64) up to the configured cap; every other route keeps 1 MB.
     consumer
       .apply(
         requestIdMiddleware,
-        ...bodyParsers({ mcpLimitBytes: mcpBodyLimitBytes(this.config.media.maxInlineBytes) }),
         AuditMiddleware,
+        ...bodyParsers({ mcpLimitBytes: mcpBodyLimitBytes(this.config.media.maxInlineBytes) }),
+        refuseJsonRpcBatches,
       )
       .forRoutes('*path');
   }

@@ -1,6 +1,12 @@
 import type { AuditDraft } from './audit-context';
 
-const INVALID = new Set(['validation_failed', 'malformed_json', 'payload_too_large', 'invalid_params']);
+const INVALID = new Set([
+  'validation_failed',
+  'malformed_json',
+  'payload_too_large',
+  'invalid_params',
+  'invalid_request',
+]);
 const DENIED = new Set([
   'unauthenticated',
   'forbidden',

@@ -7,7 +7,12 @@ interface RpcRequest {
 }
 
 function describeMcp(draft: AuditDraft, body: unknown): void {
-  const call = (Array.isArray(body) ? body[0] : body) as RpcRequest | undefined;
+  // A batch is refused whole (see refuse-batches.ts): none of its calls is the operation.
+  if (Array.isArray(body)) {
+    draft.operation = 'mcp batch';
+    return;
+  }
+  const call = body as RpcRequest | undefined;
   if (!call?.method) return;
   const p = call.params;
   const target = typeof p?.name === 'string' ? p.name : typeof p?.uri === 'string' ? p.uri : '';

@@ -1,4 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { AuditContext } from '../audit/audit-context';
+import { noteError } from '../audit/audit-outcome';
 import { MEDIA_DEFAULTS } from '../config/app-config';
 import { AppError } from './app-error';
 import { base64Length } from './base64-length';
@@ -34,7 +36,8 @@ const isMcp = (req: Request) => {
 
 /**
  * JSON and form parsing whose failures (too large, malformed) answer in our error shape before any
- * handler runs, so a rejected body can change nothing. Every route keeps the 1 MB limit except
+ * handler runs, so a rejected body can change nothing; the audit draft is already open and records
+ * the refusal. Every route keeps the 1 MB limit except
  * `/mcp`, where `upload_media` carries a file as base64.
  */
 export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
@@ -63,6 +66,7 @@ export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
           : type === 'entity.parse.failed'
             ? new AppError('malformed_json', 'request body is not valid JSON')
             : new AppError('validation_failed', 'request body could not be read');
+      noteError(AuditContext.current(), error.code, error.message);
       const id = (req as Request & { id?: unknown }).id;
       const { status, body } = toErrorBody(error, typeof id === 'string' ? id : undefined);
       res.status(status).json(body);

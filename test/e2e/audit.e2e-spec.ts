@@ -88,6 +88,59 @@ describe('audit trail', () => {
     expect(JSON.stringify(rows[0])).not.toContain(bogus);
   });
 
+  it('records refused bodies and JSON-RPC batches, and a batch runs none of its calls', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const row = async (id: string) =>
+      (await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]))[0];
+    const post = (path: string, body: string, id: string) =>
+      rest(token, path, { method: 'POST', body, headers: { 'x-request-id': id } });
+
+    expect((await post('/api/v1/keys', '{"name": ', 'malformed-rest')).status).toBe(400);
+    expect(await row('malformed-rest')).toMatchObject({
+      operation: 'POST /api/v1/keys',
+      decision: 'invalid',
+      error_code: 'malformed_json',
+      workspace_id: null,
+    });
+    const huge = JSON.stringify({ name: 'x'.repeat(1_100_000) });
+    expect((await post('/api/v1/keys', huge, 'oversized-rest')).status).toBe(413);
+    expect(await row('oversized-rest')).toMatchObject({ decision: 'invalid', error_code: 'payload_too_large' });
+
+    const call = (id: number, name: string, args: object) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name, arguments: args },
+    });
+    const batch = await fetch(`${t.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-03-26',
+        'x-request-id': 'batch',
+      },
+      body: JSON.stringify([
+        { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+        call(2, 'create_draft', { text: 'first of a batch' }),
+        call(3, 'create_draft', { text: 'second of a batch' }),
+      ]),
+    });
+    expect(batch.status).toBe(400);
+    expect(await batch.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
+    expect(await row('batch')).toMatchObject({
+      operation: 'mcp batch',
+      decision: 'invalid',
+      error_code: 'invalid_request',
+    });
+    const [drafts] = await t.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM drafts WHERE workspace_id = $1`,
+      [workspace.id],
+    );
+    expect(drafts.n).toBe(0);
+  });
+
   it('writes the record of a change in its transaction, and a failed audit write fails the change', async () => {
     const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
     const created = await rest(token, '/api/v1/keys', {
