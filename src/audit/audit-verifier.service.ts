@@ -34,17 +34,27 @@ export class AuditVerifier {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async verify(chain?: string): Promise<VerifyReport> {
-    const heads = await this.dataSource.query<{ chain: string; seq: string; hash: string }[]>(
-      `SELECT chain, seq, hash FROM audit_chain_heads ${chain ? 'WHERE chain = $1' : ''} ORDER BY chain`,
+    // Chains come from the records as well as the heads: a removed head must not hide its records.
+    const chains = await this.dataSource.query<{ chain: string; seq: string | null; hash: string | null }[]>(
+      `SELECT c.chain, h.seq, h.hash
+         FROM (SELECT chain FROM audit_chain_heads UNION SELECT DISTINCT chain FROM audit_records) c
+         LEFT JOIN audit_chain_heads h ON h.chain = c.chain
+        ${chain ? 'WHERE c.chain = $1' : ''} ORDER BY c.chain`,
       chain ? [chain] : [],
     );
     let records = 0;
-    for (const head of heads) {
-      const result = await this.verifyChain(head.chain, Number(head.seq), head.hash);
+    for (const head of chains) {
+      const result =
+        head.seq === null || head.hash === null
+          ? {
+              records: 0,
+              broken: { chain: head.chain, seq: 1, id: null, problem: 'records without a chain head (head removed)' },
+            }
+          : await this.verifyChain(head.chain, Number(head.seq), head.hash);
       records += result.records;
-      if (result.broken) return { chains: heads.length, records, broken: result.broken };
+      if (result.broken) return { chains: chains.length, records, broken: result.broken };
     }
-    return { chains: heads.length, records };
+    return { chains: chains.length, records };
   }
 
   private async verifyChain(
@@ -78,6 +88,18 @@ export class AuditVerifier {
       afterSeq = Number(rows[rows.length - 1].seq);
     }
     const last = expectedSeq - 1;
+    // One statement, so one snapshot: an append moves the head and adds its records together.
+    const [now] = await this.dataSource.query<{ head: string | null; last: string | null }[]>(
+      `SELECT (SELECT seq FROM audit_chain_heads WHERE chain = $1) AS head,
+              (SELECT max(seq) FROM audit_records WHERE chain = $1) AS last`,
+      [chain],
+    );
+    if (now.last !== null && (now.head === null || Number(now.last) > Number(now.head))) {
+      return {
+        records: last,
+        broken: { chain, seq: Number(now.last), id: null, problem: 'records past the chain head (head moved back)' },
+      };
+    }
     if (last !== headSeq || prev !== headHash) {
       return {
         records: last,

@@ -302,6 +302,36 @@ describe('audit trail', () => {
     );
     expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
 
+    // The head wound back one record, or removed: the records past it, or all of them, are flagged.
+    const [head] = await t.db.query<{ seq: string; hash: string }[]>(
+      `SELECT seq, hash FROM audit_chain_heads WHERE chain = $1`,
+      [workspace.id],
+    );
+    const [before] = await t.db.query<{ seq: string; hash: string }[]>(
+      `SELECT seq, hash FROM audit_records WHERE chain = $1 AND seq = $2`,
+      [workspace.id, Number(head.seq) - 1],
+    );
+    await t.db.query(`UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE chain = $1`, [
+      workspace.id,
+      before.seq,
+      before.hash,
+    ]);
+    expect((await verifier.verify(workspace.id)).broken).toMatchObject({
+      seq: Number(head.seq),
+      problem: expect.stringContaining('past the chain head'),
+    });
+    await t.db.query(`DELETE FROM audit_chain_heads WHERE chain = $1`, [workspace.id]);
+    expect((await verifier.verify()).broken).toMatchObject({
+      chain: workspace.id,
+      problem: expect.stringContaining('without a chain head'),
+    });
+    await t.db.query(`INSERT INTO audit_chain_heads (chain, seq, hash) VALUES ($1, $2, $3)`, [
+      workspace.id,
+      head.seq,
+      head.hash,
+    ]);
+    expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
+
     await t.db.query(`DELETE FROM audit_records WHERE id = $1`, [third.id]);
     expect((await verifier.verify(workspace.id)).broken).toMatchObject({
       seq: Number(third.seq) + 1,
