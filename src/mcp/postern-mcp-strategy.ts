@@ -2,7 +2,8 @@ import { ProtocolError, ProtocolErrorCode, type McpServer } from '@modelcontextp
 import { MCP_TOOL_METADATA_KEY, McpStrategy } from '@rekog/mcp-nest';
 import { REQUIRED_ROLE_KEY } from '../access/require-role.decorator';
 import { REQUIRED_SCOPES_KEY } from '../access/require-scopes.decorator';
-import { allowlistHides, assertRole, assertScopes } from '../access/access-refusals';
+import { allowlistHides, assertRole, assertScopes, hasRole } from '../access/access-refusals';
+import { policyAllows } from '../access/effective-scopes';
 import type { Actor } from '../access/actor';
 import type { ActorRequest } from '../access/request-actor';
 import type { Role } from '../access/roles';
@@ -43,7 +44,7 @@ export class PosternMcpStrategy extends McpStrategy {
     const permissions = this.permissionsOf(toolName);
     if (actor?.kind !== 'agent' || !permissions || allowlistHides(actor, toolName)) return undefined;
     const missing = permissions.scopes.filter((s) => !actor.scopes.has(s));
-    if (!missing.length) return undefined;
+    if (!missing.length || !stepUpCanHelp(actor, permissions, missing)) return undefined;
     const draft = AuditContext.current();
     if (draft)
       Object.assign(draft, {
@@ -144,4 +145,17 @@ export class PosternMcpStrategy extends McpStrategy {
     }
     return this.permissions.get(tool);
   }
+}
+
+/**
+ * Asking the user for more scopes helps only when what is missing was never granted and consent
+ * could grant it. A role too low, or a scope the workspace policy withholds from agents, is
+ * answered by the guards (insufficient_role, insufficient_scope) instead: a challenge there would
+ * send the client round a consent that can never give it what it asks for.
+ */
+function stepUpCanHelp(actor: Actor, permissions: ToolPermissions, missing: readonly Scope[]): boolean {
+  if (!actor.role || !hasRole({ ...actor, role: actor.role }, permissions.scopes, permissions.roleFloor)) return false;
+  const settings = actor.binding?.workspace.settings;
+  if (!settings) return false;
+  return missing.every((s) => !actor.grantedScopes.has(s) && policyAllows(s, actor.kind, settings));
 }

@@ -8,6 +8,7 @@ import type {
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import { buildUser, buildWorkspace } from '../factories';
 import { ARTIFACTS, launchChromium } from '../support/browser';
 import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
@@ -61,6 +62,7 @@ describe('connecting an AI client with OAuth', () => {
   let t: TestApp;
   let browser: Browser;
   let email: string;
+  let userId: string;
   let workspace: { id: string; slug: string };
 
   beforeAll(async () => {
@@ -68,6 +70,7 @@ describe('connecting an AI client with OAuth', () => {
     browser = await launchChromium();
     const user = await buildUser(t.app);
     email = user.email;
+    userId = user.id;
     workspace = await buildWorkspace(t.app, 'OAuth Workspace', user.id);
   });
   afterAll(async () => {
@@ -185,6 +188,44 @@ describe('connecting an AI client with OAuth', () => {
     expect(challenge).toContain('error="insufficient_scope"');
     expect(challenge).toContain('scope="workspace:read"');
     expect(challenge).toContain(`resource_metadata="${t.url}/.well-known/oauth-protected-resource/mcp"`);
+
+    // 4b. What consent cannot give is a tool error, not a challenge: a scope the draft-first policy
+    //     withholds from agents, and a role too low (the user demoted to viewer).
+    const callTool = async (name: string, args: Record<string, unknown>) => {
+      const res = await fetch(mcpUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${granted.access_token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name, arguments: args } }),
+      });
+      expect(res.status).toBe(200);
+      const answer = (await res.json()) as { result: { isError?: boolean; content: { text: string }[] } };
+      expect(answer.result.isError).toBe(true);
+      return (JSON.parse(answer.result.content[0].text) as { error: { code: string; message: string } }).error;
+    };
+    expect(await callTool('publish_post', { post_id: '00000000-0000-4000-8000-000000000000' })).toMatchObject({
+      code: 'insufficient_scope',
+    });
+    const setRole = (role: string) =>
+      t.app
+        .get(DataSource)
+        .query(`UPDATE memberships SET role = $3 WHERE workspace_id = $1 AND user_id = $2`, [
+          workspace.id,
+          userId,
+          role,
+        ]);
+    await setRole('viewer');
+    try {
+      expect(await callTool('create_draft', { text: 'from a demoted agent' })).toMatchObject({
+        code: 'insufficient_role',
+        message: expect.stringContaining('editor'),
+      });
+    } finally {
+      await setRole('owner');
+    }
 
     // 5. Refresh rotates; the new access token works.
     const token = (body: Record<string, string>) =>
