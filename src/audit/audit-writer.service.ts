@@ -52,24 +52,24 @@ export class AuditWriter implements OnApplicationShutdown {
     const key = this.config.secretKey ?? 'postern-audit';
     return {
       occurred_at: draft.startedAt.toISOString(),
-      correlation_id: draft.correlationId,
+      correlation_id: storable(draft.correlationId),
       surface: draft.surface,
       actor_kind: a?.kind ?? null,
       user_id: a?.userId ?? null,
       client_id: a?.clientId ?? null,
       key_id: a?.keyId ?? null,
       workspace_id: a?.workspaceId ?? draft.workspaceId ?? null,
-      operation: draft.operation.slice(0, 300),
+      operation: storable(draft.operation.slice(0, 300)),
       scopes_required: [...draft.scopesRequired].sort(),
       scopes_presented: a ? [...a.grantedScopes].sort() : [],
       decision: draft.decision ?? (outcome === 'ok' ? 'allowed' : 'failed'),
-      reason: draft.reason?.slice(0, 500) ?? null,
+      reason: draft.reason === undefined ? null : storable(draft.reason.slice(0, 500)),
       approval_id: draft.approvalId ?? null,
-      idempotency_key: draft.idempotencyKey?.slice(0, 200) ?? null,
+      idempotency_key: draft.idempotencyKey === undefined ? null : storable(draft.idempotencyKey.slice(0, 200)),
       args_digest: hasArgs ? createHmac('sha256', key).update(canonicalJson(args)).digest('hex') : null,
       args_preview: hasArgs ? canonicalJson(shapeOf(args)) : null,
       outcome,
-      error_code: draft.errorCode ?? null,
+      error_code: draft.errorCode === undefined ? null : storable(draft.errorCode),
       duration_ms: Number((process.hrtime.bigint() - draft.startedHr) / 1_000_000n),
     };
   }
@@ -164,6 +164,17 @@ export class AuditWriter implements OnApplicationShutdown {
     if (appended.length !== links.length) throw new Error('audit chain heads moved while locked');
     return links.map((l) => l.next);
   }
+}
+
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text PostgreSQL can store: no NUL, no lone UTF-16 surrogate (each becomes U+FFFD). Callers choose
+ * tool names, URIs and keys; one such character would otherwise fail the insert of the whole batch
+ * it rides in, and so the calls of other callers.
+ */
+function storable(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
 }
 
 interface ChainHead {

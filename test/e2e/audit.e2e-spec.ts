@@ -141,6 +141,30 @@ describe('audit trail', () => {
     expect(drafts.n).toBe(0);
   });
 
+  it('stores characters PostgreSQL text cannot hold as U+FFFD, so one caller cannot fail a batch', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['workspace:list'] });
+    const call = (name: string, id: string) =>
+      fetch(`${t.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2025-06-18',
+          'x-request-id': id,
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {} } }),
+      });
+    // Sent together, so the odd name shares a group commit with the others.
+    const answers = await Promise.all([
+      call('evil\u0000\ud800tool', 'unstorable'),
+      ...Array.from({ length: 10 }, (_, i) => call('list_workspaces', `storable-${i}`)),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual(Array(11).fill(200));
+    const [row] = await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = 'unstorable'`);
+    expect(row.operation).toBe('mcp tools/call evil\ufffd\ufffdtool');
+  });
+
   it('writes the record of a change in its transaction, and a failed audit write fails the change', async () => {
     const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
     const created = await rest(token, '/api/v1/keys', {
