@@ -135,9 +135,12 @@ export class PosternMcpStrategy extends McpStrategy {
         if (!ref) continue;
         const meta = Reflect.getMetadata(MCP_TOOL_METADATA_KEY, ref) as
           { name?: string; parameters?: z.ZodType } | undefined;
-        if (!meta?.name) continue;
+        const scopes = Reflect.getMetadata(REQUIRED_SCOPES_KEY, ref) as Scope[] | undefined;
+        // Undeclared here (on the method): no permissions, so the tool is listed to nobody and never
+        // offered a step-up, and the guards refuse its calls. Fail closed, never "needs nothing".
+        if (!meta?.name || !scopes) continue;
         this.permissions.set(meta.name, {
-          scopes: (Reflect.getMetadata(REQUIRED_SCOPES_KEY, ref) as Scope[] | undefined) ?? [],
+          scopes,
           roleFloor: Reflect.getMetadata(REQUIRED_ROLE_KEY, ref) as Role | undefined,
           parameters: meta.parameters,
         });
