@@ -24,10 +24,18 @@ export class ScopesGuard implements CanActivate {
       if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool not in the key allowlist' });
       throw new AppError('not_found', `Unknown tool: ${tool}`);
     }
-    // A key limited to named tools exists for one MCP job: it has no business on the REST API.
-    if (!tool && actor.toolAllowlist && context.getType() === 'http' && !isMcpPath(requestOf(context)?.path ?? '')) {
-      if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool-limited key used outside MCP' });
-      throw new AppError('forbidden', 'this key is limited to named MCP tools and cannot be used on the REST API');
+    if (!tool && actor.toolAllowlist) {
+      // A key limited to named tools exists for one MCP job: it has no business on the REST API,
+      // nor with the workspace data MCP resources hold (reference resources need no scope).
+      const http = context.getType() === 'http';
+      if (http && !isMcpPath(requestOf(context)?.path ?? '')) {
+        if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool-limited key used outside MCP' });
+        throw new AppError('forbidden', 'this key is limited to named MCP tools and cannot be used on the REST API');
+      }
+      if (!http && meta.scopes?.length) {
+        if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool-limited key reading a resource' });
+        throw new AppError('forbidden', 'this key is limited to named MCP tools and cannot read workspace resources');
+      }
     }
     assertScopes(actor, meta.scopes ?? []);
     if (draft) draft.decision = 'allowed';

@@ -188,6 +188,11 @@ describe('MCP tool allowlist', () => {
       const unknown = await client.callTool({ name: 'list_workspacez', arguments: {} }).catch((e: Error) => e.message);
       expect(hidden).toBe('MCP error -32602: Unknown tool: list_workspaces');
       expect(unknown).toBe('MCP error -32602: Unknown tool: list_workspacez');
+      // Workspace data behind a resource is not among its tools; the reference resources are.
+      const resource = await client.readResource({ uri: 'postern://workspace' }).catch((e: Error) => e.message);
+      expect(resource).toContain('cannot read workspace resources');
+      const catalogue = await client.readResource({ uri: 'postern://scopes' });
+      expect(JSON.stringify(catalogue.contents)).toContain('workspace:read');
     } finally {
       await client.close();
     }
