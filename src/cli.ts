@@ -8,7 +8,7 @@ import { toApiKeyResponse } from './access/api-keys/dto/api-key.response';
 import { AuditVerifier } from './audit/audit-verifier.service';
 import { ROLES } from './access/roles';
 import { BUNDLE_NAMES } from './access/scopes';
-import { setInvocation, withServices } from './cli/cli-context';
+import { out, setInvocation, withServices } from './cli/cli-context';
 import { parseBoolean, parseExpiry, parseList, readStdin } from './cli/cli-input';
 import { AppError } from './common/app-error';
 import { ConfigError } from './config/config.errors';
@@ -34,7 +34,6 @@ const program = new Command('postern')
     setInvocation(path, action.opts());
   });
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
 const actor = operatorActor();
 
 program

@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module';
 import { ConfigError } from './config/config.errors';
 import type { AppConfig } from './config/config.types';
 import { loadConfig } from './config/load-config';
+import { resolveSecretKey } from './config/secret-key';
 import { dataSourceOptions } from './database/data-source-options';
 import { AuditModule } from './audit/audit.module';
 import { PublishRunnerModule } from './domain/posts/publishing/publish-runner.module';
@@ -34,13 +35,13 @@ class WorkerModule {
  */
 export async function work(): Promise<void> {
   try {
-    const config = loadConfig();
-    if (!config.redisUrl || !config.databaseUrl) {
+    const loaded = loadConfig();
+    if (!loaded.redisUrl || !loaded.databaseUrl) {
       throw new Error('the worker needs REDIS_URL and DATABASE_URL; without them the API process runs jobs itself');
     }
-    const app = await NestFactory.createApplicationContext(
-      WorkerModule.forRoot({ ...config, databaseUrl: config.databaseUrl }),
-    );
+    // Its audit records key their argument digests like the API's, so it needs the same SECRET_KEY.
+    const config = { ...resolveSecretKey(loaded), databaseUrl: loaded.databaseUrl };
+    const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config));
     app.enableShutdownHooks();
     new Logger('Worker').log('consuming the publishing queue');
   } catch (err) {

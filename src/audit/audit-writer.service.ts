@@ -49,7 +49,9 @@ export class AuditWriter implements OnApplicationShutdown {
     const a = draft.actor;
     const args = draft.args;
     const hasArgs = args !== undefined && !(typeof args === 'object' && args !== null && !Object.keys(args).length);
-    const key = this.config.secretKey ?? 'postern-audit';
+    // Every entry point resolves the key first; without one, a digest could confirm guesses.
+    const key = this.config.secretKey;
+    if (!key) throw new Error('audit digests need SECRET_KEY');
     return {
       occurred_at: draft.startedAt.toISOString(),
       correlation_id: storable(draft.correlationId),

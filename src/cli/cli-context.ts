@@ -8,10 +8,25 @@ import { noteError } from '../audit/audit-outcome';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { AppError } from '../common/app-error';
 import { loadConfig } from '../config/load-config';
+import { resolveSecretKey } from '../config/secret-key';
 import { openDatabase } from '../database/database-endpoint';
 import { CliModule } from './cli.module';
 
 let invocation = { operation: 'cli', args: {} as Record<string, unknown> };
+/** Lines of an audited command, held until its record is committed. */
+let held: string[] | undefined;
+
+/** A line of a command's output. An audited command's output is shown only once its record is durable. */
+export function out(line: string): void {
+  if (held) held.push(line);
+  else process.stdout.write(`${line}\n`);
+}
+
+function release(): void {
+  const lines = held ?? [];
+  held = undefined;
+  for (const line of lines) out(line);
+}
 
 /** Records which command is running; secrets among its options never reach the audit trail. */
 export function setInvocation(path: string[], options: Record<string, unknown>): void {
@@ -28,7 +43,9 @@ export async function withServices<T>(
   work: (app: INestApplicationContext) => Promise<T>,
   options: { requireCurrentSchema: boolean } = { requireCurrentSchema: true },
 ): Promise<T> {
-  const config = loadConfig();
+  // The same key as the server's (embedded: DATA_DIR/secret.key), so the command's argument digest
+  // is keyed like every other record's. Migrating audits nothing and needs none.
+  const config = options.requireCurrentSchema ? resolveSecretKey(loadConfig()) : loadConfig();
   const db = await openDatabase(config, 'client');
   let app: INestApplicationContext | undefined;
   try {
@@ -45,18 +62,29 @@ export async function withServices<T>(
     draft.actor = operatorActor();
     draft.args = invocation.args;
     const context = app;
+    held = [];
     return await AuditContext.run(draft, async () => {
+      let result: T;
       try {
-        const result = await work(context);
-        if (!draft.written) await writer.write(writer.toFields(draft, 'ok'));
-        return result;
+        result = await work(context);
       } catch (err) {
         noteError(draft, err instanceof AppError ? err.code : 'internal_error', (err as Error).message);
-        if (!draft.written) await writer.write(writer.toFields(draft, 'error')).catch(() => undefined);
+        if (!draft.written)
+          await writer.write(writer.toFields(draft, 'error')).catch((auditErr: unknown) => {
+            process.stderr.write(
+              `warning: the audit record of this failed command was not written: ${(auditErr as Error).message}\n`,
+            );
+          });
+        release();
         throw err;
       }
+      // A failed write throws here, and the output stays unshown: nothing is reported done unrecorded.
+      if (!draft.written) await writer.write(writer.toFields(draft, 'ok'));
+      release();
+      return result;
     });
   } finally {
+    held = undefined;
     await app?.close();
     await db.close();
   }

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { databaseUrl } from '../support/test-config';
 import { cleanEnv, runCli } from '../support/processes';
 
@@ -13,6 +14,15 @@ describe('postern CLI', () => {
     const r = await runCli(args, env, input);
     if (r.status !== 0) throw new Error(`postern ${args.join(' ')} failed: ${r.stderr}`);
     return r.stdout;
+  };
+  const runQuery = async (text: string) => {
+    const db = new Client({ connectionString: databaseUrl() });
+    await db.connect();
+    try {
+      return await db.query(text);
+    } finally {
+      await db.end();
+    }
   };
   const keys = async () =>
     (await ok(['key', 'list', '--workspace', slug, '--json']))
@@ -101,6 +111,31 @@ describe('postern CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('posts:publsh');
     expect(await keys()).toHaveLength(before);
+  });
+
+  it("shows a command's output only once its audit record is committed", async () => {
+    const db = new Client({ connectionString: databaseUrl() });
+    await db.connect();
+    const fn = `audit_fail_cli_${id.replace(/-/g, '')}`;
+    try {
+      await db.query(
+        `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.operation = 'cli key list' THEN RAISE EXCEPTION 'audit store down'; END IF; RETURN NEW; END $$`,
+      );
+      await db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON audit_records FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+      const refused = await runCli(['key', 'list', '--workspace', slug], env);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toMatch(/^postern: /);
+    } finally {
+      await db.query(`DROP TRIGGER IF EXISTS ${fn} ON audit_records`);
+      await db.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+      await db.end();
+    }
+    expect(await ok(['key', 'list', '--workspace', slug])).toContain('agent');
+    const [row] = (
+      await runQuery(`SELECT workspace_id FROM audit_records WHERE operation = 'cli key list' ORDER BY id DESC LIMIT 1`)
+    ).rows as { workspace_id: string | null }[];
+    expect(row.workspace_id).not.toBeNull();
   });
 
   it('names every bad variable when the configuration is invalid', async () => {

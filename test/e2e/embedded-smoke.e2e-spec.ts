@@ -1,6 +1,8 @@
+import { createHmac } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { canonicalJson } from '../../src/audit/audit-hash';
 import { connectMcp } from '../support/mcp-client';
 import { cleanEnv, freePort, runCli, startProcess, waitFor, type Server } from '../support/processes';
 
@@ -89,6 +91,22 @@ describe('embedded mode from npm start', () => {
     const listed = await runCli(['key', 'list', '--workspace', 'smoke-test'], cliEnv);
     expect(listed.stderr).toBe('');
     expect(listed.stdout).toContain('first-agent');
+    // Its record is on the workspace's chain, with the arguments keyed by the server's own secret.
+    const auditor = await runCli(
+      ['key', 'create', '--workspace', 'smoke-test', '--name', 'auditor', '--scopes', 'workspace:read'],
+      cliEnv,
+    );
+    const trail = await fetch(`${base}/api/v1/audit?tool=cli%20key%20list`, {
+      headers: { authorization: `Bearer ${auditor.stdout.trim()}` },
+    });
+    expect(trail.status).toBe(200);
+    const [record] = ((await trail.json()) as { items: { args_digest: string }[] }).items;
+    const secret = fs.readFileSync(secretFile, 'utf8').trim();
+    expect(record.args_digest).toBe(
+      createHmac('sha256', secret)
+        .update(canonicalJson({ workspace: 'smoke-test' }))
+        .digest('hex'),
+    );
 
     await server.stop();
     // The record disappears only on a graceful shutdown, after PGlite has closed its files.

@@ -96,6 +96,9 @@ export class WorkspacesService {
     const where = UUID_PATTERN.test(idOrSlug) ? [{ id: idOrSlug }, { slug: idOrSlug }] : [{ slug: idOrSlug }];
     const found = await this.workspaces.findOne({ where });
     if (!found) throw notFound(`workspace ${idOrSlug}`);
+    // The operator's command is about this workspace: its record goes on that chain, where the
+    // workspace's admins see it, not on the global one.
+    AuditContext.concerns(found.id);
     return found;
   }
 
