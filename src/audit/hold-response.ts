@@ -12,8 +12,9 @@ function toBuffer(chunk: Chunk, encoding?: unknown): Buffer {
 /**
  * Keeps a response's body back until `settle` decides: the body goes out only after `settle`
  * resolves; if it rejects, `refuse` replaces the body (or, when the status line is already
- * fixed, the connection is dropped). Event streams pass through, since they cannot be held, and
- * so do bodies whose record was committed before they started (`released`: file downloads).
+ * fixed, the connection is dropped). An event stream cannot be held to its end: its record is
+ * settled before its first byte, and the stream then passes through (as does a body whose record
+ * was committed before it started: `released`, file downloads).
  */
 export function holdResponse(
   res: Response,
@@ -26,9 +27,20 @@ export function holdResponse(
   const held: Buffer[] = [];
   const streaming = () => released() || /text\/event-stream/.test(String(res.getHeader('content-type') ?? ''));
   let ended = false;
+  /** An event stream's record, settled before anything of the stream (headers included) is sent. */
+  let opened: Promise<void> | undefined;
+  const afterOpening = (send: () => unknown) => {
+    opened ??= settle(Buffer.alloc(0));
+    // Chained on one promise, so the stream's parts keep their order.
+    opened.then(send, () => res.destroy());
+  };
 
   res.write = ((chunk: Chunk, encoding?: unknown, cb?: unknown) => {
-    if (streaming()) return write(chunk, encoding, cb);
+    if (released()) return write(chunk, encoding, cb);
+    if (streaming()) {
+      afterOpening(() => write(chunk, encoding, cb));
+      return true;
+    }
     held.push(toBuffer(chunk, encoding));
     if (typeof encoding === 'function') (encoding as () => void)();
     else if (typeof cb === 'function') (cb as () => void)();
@@ -39,12 +51,16 @@ export function holdResponse(
     if (released()) return end(chunk, encoding, cb);
     if (ended) return res;
     ended = true;
+    if (streaming()) {
+      afterOpening(() => end(chunk, encoding, cb));
+      return res;
+    }
     const done = typeof chunk === 'function' ? chunk : typeof encoding === 'function' ? encoding : cb;
     if (chunk !== undefined && chunk !== null && typeof chunk !== 'function')
       held.push(toBuffer(chunk as Chunk, encoding));
     const body = held.length === 1 ? held[0] : Buffer.concat(held);
     settle(body).then(
-      () => end(streaming() ? undefined : body, done),
+      () => end(body, done),
       (err: unknown) => {
         const replacement = refuse(err);
         if (!replacement || res.headersSent) {

@@ -23,6 +23,9 @@ const INSTRUCTIONS =
 export function createMcpServer(config: AppConfig, version: string): McpServer {
   const transport = new StreamableHttpTransport({
     statefulMode: false,
+    // Every answer is one JSON body, held until the call's audit record is committed. (Mid-call
+    // progress notifications of the 2026-07-28 protocol are dropped; listen streams stay SSE.)
+    responseMode: 'json',
     security: { allowedHosts: config.allowedHosts, allowedOrigins: config.allowedHosts },
     stepUpAuthorization: { resourceMetadataUrl: oauthUrls(config).resourceMetadata },
   });

@@ -165,6 +165,49 @@ describe('audit trail', () => {
     expect(row.operation).toBe('mcp tools/call evil\ufffd\ufffdtool');
   });
 
+  it('commits the record of a 2026-07-28 call before its answer, and of a listen stream before its first byte', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'modern', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
+    const modern = (id: string, method: string, params: object) =>
+      fetch(`${t.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2026-07-28',
+          'mcp-method': method,
+          ...('name' in params ? { 'mcp-name': String(params.name) } : {}),
+          'x-request-id': id,
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: meta } }),
+      });
+    const rowsOf = (id: string) => t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]);
+
+    const call = await modern('modern-call', 'tools/call', {
+      name: 'get_workspace',
+      arguments: { workspace_id: workspace.id },
+    });
+    expect(call.status).toBe(200);
+    expect(call.headers.get('content-type')).toContain('application/json');
+    expect(await rowsOf('modern-call')).toEqual([
+      expect.objectContaining({ operation: 'mcp tools/call get_workspace' }),
+    ]);
+    await call.text();
+
+    const listen = await modern('modern-listen', 'subscriptions/listen', { notifications: { toolsListChanged: true } });
+    expect(listen.headers.get('content-type')).toContain('text/event-stream');
+    // The stream is open: its record is already there.
+    expect(await rowsOf('modern-listen')).toEqual([
+      expect.objectContaining({ operation: 'mcp subscriptions/listen', decision: 'allowed' }),
+    ]);
+    await listen.body?.cancel();
+  });
+
   it('writes the record of a change in its transaction, and a failed audit write fails the change', async () => {
     const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
     const created = await rest(token, '/api/v1/keys', {
