@@ -312,9 +312,29 @@ describe('keys, members and the scope catalogue', () => {
       }
       expect(await state(ws)).toBe(before);
 
+      // The editor had connected an AI client to this workspace (and to another, which stays).
+      const elsewhere = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      await addMember(elsewhere.workspace.id, editor.id, 'editor');
+      for (const [grant, workspaceId] of [
+        [`grant-${editor.id}`, ws],
+        [`grant-other-${editor.id}`, elsewhere.workspace.id],
+      ])
+        await t.db.query(
+          `INSERT INTO oauth_connections (grant_id, user_id, workspace_id, client_id, scopes) VALUES ($1, $2, $3, 'client', '{}')`,
+          [grant, editor.id, workspaceId],
+        );
+
       const removed = await call(admin.token, 'DELETE', `/api/v1/members/${editor.id}`);
       await expectChanged(removed, 200, 'DELETE /api/v1/members/:userId');
       expect(removed.body).toMatchObject({ user_id: editor.id, role: 'editor' });
+      const connections = await t.db.query<{ workspace_id: string; revoked: boolean }[]>(
+        `SELECT workspace_id, revoked_at IS NOT NULL AS revoked FROM oauth_connections WHERE user_id = $1`,
+        [editor.id],
+      );
+      expect(Object.fromEntries(connections.map((c) => [c.workspace_id, c.revoked]))).toEqual({
+        [ws]: true,
+        [elsewhere.workspace.id]: false,
+      });
       const left = await call(admin.token, 'GET', '/api/v1/members');
       expect(left.body.items.map((m: { user_id: string }) => m.user_id).sort()).toEqual(
         [owner.user.id, admin.user.id].sort(),

@@ -67,9 +67,14 @@ export class MembersService {
       if (member.role === 'owner') await this.assertOwnerMayGo(actor, m, workspaceId, member);
       const view = await this.view(m, member);
       await m.delete(MembershipEntity, { id: member.id });
-      // Their keys end with their membership, so re-adding them later does not revive old keys.
+      // Their keys and agent connections end with their membership, so re-adding them later does
+      // not revive old keys or tokens.
       await m.query(
         `UPDATE api_keys SET revoked_at = now() WHERE workspace_id = $1 AND created_by_user_id = $2 AND revoked_at IS NULL`,
+        [workspaceId, userId],
+      );
+      await m.query(
+        `UPDATE oauth_connections SET revoked_at = now() WHERE workspace_id = $1 AND user_id = $2 AND revoked_at IS NULL`,
         [workspaceId, userId],
       );
       return view;
