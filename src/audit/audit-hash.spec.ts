@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson, chainHash, sha256 } from './audit-hash';
+import { createHash, createHmac } from 'node:crypto';
+import { auditChainKey, canonicalJson, chainHash, sha256 } from './audit-hash';
 import { GENESIS_HASH, type AuditFields } from './audit-record';
 
 const FIELDS: AuditFields = {
@@ -125,21 +125,22 @@ describe(canonicalJson.name, () => {
 });
 
 describe(chainHash.name, () => {
-  const base = chainHash('ws', 7, GENESIS_HASH, FIELDS);
+  const KEY = auditChainKey('a secret key of at least thirty-two characters');
+  const base = chainHash(KEY, 'ws', 7, GENESIS_HASH, FIELDS);
 
   it('is 64 lower-case hex characters and deterministic', () => {
     expect(base).toMatch(/^[0-9a-f]{64}$/);
-    expect(chainHash('ws', 7, GENESIS_HASH, { ...FIELDS })).toBe(base);
+    expect(chainHash(KEY, 'ws', 7, GENESIS_HASH, { ...FIELDS })).toBe(base);
   });
 
   it('does not depend on the order of the fields', () => {
     const reversed = Object.fromEntries(Object.entries(FIELDS).reverse()) as unknown as AuditFields;
-    expect(chainHash('ws', 7, GENESIS_HASH, reversed)).toBe(base);
+    expect(chainHash(KEY, 'ws', 7, GENESIS_HASH, reversed)).toBe(base);
   });
 
   it.each(Object.keys(EDITS) as (keyof AuditFields)[])('changes when %s changes', (field) => {
     expect(EDITS[field]).not.toEqual(FIELDS[field]);
-    expect(chainHash('ws', 7, GENESIS_HASH, { ...FIELDS, [field]: EDITS[field] })).not.toBe(base);
+    expect(chainHash(KEY, 'ws', 7, GENESIS_HASH, { ...FIELDS, [field]: EDITS[field] })).not.toBe(base);
   });
 
   it('covers every field of a record', () => {
@@ -149,26 +150,36 @@ describe(chainHash.name, () => {
   it('changes when a scope list is reordered', () => {
     const two = { ...FIELDS, scopes_presented: ['posts:read', 'workspace:read'] };
     const swapped = { ...FIELDS, scopes_presented: ['workspace:read', 'posts:read'] };
-    expect(chainHash('ws', 7, GENESIS_HASH, two)).not.toBe(chainHash('ws', 7, GENESIS_HASH, swapped));
+    expect(chainHash(KEY, 'ws', 7, GENESIS_HASH, two)).not.toBe(chainHash(KEY, 'ws', 7, GENESIS_HASH, swapped));
   });
 
   it('changes with the sequence number', () => {
-    expect(chainHash('ws', 8, GENESIS_HASH, FIELDS)).not.toBe(base);
+    expect(chainHash(KEY, 'ws', 8, GENESIS_HASH, FIELDS)).not.toBe(base);
   });
 
   it('changes with the chain', () => {
-    expect(chainHash('global', 7, GENESIS_HASH, FIELDS)).not.toBe(base);
+    expect(chainHash(KEY, 'global', 7, GENESIS_HASH, FIELDS)).not.toBe(base);
   });
 
   it('changes with the previous hash', () => {
-    expect(chainHash('ws', 7, `${'0'.repeat(63)}1`, FIELDS)).not.toBe(base);
+    expect(chainHash(KEY, 'ws', 7, `${'0'.repeat(63)}1`, FIELDS)).not.toBe(base);
   });
 
-  it('is SHA-256 over chain, seq, previous hash and canonical fields, newline-separated', () => {
-    const expected = createHash('sha256')
+  it('is HMAC-SHA-256, keyed from SECRET_KEY, over chain, seq, previous hash and canonical fields', () => {
+    const expected = createHmac('sha256', KEY)
       .update(`ws\n7\n${GENESIS_HASH}\n${canonicalJson(FIELDS)}`)
       .digest('hex');
     expect(base).toBe(expected);
+    expect(
+      createHash('sha256')
+        .update(`ws\n7\n${GENESIS_HASH}\n${canonicalJson(FIELDS)}`)
+        .digest('hex'),
+    ).not.toBe(base);
+  });
+
+  it('changes with the key: without SECRET_KEY, a rewritten record cannot be re-linked', () => {
+    const other = auditChainKey('another secret key of at least thirty-two characters');
+    expect(chainHash(other, 'ws', 7, GENESIS_HASH, FIELDS)).not.toBe(base);
   });
 });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import type { AuditFields } from './audit-record';
 
 /**
@@ -27,14 +27,28 @@ export function canonicalJson(value: unknown): string {
   return out + '}';
 }
 
-/** hash_n = SHA-256(chain ‖ seq ‖ prev_hash ‖ canonical fields): editing, dropping or reordering any row breaks the links after it. */
-export function chainHash(chain: string, seq: number, prevHash: string, fields: AuditFields): string {
-  return chainHashOfCanonical(chain, seq, prevHash, canonicalJson(fields));
+/**
+ * The key of the chain hashes, derived from SECRET_KEY (which the database never holds): someone
+ * who can write the database but not read the key cannot rewrite a record and re-link what follows.
+ */
+export function auditChainKey(secretKey: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secretKey, 'postern', 'mac:audit-chain', 32));
+}
+
+/** hash_n = HMAC-SHA-256(key; chain ‖ seq ‖ prev_hash ‖ canonical fields): editing, dropping or reordering any row breaks the links after it. */
+export function chainHash(key: Buffer, chain: string, seq: number, prevHash: string, fields: AuditFields): string {
+  return chainHashOfCanonical(key, chain, seq, prevHash, canonicalJson(fields));
 }
 
 /** chainHash for fields already in canonical form (the writer stores that same text). */
-export function chainHashOfCanonical(chain: string, seq: number, prevHash: string, canonicalFields: string): string {
-  return createHash('sha256').update(`${chain}\n${seq}\n${prevHash}\n${canonicalFields}`).digest('hex');
+export function chainHashOfCanonical(
+  key: Buffer,
+  chain: string,
+  seq: number,
+  prevHash: string,
+  canonicalFields: string,
+): string {
+  return createHmac('sha256', key).update(`${chain}\n${seq}\n${prevHash}\n${canonicalFields}`).digest('hex');
 }
 
 export function sha256(text: string): string {

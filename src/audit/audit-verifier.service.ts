@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { chainHash } from './audit-hash';
+import { APP_CONFIG, type AppConfig } from '../config/config.types';
+import { auditChainKey, chainHash } from './audit-hash';
 import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, type AuditFields } from './audit-record';
 
 export interface BrokenLink {
@@ -31,7 +32,10 @@ const PAGE = 2000;
 /** Recomputes every chain from its first record and reports the first link that does not hold. */
 @Injectable()
 export class AuditVerifier {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async verify(chain?: string): Promise<VerifyReport> {
     // Chains come from the records as well as the heads: a removed head must not hide its records.
@@ -62,6 +66,8 @@ export class AuditVerifier {
     headSeq: number,
     headHash: string,
   ): Promise<{ records: number; broken?: BrokenLink }> {
+    if (!this.config.secretKey) throw new Error('verifying the audit chain needs SECRET_KEY');
+    const key = auditChainKey(this.config.secretKey);
     let expectedSeq = 1;
     let prev = GENESIS_HASH;
     let afterSeq = 0;
@@ -79,8 +85,8 @@ export class AuditVerifier {
         });
         if (seq !== expectedSeq) return at(`record ${expectedSeq} is missing (next found is ${seq})`);
         if (row.prev_hash !== prev) return at('prev_hash does not match the previous record (deleted or reordered)');
-        if (chainHash(chain, seq, prev, fieldsOf(row)) !== row.hash)
-          return at('contents do not match the hash (edited)');
+        if (chainHash(key, chain, seq, prev, fieldsOf(row)) !== row.hash)
+          return at('contents do not match the hash (edited, or SECRET_KEY is not the one that wrote it)');
         prev = row.hash;
         expectedSeq += 1;
       }

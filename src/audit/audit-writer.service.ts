@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
-import { canonicalJson, chainHashOfCanonical } from './audit-hash';
+import { auditChainKey, canonicalJson, chainHashOfCanonical } from './audit-hash';
 import { shapeOf } from './args-preview';
 import type { AuditDraft } from './audit-context';
 import { poolQuery } from '../database/pool-query';
@@ -38,11 +38,18 @@ export class AuditWriter implements OnApplicationShutdown {
   /** The head of each chain as this instance's last committed append left it: a guess, checked on use. */
   private readonly heads = new Map<string, Omit<ChainHead, 'chain'>>();
   private flushing?: Promise<void>;
+  private chainKeyCache?: Buffer;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Read on first use: an operator command that audits nothing (migrate) runs without SECRET_KEY. */
+  private get chainKey(): Buffer {
+    if (!this.config.secretKey) throw new Error('audit chain hashes need SECRET_KEY');
+    return (this.chainKeyCache ??= auditChainKey(this.config.secretKey));
+  }
 
   /** Turns a finished call into its record. The argument digest is keyed, so it cannot confirm guesses. */
   toFields(draft: AuditDraft, outcome: AuditOutcome): AuditFields {
@@ -130,7 +137,7 @@ export class AuditWriter implements OnApplicationShutdown {
    * all. Returns the chains appended; the others go through the locking path.
    */
   private async appendAfterKnownHeads(chains: string[], byChain: Map<string, AuditFields[]>): Promise<Set<string>> {
-    const links = chains.map((chain) => link(chain, this.heads.get(chain)!, byChain.get(chain)!));
+    const links = chains.map((chain) => link(this.chainKey, chain, this.heads.get(chain)!, byChain.get(chain)!));
     const appended = await poolQuery<{ chain: string }>(this.dataSource, APPEND, appendParams(links));
     const done = new Set(appended.map((r) => r.chain));
     for (const l of links) {
@@ -159,7 +166,7 @@ export class AuditWriter implements OnApplicationShutdown {
     const links = chains.map((chain) => {
       const head = headOf.get(chain);
       if (!head) throw new Error(`audit chain head ${chain} could not be locked`);
-      return link(chain, { seq: Number(head.seq), hash: head.hash }, byChain.get(chain)!);
+      return link(this.chainKey, chain, { seq: Number(head.seq), hash: head.hash }, byChain.get(chain)!);
     });
     // The heads are locked, so every chain advances; one that did not would lose its records silently.
     const appended = await m.query<{ chain: string }[]>(APPEND, appendParams(links));
@@ -208,7 +215,7 @@ function groupByChain(records: AuditFields[]): Map<string, AuditFields[]> {
 }
 
 /** The rows that extend a chain from a head, each hashed over the one before. */
-function link(chain: string, from: Omit<ChainHead, 'chain'>, records: AuditFields[]): Link {
+function link(key: Buffer, chain: string, from: Omit<ChainHead, 'chain'>, records: AuditFields[]): Link {
   const rows: string[] = [];
   let seq = from.seq;
   let prev = from.hash;
@@ -217,7 +224,7 @@ function link(chain: string, from: Omit<ChainHead, 'chain'>, records: AuditField
     // The canonical text is hashed and is also the row's JSON: serialised once, and what is stored
     // is exactly what was hashed.
     const canonical = canonicalJson(fields);
-    const hash = chainHashOfCanonical(chain, seq, prev, canonical);
+    const hash = chainHashOfCanonical(key, chain, seq, prev, canonical);
     const head = JSON.stringify({ chain, seq, prev_hash: prev, hash });
     rows.push(canonical === '{}' ? head : `${head.slice(0, -1)},${canonical.slice(1)}`);
     prev = hash;

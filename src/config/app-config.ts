@@ -220,7 +220,7 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
   SECRET_KEY: {
     default: '(generated in embedded mode)',
     description:
-      'At least 32 characters; encrypts stored secrets and signs tokens. Embedded mode generates one into `DATA_DIR/secret.key` (0600); required with `DATABASE_URL`.',
+      'At least 32 characters; encrypts stored secrets, signs tokens and keys the audit chain (keep it: changing it breaks `audit verify` for records already written). Embedded mode generates one into `DATA_DIR/secret.key` (0600); required with `DATABASE_URL`.',
   },
   RUN_MIGRATIONS: {
     default: '`true`',

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { auditChainKey, chainHash } from '../../src/audit/audit-hash';
+import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, type AuditFields } from '../../src/audit/audit-record';
 import { AuditVerifier } from '../../src/audit/audit-verifier.service';
+import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
 import { buildUser, buildWorkspaceWithKey } from '../factories';
 import { connectMcp } from '../support/mcp-client';
 import { cleanEnv, runCli } from '../support/processes';
@@ -349,10 +352,48 @@ describe('audit trail', () => {
       seq: Number(second.seq),
       problem: expect.stringContaining('edited'),
     });
-    const env = cleanEnv({ DATABASE_URL: databaseUrl(), SECRET_KEY: randomBytes(32).toString('base64url') });
+    // The CLI verifies with the deployment's SECRET_KEY, which keys the chain.
+    const env = cleanEnv({ DATABASE_URL: databaseUrl(), SECRET_KEY: t.app.get<AppConfig>(APP_CONFIG).secretKey });
     const cli = await runCli(['audit', 'verify', '--workspace', workspace.slug], env);
     expect(cli.status).toBe(2);
     expect(cli.stdout).toContain(`BROKEN: chain ${workspace.id} at record ${second.seq}`);
+
+    // Re-linking every hash after the edit, and the head, does not help without the key.
+    const relink = async (key: Buffer) => {
+      const all = await t.db.query<({ id: string; seq: string; occurred_at: Date } & AuditFields)[]>(
+        `SELECT * FROM audit_records WHERE chain = $1 ORDER BY seq`,
+        [workspace.id],
+      );
+      let prev = GENESIS_HASH;
+      for (const row of all) {
+        const fields = Object.fromEntries(AUDIT_FIELD_COLUMNS.map((c) => [c, row[c]])) as unknown as AuditFields;
+        fields.occurred_at = new Date(row.occurred_at).toISOString();
+        const hash = chainHash(key, workspace.id, Number(row.seq), prev, fields);
+        await t.db.query(`UPDATE audit_records SET prev_hash = $2, hash = $3 WHERE id = $1`, [row.id, prev, hash]);
+        prev = hash;
+      }
+      await t.db.query(`UPDATE audit_chain_heads SET hash = $2 WHERE chain = $1`, [workspace.id, prev]);
+    };
+    const original = await t.db.query<{ id: string; prev_hash: string; hash: string }[]>(
+      `SELECT id, prev_hash, hash FROM audit_records WHERE chain = $1`,
+      [workspace.id],
+    );
+    const [originalHead] = await t.db.query<{ hash: string }[]>(`SELECT hash FROM audit_chain_heads WHERE chain = $1`, [
+      workspace.id,
+    ]);
+    await relink(auditChainKey(randomBytes(32).toString('base64url')));
+    expect((await verifier.verify(workspace.id)).broken).toMatchObject({
+      seq: 1,
+      problem: expect.stringContaining('edited'),
+    });
+    for (const row of original)
+      await t.db.query(`UPDATE audit_records SET prev_hash = $2, hash = $3 WHERE id = $1`, [
+        row.id,
+        row.prev_hash,
+        row.hash,
+      ]);
+    await t.db.query(`UPDATE audit_chain_heads SET hash = $2 WHERE chain = $1`, [workspace.id, originalHead.hash]);
+
     await t.db.query(`UPDATE audit_records SET operation = $2 WHERE id = $1`, [second.id, second.operation]);
     expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
 
