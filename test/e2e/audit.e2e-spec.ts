@@ -429,7 +429,7 @@ describe('audit trail', () => {
       problem: expect.stringContaining('past the chain head'),
     });
     await t.db.query(`DELETE FROM audit_chain_heads WHERE chain = $1`, [workspace.id]);
-    expect((await verifier.verify()).broken).toMatchObject({
+    expect((await verifier.verify(workspace.id)).broken).toMatchObject({
       chain: workspace.id,
       problem: expect.stringContaining('without a chain head'),
     });
