@@ -77,8 +77,12 @@ describe('permission matrix', () => {
     return token;
   }
 
-  async function call(token: string, c: Call): Promise<{ status: number; code?: string; requestId: string }> {
+  type Answer = { status: number; code?: string; error?: ErrorBody; requestId: string };
+  type ErrorBody = { code?: string; message?: string; details?: unknown; requestId?: string };
+
+  async function call(token: string, c: Call): Promise<Answer> {
     const requestId = `matrix-${randomUUID()}`;
+    const answer = (status: number, error?: ErrorBody): Answer => ({ status, code: error?.code, error, requestId });
     if (c.rest) {
       const res = await fetch(`${t.url}${c.rest.path}`, {
         method: c.rest.method,
@@ -86,27 +90,34 @@ describe('permission matrix', () => {
         body: c.rest.body ? JSON.stringify(c.rest.body) : undefined,
       });
       const text = await res.text();
-      const code = res.ok ? undefined : (JSON.parse(text) as { error: { code: string } }).error.code;
-      return { status: res.status, code, requestId };
+      return answer(res.status, res.ok ? undefined : (JSON.parse(text) as { error: ErrorBody }).error);
     }
     const client = await connectMcp(t.url, token, { 'x-request-id': requestId });
     try {
       if (c.mcp?.method === 'resources/read') {
         // A failed read is a JSON-RPC error whose data carries our error body (see AllExceptionsFilter).
-        const code = await client.readResource(c.mcp.params as { uri: string }).then(
+        const error = await client.readResource(c.mcp.params as { uri: string }).then(
           () => undefined,
-          (e: Error & { data?: { error?: { code?: string } } }) => e.data?.error?.code ?? `unstructured: ${e.message}`,
+          (e: Error & { data?: { error?: ErrorBody } }) => e.data?.error ?? { code: `unstructured: ${e.message}` },
         );
-        return { status: 200, code, requestId };
+        return answer(200, error);
       }
       const result = await client.callTool(c.mcp!.params as { name: string; arguments: Record<string, unknown> });
-      const code = result.isError
-        ? (JSON.parse((result.content as { text: string }[])[0].text) as { error: { code: string } }).error.code
-        : undefined;
-      return { status: 200, code, requestId };
+      return answer(
+        200,
+        result.isError
+          ? (JSON.parse((result.content as { text: string }[])[0].text) as { error: ErrorBody }).error
+          : undefined,
+      );
     } finally {
       await client.close();
     }
+  }
+
+  /** An error as a caller could compare it: the request id dropped, and any id named in it blanked. */
+  function comparable(error: ErrorBody | undefined): string {
+    const { requestId: _, ...rest } = error ?? {};
+    return JSON.stringify(rest).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>');
   }
 
   async function state(workspaceId: string): Promise<string> {
@@ -204,6 +215,8 @@ describe('permission matrix', () => {
       const other = await call(token, RECIPES[entry.name](home, foreign));
       const none = await call(token, RECIPES[entry.name](home, missing));
       expect([entry.name, other.status, other.code]).toEqual([entry.name, none.status, 'not_found']);
+      // The whole answer, not only its code: nothing in it may tell "someone else's" from "none".
+      expect([entry.name, comparable(other.error)]).toEqual([entry.name, comparable(none.error)]);
       expect(await state(foreign.workspaceId)).toBe(before);
     }
   });
