@@ -114,6 +114,16 @@ describe('permission matrix', () => {
     }
   }
 
+  /** The tools `tools/list` shows this key. */
+  async function listed(token: string): Promise<string[]> {
+    const client = await connectMcp(t.url, token);
+    try {
+      return (await client.listTools()).tools.map((x) => x.name);
+    } finally {
+      await client.close();
+    }
+  }
+
   /** An error as a caller could compare it: the request id dropped, and any id named in it blanked. */
   function comparable(error: ErrorBody | undefined): string {
     const { requestId: _, ...rest } = error ?? {};
@@ -171,10 +181,20 @@ describe('permission matrix', () => {
         if (r.status !== 200) expect(r.status).toBe(403);
         expect(await audited(r.requestId)).toEqual([{ decision: 'denied', error_code: 'insufficient_scope' }]);
         expect(await state(home.workspaceId)).toBe(before);
+        // And it is not offered the tool in the first place.
+        if (entry.kind === 'tool')
+          expect([entry.name, (await listed(token)).includes(entry.name)]).toEqual([entry.name, false]);
         checked++;
       }
     }
     expect(checked).toBeGreaterThanOrEqual(2);
+  });
+
+  it('lists every tool to an owner holding every scope, the control for the hidden ones', async () => {
+    const token = await keyFor(home.workspaceId, 'owner', [...ALL_SCOPES]);
+    const tools = entries.filter((e) => e.kind === 'tool').map((e) => e.name);
+    expect(tools.length).toBeGreaterThan(10);
+    expect((await listed(token)).sort()).toEqual(tools.sort());
   });
 
   it('refuses a caller whose current role is below the minimum, naming the role', async () => {
@@ -189,6 +209,8 @@ describe('permission matrix', () => {
       expect([entry.name, r.code]).toEqual([entry.name, 'insufficient_role']);
       expect(await audited(r.requestId)).toEqual([{ decision: 'denied', error_code: 'insufficient_role' }]);
       expect(await state(home.workspaceId)).toBe(before);
+      if (entry.kind === 'tool')
+        expect([entry.name, (await listed(token)).includes(entry.name)]).toEqual([entry.name, false]);
       checked++;
     }
     expect(checked).toBeGreaterThanOrEqual(5);
