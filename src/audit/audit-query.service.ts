@@ -58,6 +58,7 @@ export class AuditQueryService {
       where.push(condition(`$${params.length}`));
     };
     if (q.actor) add((p) => `(user_id = ${p} OR key_id = ${p})`, q.actor);
+    if (q.client) add((p) => `client_id = ${p}`, q.client);
     if (q.tool) add((p) => `operation LIKE ${p}`, `%${q.tool.replace(/[%_\\]/g, '\\$&')}%`);
     if (q.decision) add((p) => `decision = ${p}`, q.decision);
     if (q.from) add((p) => `occurred_at >= ${p}`, q.from);

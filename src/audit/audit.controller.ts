@@ -47,12 +47,19 @@ export class AuditController {
   @RequireRole('admin')
   @ApiOperation({
     summary: 'Export the filtered audit trail as CSV or JSON Lines (admins)',
-    description: `At most ${EXPORT_LIMIT} records.`,
+    description:
+      `Newest first, at most ${EXPORT_LIMIT} records (or \`limit\`). When more match, the answer carries ` +
+      '`X-Next-Cursor`: pass it as `cursor` (same filters) for the rest.',
   })
   @ApiProduces('text/csv', 'application/x-ndjson')
   async export(@CurrentActor() actor: Actor, @Query() query: AuditExportDto, @Res() res: Response): Promise<void> {
-    const { format = 'jsonl', ...filters } = query;
-    const rows: AuditRow[] = await this.audit.rows(actor, filters, EXPORT_LIMIT);
+    const { format = 'jsonl', limit = EXPORT_LIMIT, ...filters } = query;
+    const rows: AuditRow[] = await this.audit.rows(actor, filters, limit + 1);
+    // Never cut silently: the caller is told where the rest begins.
+    if (rows.length > limit) {
+      rows.length = limit;
+      res.setHeader('X-Next-Cursor', rows[rows.length - 1].id);
+    }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     res.setHeader('Content-Disposition', `attachment; filename="audit-${stamp}.${format}"`);
     if (format === 'csv') {

@@ -328,6 +328,33 @@ describe('audit trail', () => {
         .map((l) => (JSON.parse(l) as Record).operation),
     ).toContain('GET /api/v1/workspaces/:idOrSlug');
 
+    // An export that stops short says where the rest begins; following it loses nothing.
+    const firstPart = await rest(token, '/api/v1/audit/export?format=jsonl&tool=workspaces&limit=2');
+    const nextCursor = firstPart.headers.get('x-next-cursor');
+    expect(nextCursor).toMatch(/^\d+$/);
+    const ids = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as Record).id);
+    const head = ids(await firstPart.text());
+    const restPart = await rest(token, `/api/v1/audit/export?format=jsonl&tool=workspaces&cursor=${nextCursor}`);
+    expect(restPart.headers.get('x-next-cursor')).toBeNull();
+    const all = ids(await (await rest(token, '/api/v1/audit/export?format=jsonl&tool=workspaces')).text());
+    expect([...head, ...ids(await restPart.text())]).toEqual(all);
+
+    // The AI client behind a call is a filter of its own. (Its id is set on a row directly here,
+    // which breaks this chain: an agent call needs the browser flow, tested elsewhere.)
+    const [connection] = await t.db.query<{ id: string }[]>(
+      `SELECT id FROM audit_records WHERE workspace_id = $1 ORDER BY id DESC LIMIT 1`,
+      [workspace.id],
+    );
+    await t.db.query(`UPDATE audit_records SET client_id = 'https://agent.example/client.json' WHERE id = $1`, [
+      connection.id,
+    ]);
+    const byClient = await records(token, `?client=${encodeURIComponent('https://agent.example/client.json')}`);
+    expect(byClient.items.map((r) => r.id)).toEqual([connection.id]);
+
     expect((await rest(token, '/api/v1/audit?decision=maybe')).status).toBe(400);
     const viewer = await buildWorkspaceWithKey(t.app, { role: 'viewer' });
     const refused = await rest(viewer.token, '/api/v1/audit');

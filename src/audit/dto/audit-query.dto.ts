@@ -11,6 +11,15 @@ export class AuditQueryDto {
   actor?: string;
 
   @ApiPropertyOptional({
+    description: 'OAuth client id of the AI client that made the call (as the connection lists it).',
+    example: 'https://client.example.com/metadata.json',
+  })
+  @IsOptional()
+  @MaxLength(500)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'client must be printable ASCII without spaces' })
+  client?: string;
+
+  @ApiPropertyOptional({
     description: 'Tool name or route, matched as a substring of the operation.',
     example: 'list_workspaces',
   })
