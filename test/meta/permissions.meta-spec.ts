@@ -56,6 +56,25 @@ describe('permission declarations', () => {
     ]);
   });
 
+  it('leaves a call needing no scope open to every member only for reference reads and the MCP endpoint', () => {
+    // Anything else without a scope must be held by a role floor: a new route with an empty
+    // @RequireScopes() and no @RequireRole shows up here, not only as a snapshot diff.
+    const open = permissionInventory(t.app)
+      .filter((e) => !e.isPublic && !e.consoleSession && e.scopes?.length === 0 && e.minimumRole === 'viewer')
+      .map((e) => e.name)
+      .sort();
+    expect(open).toEqual(
+      [
+        'DELETE /mcp',
+        'GET /api/v1/scopes',
+        'GET /mcp',
+        'POST /mcp',
+        'postern://rules/{platform}',
+        'postern://scopes',
+      ].sort(),
+    );
+  });
+
   it('gives every tool honest annotations', () => {
     for (const tool of permissionInventory(t.app).filter((e) => e.kind === 'tool')) {
       expect(tool.annotations).toEqual(
