@@ -4,6 +4,7 @@ import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, type AuditFields } from '../../src/a
 import { AuditVerifier } from '../../src/audit/audit-verifier.service';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
 import { buildUser, buildWorkspaceWithKey } from '../factories';
+import { signInForm } from '../support/console-sign-in';
 import { connectMcp } from '../support/mcp-client';
 import { cleanEnv, runCli } from '../support/processes';
 import { databaseUrl } from '../support/test-config';
@@ -32,6 +33,19 @@ describe('audit trail', () => {
     fetch(`${t.url}${path}`, {
       ...init,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    });
+  /** A raw JSON-RPC POST to /mcp, for what the SDK client would not send. */
+  const postMcp = (token: string, requestId: string, body: unknown, headers: { [name: string]: string }) =>
+    fetch(`${t.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'x-request-id': requestId,
+        ...headers,
+      },
+      body: JSON.stringify(body),
     });
   const records = async (token: string, query = '') =>
     (await (await rest(token, `/api/v1/audit${query}`)).json()) as { items: Record[]; next_cursor: string | null };
@@ -115,21 +129,16 @@ describe('audit trail', () => {
       method: 'tools/call',
       params: { name, arguments: args },
     });
-    const batch = await fetch(`${t.url}/mcp`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-03-26',
-        'x-request-id': 'batch',
-      },
-      body: JSON.stringify([
+    const batch = await postMcp(
+      token,
+      'batch',
+      [
         { jsonrpc: '2.0', id: 1, method: 'tools/list' },
         call(2, 'create_draft', { text: 'first of a batch' }),
         call(3, 'create_draft', { text: 'second of a batch' }),
-      ]),
-    });
+      ],
+      { 'mcp-protocol-version': '2025-03-26' },
+    );
     expect(batch.status).toBe(400);
     expect(await batch.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
     expect(await row('batch')).toMatchObject({
@@ -147,17 +156,12 @@ describe('audit trail', () => {
   it('stores characters PostgreSQL text cannot hold as U+FFFD, so one caller cannot fail a batch', async () => {
     const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['workspace:list'] });
     const call = (name: string, id: string) =>
-      fetch(`${t.url}/mcp`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': '2025-06-18',
-          'x-request-id': id,
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {} } }),
-      });
+      postMcp(
+        token,
+        id,
+        { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {} } },
+        { 'mcp-protocol-version': '2025-06-18' },
+      );
     // Sent together, so the odd name shares a group commit with the others.
     const answers = await Promise.all([
       call('evil\u0000\ud800tool', 'unstorable'),
@@ -176,19 +180,16 @@ describe('audit trail', () => {
       'io.modelcontextprotocol/clientCapabilities': {},
     };
     const modern = (id: string, method: string, params: object) =>
-      fetch(`${t.url}/mcp`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
+      postMcp(
+        token,
+        id,
+        { jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: meta } },
+        {
           'mcp-protocol-version': '2026-07-28',
           'mcp-method': method,
           ...('name' in params ? { 'mcp-name': String(params.name) } : {}),
-          'x-request-id': id,
         },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: meta } }),
-      });
+      );
     const rowsOf = (id: string) => t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]);
 
     const call = await modern('modern-call', 'tools/call', {
@@ -277,16 +278,8 @@ describe('audit trail', () => {
     });
 
     const user = await buildUser(t.app);
-    const form = await fetch(`${t.url}/console/login`);
-    const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0];
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
-    const signIn = () =>
-      fetch(`${t.url}/console/login`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ csrf, email: user.email, password: 'a long enough password' }),
-      });
+    const post = await signInForm(t.url);
+    const signIn = () => post(user.email, 'a long enough password');
     const sessions = async () =>
       (
         await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM console_sessions WHERE user_id = $1`, [

@@ -169,20 +169,17 @@ describe('connecting an AI client with OAuth', () => {
     await client.close();
 
     // 4. A missing scope is a step-up challenge (403 + WWW-Authenticate), not a tool error.
-    const stepUp = await fetch(mcpUrl, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${granted.access_token}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 7,
-        method: 'tools/call',
-        params: { name: 'get_workspace', arguments: { workspace_id: workspace.id } },
-      }),
-    });
+    const rawCall = (name: string, args: Record<string, unknown>) =>
+      fetch(mcpUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${granted.access_token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name, arguments: args } }),
+      });
+    const stepUp = await rawCall('get_workspace', { workspace_id: workspace.id });
     expect(stepUp.status).toBe(403);
     const challenge = stepUp.headers.get('www-authenticate') ?? '';
     expect(challenge).toContain('error="insufficient_scope"');
@@ -192,15 +189,7 @@ describe('connecting an AI client with OAuth', () => {
     // 4b. What consent cannot give is a tool error, not a challenge: a scope the draft-first policy
     //     withholds from agents, and a role too low (the user demoted to viewer).
     const callTool = async (name: string, args: Record<string, unknown>) => {
-      const res = await fetch(mcpUrl, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${granted.access_token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name, arguments: args } }),
-      });
+      const res = await rawCall(name, args);
       expect(res.status).toBe(200);
       const answer = (await res.json()) as { result: { isError?: boolean; content: { text: string }[] } };
       expect(answer.result.isError).toBe(true);

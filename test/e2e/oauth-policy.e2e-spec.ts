@@ -1,5 +1,6 @@
 import { authorize, pkce } from '../support/oauth-protocol';
 import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
+import { signInForm } from '../support/console-sign-in';
 
 /** Client ID Metadata Documents are fetched only from public addresses; sign-in is rate-limited. */
 describe('authorization server policies', () => {
@@ -50,16 +51,8 @@ describe('authorization server policies', () => {
   });
 
   it('slows password guessing on the sign-in page and says when to retry', async () => {
-    const form = await fetch(`${t.url}/console/login`);
-    const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0];
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
-    const attempt = () =>
-      fetch(`${t.url}/console/login`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ csrf, email: 'target@example.com', password: 'wrong guess number x' }),
-      });
+    const post = await signInForm(t.url);
+    const attempt = () => post('target@example.com', 'wrong guess number x');
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await attempt()).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
