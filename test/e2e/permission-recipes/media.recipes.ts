@@ -3,14 +3,13 @@ import { operatorActor } from '../../../src/access/actor';
 import { MediaService } from '../../../src/domain/media/media.service';
 import { asOperator } from '../../factories';
 import { png } from '../../support/media-files';
-import { rest, tool, type RecipeSet } from './recipe';
+import { rest, tool, upload, type RecipeSet } from './recipe';
 
 const PNG = png(2, 2).toString('base64');
 
 /**
  * The media library. The seed runs as the operator bound to the workspace, as the service acts in
- * `workspaceOf(actor)`. The multipart route gets a JSON body here: the guards refuse before the
- * file interceptor reads anything, which is what the matrix checks.
+ * `workspaceOf(actor)`.
  */
 export const mediaRecipes: RecipeSet = {
   seed: async (app: INestApplication, workspaceId: string) => {
@@ -25,7 +24,7 @@ export const mediaRecipes: RecipeSet = {
     list_media: () => tool('list_media', {}),
     update_media: (_, t) => tool('update_media', { media_id: t.ids.mediaId, alt_text: 'changed by the matrix' }),
     delete_media: (_, t) => tool('delete_media', { media_id: t.ids.mediaId }),
-    'POST /api/v1/media': () => rest('POST', '/api/v1/media', { file_name: 'matrix.png' }),
+    'POST /api/v1/media': () => upload('/api/v1/media', 'matrix.png', 'image/png', png(2, 2, 5)),
     'POST /api/v1/media/from-url': () =>
       rest('POST', '/api/v1/media/from-url', { url: 'https://media.invalid/matrix.png' }),
     'GET /api/v1/media': () => rest('GET', '/api/v1/media'),

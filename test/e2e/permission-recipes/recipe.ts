@@ -10,7 +10,8 @@ export interface World {
 }
 
 export interface Call {
-  rest?: { method: string; path: string; body?: unknown };
+  /** A REST call: a JSON body, or with `file`, a multipart form of `body`'s fields plus the file. */
+  rest?: { method: string; path: string; body?: unknown; file?: { name: string; type: string; content: Buffer } };
   mcp?: { method: 'tools/call' | 'resources/read'; params: Record<string, unknown> };
   /** The transport itself, not an operation: only authentication applies. */
   transport?: true;
@@ -33,3 +34,6 @@ export const tool = (name: string, args: Record<string, unknown> = {}): Call => 
 });
 export const resource = (uri: string): Call => ({ mcp: { method: 'resources/read', params: { uri } } });
 export const rest = (method: string, path: string, body?: unknown): Call => ({ rest: { method, path, body } });
+export const upload = (path: string, name: string, type: string, content: Buffer): Call => ({
+  rest: { method: 'POST', path, file: { name, type, content } },
+});
