@@ -1,21 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * The audit writer's group commit as a function, so PostgreSQL plans it once per connection
- * (PL/pgSQL keeps its statements' plans) instead of once per batch: planning this statement cost
- * more than running it. Each head advances only if it still is what the writer last saw, and only
- * the records of the chains that advanced are inserted; the function returns those chains.
- * Records arrive as one JSON array of audit_records rows, hashed by the writer.
- */
-export class AuditAppend1763810000000 implements MigrationInterface {
-  name = 'AuditAppend1763810000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE FUNCTION audit_append(
-        chains text[], seqs bigint[], hashes text[], from_seqs bigint[], from_hashes text[], records json
-      ) RETURNS SETOF text LANGUAGE plpgsql AS $$
-      BEGIN
+/** The function's one statement; migration 1763830000000 replaces the function around it. */
+export const APPEND_STATEMENT = `
         RETURN QUERY
         WITH advanced AS (
           UPDATE audit_chain_heads h SET seq = n.seq, hash = n.hash
@@ -33,7 +19,25 @@ export class AuditAppend1763810000000 implements MigrationInterface {
                 args_digest text, args_preview text, outcome text, error_code text, duration_ms integer)
              WHERE r.chain IN (SELECT a.chain FROM advanced a)
           RETURNING audit_records.chain)
-        SELECT DISTINCT i.chain FROM inserted i;
+        SELECT DISTINCT i.chain FROM inserted i;`;
+
+/**
+ * The audit writer's group commit as a function, so PostgreSQL plans it once per connection
+ * (PL/pgSQL keeps its statements' plans) instead of once per batch: planning this statement cost
+ * more than running it. Each head advances only if it still is what the writer last saw, and only
+ * the records of the chains that advanced are inserted; the function returns those chains.
+ * Records arrive as one JSON array of audit_records rows, hashed by the writer.
+ */
+export class AuditAppend1763810000000 implements MigrationInterface {
+  name = 'AuditAppend1763810000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE FUNCTION audit_append(
+        chains text[], seqs bigint[], hashes text[], from_seqs bigint[], from_hashes text[], records json
+      ) RETURNS SETOF text LANGUAGE plpgsql AS $$
+      BEGIN
+${APPEND_STATEMENT}
       END $$`);
   }
 

@@ -1,11 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { APPEND_STATEMENT } from './1763810000000-audit-append';
 
 /**
  * audit_append locks the chain heads it advances in sorted order before touching them, as the
  * audit writer's locking path locks them (sorted, byte order). Before, its UPDATE locked them in
  * whatever order the plan met them, so one append covering two workspaces and another writer's
  * locking transaction could each hold one head and wait for the other: a deadlock, and a failed
- * audit batch (seen in CI). The body is otherwise that of migration 1763810000000.
+ * audit batch (seen in CI). The statement is that of migration 1763810000000.
  */
 export class AuditAppendLockOrder1763830000000 implements MigrationInterface {
   name = 'AuditAppendLockOrder1763830000000';
@@ -33,23 +34,6 @@ function body(lockInOrder: boolean): string {
       END IF;`
           : ''
       }
-      RETURN QUERY
-      WITH advanced AS (
-        UPDATE audit_chain_heads h SET seq = n.seq, hash = n.hash
-          FROM unnest(chains, seqs, hashes, from_seqs, from_hashes) AS n(chain, seq, hash, from_seq, from_hash)
-         WHERE h.chain = n.chain AND h.seq = n.from_seq AND h.hash = n.from_hash
-        RETURNING h.chain),
-      inserted AS (
-        INSERT INTO audit_records (chain, seq, prev_hash, hash, occurred_at, correlation_id, surface, actor_kind,
-            user_id, client_id, key_id, workspace_id, operation, scopes_required, scopes_presented, decision,
-            reason, approval_id, idempotency_key, args_digest, args_preview, outcome, error_code, duration_ms)
-          SELECT r.* FROM json_to_recordset(records) AS r(chain text, seq bigint, prev_hash text, hash text,
-              occurred_at timestamptz, correlation_id text, surface text, actor_kind text, user_id uuid,
-              client_id text, key_id uuid, workspace_id uuid, operation text, scopes_required text[],
-              scopes_presented text[], decision text, reason text, approval_id uuid, idempotency_key text,
-              args_digest text, args_preview text, outcome text, error_code text, duration_ms integer)
-           WHERE r.chain IN (SELECT a.chain FROM advanced a)
-        RETURNING audit_records.chain)
-      SELECT DISTINCT i.chain FROM inserted i;
+      ${APPEND_STATEMENT}
     END $$`;
 }
