@@ -31,7 +31,8 @@ export function canonicalJson(value: unknown): string {
  * The key of the chain hashes, derived from SECRET_KEY (which the database never holds): someone
  * who can write the database but not read the key cannot rewrite a record and re-link what follows.
  */
-export function auditChainKey(secretKey: string): Buffer {
+export function auditChainKey(secretKey: string | undefined): Buffer {
+  if (!secretKey) throw new Error('the audit chain needs SECRET_KEY');
   return Buffer.from(hkdfSync('sha256', secretKey, 'postern', 'mac:audit-chain', 32));
 }
 

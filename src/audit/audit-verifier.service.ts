@@ -46,6 +46,7 @@ export class AuditVerifier {
         ${chain ? 'WHERE c.chain = $1' : ''} ORDER BY c.chain`,
       chain ? [chain] : [],
     );
+    const key = auditChainKey(this.config.secretKey);
     let records = 0;
     for (const head of chains) {
       const result =
@@ -54,7 +55,7 @@ export class AuditVerifier {
               records: 0,
               broken: { chain: head.chain, seq: 1, id: null, problem: 'records without a chain head (head removed)' },
             }
-          : await this.verifyChain(head.chain, Number(head.seq), head.hash);
+          : await this.verifyChain(key, head.chain, Number(head.seq), head.hash);
       records += result.records;
       if (result.broken) return { chains: chains.length, records, broken: result.broken };
     }
@@ -62,12 +63,11 @@ export class AuditVerifier {
   }
 
   private async verifyChain(
+    key: Buffer,
     chain: string,
     headSeq: number,
     headHash: string,
   ): Promise<{ records: number; broken?: BrokenLink }> {
-    if (!this.config.secretKey) throw new Error('verifying the audit chain needs SECRET_KEY');
-    const key = auditChainKey(this.config.secretKey);
     let expectedSeq = 1;
     let prev = GENESIS_HASH;
     let afterSeq = 0;

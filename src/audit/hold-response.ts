@@ -25,7 +25,7 @@ export function holdResponse(
   const write = res.write.bind(res) as (...args: unknown[]) => boolean;
   const end = res.end.bind(res) as (...args: unknown[]) => Response;
   const held: Buffer[] = [];
-  const streaming = () => released() || /text\/event-stream/.test(String(res.getHeader('content-type') ?? ''));
+  const streaming = () => /text\/event-stream/.test(String(res.getHeader('content-type') ?? ''));
   let ended = false;
   /** An event stream's record, settled before anything of the stream (headers included) is sent. */
   let opened: Promise<void> | undefined;
