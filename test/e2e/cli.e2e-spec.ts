@@ -114,22 +114,19 @@ describe('postern CLI', () => {
   });
 
   it("shows a command's output only once its audit record is committed", async () => {
-    const db = new Client({ connectionString: databaseUrl() });
-    await db.connect();
     const fn = `audit_fail_cli_${id.replace(/-/g, '')}`;
     try {
-      await db.query(
+      await runQuery(
         `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.operation = 'cli key list' THEN RAISE EXCEPTION 'audit store down'; END IF; RETURN NEW; END $$`,
       );
-      await db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON audit_records FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+      await runQuery(`CREATE TRIGGER ${fn} BEFORE INSERT ON audit_records FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
       const refused = await runCli(['key', 'list', '--workspace', slug], env);
       expect(refused.status).not.toBe(0);
       expect(refused.stdout).toBe('');
       expect(refused.stderr).toMatch(/^postern: /);
     } finally {
-      await db.query(`DROP TRIGGER IF EXISTS ${fn} ON audit_records`);
-      await db.query(`DROP FUNCTION IF EXISTS ${fn}()`);
-      await db.end();
+      await runQuery(`DROP TRIGGER IF EXISTS ${fn} ON audit_records`);
+      await runQuery(`DROP FUNCTION IF EXISTS ${fn}()`);
     }
     expect(await ok(['key', 'list', '--workspace', slug])).toContain('agent');
     const [row] = (
