@@ -43,14 +43,18 @@ const AUDIT_QUERY_SELECT = ['id', 'seq', ...WORKSPACE_FIELD_COLUMNS].join(', ');
 export class AuditQueryService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async page(actor: Actor, q: AuditQueryDto): Promise<{ items: AuditRow[]; next_cursor: string | null }> {
-    const limit = q.limit ?? 50;
+  /** Up to `limit` records, and the cursor of the rest when there are more. */
+  async page(
+    actor: Actor,
+    q: AuditQueryDto,
+    limit = q.limit ?? 50,
+  ): Promise<{ items: AuditRow[]; next_cursor: string | null }> {
     const rows = await this.rows(actor, q, limit + 1);
     const items = rows.slice(0, limit);
     return { items, next_cursor: rows.length > limit ? items[items.length - 1].id : null };
   }
 
-  rows(actor: Actor, q: AuditQueryDto, limit: number): Promise<AuditRow[]> {
+  private rows(actor: Actor, q: AuditQueryDto, limit: number): Promise<AuditRow[]> {
     const where = ['workspace_id = $1'];
     const params: unknown[] = [workspaceOf(actor)];
     const add = (condition: (param: string) => string, value: unknown) => {

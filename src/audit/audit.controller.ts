@@ -5,7 +5,7 @@ import type { Actor } from '../access/actor';
 import { CurrentActor } from '../access/current-actor.decorator';
 import { RequireRole } from '../access/require-role.decorator';
 import { RequireScopes } from '../access/require-scopes.decorator';
-import { AUDIT_EXPORT_COLUMNS, AuditQueryService, type AuditRow } from './audit-query.service';
+import { AUDIT_EXPORT_COLUMNS, AuditQueryService } from './audit-query.service';
 import { AuditExportDto, AuditQueryDto } from './dto/audit-query.dto';
 
 const EXPORT_LIMIT = 100_000;
@@ -54,12 +54,9 @@ export class AuditController {
   @ApiProduces('text/csv', 'application/x-ndjson')
   async export(@CurrentActor() actor: Actor, @Query() query: AuditExportDto, @Res() res: Response): Promise<void> {
     const { format = 'jsonl', limit = EXPORT_LIMIT, ...filters } = query;
-    const rows: AuditRow[] = await this.audit.rows(actor, filters, limit + 1);
+    const { items: rows, next_cursor: next } = await this.audit.page(actor, filters, limit);
     // Never cut silently: the caller is told where the rest begins.
-    if (rows.length > limit) {
-      rows.length = limit;
-      res.setHeader('X-Next-Cursor', rows[rows.length - 1].id);
-    }
+    if (next) res.setHeader('X-Next-Cursor', next);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     res.setHeader('Content-Disposition', `attachment; filename="audit-${stamp}.${format}"`);
     if (format === 'csv') {
