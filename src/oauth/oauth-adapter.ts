@@ -64,10 +64,12 @@ export function createOAuthAdapter(
     /**
      * Marks a code or refresh token used, exactly once: of two requests racing with the same code,
      * only the one whose UPDATE flips consumed_at wins; the other is refused and the grant revoked.
+     * A code already gone is refused too: a losing racer's revocation deletes it while a third
+     * request, which found it a moment before, is about to consume it.
      */
     async consume(id: string): Promise<void> {
       const payload = await this.load('key', keyOf(this.model, id));
-      if (!payload) return;
+      if (!payload) throw new InvalidGrant('grant request is invalid');
       payload.consumed = Math.floor(Date.now() / 1000);
       const won = returningRows<{ key: string }>(
         await dataSource.query(
