@@ -3,6 +3,7 @@ import {
   cpuMicros,
   isServerKind,
   mainThreadCpuMicros,
+  mainThreadWaitMicros,
   type ServerCommand,
   type ServerKind,
   type ServerMessage,
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
   process.on('message', (msg: ServerCommand) => {
     if (msg.type === 'stop') void stop();
     if (msg.type === 'rss') send({ type: 'rss', rss: process.memoryUsage().rss });
-    if (msg.type === 'cpu') send({ type: 'cpu', micros: cpuMicros(), main: mainThreadCpuMicros() });
+    if (msg.type === 'cpu')
+      send({ type: 'cpu', micros: cpuMicros(), main: mainThreadCpuMicros(), mainWait: mainThreadWaitMicros() });
     if (msg.type === 'audit-rows') {
       const count = server.auditRows?.() ?? Promise.resolve(null);
       count.then(

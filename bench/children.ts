@@ -87,10 +87,10 @@ export class ServerChild {
   }
 
   /** The whole process's CPU, and its main thread's where the platform tells. */
-  async cpuMicros(): Promise<{ all: number; main?: number }> {
+  async cpuMicros(): Promise<{ all: number; main?: number; mainWait?: number }> {
     this.child.send({ type: 'cpu' } satisfies ServerCommand);
     const msg = await nextMessage<ServerMessage, 'cpu'>(this.child, 'cpu', ASK_TIMEOUT_MS, this.kind, this.stderr);
-    return { all: msg.micros, main: msg.main };
+    return { all: msg.micros, main: msg.main, mainWait: msg.mainWait };
   }
 
   async auditRows(): Promise<number | null> {

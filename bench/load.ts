@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import type { ServerKind } from './ipc';
+import { runWrk } from './load-wrk';
 
 /** One server under load: where it listens, what each request carries, what a good answer is. */
 export interface Target {
@@ -9,7 +10,13 @@ export interface Target {
   body: string;
   /** True for a good answer: HTTP 200 and a JSON-RPC result that is not an error. */
   check(status: number, body: string): boolean;
+  /** The body the probe got and `check` accepted; wrk requires every response to equal it. */
+  expected?: string;
 }
+
+/** The load generators the benchmark can drive. */
+export const GENERATORS = ['wrk', 'autocannon'] as const;
+export type Generator = (typeof GENERATORS)[number];
 
 export interface Sample {
   rps: number;
@@ -23,9 +30,11 @@ export interface Sample {
   serverCpuMs?: number;
   /** The part of it spent on the server's main thread (its event loop), where the platform tells. */
   serverMainCpuMs?: number;
+  /** Time the server's main thread was ready to run but waited for a CPU, per response, in ms (Linux). */
+  serverMainWaitMs?: number;
   /** CPU the embedded database process spent per response during the run, in ms (not with DATABASE_URL). */
   dbCpuMs?: number;
-  /** CPU the load generator (this process) spent per response, in ms. */
+  /** CPU the load generator (this process, and wrk when it drives the load) spent per response, in ms. */
   loadCpuMs?: number;
 }
 
@@ -69,8 +78,8 @@ export function mcpHeaders(extra: Record<string, string> = {}): Record<string, s
   return { ...MCP_HEADERS, ...extra };
 }
 
-/** One request through fetch before any load: a target that cannot answer once is not benchmarked. */
-export async function probe(target: Target): Promise<void> {
+/** One request through fetch before any load: a target that cannot answer once is not benchmarked. Returns the body. */
+export async function probe(target: Target): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${target.port}/mcp`, {
     method: 'POST',
     headers: target.headers,
@@ -81,10 +90,18 @@ export async function probe(target: Target): Promise<void> {
   if (!target.check(res.status, text)) {
     throw new Error(`${target.kind}: probe answered ${res.status} ${text.slice(0, 500)}`);
   }
+  return text;
+}
+
+/** Closed-loop load from the chosen generator. */
+export function runLoad(target: Target, seconds: number, connections: number, generator: Generator): Promise<Sample> {
+  if (generator === 'autocannon') return runAutocannon(target, seconds, connections);
+  if (target.expected === undefined) throw new Error(`${target.kind}: wrk needs the probe's answer to compare with`);
+  return runWrk(target, target.expected, seconds, connections);
 }
 
 /** Closed-loop load: `connections` keep-alive connections, each sending the next request on an answer. */
-export async function runLoad(target: Target, seconds: number, connections: number): Promise<Sample> {
+async function runAutocannon(target: Target, seconds: number, connections: number): Promise<Sample> {
   let bad = 0;
   let firstError: string | undefined;
   const run = autocannon({

@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOG_LEVELS, type LogLevel } from '../src/config/app-config';
 import { isServerKind, SERVER_KINDS, type ServerKind } from './ipc';
+import { type Generator, GENERATORS } from './load';
+import { wrkAvailable } from './load-wrk';
 
 export interface BenchOptions {
   /** Seconds of measured load per server per round. */
@@ -13,12 +15,15 @@ export interface BenchOptions {
   servers: ServerKind[];
   /** LOG_LEVEL of the Postern servers; `silent` leaves the per-request log line out of the figures. */
   logLevel: LogLevel;
+  /** The load generator: wrk when installed, else autocannon. */
+  load: Generator;
   /** Directory for a V8 CPU profile of each server child (`node --cpu-prof`), written when it stops. */
   profileDir?: string;
 }
 
 export const USAGE = `npm run bench -- [--duration 10] [--warmup 3] [--rounds 3] [--connections 16]
-                    [--servers ${SERVER_KINDS.join(',')}] [--log-level silent] [--profile DIR]`;
+                    [--servers ${SERVER_KINDS.join(',')}] [--log-level silent] [--profile DIR]
+                    [--load wrk|autocannon]   (default: wrk when on PATH, else autocannon)`;
 
 export function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
@@ -43,6 +48,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       servers: { type: 'string', default: SERVER_KINDS.join(',') },
       'log-level': { type: 'string', default: 'silent' },
       profile: { type: 'string' },
+      load: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -57,7 +63,12 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   }
   const logLevel = values['log-level'];
   if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const load = values.load ?? (wrkAvailable() ? 'wrk' : 'autocannon');
+  if (!(GENERATORS as readonly string[]).includes(load))
+    throw new Error(`--load must be one of ${GENERATORS.join(', ')}`);
+  if (load === 'wrk' && !wrkAvailable()) throw new Error('--load wrk: no wrk on PATH (Debian: apt-get install wrk)');
   return {
+    load: load as Generator,
     duration: bounded('duration', values.duration, 1, 120),
     warmup: bounded('warmup', values.warmup, 0, 60),
     rounds: bounded('rounds', values.rounds, 1, 20),

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { runMigrations } from '../src/bootstrap';
 import { DbChild, ServerChild } from './children';
-import { cpuMicros, type ServerKind } from './ipc';
+import { childrenCpuMicros, cpuMicros, type ServerKind } from './ipc';
 import { mcpHeaders, mcpResultCheck, probe, runLoad, type Target, toolCall } from './load';
 import { type BenchOptions, parseOptions, USAGE } from './options';
 import { LABELS, report, type ServerResult } from './report';
@@ -80,14 +80,17 @@ async function targetFor(server: ServerChild): Promise<Target> {
 
 /** One measured run, with the CPU each process spent on it: robust where rps depends on what else the machine runs. */
 async function measure(target: Target, server: ServerChild, db: DbChild | undefined, options: BenchOptions) {
-  const before = { server: await server.cpuMicros(), db: await db?.cpuMicros(), load: cpuMicros() };
-  const sample = await runLoad(target, options.duration, options.connections);
+  const loadCpu = () => cpuMicros() + childrenCpuMicros();
+  const before = { server: await server.cpuMicros(), db: await db?.cpuMicros(), load: loadCpu() };
+  const sample = await runLoad(target, options.duration, options.connections, options.load);
   const perRequest = (micros: number) => (sample.requests ? micros / 1000 / sample.requests : NaN);
-  sample.loadCpuMs = perRequest(cpuMicros() - before.load);
+  sample.loadCpuMs = perRequest(loadCpu() - before.load);
   const after = await server.cpuMicros();
   sample.serverCpuMs = perRequest(after.all - before.server.all);
   if (after.main !== undefined && before.server.main !== undefined)
     sample.serverMainCpuMs = perRequest(after.main - before.server.main);
+  if (after.mainWait !== undefined && before.server.mainWait !== undefined)
+    sample.serverMainWaitMs = perRequest(after.mainWait - before.server.mainWait);
   if (db && before.db !== undefined) sample.dbCpuMs = perRequest((await db.cpuMicros()) - before.db);
   return sample;
 }
@@ -112,13 +115,13 @@ async function bench(options: BenchOptions, children: { db?: DbChild; servers: S
   const targets = new Map<ServerKind, Target>();
   for (const server of children.servers) {
     const target = await targetFor(server);
-    await probe(target);
+    target.expected = await probe(target);
     targets.set(server.kind, target);
   }
   if (options.warmup) {
     for (const target of targets.values()) {
       log(`warm-up ${target.kind} (${options.warmup} s)`);
-      await runLoad(target, options.warmup, options.connections);
+      await runLoad(target, options.warmup, options.connections, options.load);
     }
   }
 
@@ -137,7 +140,8 @@ async function bench(options: BenchOptions, children: { db?: DbChild; servers: S
       log(
         `round ${round + 1}/${options.rounds} ${kind.padEnd(14)} ${sample.rps.toFixed(0).padStart(6)} rps  ` +
           `p50 ${sample.p50} ms  p99 ${sample.p99} ms  errors ${sample.errors}  ` +
-          `CPU ms/req: server ${sample.serverCpuMs?.toFixed(2)} (main thread ${sample.serverMainCpuMs?.toFixed(2) ?? '–'})` +
+          `CPU ms/req: server ${sample.serverCpuMs?.toFixed(2)} (main thread ${sample.serverMainCpuMs?.toFixed(2) ?? '–'}, ` +
+          `waiting for a CPU ${sample.serverMainWaitMs?.toFixed(2) ?? '–'})` +
           `${sample.dbCpuMs === undefined ? '' : `, db ${sample.dbCpuMs.toFixed(2)}`}, load ${sample.loadCpuMs?.toFixed(2)}`,
       );
     }
@@ -166,7 +170,8 @@ async function bench(options: BenchOptions, children: { db?: DbChild; servers: S
       .map((l) => l.toFixed(2))
       .join(' ')}`,
     `${options.connections} connections, ${options.rounds} rounds × ${options.duration} s per server (interleaved), ` +
-      `${options.warmup} s warm-up; medians over rounds; database: ${db}${dbRss}; Postern LOG_LEVEL=${options.logLevel}`,
+      `${options.warmup} s warm-up; medians over rounds; load: ${options.load}; database: ${db}${dbRss}; ` +
+      `Postern LOG_LEVEL=${options.logLevel}`,
     '',
     verdict.text,
   ];
