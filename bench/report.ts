@@ -54,12 +54,13 @@ export function report(results: ServerResult[], connections: number, warmedUp: b
   const rows = results.map((r) => [
     LABELS[r.kind],
     median(r.samples.map((s) => s.rps)).toFixed(0),
-    median(r.samples.map((s) => s.p50)).toFixed(0),
-    median(r.samples.map((s) => s.p99)).toFixed(0),
+    median(r.samples.map((s) => s.p50)).toFixed(1),
+    median(r.samples.map((s) => s.p99)).toFixed(1),
     String(sum(r.samples.map((s) => s.errors))),
     r.rssBytes === undefined ? '?' : (r.rssBytes / 2 ** 20).toFixed(0),
     cpu(r.samples.map((s) => s.serverCpuMs)),
     cpu(r.samples.map((s) => s.serverMainCpuMs)),
+    cpu(r.samples.map((s) => s.serverMainWaitMs)),
     cpu(r.samples.map((s) => s.dbCpuMs)),
     r.samples.map((s) => s.rps.toFixed(0)).join(' / '),
   ]);
@@ -74,6 +75,7 @@ export function report(results: ServerResult[], connections: number, warmedUp: b
         'RSS MB',
         'CPU ms/req',
         'main thread ms/req',
+        'its wait for a CPU ms/req',
         'db CPU ms/req',
         'rps by round',
       ],
