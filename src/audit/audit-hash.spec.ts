@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
-import { auditChainKey, canonicalJson, chainHash, sha256 } from './audit-hash';
-import { GENESIS_HASH, type AuditFields } from './audit-record';
+import { auditChainKey, canonicalFields, canonicalJson, chainHash, sha256 } from './audit-hash';
+import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, type AuditFields } from './audit-record';
 
 const FIELDS: AuditFields = {
   occurred_at: '2026-01-02T03:04:05.678Z',
@@ -121,6 +121,30 @@ describe(canonicalJson.name, () => {
       expect(canonicalJson(value)).toBe(reference(value));
     }
     expect(canonicalJson(FIELDS)).toBe(reference(FIELDS));
+  });
+});
+
+describe(canonicalFields.name, () => {
+  it('knows every field of a record: the column list is complete', () => {
+    expect([...AUDIT_FIELD_COLUMNS].sort()).toEqual(Object.keys(EDITS).sort());
+  });
+
+  it('writes what canonicalJson writes, for a record and for every edit of each field', () => {
+    expect(canonicalFields(FIELDS)).toBe(canonicalJson(FIELDS));
+    for (const field of Object.keys(EDITS) as (keyof AuditFields)[]) {
+      const edited = { ...FIELDS, [field]: EDITS[field] };
+      expect(canonicalFields(edited)).toBe(canonicalJson(edited));
+    }
+  });
+
+  it('writes what canonicalJson writes for awkward text, in any key order', () => {
+    const odd = ['', '"', '\\', '\u2028', '\u0000', 'é', '😀', '\uFFFD', '</script>'];
+    for (const text of odd) {
+      const fields = Object.fromEntries(
+        Object.entries({ ...FIELDS, reason: text, operation: text, scopes_presented: [text, 'a'] }).reverse(),
+      ) as unknown as AuditFields;
+      expect(canonicalFields(fields)).toBe(canonicalJson(fields));
+    }
   });
 });
 

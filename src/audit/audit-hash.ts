@@ -1,5 +1,5 @@
 import { createHash, createHmac, hkdfSync } from 'node:crypto';
-import type { AuditFields } from './audit-record';
+import { AUDIT_FIELD_COLUMNS, type AuditFields } from './audit-record';
 
 /**
  * Deterministic JSON: object keys sorted at every level, no whitespace. Used for the chain hash and
@@ -27,6 +27,24 @@ export function canonicalJson(value: unknown): string {
   return out + '}';
 }
 
+/** The columns in canonicalJson's key order, each with its quoted name and colon written once. */
+const SORTED_COLUMNS = [...AUDIT_FIELD_COLUMNS].sort().map((column) => [column, `${JSON.stringify(column)}:`] as const);
+
+/**
+ * canonicalJson of a record's fields, written in the known column order instead of sorting each
+ * record's keys: the writer serialises every audited call, and this takes half the time. The same
+ * text for every AuditFields (a unit test holds the two together).
+ */
+export function canonicalFields(fields: AuditFields): string {
+  let out = '{';
+  for (const [column, prefix] of SORTED_COLUMNS) {
+    const value = fields[column];
+    if (value === undefined) continue;
+    out += (out.length > 1 ? ',' : '') + prefix + canonicalJson(value);
+  }
+  return out + '}';
+}
+
 /**
  * The key of the chain hashes, derived from SECRET_KEY (which the database never holds): someone
  * who can write the database but not read the key cannot rewrite a record and re-link what follows.
@@ -38,7 +56,7 @@ export function auditChainKey(secretKey: string | undefined): Buffer {
 
 /** hash_n = HMAC-SHA-256(key; chain ‖ seq ‖ prev_hash ‖ canonical fields): editing, dropping or reordering any row breaks the links after it. */
 export function chainHash(key: Buffer, chain: string, seq: number, prevHash: string, fields: AuditFields): string {
-  return chainHashOfCanonical(key, chain, seq, prevHash, canonicalJson(fields));
+  return chainHashOfCanonical(key, chain, seq, prevHash, canonicalFields(fields));
 }
 
 /** chainHash for fields already in canonical form (the writer stores that same text). */

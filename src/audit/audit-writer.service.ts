@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
-import { auditChainKey, canonicalJson, chainHashOfCanonical } from './audit-hash';
+import { auditChainKey, canonicalFields, canonicalJson, chainHashOfCanonical } from './audit-hash';
 import { shapeOf } from './args-preview';
 import type { AuditDraft } from './audit-context';
 import { poolQuery } from '../database/pool-query';
@@ -222,7 +222,7 @@ function link(key: Buffer, chain: string, from: Omit<ChainHead, 'chain'>, record
     seq += 1;
     // The canonical text is hashed and is also the row's JSON: serialised once, and what is stored
     // is exactly what was hashed.
-    const canonical = canonicalJson(fields);
+    const canonical = canonicalFields(fields);
     const hash = chainHashOfCanonical(key, chain, seq, prev, canonical);
     const head = JSON.stringify({ chain, seq, prev_hash: prev, hash });
     rows.push(canonical === '{}' ? head : `${head.slice(0, -1)},${canonical.slice(1)}`);
