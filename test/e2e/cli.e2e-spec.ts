@@ -113,6 +113,28 @@ describe('postern CLI', () => {
     expect(await keys()).toHaveLength(before);
   });
 
+  it('refuses an unknown tool name without writing a key', async () => {
+    const before = (await keys()).length;
+    const r = await runCli(
+      [
+        'key',
+        'create',
+        '--workspace',
+        slug,
+        '--name',
+        'typo',
+        '--scopes',
+        'workspace:read',
+        '--tools',
+        'list_workspace',
+      ],
+      env,
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('unknown tools: list_workspace');
+    expect(await keys()).toHaveLength(before);
+  });
+
   it("shows a command's output only once its audit record is committed", async () => {
     const fn = `audit_fail_cli_${id.replace(/-/g, '')}`;
     try {

@@ -184,7 +184,7 @@ describe('keys, members and the scope catalogue', () => {
       expect(await state(admin.workspace.id)).toBe(before);
     });
 
-    it('refuses an unknown scope, an unknown field and a past expiry as invalid, naming the problem', async () => {
+    it('refuses an unknown scope, an unknown field, a past expiry and an unknown tool as invalid, naming the problem', async () => {
       const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ['ai-publishing-assistant'] });
       const before = await state(admin.workspace.id);
 
@@ -211,6 +211,16 @@ describe('keys, members and the scope catalogue', () => {
       });
       await expectRefused(past, 400, 'validation_failed', 'invalid');
       expect(past.body.error.details).toEqual([{ field: 'expires_at', issue: 'past' }]);
+
+      // A misspelt tool would make a key that can call nothing; a real one beside it is not named.
+      const unknownTool = await call(admin.token, 'POST', '/api/v1/keys', {
+        name: 'k',
+        scopes: ['workspace:read'],
+        tools: ['list_workspaces', 'list_workspace', 'list_workspace'],
+      });
+      await expectRefused(unknownTool, 400, 'validation_failed', 'invalid');
+      expect(unknownTool.body.error.message).toBe('unknown tools: list_workspace');
+      expect(unknownTool.body.error.details).toEqual([{ field: 'tools', issue: 'unknown tool list_workspace' }]);
 
       expect(await state(admin.workspace.id)).toBe(before);
     });

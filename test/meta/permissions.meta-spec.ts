@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { permissionInventory, renderPermissionTable } from '../../src/access/permission-inventory';
 import { isScope } from '../../src/access/scopes';
+import { TOOL_NAMES } from '../../src/mcp/tool-names';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -31,6 +32,14 @@ describe('permission declarations', () => {
       .map((e) => `${e.name} (${e.handler})`);
     expect(undeclared).toEqual([]);
     for (const e of entries) for (const s of e.scopes ?? []) expect(isScope(s)).toBe(true);
+  });
+
+  it('knows, without the MCP modules, every tool the app serves (for key tool lists)', () => {
+    const served = permissionInventory(t.app)
+      .filter((e) => e.kind === 'tool')
+      .map((e) => e.name)
+      .sort();
+    expect([...TOOL_NAMES].sort()).toEqual(served);
   });
 
   it('makes public only what must be reachable without credentials', () => {

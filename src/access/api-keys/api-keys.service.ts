@@ -12,6 +12,7 @@ import { generateApiKeyToken, hashApiKeyToken, parseApiKeyToken, tokenMatchesHas
 import { UUID_PATTERN } from '../../common/validation/uuid';
 import { ApiKeyLookup } from './api-key-lookup';
 import { stampLastUsed } from '../last-used';
+import { TOOL_NAMES } from '../../mcp/tool-names';
 
 export interface CreateApiKeyInput {
   workspaceId: string;
@@ -30,6 +31,11 @@ export class ApiKeysService {
     private readonly audited: AuditedTransactions,
     private readonly lookup: ApiKeyLookup,
   ) {}
+
+  /** The names that are not MCP tools, each once. */
+  static unknownTools(names: string[]): string[] {
+    return [...new Set(names.filter((n) => !TOOL_NAMES.has(n)))];
+  }
 
   /** Expands bundle names and checks every scope; unknown names are refused, never ignored. */
   static expandScopes(names: string[]): Scope[] {
@@ -74,6 +80,15 @@ export class ApiKeysService {
           beyond.map((s) => ({ field: 'scopes', issue: s })),
         );
       }
+    }
+    // A misspelt tool would leave a key that can call nothing: refused, naming it.
+    const unknownTools = ApiKeysService.unknownTools(input.toolAllowlist ?? []);
+    if (unknownTools.length) {
+      throw new AppError(
+        'validation_failed',
+        `unknown tools: ${unknownTools.join(', ')}`,
+        unknownTools.map((t) => ({ field: 'tools', issue: `unknown tool ${t}` })),
+      );
     }
     // A limited or expiring key cannot mint a broader or longer-lived one.
     if (actor.toolAllowlist) {

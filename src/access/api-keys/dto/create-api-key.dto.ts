@@ -28,7 +28,12 @@ export class CreateApiKeyDto {
   @MaxLength(40, { each: true })
   scopes: string[];
 
-  @ApiPropertyOptional({ description: 'Limit the key to these MCP tools.', example: ['list_workspaces'] })
+  @ApiPropertyOptional({
+    description:
+      'Limit the key to these MCP tools (names as in tools/list). An unknown name is refused, never ignored. ' +
+      'A key limited to tools cannot use the REST API.',
+    example: ['list_workspaces'],
+  })
   @IsOptional()
   @IsString({ each: true })
   @ArrayMaxSize(100)
