@@ -28,22 +28,28 @@ export function cpuMicros(): number {
   return user + system;
 }
 
+/** Clock ticks per second of /proc's CPU times: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
+
 /**
- * CPU time of this process's ended and reaped children (wrk runs), user + system, in microseconds,
- * from /proc/self/stat (cutime, cstime); 0 where there is no /proc.
+ * The sum of two CPU-time fields of a /proc stat file, in microseconds; undefined where there is no
+ * such file. Fields are numbered as in proc(5): utime 14, stime 15, cutime 16, cstime 17.
  */
-export function childrenCpuMicros(): number {
+function procCpuMicros(file: string, first: number, second: number): number | undefined {
   try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const stat = readFileSync(file, 'utf8');
+    // Fields after the command name (field 2), which is in parentheses and may contain spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[13]) + Number(fields[14])) * 1_000_000) / CLOCK_TICKS;
+    return ((Number(fields[first - 3]) + Number(fields[second - 3])) * 1_000_000) / CLOCK_TICKS;
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
-/** Clock ticks per second of /proc's CPU times: 100 on every Linux this runs on. */
-const CLOCK_TICKS = 100;
+/** CPU time of this process's ended and reaped children (wrk runs), user + system, in microseconds; 0 without /proc. */
+export function childrenCpuMicros(): number {
+  return procCpuMicros('/proc/self/stat', 16, 17) ?? 0;
+}
 
 /**
  * CPU time of this process's main thread (the event loop), in microseconds, from Linux's
@@ -51,14 +57,7 @@ const CLOCK_TICKS = 100;
  * the event loop is what limits a Node server's throughput.
  */
 export function mainThreadCpuMicros(): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may contain spaces: utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
+  return procCpuMicros(`/proc/self/task/${process.pid}/stat`, 14, 15);
 }
 
 /**

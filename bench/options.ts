@@ -63,10 +63,11 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   }
   const logLevel = values['log-level'];
   if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
-  const load = values.load ?? (wrkAvailable() ? 'wrk' : 'autocannon');
+  const hasWrk = wrkAvailable();
+  const load = values.load ?? (hasWrk ? 'wrk' : 'autocannon');
   if (!(GENERATORS as readonly string[]).includes(load))
     throw new Error(`--load must be one of ${GENERATORS.join(', ')}`);
-  if (load === 'wrk' && !wrkAvailable()) throw new Error('--load wrk: no wrk on PATH (Debian: apt-get install wrk)');
+  if (load === 'wrk' && !hasWrk) throw new Error('--load wrk: no wrk on PATH (Debian: apt-get install wrk)');
   return {
     load: load as Generator,
     duration: bounded('duration', values.duration, 1, 120),
