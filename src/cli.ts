@@ -156,7 +156,7 @@ key
   .requiredOption('--workspace <slug-or-id>', 'workspace the key is bound to')
   .requiredOption('--name <name>', 'a name to recognise it by')
   .requiredOption('--scopes <list>', `comma-separated scopes and/or bundles (${BUNDLE_NAMES.join(', ')})`, parseList)
-  .option('--tools <list>', 'limit the key to these MCP tool names', parseList)
+  .option('--tools <list>', 'limit the key to these MCP tool names (each must be allowed by --scopes)', parseList)
   .option('--expires <when>', 'expiry: a date, a timestamp, or a span such as 90d', parseExpiry)
   .option('--created-by <email>', 'member whose current role caps the key (a demotion then limits it)')
   .action(

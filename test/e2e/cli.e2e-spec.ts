@@ -135,6 +135,28 @@ describe('postern CLI', () => {
     expect(await keys()).toHaveLength(before);
   });
 
+  it("refuses a tool the key's scopes do not allow without writing a key", async () => {
+    const before = (await keys()).length;
+    const r = await runCli(
+      [
+        'key',
+        'create',
+        '--workspace',
+        slug,
+        '--name',
+        'narrow',
+        '--scopes',
+        'workspace:read',
+        '--tools',
+        'publish_post',
+      ],
+      env,
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("the key's scopes do not allow these tools: publish_post needs posts:publish");
+    expect(await keys()).toHaveLength(before);
+  });
+
   it("shows a command's output only once its audit record is committed", async () => {
     const fn = `audit_fail_cli_${id.replace(/-/g, '')}`;
     try {

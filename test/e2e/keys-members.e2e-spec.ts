@@ -225,6 +225,36 @@ describe('keys, members and the scope catalogue', () => {
       expect(await state(admin.workspace.id)).toBe(before);
     });
 
+    it("refuses a tool the key's own scopes do not allow, naming the scopes it needs", async () => {
+      const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ['ai-publishing-assistant'] });
+      const before = await state(admin.workspace.id);
+      // get_workspace is allowed by workspace:read; list_workspaces needs workspace:list and
+      // create_post_from_draft two scopes, of which the key has neither.
+      const r = await call(admin.token, 'POST', '/api/v1/keys', {
+        name: 'k',
+        scopes: ['workspace:read'],
+        tools: ['get_workspace', 'list_workspaces', 'create_post_from_draft', 'list_workspaces'],
+      });
+      await expectRefused(r, 400, 'validation_failed', 'invalid');
+      expect(r.body.error.message).toBe(
+        "the key's scopes do not allow these tools: list_workspaces needs workspace:list; " +
+          'create_post_from_draft needs posts:create drafts:read',
+      );
+      expect(r.body.error.details).toEqual([
+        { field: 'tools', issue: 'list_workspaces needs workspace:list' },
+        { field: 'tools', issue: 'create_post_from_draft needs posts:create drafts:read' },
+      ]);
+      expect(await state(admin.workspace.id)).toBe(before);
+
+      const allowed = await call(admin.token, 'POST', '/api/v1/keys', {
+        name: 'k',
+        scopes: ['workspace:read', 'workspace:list'],
+        tools: ['get_workspace', 'list_workspaces'],
+      });
+      await expectChanged(allowed, 201, 'POST /api/v1/keys');
+      expect(allowed.body.tools).toEqual(['get_workspace', 'list_workspaces']);
+    });
+
     it('refuses a second active key with the same name as a conflict', async () => {
       const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ['ai-publishing-assistant'] });
       const first = await call(admin.token, 'POST', '/api/v1/keys', { name: 'twin', scopes: ['workspace:read'] });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { permissionInventory, renderPermissionTable } from '../../src/access/permission-inventory';
 import { isScope } from '../../src/access/scopes';
-import { TOOL_NAMES } from '../../src/mcp/tool-names';
+import { TOOL_SCOPES } from '../../src/mcp/tool-scopes';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -34,12 +34,15 @@ describe('permission declarations', () => {
     for (const e of entries) for (const s of e.scopes ?? []) expect(isScope(s)).toBe(true);
   });
 
-  it('knows, without the MCP modules, every tool the app serves (for key tool lists)', () => {
+  it('knows, without the MCP modules, every tool the app serves and its scopes (for key tool lists)', () => {
     const served = permissionInventory(t.app)
       .filter((e) => e.kind === 'tool')
-      .map((e) => e.name)
-      .sort();
-    expect([...TOOL_NAMES].sort()).toEqual(served);
+      .map((e) => [e.name, [...(e.scopes ?? [])].sort()])
+      .sort(([a], [b]) => String(a).localeCompare(String(b)));
+    const known = [...TOOL_SCOPES]
+      .map(([name, scopes]) => [name, [...scopes].sort()])
+      .sort(([a], [b]) => String(a).localeCompare(String(b)));
+    expect(known).toEqual(served);
   });
 
   it('makes public only what must be reachable without credentials', () => {

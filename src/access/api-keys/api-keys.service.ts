@@ -12,7 +12,7 @@ import { generateApiKeyToken, hashApiKeyToken, parseApiKeyToken, tokenMatchesHas
 import { UUID_PATTERN } from '../../common/validation/uuid';
 import { ApiKeyLookup } from './api-key-lookup';
 import { stampLastUsed } from '../last-used';
-import { TOOL_NAMES } from '../../mcp/tool-names';
+import { TOOL_SCOPES } from '../../mcp/tool-scopes';
 
 export interface CreateApiKeyInput {
   workspaceId: string;
@@ -34,7 +34,15 @@ export class ApiKeysService {
 
   /** The names that are not MCP tools, each once. */
   static unknownTools(names: string[]): string[] {
-    return [...new Set(names.filter((n) => !TOOL_NAMES.has(n)))];
+    return [...new Set(names.filter((n) => !TOOL_SCOPES.has(n)))];
+  }
+
+  /** The named tools that need a scope the key is not granted, each once, with what it lacks. */
+  static toolsBeyondScopes(names: string[], granted: readonly Scope[]): { tool: string; missing: Scope[] }[] {
+    return [...new Set(names)].flatMap((tool) => {
+      const missing = (TOOL_SCOPES.get(tool) ?? []).filter((s) => !granted.includes(s));
+      return missing.length ? [{ tool, missing }] : [];
+    });
   }
 
   /** Expands bundle names and checks every scope; unknown names are refused, never ignored. */
@@ -88,6 +96,16 @@ export class ApiKeysService {
         'validation_failed',
         `unknown tools: ${unknownTools.join(', ')}`,
         unknownTools.map((t) => ({ field: 'tools', issue: `unknown tool ${t}` })),
+      );
+    }
+    // So would a tool the key's own scopes do not allow: it stays hidden from the key for good.
+    const beyondScopes = ApiKeysService.toolsBeyondScopes(input.toolAllowlist ?? [], scopes);
+    if (beyondScopes.length) {
+      const described = beyondScopes.map((b) => `${b.tool} needs ${b.missing.join(' ')}`);
+      throw new AppError(
+        'validation_failed',
+        `the key's scopes do not allow these tools: ${described.join('; ')}`,
+        described.map((issue) => ({ field: 'tools', issue })),
       );
     }
     // A limited or expiring key cannot mint a broader or longer-lived one.

@@ -30,7 +30,8 @@ export class CreateApiKeyDto {
 
   @ApiPropertyOptional({
     description:
-      'Limit the key to these MCP tools (names as in tools/list). An unknown name is refused, never ignored. ' +
+      'Limit the key to these MCP tools (names as in tools/list). An unknown name is refused, never ignored, ' +
+      'and so is a tool that needs a scope the key is not granted (the error names the scopes). ' +
       'A key limited to tools cannot use the REST API.',
     example: ['list_workspaces'],
   })
