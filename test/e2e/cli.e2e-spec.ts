@@ -102,58 +102,23 @@ describe('postern CLI', () => {
     expect(r.stderr).not.toMatch(/\s+at .+:\d+:\d+/);
   });
 
-  it('refuses an unknown scope without writing a key', async () => {
+  it.each([
+    ['an unknown scope', ['--scopes', 'posts:read,posts:publsh'], 'unknown scope or bundle: posts:publsh'],
+    [
+      'an unknown tool name',
+      ['--scopes', 'workspace:read', '--tools', 'list_workspace'],
+      'unknown tools: list_workspace',
+    ],
+    [
+      "a tool the key's scopes do not allow",
+      ['--scopes', 'workspace:read', '--tools', 'publish_post'],
+      "the key's scopes do not allow these tools: publish_post needs posts:publish",
+    ],
+  ])('refuses %s without writing a key', async (_what, options, reason) => {
     const before = (await keys()).length;
-    const r = await runCli(
-      ['key', 'create', '--workspace', slug, '--name', 'typo', '--scopes', 'posts:read,posts:publsh'],
-      env,
-    );
+    const r = await runCli(['key', 'create', '--workspace', slug, '--name', 'refused', ...options], env);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('posts:publsh');
-    expect(await keys()).toHaveLength(before);
-  });
-
-  it('refuses an unknown tool name without writing a key', async () => {
-    const before = (await keys()).length;
-    const r = await runCli(
-      [
-        'key',
-        'create',
-        '--workspace',
-        slug,
-        '--name',
-        'typo',
-        '--scopes',
-        'workspace:read',
-        '--tools',
-        'list_workspace',
-      ],
-      env,
-    );
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('unknown tools: list_workspace');
-    expect(await keys()).toHaveLength(before);
-  });
-
-  it("refuses a tool the key's scopes do not allow without writing a key", async () => {
-    const before = (await keys()).length;
-    const r = await runCli(
-      [
-        'key',
-        'create',
-        '--workspace',
-        slug,
-        '--name',
-        'narrow',
-        '--scopes',
-        'workspace:read',
-        '--tools',
-        'publish_post',
-      ],
-      env,
-    );
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain("the key's scopes do not allow these tools: publish_post needs posts:publish");
+    expect(r.stderr).toContain(reason);
     expect(await keys()).toHaveLength(before);
   });
 
