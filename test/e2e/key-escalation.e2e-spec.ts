@@ -1,5 +1,6 @@
 import { operatorActor } from '../../src/access/actor';
 import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
+import { ALL_SCOPES } from '../../src/access/scopes';
 import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
 import { asOperator, buildUser, buildWorkspaceWithKey } from '../factories';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -83,7 +84,8 @@ describe('key escalation', () => {
       t.app.get(ApiKeysService).create(operatorActor(), {
         workspaceId,
         name: `owner-${user.id}`,
-        scopes: ['workspace:read'],
+        // Removing an admin takes away every admin scope: only a key holding them all may.
+        scopes: ALL_SCOPES,
         createdByUserId: user.id,
       }),
     );

@@ -288,7 +288,7 @@ describe('keys, members and the scope catalogue', () => {
 
   describe('members', () => {
     it('lets an owner list members, add a user by email and change their role', async () => {
-      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
       const newcomer = await buildUser(t.app);
 
       const listed = await call(owner.token, 'GET', '/api/v1/members');
@@ -330,9 +330,9 @@ describe('keys, members and the scope catalogue', () => {
     });
 
     it('stops an admin from making, demoting or removing an owner, but lets them remove an editor', async () => {
-      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
       const ws = owner.workspace.id;
-      const admin = await memberWithKey(ws, 'admin');
+      const admin = await memberWithKey(ws, 'admin', ALL_SCOPES);
       const editor = await buildUser(t.app);
       await addMember(ws, editor.id, 'editor');
       const outsider = await buildUser(t.app);
@@ -353,7 +353,7 @@ describe('keys, members and the scope catalogue', () => {
       expect(await state(ws)).toBe(before);
 
       // The editor had connected an AI client to this workspace (and to another, which stays).
-      const elsewhere = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const elsewhere = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
       await addMember(elsewhere.workspace.id, editor.id, 'editor');
       for (const [grant, workspaceId] of [
         [`grant-${editor.id}`, ws],
@@ -382,9 +382,9 @@ describe('keys, members and the scope catalogue', () => {
     });
 
     it('never leaves a workspace without an owner, and allows the change once there is a second', async () => {
-      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
       const ws = owner.workspace.id;
-      const second = await memberWithKey(ws, 'editor');
+      const second = await memberWithKey(ws, 'editor', ALL_SCOPES);
       const before = await state(ws);
 
       const demoteSelf = await call(owner.token, 'PATCH', `/api/v1/members/${owner.user.id}`, { role: 'admin' });
@@ -411,7 +411,7 @@ describe('keys, members and the scope catalogue', () => {
     });
 
     it('answers a non-member or unknown id with 404 and a malformed id with 400', async () => {
-      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
       const elsewhere = await buildWorkspaceWithKey(t.app, { role: 'editor' });
       const before = await state(owner.workspace.id);
       const foreignBefore = await state(elsewhere.workspace.id);
@@ -444,7 +444,7 @@ describe('keys, members and the scope catalogue', () => {
     });
 
     it('applies a demotion on the member’s very next call, and a promotion too', async () => {
-      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
       const member = await memberWithKey(owner.workspace.id, 'admin');
 
       expect((await call(member.token, 'GET', '/api/v1/keys')).status).toBe(200);
@@ -467,8 +467,47 @@ describe('keys, members and the scope catalogue', () => {
       expect((await call(member.token, 'GET', '/api/v1/keys')).status).toBe(200);
     });
 
+    it('refuses a narrower credential the powers it does not hold, even with an owner behind it', async () => {
+      // An owner hands an analytics assistant a read-only key. Were role enough, that key could make
+      // anyone an owner, demote or remove members and revoke the owner's own keys.
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+      const ws = owner.workspace.id;
+      const narrow = await memberWithKey(ws, 'owner', ['read-only-analytics']);
+      const editor = await buildUser(t.app);
+      await addMember(ws, editor.id, 'editor');
+      const outsider = await buildUser(t.app);
+      const before = await state(ws);
+
+      const attempts: [string, string, unknown, string][] = [
+        ['POST', '/api/v1/members', { email: outsider.email, role: 'owner' }, 'posts:publish'],
+        ['POST', '/api/v1/members', { email: outsider.email, role: 'viewer' }, 'posts:read'],
+        ['PATCH', `/api/v1/members/${editor.id}`, { role: 'viewer' }, 'posts:read'],
+        ['DELETE', `/api/v1/members/${editor.id}`, undefined, 'posts:create'],
+        ['DELETE', `/api/v1/keys/${owner.key.id}`, undefined, 'posts:delete'],
+      ];
+      for (const [method, path, body, lacking] of attempts) {
+        const r = await call(narrow.token, method, path, body);
+        await expectRefused(r, 403, 'insufficient_scope', 'denied');
+        expect([method, path, r.body.error.message]).toEqual([method, path, expect.stringContaining(lacking)]);
+        expect(r.body.error.details).toContainEqual({ field: expect.any(String), issue: lacking });
+      }
+      expect(await state(ws)).toBe(before);
+
+      // The owner's full key does all of it.
+      await expectChanged(
+        await call(owner.token, 'POST', '/api/v1/members', { email: outsider.email, role: 'viewer' }),
+        201,
+        'POST /api/v1/members',
+      );
+      await expectChanged(
+        await call(owner.token, 'DELETE', `/api/v1/members/${editor.id}`),
+        200,
+        'DELETE /api/v1/members/:userId',
+      );
+    });
+
     it('refuses the key of a removed member with 401', async () => {
-      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
       const member = await memberWithKey(owner.workspace.id, 'editor');
       expect((await call(member.token, 'GET', '/api/v1/workspaces')).status).toBe(200);
 

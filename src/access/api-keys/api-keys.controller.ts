@@ -20,7 +20,8 @@ export class ApiKeysController {
   @RequireRole('admin')
   @ApiOperation({
     summary: 'Create an API key (admins)',
-    description: 'The secret is in this response only. Scopes may name bundles.',
+    description:
+      'The secret is in this response only. Scopes may name bundles; none may be beyond the scopes of the credential creating the key.',
   })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
   async create(@CurrentActor() actor: Actor, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
@@ -50,7 +51,8 @@ export class ApiKeysController {
   @RequireRole('admin')
   @ApiOperation({
     summary: 'Revoke an API key (admins)',
-    description: 'By id or pst_… prefix. Takes effect on the key’s next call.',
+    description:
+      'By id or pst_… prefix. Takes effect on the key’s next call. The credential must hold every scope of the key it revokes.',
   })
   @ApiOkResponse({ type: ApiKeyResponse })
   async revoke(@CurrentActor() actor: Actor, @Param('keyId') keyId: string): Promise<ApiKeyResponse> {

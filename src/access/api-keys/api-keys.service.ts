@@ -13,6 +13,7 @@ import { UUID_PATTERN } from '../../common/validation/uuid';
 import { ApiKeyLookup } from './api-key-lookup';
 import { stampLastUsed } from '../last-used';
 import { TOOL_SCOPES } from '../../mcp/tool-scopes';
+import { assertHolds } from '../assert-holds';
 
 export interface CreateApiKeyInput {
   workspaceId: string;
@@ -78,17 +79,7 @@ export class ApiKeysService {
       throw new AppError('validation_failed', 'name must be 1 to 100 characters', [{ field: 'name', issue: 'length' }]);
     }
     const scopes = ApiKeysService.expandScopes(input.scopes);
-    // Nobody hands out more than they hold: a key can only be created with a subset of the creator's scopes.
-    if (actor.kind !== 'operator') {
-      const beyond = scopes.filter((s) => !actor.scopes.has(s));
-      if (beyond.length) {
-        throw new AppError(
-          'insufficient_scope',
-          `you cannot grant scopes you do not hold: ${beyond.join(' ')}`,
-          beyond.map((s) => ({ field: 'scopes', issue: s })),
-        );
-      }
-    }
+    assertHolds(actor, scopes, 'you cannot grant scopes you do not hold', 'scopes');
     // A misspelt tool would leave a key that can call nothing: refused, naming it.
     const unknownTools = ApiKeysService.unknownTools(input.toolAllowlist ?? []);
     if (unknownTools.length) {
@@ -165,7 +156,7 @@ export class ApiKeysService {
     return this.keys.find({ where: { workspaceId }, order: { createdAt: 'ASC' } });
   }
 
-  async revoke(_actor: Actor, workspaceId: string, idOrPrefix: string): Promise<ApiKeyEntity> {
+  async revoke(actor: Actor, workspaceId: string, idOrPrefix: string): Promise<ApiKeyEntity> {
     const where = /^pst_/.test(idOrPrefix)
       ? { workspaceId, prefix: idOrPrefix }
       : UUID_PATTERN.test(idOrPrefix)
@@ -176,6 +167,7 @@ export class ApiKeysService {
     return this.audited.run(async (m) => {
       const key = await m.getRepository(ApiKeyEntity).findOne({ where, lock: { mode: 'pessimistic_write' } });
       if (!key) throw notFound('API key');
+      assertHolds(actor, key.scopes, 'you cannot revoke a key holding scopes you do not hold', 'scopes');
       if (!key.revokedAt) {
         key.revokedAt = new Date();
         await m.save(key);

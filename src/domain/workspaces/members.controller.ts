@@ -25,7 +25,11 @@ export class MembersController {
   @Post()
   @RequireScopes()
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Add an existing user to this workspace (admins; only owners grant owner)' })
+  @ApiOperation({
+    summary: 'Add an existing user to this workspace (admins; only owners grant owner)',
+    description:
+      'The credential must hold every scope of the roles involved (403 insufficient_scope names what it lacks).',
+  })
   @ApiCreatedResponse({ type: MemberResponse })
   add(@CurrentActor() actor: Actor, @Body() body: AddMemberDto) {
     return this.members.add(actor, body.email, body.role);
@@ -34,7 +38,11 @@ export class MembersController {
   @Patch(':userId')
   @RequireScopes()
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Change a member’s role (admins; owners are changed only by owners; never the last owner)' })
+  @ApiOperation({
+    summary: 'Change a member’s role (admins; owners are changed only by owners; never the last owner)',
+    description:
+      'The credential must hold every scope of the roles involved (403 insufficient_scope names what it lacks).',
+  })
   @ApiOkResponse({ type: MemberResponse })
   changeRole(
     @CurrentActor() actor: Actor,
@@ -48,7 +56,11 @@ export class MembersController {
   @HttpCode(200)
   @RequireScopes()
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Remove a member (admins; owners are removed only by owners; never the last owner)' })
+  @ApiOperation({
+    summary: 'Remove a member (admins; owners are removed only by owners; never the last owner)',
+    description:
+      'The credential must hold every scope of the roles involved (403 insufficient_scope names what it lacks).',
+  })
   @ApiOkResponse({ type: MemberResponse })
   remove(@CurrentActor() actor: Actor, @Param('userId', new ParseUUIDPipe()) userId: string) {
     return this.members.remove(actor, userId);

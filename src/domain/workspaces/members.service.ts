@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { workspaceOf, type Actor } from '../../access/actor';
-import { roleAtLeast, type Role } from '../../access/roles';
+import { assertHolds } from '../../access/assert-holds';
+import { ROLE_CEILINGS, roleAtLeast, type Role } from '../../access/roles';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError, notFound } from '../../common/app-error';
 import { UserEntity } from '../users/user.entity';
@@ -53,6 +54,7 @@ export class MembersService {
     this.assertMayGrant(actor, role);
     return this.audited.run(async (m) => {
       const member = await this.lockMember(m, workspaceId, userId);
+      this.assertMayTake(actor, member.role, 'change the role of');
       if (member.role === 'owner' && role !== 'owner') await this.assertOwnerMayGo(actor, m, workspaceId, member);
       member.role = role;
       await m.save(member);
@@ -64,6 +66,7 @@ export class MembersService {
     const workspaceId = workspaceOf(actor);
     return this.audited.run(async (m) => {
       const member = await this.lockMember(m, workspaceId, userId);
+      this.assertMayTake(actor, member.role, 'remove');
       if (member.role === 'owner') await this.assertOwnerMayGo(actor, m, workspaceId, member);
       const view = await this.view(m, member);
       await m.delete(MembershipEntity, { id: member.id });
@@ -87,6 +90,22 @@ export class MembersService {
         { field: 'role', issue: 'owner' },
       ]);
     }
+    assertHolds(
+      actor,
+      ROLE_CEILINGS[role],
+      `you cannot make someone ${articled(role)} without every scope of that role`,
+      'role',
+    );
+  }
+
+  /** Taking a role away acts on its scopes as much as granting it does. */
+  private assertMayTake(actor: Actor, role: Role, action: string): void {
+    assertHolds(
+      actor,
+      ROLE_CEILINGS[role],
+      `you cannot ${action} ${articled(role)} without every scope of that role`,
+      'role',
+    );
   }
 
   /** Owners are changed only by owners, and a workspace is never left without one. */
@@ -124,4 +143,8 @@ export class MembersService {
     const user = await m.findOneOrFail(UserEntity, { where: { id: member.userId } });
     return { user_id: user.id, email: user.email, role: member.role, since: member.createdAt.toISOString() };
   }
+}
+
+function articled(role: Role): string {
+  return `${role === 'owner' || role === 'admin' || role === 'editor' ? 'an' : 'a'} ${role}`;
 }
