@@ -55,8 +55,10 @@ export class AuditQueryService {
   }
 
   private rows(actor: Actor, q: AuditQueryDto, limit: number): Promise<AuditRow[]> {
-    const where = ['workspace_id = $1'];
-    const params: unknown[] = [workspaceOf(actor)];
+    // The workspace's own chain only: a row filed under it in another chain was not written by
+    // this server. workspace_id stays in the filter, so its index serves the query.
+    const where = ['workspace_id = $1', 'chain = $2'];
+    const params: unknown[] = [workspaceOf(actor), workspaceOf(actor)];
     const add = (condition: (param: string) => string, value: unknown) => {
       params.push(value);
       where.push(condition(`$${params.length}`));

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
+import { isUuid } from '../common/validation/uuid';
 import { auditChainKey, chainHash } from './audit-hash';
-import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, type AuditFields } from './audit-record';
+import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, GLOBAL_CHAIN, type AuditFields } from './audit-record';
 
 export interface BrokenLink {
   chain: string;
@@ -46,6 +47,10 @@ export class AuditVerifier {
         ${chain ? 'WHERE c.chain = $1' : ''} ORDER BY c.chain`,
       chain ? [chain] : [],
     );
+    // Apart from the walk, which reads each chain from seq 1 on: a row before that, or one filed
+    // under this workspace but in another chain, would otherwise never be looked at.
+    const misplaced = await this.misplacedRow(chain);
+    if (misplaced) return { chains: chains.length, records: 0, broken: misplaced };
     const key = auditChainKey(this.config.secretKey);
     let records = 0;
     for (const head of chains) {
@@ -60,6 +65,41 @@ export class AuditVerifier {
       if (result.broken) return { chains: chains.length, records, broken: result.broken };
     }
     return { chains: chains.length, records };
+  }
+
+  /**
+   * The first row outside the chains the writer builds: seq below 1, or a chain other than the one
+   * its workspace_id implies. The database refuses both (CHECK constraints of migration
+   * 1763840000000), but whoever can write SQL can drop those, so they are checked here too.
+   */
+  private async misplacedRow(chain?: string): Promise<BrokenLink | undefined> {
+    // One chain's rows, and those filed under the workspace it stands for: each side has an index.
+    let scope = '';
+    const params: unknown[] = [GLOBAL_CHAIN];
+    if (chain === GLOBAL_CHAIN) {
+      scope = 'AND (chain = $2 OR workspace_id IS NULL)';
+      params.push(chain);
+    } else if (chain && isUuid(chain)) {
+      scope = 'AND (chain = $2 OR workspace_id = $3)';
+      params.push(chain, chain);
+    } else if (chain) {
+      scope = 'AND chain = $2';
+      params.push(chain);
+    }
+    const [row] = await this.dataSource.query<
+      { id: string; chain: string; seq: string; workspace_id: string | null }[]
+    >(
+      `SELECT id, chain, seq, workspace_id FROM audit_records
+        WHERE (seq < 1 OR chain <> coalesce(workspace_id::text, $1)) ${scope}
+        ORDER BY id LIMIT 1`,
+      params,
+    );
+    if (!row) return undefined;
+    const at = (problem: string): BrokenLink => ({ chain: row.chain, seq: Number(row.seq), id: row.id, problem });
+    if (Number(row.seq) < 1) return at(`row id ${row.id} has seq ${row.seq}; records start at 1`);
+    const filedUnder =
+      row.workspace_id === null ? `no workspace (chain ${GLOBAL_CHAIN})` : `workspace ${row.workspace_id}`;
+    return at(`row id ${row.id} is filed under ${filedUnder} but chained in ${row.chain}`);
   }
 
   private async verifyChain(

@@ -20,6 +20,7 @@ import { AccessEpoch1763800000000 } from './migrations/1763800000000-access-epoc
 import { AuditAppend1763810000000 } from './migrations/1763810000000-audit-append';
 import { AccessEpochOAuth1763820000000 } from './migrations/1763820000000-access-epoch-oauth';
 import { AuditAppendLockOrder1763830000000 } from './migrations/1763830000000-audit-append-lock-order';
+import { AuditRecordChecks1763840000000 } from './migrations/1763840000000-audit-record-checks';
 
 export const ENTITIES = [
   UserEntity,
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   AuditAppend1763810000000,
   AccessEpochOAuth1763820000000,
   AuditAppendLockOrder1763830000000,
+  AuditRecordChecks1763840000000,
 ];
 
 /** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { auditChainKey, chainHash } from '../../src/audit/audit-hash';
 import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, type AuditFields } from '../../src/audit/audit-record';
 import { AuditVerifier } from '../../src/audit/audit-verifier.service';
+import { AuditRecordChecks1763840000000 } from '../../src/database/migrations/1763840000000-audit-record-checks';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
 import { buildUser, buildWorkspaceWithKey } from '../factories';
 import { signInForm } from '../support/console-sign-in';
@@ -355,6 +356,9 @@ describe('audit trail', () => {
     expect(await refused.json()).toMatchObject({ error: { code: 'insufficient_role' } });
   });
 
+  /** Added to a seq to swap two records: seq is unique in a chain, and at least 1 (so not negated). */
+  const OUT_OF_THE_WAY = 1_000_000_000;
+
   it('detects an edited, deleted or reordered record, through the service and the CLI', async () => {
     const { token, workspace } = await buildWorkspaceWithKey(t.app);
     for (let i = 0; i < 4; i++) await rest(token, `/api/v1/workspaces/${workspace.id}`);
@@ -417,13 +421,19 @@ describe('audit trail', () => {
     await t.db.query(`UPDATE audit_records SET operation = $2 WHERE id = $1`, [second.id, second.operation]);
     expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
 
-    await t.db.query(`UPDATE audit_records SET seq = -seq WHERE id IN ($1, $2)`, [second.id, third.id]);
+    await t.db.query(`UPDATE audit_records SET seq = seq + ${OUT_OF_THE_WAY} WHERE id IN ($1, $2)`, [
+      second.id,
+      third.id,
+    ]);
     await t.db.query(
       `UPDATE audit_records SET seq = CASE WHEN id = $1 THEN $3::bigint ELSE $4::bigint END WHERE id IN ($1, $2)`,
       [second.id, third.id, third.seq, second.seq],
     );
     expect((await verifier.verify(workspace.id)).broken).toMatchObject({ seq: Number(second.seq) });
-    await t.db.query(`UPDATE audit_records SET seq = -seq WHERE id IN ($1, $2)`, [second.id, third.id]);
+    await t.db.query(`UPDATE audit_records SET seq = seq + ${OUT_OF_THE_WAY} WHERE id IN ($1, $2)`, [
+      second.id,
+      third.id,
+    ]);
     await t.db.query(
       `UPDATE audit_records SET seq = CASE WHEN id = $1 THEN $3::bigint ELSE $4::bigint END WHERE id IN ($1, $2)`,
       [second.id, third.id, second.seq, third.seq],
@@ -465,6 +475,90 @@ describe('audit trail', () => {
       seq: Number(third.seq) + 1,
       problem: expect.stringContaining('missing'),
     });
+  });
+
+  it('detects a record inserted before seq 1 or in a forged chain, and lists neither as the workspace’s', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'admin' });
+    for (let i = 0; i < 2; i++) await rest(token, `/api/v1/workspaces/${workspace.id}`);
+    const verifier = t.app.get(AuditVerifier);
+    expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
+    const [real] = await t.db.query<({ id: string; occurred_at: Date } & AuditFields)[]>(
+      `SELECT * FROM audit_records WHERE chain = $1 ORDER BY seq LIMIT 1`,
+      [workspace.id],
+    );
+    const columns = AUDIT_FIELD_COLUMNS.join(', ');
+    /** A copy of the workspace's first record at (chain, seq), as someone with SQL access could insert it. */
+    const insertCopy = async (chain: string, seq: number, prev: string, hash: string) =>
+      (
+        await t.db.query<{ id: string }[]>(
+          `INSERT INTO audit_records (chain, seq, prev_hash, hash, ${columns})
+           SELECT $2, $3, $4, $5, ${columns} FROM audit_records WHERE id = $1 RETURNING id`,
+          [real.id, chain, seq, prev, hash],
+        )
+      )[0].id;
+    // A forged chain hashed with the real key, so it holds on its own: only where it is filed gives it away.
+    const forgedChain = `zz-forged-${randomBytes(4).toString('hex')}`;
+    const fields = Object.fromEntries(AUDIT_FIELD_COLUMNS.map((c) => [c, real[c]])) as unknown as AuditFields;
+    fields.occurred_at = new Date(real.occurred_at).toISOString();
+    const key = auditChainKey(t.app.get<AppConfig>(APP_CONFIG).secretKey);
+    const forgedHash = chainHash(key, forgedChain, 1, GENESIS_HASH, fields);
+
+    // The database refuses both rows while its constraints stand.
+    await expect(insertCopy(workspace.id, 0, GENESIS_HASH, GENESIS_HASH)).rejects.toThrow(/audit_records_seq_check/);
+    await expect(insertCopy(forgedChain, 1, GENESIS_HASH, forgedHash)).rejects.toThrow(/audit_records_chain_check/);
+
+    // Whoever can insert rows can drop constraints: the verifier must find the rows without them.
+    const inserted: string[] = [];
+    const checks = new AuditRecordChecks1763840000000();
+    const runner = t.db.createQueryRunner();
+    await checks.down(runner);
+    try {
+      const seqZero = await insertCopy(workspace.id, 0, GENESIS_HASH, GENESIS_HASH);
+      inserted.push(seqZero);
+      const beforeOne = {
+        chain: workspace.id,
+        seq: 0,
+        id: seqZero,
+        problem: `row id ${seqZero} has seq 0; records start at 1`,
+      };
+      expect((await verifier.verify(workspace.id)).broken).toEqual(beforeOne);
+      expect((await verifier.verify()).broken).toEqual(beforeOne);
+      await t.db.query(`DELETE FROM audit_records WHERE id = $1`, [seqZero]);
+      expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
+
+      const forged = await insertCopy(forgedChain, 1, GENESIS_HASH, forgedHash);
+      inserted.push(forged);
+      await t.db.query(`INSERT INTO audit_chain_heads (chain, seq, hash) VALUES ($1, 1, $2)`, [
+        forgedChain,
+        forgedHash,
+      ]);
+      expect((await verifier.verify(forgedChain)).broken).toMatchObject({ id: forged });
+      const misfiled = {
+        chain: forgedChain,
+        seq: 1,
+        id: forged,
+        problem: `row id ${forged} is filed under workspace ${workspace.id} but chained in ${forgedChain}`,
+      };
+      expect((await verifier.verify(workspace.id)).broken).toEqual(misfiled);
+      expect((await verifier.verify()).broken).toEqual(misfiled);
+      const env = cleanEnv({ DATABASE_URL: databaseUrl(), SECRET_KEY: t.app.get<AppConfig>(APP_CONFIG).secretKey });
+      const cli = await runCli(['audit', 'verify', '--workspace', workspace.slug], env);
+      expect(cli.status).toBe(2);
+      expect(cli.stdout).toContain(`BROKEN: chain ${forgedChain} at record 1 (id ${forged}): ${misfiled.problem}`);
+
+      // Nor do the workspace's admins see it among their records, in a page or an export.
+      const listed = (await records(token)).items.map((r) => r.id);
+      expect(listed).toContain(real.id);
+      expect(listed).not.toContain(forged);
+      const exported = await (await rest(token, '/api/v1/audit/export?format=jsonl')).text();
+      expect(exported).toContain(`"id":"${real.id}"`);
+      expect(exported).not.toContain(`"id":"${forged}"`);
+    } finally {
+      await t.db.query(`DELETE FROM audit_records WHERE id = ANY ($1)`, [inserted]);
+      await t.db.query(`DELETE FROM audit_chain_heads WHERE chain = $1`, [forgedChain]);
+      await checks.up(runner).finally(() => runner.release());
+    }
+    expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
   });
 
   it('has no cascade from workspaces onto audit records', async () => {
