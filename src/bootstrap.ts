@@ -1,6 +1,7 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
@@ -20,8 +21,14 @@ export async function createApp(
   databaseUrl: string,
 ): Promise<INestApplication> {
   const mcp = createMcpServer(config, VERSION);
+  // Paths are matched exactly as written. With Express's default, /MCP reached the MCP controller
+  // while every check keyed on the path (the batch refusal, the audit surface, the body limit) saw
+  // something other than /mcp. Set on the instance before Nest touches it: the router reads it once.
+  const server = express();
+  server.set('case sensitive routing', true);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({ config, databaseUrl, mcpController: mcp.controller }),
+    new ExpressAdapter(server),
     { bodyParser: false, bufferLogs: true, abortOnError: false },
   );
   app.useLogger(app.get(Logger));

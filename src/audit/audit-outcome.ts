@@ -23,6 +23,9 @@ export function noteError(draft: AuditDraft | undefined, code: string, reason?: 
   if (DENIED.has(code) || code === 'http_401' || code === 'http_403') draft.decision = 'denied';
   else if (INVALID.has(code) || /^http_4/.test(code)) draft.decision = 'invalid';
   else if (code === 'internal_error' || code === 'unavailable') draft.decision = 'failed';
+  // Not found before any guard decided: no such route, so the call itself was invalid. After a
+  // guard allowed it, not found is the answer to an allowed call and the decision stays.
+  else if (code === 'not_found' && !draft.decision) draft.decision = 'invalid';
 }
 
 interface RpcMessage {

@@ -36,8 +36,14 @@ describe('audit trail', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
     });
   /** A raw JSON-RPC POST to /mcp, for what the SDK client would not send. */
-  const postMcp = (token: string, requestId: string, body: unknown, headers: { [name: string]: string }) =>
-    fetch(`${t.url}/mcp`, {
+  const postMcp = (
+    token: string,
+    requestId: string,
+    body: unknown,
+    headers: { [name: string]: string },
+    path = '/mcp',
+  ) =>
+    fetch(`${t.url}${path}`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${token}`,
@@ -147,6 +153,13 @@ describe('audit trail', () => {
       decision: 'invalid',
       error_code: 'invalid_request',
     });
+    // The endpoint is /mcp as written: another spelling is no way around the refusal.
+    for (const path of ['/MCP', '/Mcp/']) {
+      const id = `batch${path.replace(/\//g, '-')}`;
+      const respelt = await postMcp(token, id, [call(1, 'create_draft', { text: 'respelt' })], {}, path);
+      expect([path, respelt.status]).toEqual([path, 404]);
+      expect(await row(id)).toMatchObject({ decision: 'invalid', error_code: 'not_found' });
+    }
     const [drafts] = await t.db.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM drafts WHERE workspace_id = $1`,
       [workspace.id],
