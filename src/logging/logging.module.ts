@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/config.types';
+import { redactUrl } from './redact-url';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -46,7 +47,7 @@ export class LoggingModule {
               req: (req: { id: unknown; method: string; url: string }) => ({
                 id: req.id,
                 method: req.method,
-                url: req.url.replace(/token=[^&]+/, 'token=[redacted]'),
+                url: redactUrl(req.url),
               }),
             },
             customLogLevel: (_req, res, err) =>
