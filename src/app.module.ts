@@ -1,11 +1,4 @@
-import {
-  type DynamicModule,
-  Inject,
-  type MiddlewareConsumer,
-  Module,
-  type NestModule,
-  type Type,
-} from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApprovalGuard } from './access/approval.guard';
@@ -15,13 +8,10 @@ import { ResolveWorkspaceGuard } from './access/resolve-workspace.guard';
 import { RoleGuard } from './access/role.guard';
 import { ScopesGuard } from './access/scopes.guard';
 import { AccessModule } from './access/access.module';
-import { AuditMiddleware } from './audit/audit.middleware';
 import { AuditModule } from './audit/audit.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { bodyParsers, mcpBodyLimitBytes } from './common/body-parsers';
-import { refuseJsonRpcBatches } from './mcp/refuse-batches';
 import { ConfigModule } from './config/config.module';
-import { APP_CONFIG, type AppConfig } from './config/config.types';
+import type { AppConfig } from './config/config.types';
 import { SetupModule } from './console/setup/setup.module';
 import { ConsoleModule } from './console/console.module';
 import { OAuthModule } from './oauth/oauth.module';
@@ -34,7 +24,7 @@ import { SocialAccountsModule } from './domain/social-accounts/social-accounts.m
 import { UsersModule } from './domain/users/users.module';
 import { WorkspacesModule } from './domain/workspaces/workspaces.module';
 import { HealthModule } from './health/health.module';
-import { LoggingModule, requestIdMiddleware } from './logging/logging.module';
+import { LoggingModule } from './logging/logging.module';
 import { PublishingModule } from './publishing/publishing.module';
 
 export interface AppRuntime {
@@ -45,26 +35,7 @@ export interface AppRuntime {
 }
 
 @Module({})
-export class AppModule implements NestModule {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  /**
-   * Runs after the request logger (an imported module's middleware), so every request has its id.
-   * The audit draft opens before bodies are parsed: a malformed or oversized body, or a JSON-RPC
-   * batch, is refused and recorded like any other invalid call.
-   */
-  configure(consumer: MiddlewareConsumer): void {
-    // /mcp admits an inline media upload (base64) up to the configured cap; every other route keeps 1 MB.
-    consumer
-      .apply(
-        requestIdMiddleware,
-        AuditMiddleware,
-        ...bodyParsers({ mcpLimitBytes: mcpBodyLimitBytes(this.config.media.maxInlineBytes) }),
-        refuseJsonRpcBatches,
-      )
-      .forRoutes('*path');
-  }
-
+export class AppModule {
   static forRoot(runtime: AppRuntime): DynamicModule {
     return {
       module: AppModule,

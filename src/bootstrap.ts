@@ -10,6 +10,7 @@ import { validationError } from './common/validation-error';
 import type { AppConfig } from './config/config.types';
 import { dataSourceOptions } from './database/data-source-options';
 import { createMcpServer } from './mcp/mcp-server';
+import { requestPipeline } from './request-pipeline';
 import { VERSION } from './version';
 
 /**
@@ -34,6 +35,8 @@ export async function createApp(
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Before Swagger's routes and before Nest mounts any route or module middleware at init.
+  app.use(...requestPipeline(app, config));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { auditChainKey, chainHash } from '../../src/audit/audit-hash';
 import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, type AuditFields } from '../../src/audit/audit-record';
 import { AuditVerifier } from '../../src/audit/audit-verifier.service';
@@ -165,6 +166,42 @@ describe('audit trail', () => {
       [workspace.id],
     );
     expect(drafts.n).toBe(0);
+  });
+
+  it('records requests that no route pattern matches: the root, OPTIONS *, a path that does not decode', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    // fetch cannot send `OPTIONS *` or an undecodable path as written; node:http sends them verbatim.
+    const send = (method: string, path: string, id: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const url = new URL(t.url);
+        const req = request(
+          {
+            host: url.hostname,
+            port: url.port,
+            method,
+            path,
+            headers: { authorization: `Bearer ${token}`, 'x-request-id': id },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const cases: [string, string, string, number, string][] = [
+      ['GET', '/', 'odd-root', 404, 'GET /'],
+      ['OPTIONS', '*', 'odd-star', 404, 'OPTIONS *'],
+      ['GET', '/api/v1/workspaces/%E0%A4%A', 'odd-undecodable', 400, 'GET /api/v1/workspaces/%E0%A4%A'],
+    ];
+    for (const [method, path, id, status, operation] of cases) {
+      const r = await send(method, path, id);
+      expect([id, r.status, JSON.parse(r.body).error.requestId]).toEqual([id, status, id]);
+      const rows = await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]);
+      expect([id, rows]).toEqual([id, [expect.objectContaining({ operation, decision: 'invalid', outcome: 'error' })]]);
+    }
   });
 
   it('stores characters PostgreSQL text cannot hold as U+FFFD, so one caller cannot fail a batch', async () => {

@@ -50,6 +50,14 @@ describe('embedded mode from npm start', () => {
 
     const page = await fetch(link!);
     expect(page.status).toBe(200);
+    // The request's log line carries the id its answer and its audit record carry.
+    const requestId = page.headers.get('x-request-id');
+    expect(requestId).toBeTruthy();
+    await waitFor(
+      async () => (server!.output().includes(`"correlationId":"${requestId}"`) ? true : undefined),
+      10_000,
+      `a log line with correlationId ${requestId}`,
+    );
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     const token = new URL(link!).searchParams.get('token')!;
