@@ -2,6 +2,7 @@ import { ProtocolError, ProtocolErrorCode, type McpServer } from '@modelcontextp
 import { MCP_TOOL_METADATA_KEY, McpStrategy } from '@rekog/mcp-nest';
 import { REQUIRED_ROLE_KEY } from '../access/require-role.decorator';
 import { REQUIRED_SCOPES_KEY } from '../access/require-scopes.decorator';
+import { ARGUMENT_SCOPES_KEY } from '../access/scopes-for-arguments.decorator';
 import { allowlistHides, assertRole, assertScopes, hasRole } from '../access/access-refusals';
 import { policyAllows } from '../access/effective-scopes';
 import type { Actor } from '../access/actor';
@@ -27,7 +28,7 @@ type SetRequestHandler = (method: string, handler: Handler) => void;
  * themselves stay in the global guards, which run around every tool call.
  */
 export class PosternMcpStrategy extends McpStrategy {
-  private permissions?: Map<string, ToolPermissions & { parameters?: z.ZodType }>;
+  private permissions?: Map<string, CallPermissions>;
 
   constructor(options: ConstructorParameters<typeof McpStrategy>[0]) {
     super(options);
@@ -40,9 +41,12 @@ export class PosternMcpStrategy extends McpStrategy {
   }
 
   private stepUpNeeded(toolName: string, rawRequest?: unknown) {
-    const actor = (rawRequest as ActorRequest | undefined)?.actor;
-    const permissions = this.permissionsOf(toolName);
-    if (actor?.kind !== 'agent' || !permissions || allowlistHides(actor, toolName)) return undefined;
+    const request = rawRequest as (ActorRequest & { body?: unknown }) | undefined;
+    const actor = request?.actor;
+    const declared = this.permissionsOf(toolName);
+    if (actor?.kind !== 'agent' || !declared || allowlistHides(actor, toolName)) return undefined;
+    // The scopes of this call: the tool's own, and those its arguments add (validate_post's draft_id).
+    const permissions = { ...declared, scopes: scopesForCall(declared, argumentsOf(request?.body)) };
     const missing = permissions.scopes.filter((s) => !actor.scopes.has(s));
     if (!missing.length || !stepUpCanHelp(actor, permissions, missing)) return undefined;
     const draft = AuditContext.current();
@@ -127,7 +131,7 @@ export class PosternMcpStrategy extends McpStrategy {
   }
 
   /** Read once from the decorators on the bound tool methods, the same metadata the guards read. */
-  private permissionsOf(tool: string): (ToolPermissions & { parameters?: z.ZodType }) | undefined {
+  private permissionsOf(tool: string): CallPermissions | undefined {
     if (!this.permissions) {
       this.permissions = new Map();
       for (const handler of this.getHandlers().values()) {
@@ -143,11 +147,30 @@ export class PosternMcpStrategy extends McpStrategy {
           scopes,
           roleFloor: Reflect.getMetadata(REQUIRED_ROLE_KEY, ref) as Role | undefined,
           parameters: meta.parameters,
+          argumentScopes: Reflect.getMetadata(ARGUMENT_SCOPES_KEY, ref) as Record<string, Scope[]> | undefined,
         });
       }
     }
     return this.permissions.get(tool);
   }
+}
+
+interface CallPermissions extends ToolPermissions {
+  parameters?: z.ZodType;
+  argumentScopes?: Record<string, Scope[]>;
+}
+
+/** The arguments of a JSON-RPC tools/call body, if it is one. */
+function argumentsOf(body: unknown): Record<string, unknown> {
+  const args = (body as { params?: { arguments?: unknown } } | undefined)?.params?.arguments;
+  return args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+}
+
+function scopesForCall(permissions: CallPermissions, args: Record<string, unknown>): Scope[] {
+  const extra = Object.entries(permissions.argumentScopes ?? {})
+    .filter(([name]) => args[name] !== undefined)
+    .flatMap(([, scopes]) => scopes);
+  return [...new Set([...permissions.scopes, ...extra])];
 }
 
 /**

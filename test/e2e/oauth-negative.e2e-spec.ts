@@ -313,6 +313,32 @@ describe('OAuth authorization server: what it refuses', () => {
     );
   });
 
+  it('asks in its step-up challenge for the scopes the arguments add, not only the tool’s own', async () => {
+    const { tokens } = await tokensFor();
+    const validate = async (args: Record<string, unknown>) => {
+      const res = await fetch(`${t.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tokens.access_token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'validate_post', arguments: args },
+        }),
+      });
+      expect(res.status).toBe(403);
+      return /scope="([^"]*)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
+    };
+    // The token holds workspace:list and workspace:read. validate_post needs posts:read, and
+    // drafts:read as well when it reads a draft: one challenge should ask for both.
+    expect(await validate({ text: 'hello' })).toBe('posts:read');
+    expect(await validate({ draft_id: '00000000-0000-4000-8000-000000000000' })).toBe('posts:read drafts:read');
+  });
+
   it('accepts at /mcp only its own access tokens, and nowhere else', async () => {
     const { tokens } = await tokensFor();
     expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(200);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
+import { ScopesForArguments } from '../../access/scopes-for-arguments.decorator';
 import { annotations, idParam, platformParam } from '../../mcp/tool-params';
 import { PLATFORMS } from '../../publishing/rules/platforms';
 import { contentParams, targetIdsParam } from './content-params';
@@ -44,12 +45,14 @@ export class PostValidationTools {
       '(text, title, link, variants, media_ids); say where it would go with platforms and/or social_account_ids ' +
       '(a saved post or draft defaults to its own accounts). Returns valid overall and, per platform, each violation ' +
       'with rule_id, field, message (what to change), limit and actual, plus the rules registry version. ' +
-      'Lengths are counted as each platform counts them (X: links 23, emoji 2).',
+      'Lengths are counted as each platform counts them (X: links 23, emoji 2). ' +
+      'Validating a saved draft (draft_id) also needs the drafts:read scope.',
     parameters: validatePostParams,
     outputSchema: postValidationOutput,
     annotations: { title: 'Validate post (dry run)', ...annotations.read },
   })
   @RequireScopes('posts:read')
+  @ScopesForArguments({ draft_id: ['drafts:read'] })
   async validatePost(@CurrentActor() actor: Actor, @Payload() args: z.infer<typeof validatePostParams>) {
     return this.validation.validate(actor, args);
   }

@@ -1,0 +1,11 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Scope } from './scopes';
+
+export const ARGUMENT_SCOPES_KEY = 'postern:argument-scopes';
+
+/**
+ * Scopes a tool needs on top of @RequireScopes when an argument is given: validate_post reads a
+ * draft when called with draft_id. The service checks them on every call; declared here, the MCP
+ * step-up challenge asks an agent for them before the call, as it does for the tool's own scopes.
+ */
+export const ScopesForArguments = (scopes: Record<string, Scope[]>) => SetMetadata(ARGUMENT_SCOPES_KEY, scopes);
