@@ -410,6 +410,26 @@ describe('keys, members and the scope catalogue', () => {
       expect(members.body.items).toEqual([expect.objectContaining({ user_id: second.user.id, role: 'owner' })]);
     });
 
+    it('counts only owners who can still sign in: a disabled one does not let the last active owner go', async () => {
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+      const ws = owner.workspace.id;
+      const dormant = await buildUser(t.app);
+      await addMember(ws, dormant.id, 'owner');
+      await t.db.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [dormant.id]);
+      const before = await state(ws);
+      const leaves = await call(owner.token, 'DELETE', `/api/v1/members/${owner.user.id}`);
+      await expectRefused(leaves, 409, 'conflict', 'allowed');
+      expect(leaves.body.error.message).toContain('last owner');
+      expect(await state(ws)).toBe(before);
+
+      // The disabled owner may be removed, though: the active one stays.
+      await expectChanged(
+        await call(owner.token, 'DELETE', `/api/v1/members/${dormant.id}`),
+        200,
+        'DELETE /api/v1/members/:userId',
+      );
+    });
+
     it('answers a non-member or unknown id with 404 and a malformed id with 400', async () => {
       const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
       const elsewhere = await buildWorkspaceWithKey(t.app, { role: 'editor' });

@@ -120,8 +120,13 @@ export class MembersService {
         { field: 'role', issue: 'owner' },
       ]);
     }
-    const owners = await m.count(MembershipEntity, { where: { workspaceId, role: 'owner' } });
-    if (owners <= 1)
+    // Owners who can still sign in: a disabled owner would leave the workspace with nobody to run it.
+    const [{ owners }] = await m.query<{ owners: number }[]>(
+      `SELECT count(*)::int AS owners FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.workspace_id = $1 AND m.role = 'owner' AND u.status = 'active' AND m.user_id <> $2`,
+      [workspaceId, member.userId],
+    );
+    if (owners < 1)
       throw new AppError(
         'conflict',
         `${member.userId === actor.userId ? 'you are' : 'this is'} the last owner; make someone else owner first`,
