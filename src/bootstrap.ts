@@ -1,7 +1,7 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
+import type { Application } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
@@ -24,12 +24,15 @@ export async function createApp(
   const mcp = createMcpServer(config, VERSION);
   // Paths are matched exactly as written. With Express's default, /MCP reached the MCP controller
   // while every check keyed on the path (the batch refusal, the audit surface, the body limit) saw
-  // something other than /mcp. Set on the instance before Nest touches it: the router reads it once.
-  const server = express();
-  server.set('case sensitive routing', true);
+  // something other than /mcp. The adapter (on its own Express) has made its router already, which
+  // read the setting then; each route reads the router's flag when added, and routes come at init.
+  const server = new ExpressAdapter();
+  const express = server.getInstance<Application & { router: { caseSensitive?: boolean } }>();
+  express.set('case sensitive routing', true);
+  express.router.caseSensitive = true;
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({ config, databaseUrl, mcpController: mcp.controller }),
-    new ExpressAdapter(server),
+    server,
     { bodyParser: false, bufferLogs: true, abortOnError: false },
   );
   app.useLogger(app.get(Logger));

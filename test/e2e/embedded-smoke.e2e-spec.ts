@@ -54,7 +54,7 @@ describe('embedded mode from npm start', () => {
     const requestId = page.headers.get('x-request-id');
     expect(requestId).toBeTruthy();
     await waitFor(
-      async () => (server!.output().includes(`"correlationId":"${requestId}"`) ? true : undefined),
+      () => Promise.resolve(server!.output().includes(`"correlationId":"${requestId}"`) ? true : undefined),
       10_000,
       `a log line with correlationId ${requestId}`,
     );
