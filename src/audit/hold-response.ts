@@ -1,6 +1,9 @@
+import type { OutgoingHttpHeader, OutgoingHttpHeaders } from 'node:http';
 import type { Response } from 'express';
 
 type Chunk = string | Uint8Array;
+/** The headers writeHead takes: an object, [name, value] pairs, or a flat [name, value, name, value…] list. */
+type Head = OutgoingHttpHeaders | readonly (OutgoingHttpHeader | readonly [string, OutgoingHttpHeader])[];
 
 /** Strings are encoded; bytes are kept as a view, as the socket would keep them, not copied. */
 function toBuffer(chunk: Chunk, encoding?: unknown): Buffer {
@@ -9,12 +12,33 @@ function toBuffer(chunk: Chunk, encoding?: unknown): Buffer {
     : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
+/** A head's headers by name. A name a list gives twice keeps both values, as Node would send them. */
+function headersOf(head: Head): [string, OutgoingHttpHeader | undefined][] {
+  const pairs: (readonly [string, OutgoingHttpHeader | undefined])[] = !Array.isArray(head)
+    ? Object.entries(head as OutgoingHttpHeaders)
+    : Array.isArray(head[0])
+      ? (head as [string, OutgoingHttpHeader][])
+      : head.flatMap((name, i) => (i % 2 ? [] : [[String(name), head[i + 1] as OutgoingHttpHeader] as const]));
+  const byName = new Map<string, [string, OutgoingHttpHeader | undefined]>();
+  for (const [name, value] of pairs) {
+    if (!name) continue;
+    const earlier = byName.get(name.toLowerCase())?.[1];
+    const both = earlier === undefined || value === undefined ? value : [earlier, value].flat().map(String);
+    byName.set(name.toLowerCase(), [name, both]);
+  }
+  return [...byName.values()];
+}
+
 /**
  * Keeps a response's body back until `settle` decides: the body goes out only after `settle`
  * resolves; if it rejects, `refuse` replaces the body (or, when the status line is already
  * fixed, the connection is dropped). An event stream cannot be held to its end: its record is
  * settled before its first byte, and the stream then passes through (as does a body whose record
  * was committed before it started: `released`, file downloads).
+ *
+ * writeHead is held too. Node fixes the head when it is called (the MCP SDK's Node adapters call
+ * it before `end`), and a fixed head could no longer become the refusal: its status and headers
+ * are set on the response instead, and the head is written by the real `end` or first `write`.
  */
 export function holdResponse(
   res: Response,
@@ -24,15 +48,43 @@ export function holdResponse(
 ): void {
   const write = res.write.bind(res) as (...args: unknown[]) => boolean;
   const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
+  const flushHeaders = res.flushHeaders.bind(res);
   const held: Buffer[] = [];
   const streaming = () => /text\/event-stream/.test(String(res.getHeader('content-type') ?? ''));
   let ended = false;
+  /** False once the record is settled: the real write and end then write the head through res.writeHead. */
+  let holding = true;
   /** An event stream's record, settled before anything of the stream (headers included) is sent. */
   let opened: Promise<void> | undefined;
   const afterOpening = (send: () => unknown) => {
     opened ??= settle(Buffer.alloc(0));
     // Chained on one promise, so the stream's parts keep their order.
-    opened.then(send, () => res.destroy());
+    opened.then(
+      () => {
+        holding = false;
+        send();
+      },
+      () => res.destroy(),
+    );
+  };
+
+  res.writeHead = ((statusCode: number, reason?: string | Head, head?: Head) => {
+    if (released() || !holding) return writeHead(statusCode, reason, head);
+    // An invalid status is Node's to refuse, to the caller, now.
+    if ((statusCode | 0) < 100 || (statusCode | 0) > 999) return writeHead(statusCode, reason, head);
+    res.statusCode = statusCode | 0;
+    if (typeof reason === 'string') res.statusMessage = reason;
+    // Set after (so over) what was set with setHeader, as Node's writeHead does.
+    const given = typeof reason === 'string' ? head : (reason ?? head);
+    for (const [name, value] of given ? headersOf(given) : []) res.setHeader(name, value as OutgoingHttpHeader);
+    return res;
+  }) as Response['writeHead'];
+
+  res.flushHeaders = () => {
+    if (released() || !holding) return flushHeaders();
+    // A held body's head goes out with it; an event stream's as soon as its record is settled.
+    if (streaming()) afterOpening(() => flushHeaders());
   };
 
   res.write = ((chunk: Chunk, encoding?: unknown, cb?: unknown) => {
@@ -60,19 +112,24 @@ export function holdResponse(
       held.push(toBuffer(chunk as Chunk, encoding));
     const body = held.length === 1 ? held[0] : Buffer.concat(held);
     settle(body).then(
-      () => end(body, done),
+      () => {
+        holding = false;
+        end(body, done);
+      },
       (err: unknown) => {
+        holding = false;
         const replacement = refuse(err);
         if (!replacement || res.headersSent) {
           res.destroy();
           return;
         }
         // Nothing the handler meant for an acknowledged call goes out with the refusal: no
-        // Set-Cookie of a session, no Location of something created.
+        // Set-Cookie of a session, no Location of something created, no status text of its own.
         const requestId = res.getHeader('X-Request-Id');
         for (const name of res.getHeaderNames()) res.removeHeader(name);
         if (requestId !== undefined) res.setHeader('X-Request-Id', requestId);
         res.statusCode = replacement.status;
+        res.statusMessage = '';
         res.setHeader('Content-Type', 'application/json; charset=utf-8');
         res.setHeader('Content-Length', Buffer.byteLength(replacement.body));
         end(replacement.body);

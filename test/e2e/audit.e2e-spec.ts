@@ -10,6 +10,7 @@ import { signInForm } from '../support/console-sign-in';
 import { connectMcp } from '../support/mcp-client';
 import { cleanEnv, runCli } from '../support/processes';
 import { databaseUrl } from '../support/test-config';
+import { withAuditFailing } from '../support/audit-failure';
 import { useTestApp } from '../support/test-app';
 
 interface Record {
@@ -303,24 +304,9 @@ describe('audit trail', () => {
     expect(names).not.toContain('never-written');
   });
 
-  /** Audit inserts of one operation fail while `work` runs, as if the audit store were down for it. */
-  async function withAuditFailing(operation: string, work: () => Promise<void>): Promise<void> {
-    const fn = `audit_fail_${randomBytes(6).toString('hex')}`;
-    await t.db.query(
-      `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.operation = '${operation}' THEN RAISE EXCEPTION 'audit store down'; END IF; RETURN NEW; END $$`,
-    );
-    await t.db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON audit_records FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
-    try {
-      await work();
-    } finally {
-      await t.db.query(`DROP TRIGGER ${fn} ON audit_records`);
-      await t.db.query(`DROP FUNCTION ${fn}()`);
-    }
-  }
-
   it("sends none of the refused call's headers with the 503, and signs nobody in without a record", async () => {
     // The sign-in page sets a form cookie; refused, its answer carries no cookie at all.
-    await withAuditFailing('GET /console/login', async () => {
+    await withAuditFailing(t.db, 'GET /console/login', async () => {
       const page = await fetch(`${t.url}/console/login`, { headers: { 'x-request-id': 'refused-page' } });
       expect(page.status).toBe(503);
       expect(page.headers.get('set-cookie')).toBeNull();
@@ -337,7 +323,7 @@ describe('audit trail', () => {
           user.id,
         ])
       )[0].n;
-    await withAuditFailing('POST /console/login', async () => {
+    await withAuditFailing(t.db, 'POST /console/login', async () => {
       const refused = await signIn();
       expect(refused.status).toBeGreaterThanOrEqual(500);
       expect(refused.headers.get('set-cookie')).toBeNull();

@@ -1,0 +1,111 @@
+import { buildWorkspaceWithKey } from '../factories';
+import { withAuditFailing } from '../support/audit-failure';
+import { useTestApp } from '../support/test-app';
+
+/** Headers any answer may carry whoever wrote it: the server's, not the handler's. */
+const TRANSPORT_HEADERS = ['connection', 'content-length', 'content-type', 'date', 'keep-alive', 'x-request-id'];
+
+describe('MCP answers held for their audit record', () => {
+  jest.setTimeout(120_000);
+  const t = useTestApp();
+
+  /** A raw JSON-RPC POST to /mcp on the 2025-06-18 protocol, as the SDK client would send it. */
+  const postMcp = (token: string, requestId: string, body: unknown) =>
+    fetch(`${t.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-06-18',
+        'x-request-id': requestId,
+      },
+      body: JSON.stringify(body),
+    });
+  const callTool = (token: string, requestId: string, name: string, args: object) =>
+    postMcp(token, requestId, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } });
+
+  /** The refusal every caller gets when its record cannot be written: a 503 it can read, not a dropped connection. */
+  async function expectRefused(answer: Response, requestId: string): Promise<void> {
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(answer.headers.get('x-request-id')).toBe(requestId);
+    expect([...answer.headers.keys()].filter((name) => !TRANSPORT_HEADERS.includes(name))).toEqual([]);
+    expect(await answer.json()).toEqual({
+      error: { code: 'unavailable', message: 'audit trail unavailable; try again later', requestId },
+    });
+  }
+
+  it('answers a tools/call whose record cannot be written with a 503, and a later call with its result', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+
+    await withAuditFailing(t.db, 'mcp tools/call get_workspace', async () => {
+      const refused = await callTool(token, 'refused-mcp-read', 'get_workspace', { workspace_id: workspace.id });
+      await expectRefused(refused, 'refused-mcp-read');
+    });
+
+    await withAuditFailing(t.db, 'mcp tools/call create_draft', async () => {
+      const refused = await callTool(token, 'refused-mcp-change', 'create_draft', { text: 'never drafted' });
+      await expectRefused(refused, 'refused-mcp-change');
+    });
+    const [drafts] = await t.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM drafts WHERE workspace_id = $1`,
+      [workspace.id],
+    );
+    expect(drafts.n).toBe(0);
+
+    const accepted = await callTool(token, 'accepted-mcp-read', 'get_workspace', { workspace_id: workspace.id });
+    expect(accepted.status).toBe(200);
+    expect(accepted.headers.get('x-request-id')).toBe('accepted-mcp-read');
+    const answer = (await accepted.json()) as { result: { isError?: boolean; structuredContent: { id: string } } };
+    expect(answer.result.isError).toBeFalsy();
+    expect(answer.result.structuredContent.id).toBe(workspace.id);
+  });
+
+  it('refuses a 2026-07-28 call the same way', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'modern', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
+    const modern = (requestId: string) =>
+      fetch(`${t.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2026-07-28',
+          'mcp-method': 'tools/call',
+          'mcp-name': 'get_workspace',
+          'x-request-id': requestId,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'get_workspace', arguments: { workspace_id: workspace.id }, _meta: meta },
+        }),
+      });
+
+    await withAuditFailing(t.db, 'mcp tools/call get_workspace', async () => {
+      await expectRefused(await modern('refused-modern-read'), 'refused-modern-read');
+    });
+    const accepted = await modern('accepted-modern-read');
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toMatchObject({ result: { structuredContent: { id: workspace.id } } });
+  });
+
+  it('refuses an acknowledged notification (202) the same way', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const notify = (requestId: string) =>
+      postMcp(token, requestId, { jsonrpc: '2.0', method: 'notifications/initialized' });
+
+    await withAuditFailing(t.db, 'mcp notifications/initialized', async () => {
+      await expectRefused(await notify('refused-mcp-notification'), 'refused-mcp-notification');
+    });
+    const accepted = await notify('accepted-mcp-notification');
+    expect(accepted.status).toBe(202);
+  });
+});
