@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Actor, Surface } from '../access/actor';
-import type { AuditDecision } from './audit-record';
+import type { AuditDecision, AuditFields } from './audit-record';
 
 /**
  * What is known about the current call so far. Guards, services and filters fill it in; it is
@@ -26,6 +26,12 @@ export interface AuditDraft {
   described?: boolean;
   /** True once the record was written inside a state change's transaction. */
   written: boolean;
+  /**
+   * Set by a call that keeps a transaction open until its answer is ready (the authorization
+   * server's writes): commits it with the record (or, once `written`, without), before the answer
+   * goes out. Without it, the record is group-committed on its own.
+   */
+  commit?: (record?: AuditFields) => Promise<void>;
   /** True once the record was committed ahead of a body too large to hold (a file download). */
   released?: boolean;
 }

@@ -59,7 +59,7 @@ export class AuditMiddleware implements NestMiddleware {
   }
 
   private async finish(draft: AuditDraft, req: ActorRequest, res: Response, body: Buffer): Promise<void> {
-    if (draft.written) return;
+    if (draft.written) return draft.commit?.();
     draft.actor ??= req.actor;
     describeRequest(draft, req);
     if (draft.surface === 'mcp' && body.length && res.statusCode === 200)
@@ -67,6 +67,7 @@ export class AuditMiddleware implements NestMiddleware {
     if (res.statusCode >= 400 && !draft.errorCode)
       noteError(draft, res.statusCode >= 500 ? 'internal_error' : `http_${res.statusCode}`);
     const ok = res.statusCode < 400 && !draft.errorCode;
-    await this.writer.write(this.writer.toFields(draft, ok ? 'ok' : 'error'));
+    const record = this.writer.toFields(draft, ok ? 'ok' : 'error');
+    await (draft.commit ? draft.commit(record) : this.writer.write(record));
   }
 }

@@ -1,27 +1,48 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Provider } from 'oidc-provider';
+import type { DataSource } from 'typeorm';
 import { Public } from '../access/public.decorator';
+import { AuditContext } from '../audit/audit-context';
+import { AuditWriter } from '../audit/audit-writer.service';
+import { AppError } from '../common/app-error';
+import { Gate, OAuthUnit, OAuthUnitOfWork } from './oauth-unit-of-work';
 import { OIDC_PROVIDER } from './oauth.tokens';
+
+/** Requests that may hold an OAuth transaction at once: under half of the pool of 8 (see Gate). */
+const CONCURRENT_OAUTH_TRANSACTIONS = 3;
 
 /**
  * Hands /oauth/* to oidc-provider. Mounted as a Nest route (not raw express middleware) so the
- * request log, correlation id and audit trail cover the authorization server too.
+ * request log, correlation id and audit trail cover the authorization server too. What the server
+ * stores while answering commits with the request's audit record (OAuthUnitOfWork).
  */
 @ApiExcludeController()
 @Controller('oauth')
 export class OAuthController {
   private readonly callback: (req: Request, res: Response) => Promise<void>;
+  private readonly gate = new Gate(CONCURRENT_OAUTH_TRANSACTIONS);
 
-  constructor(@Inject(OIDC_PROVIDER) provider: Provider) {
+  constructor(
+    @Inject(OIDC_PROVIDER) provider: Provider,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly writer: AuditWriter,
+  ) {
     this.callback = provider.callback();
   }
 
   @All('*path')
   @Public()
   handle(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const draft = AuditContext.current();
+    // Fail closed: what the server stores here must commit with a record, and there is none to write.
+    if (!draft) throw new AppError('unavailable', 'the authorization server needs an audit context');
+    const unit = new OAuthUnitOfWork(this.dataSource, this.gate);
+    draft.commit = (record) => unit.commit(this.writer, record);
+    res.once('close', () => void unit.abandon());
     req.url = req.originalUrl.replace(/^\/oauth/, '') || '/';
-    return this.callback(req, res);
+    return OAuthUnit.run(unit, () => this.callback(req, res));
   }
 }

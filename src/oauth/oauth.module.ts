@@ -3,7 +3,6 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 import { UsersModule } from '../domain/users/users.module';
-import { UsersService } from '../domain/users/users.service';
 import { WorkspacesModule } from '../domain/workspaces/workspaces.module';
 import { createOAuthProvider } from './oauth-provider.factory';
 import { OAuthConnectionsService } from './oauth-connections.service';
@@ -12,6 +11,8 @@ import { OAuthTokenVerifier } from './oauth-token-verifier.service';
 import { OAuthConnectionLookup } from './oauth-connection-lookup';
 import { AccessEpochModule } from '../access/access-epoch.module';
 import { OAuthController } from './oauth.controller';
+import { OAuthUnit } from './oauth-unit-of-work';
+import { isUuid } from '../common/validation/uuid';
 import { OIDC_PROVIDER } from './oauth.tokens';
 import { WellKnownController } from './well-known.controller';
 
@@ -22,20 +23,29 @@ import { WellKnownController } from './well-known.controller';
   providers: [
     {
       provide: OIDC_PROVIDER,
-      inject: [APP_CONFIG, getDataSourceToken(), UsersService],
-      useFactory: (config: AppConfig & { secretKey: string }, dataSource: DataSource, users: UsersService) =>
-        createOAuthProvider(
+      inject: [APP_CONFIG, getDataSourceToken()],
+      useFactory: (config: AppConfig & { secretKey: string }, dataSource: DataSource) => {
+        // On the request's own transaction when there is one (see OAuthUnitOfWork): a second
+        // connection would wait on it, and the embedded database serves one transaction at a time.
+        const db = async () => (await OAuthUnit.current()?.manager()) ?? dataSource.manager;
+        return createOAuthProvider(
           config,
           dataSource,
-          async (id) => (await users.findById(id))?.status === 'active',
+          async (id) =>
+            isUuid(id) &&
+            (await (await db()).query<{ status: string }[]>(`SELECT status FROM users WHERE id = $1`, [id]))[0]
+              ?.status === 'active',
           async (grantId) =>
             (
-              await dataSource.query<{ workspace_id: string }[]>(
+              await (
+                await db()
+              ).query<{ workspace_id: string }[]>(
                 `SELECT workspace_id FROM oauth_connections WHERE grant_id = $1 AND revoked_at IS NULL`,
                 [grantId],
               )
             )[0]?.workspace_id,
-        ),
+        );
+      },
     },
     OAuthConnectionsService,
     OAuthConsentService,

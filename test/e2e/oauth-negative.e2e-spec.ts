@@ -21,6 +21,7 @@ import {
   type Pkce,
   type RegisteredClient,
 } from '../support/oauth-protocol';
+import { withAuditFailing } from '../support/audit-failure';
 import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
 
 const PASSWORD = 'a long enough password';
@@ -297,6 +298,28 @@ describe('OAuth authorization server: what it refuses', () => {
       }),
       'invalid_grant',
     );
+  });
+
+  it('stores nothing of a request whose audit record cannot be written: no client, and the code stays unused', async () => {
+    const db = t.app.get<DataSource>(getDataSourceToken());
+    const clients = async () =>
+      (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM oauth_artifacts WHERE model = 'Client'`))[0].n;
+    const before = await clients();
+    await withAuditFailing(db, 'POST /oauth/*path', async () => {
+      const refused = await registerClient(t.url, [CALLBACK]);
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({ error: { code: 'unavailable' } });
+    });
+    expect(await clients()).toBe(before);
+
+    // The token request that consumes a code, refused: the code was not used, so it still redeems.
+    const { client, p, code } = await consentedCode();
+    await withAuditFailing(db, 'POST /oauth/*path', async () => {
+      expect((await exchange(client, code, p.verifier)).status).toBe(503);
+    });
+    const redeemed = await exchange(client, code, p.verifier);
+    expect(redeemed.status).toBe(200);
+    expect((await redeemed.json()) as TokenResponse).toMatchObject({ access_token: expect.any(String) });
   });
 
   it('refuses a code with the wrong PKCE verifier, or none', async () => {

@@ -1,0 +1,115 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { AuditFields } from '../audit/audit-record';
+import type { AuditWriter } from '../audit/audit-writer.service';
+
+/**
+ * One transaction for everything the authorization server stores while answering one request
+ * (clients, codes, refresh tokens, grants, sessions), committed together with the request's audit
+ * record, or not at all. Opened at the first statement, so requests that store nothing (metadata,
+ * keys) hold no connection. The audit middleware commits it when the answer is ready: the answer
+ * is released after the commit, and a failed record rolls the writes back and answers 503.
+ */
+export class OAuthUnitOfWork {
+  private runner?: Promise<QueryRunner>;
+  private done = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly gate: Gate,
+  ) {}
+
+  /** The manager every statement of this request runs on. */
+  manager(): Promise<EntityManager> {
+    if (this.done) return Promise.reject(new Error('the request’s OAuth transaction has ended'));
+    this.runner ??= this.open();
+    return this.runner.then((r) => r.manager);
+  }
+
+  /** Commits the writes with their record (if the call has not written it already), or writes the record alone. */
+  async commit(writer: AuditWriter, record?: AuditFields): Promise<void> {
+    if (this.done) throw new Error('the request’s OAuth transaction has ended');
+    this.done = true;
+    if (!this.runner) {
+      if (record) await writer.write(record);
+      return;
+    }
+    const runner = await this.runner;
+    try {
+      if (record) await writer.writeIn(runner.manager, record);
+      await runner.commitTransaction();
+    } catch (err) {
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await this.close(runner);
+    }
+  }
+
+  /** Ends the transaction without committing: the client went away before its answer. */
+  async abandon(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    if (!this.runner) return;
+    const runner = await this.runner.catch(() => undefined);
+    if (!runner) return;
+    await runner.rollbackTransaction().catch(() => undefined);
+    await this.close(runner);
+  }
+
+  private async open(): Promise<QueryRunner> {
+    await this.gate.enter();
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      return runner;
+    } catch (err) {
+      await runner.release().catch(() => undefined);
+      this.gate.leave();
+      throw err;
+    }
+  }
+
+  private async close(runner: QueryRunner): Promise<void> {
+    await runner.release().catch(() => undefined);
+    this.gate.leave();
+  }
+}
+
+/**
+ * At most `limit` requests hold an OAuth transaction at once. A request holding one may still take
+ * a second connection from the pool (the user lookup, the audit of other calls), so a pool full of
+ * such transactions would wait on itself; the rest of the pool stays free for that.
+ */
+export class Gate {
+  private inside = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  enter(): Promise<void> {
+    if (this.inside < this.limit) {
+      this.inside += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  leave(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inside -= 1;
+  }
+}
+
+const current = new AsyncLocalStorage<OAuthUnitOfWork>();
+
+export const OAuthUnit = {
+  run<T>(unit: OAuthUnitOfWork, fn: () => T): T {
+    return current.run(unit, fn);
+  },
+  current(): OAuthUnitOfWork | undefined {
+    return current.getStore();
+  },
+};
