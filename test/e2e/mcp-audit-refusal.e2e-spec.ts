@@ -9,8 +9,8 @@ describe('MCP answers held for their audit record', () => {
   jest.setTimeout(120_000);
   const t = useTestApp();
 
-  /** A raw JSON-RPC POST to /mcp on the 2025-06-18 protocol, as the SDK client would send it. */
-  const postMcp = (token: string, requestId: string, body: unknown) =>
+  /** A raw JSON-RPC POST to /mcp, on the 2025-06-18 protocol unless `headers` say otherwise. */
+  const postMcp = (token: string, requestId: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${t.url}/mcp`, {
       method: 'POST',
       headers: {
@@ -19,6 +19,7 @@ describe('MCP answers held for their audit record', () => {
         accept: 'application/json, text/event-stream',
         'mcp-protocol-version': '2025-06-18',
         'x-request-id': requestId,
+        ...headers,
       },
       body: JSON.stringify(body),
     });
@@ -70,24 +71,17 @@ describe('MCP answers held for their audit record', () => {
       'io.modelcontextprotocol/clientCapabilities': {},
     };
     const modern = (requestId: string) =>
-      fetch(`${t.url}/mcp`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': '2026-07-28',
-          'mcp-method': 'tools/call',
-          'mcp-name': 'get_workspace',
-          'x-request-id': requestId,
-        },
-        body: JSON.stringify({
+      postMcp(
+        token,
+        requestId,
+        {
           jsonrpc: '2.0',
           id: 1,
           method: 'tools/call',
           params: { name: 'get_workspace', arguments: { workspace_id: workspace.id }, _meta: meta },
-        }),
-      });
+        },
+        { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'get_workspace' },
+      );
 
     await withAuditFailing(t.db, 'mcp tools/call get_workspace', async () => {
       await expectRefused(await modern('refused-modern-read'), 'refused-modern-read');

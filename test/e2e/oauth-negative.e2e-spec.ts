@@ -339,19 +339,9 @@ describe('OAuth authorization server: what it refuses', () => {
   it('asks in its step-up challenge for the scopes the arguments add, not only the tool’s own', async () => {
     const { tokens } = await tokensFor();
     const validate = async (args: Record<string, unknown>) => {
-      const res = await fetch(`${t.url}/mcp`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${tokens.access_token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'tools/call',
-          params: { name: 'validate_post', arguments: args },
-        }),
+      const res = await mcpRequest(t.url, tokens.access_token, 'tools/call', {
+        name: 'validate_post',
+        arguments: args,
       });
       expect(res.status).toBe(403);
       return /scope="([^"]*)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];

@@ -56,7 +56,12 @@ export function tokenRequest(baseUrl: string, body: Record<string, string>): Pro
 }
 
 /** One JSON-RPC request to the MCP endpoint, stateless, with an optional bearer token. */
-export function mcpRequest(baseUrl: string, bearer?: string, method = 'tools/list'): Promise<Response> {
+export function mcpRequest(
+  baseUrl: string,
+  bearer?: string,
+  method = 'tools/list',
+  params: Record<string, unknown> = {},
+): Promise<Response> {
   return fetch(`${baseUrl}/mcp`, {
     method: 'POST',
     headers: {
@@ -64,6 +69,6 @@ export function mcpRequest(baseUrl: string, bearer?: string, method = 'tools/lis
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
     },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: {} }),
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
   });
 }
