@@ -90,6 +90,19 @@ describe(holdResponse.name, () => {
     expect(body).toBe(refusal.body);
   });
 
+  it('refuses an event stream whose record cannot be written with the refusal, not a dropped connection', async () => {
+    const { answer, body } = await exchange((res) => {
+      held(res, () => Promise.reject(new Error('audit store down')));
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'x-mcp': 'y' });
+      res.flushHeaders();
+      res.write('data: 1\n\n');
+      res.write('data: 2\n\n');
+    });
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['x-mcp']).toBeUndefined();
+    expect(body).toBe(refusal.body);
+  });
+
   it('writes the head at once once the response is released', async () => {
     let sentAtWriteHead: boolean | undefined;
     const { answer, body } = await exchange((res) => {

@@ -33,7 +33,8 @@ function headersOf(head: Head): [string, OutgoingHttpHeader | undefined][] {
  * Keeps a response's body back until `settle` decides: the body goes out only after `settle`
  * resolves; if it rejects, `refuse` replaces the body (or, when the status line is already
  * fixed, the connection is dropped). An event stream cannot be held to its end: its record is
- * settled before its first byte, and the stream then passes through (as does a body whose record
+ * settled before its first byte (refused, the stream is replaced the same way), and the stream
+ * then passes through (as does a body whose record
  * was committed before it started: `released`, file downloads).
  *
  * writeHead is held too. Node fixes the head when it is called (the MCP SDK's Node adapters call
@@ -55,18 +56,37 @@ export function holdResponse(
   let ended = false;
   /** False once the record is settled: the real write and end then write the head through res.writeHead. */
   let holding = true;
+  let refused = false;
+  /** The refusal in place of the answer, or a dropped connection once its status line has gone out. */
+  const sendRefusal = (err: unknown) => {
+    holding = false;
+    if (refused) return;
+    refused = true;
+    const replacement = refuse(err);
+    if (!replacement || res.headersSent) {
+      res.destroy();
+      return;
+    }
+    // Nothing the handler meant for an acknowledged call goes out with the refusal: no
+    // Set-Cookie of a session, no Location of something created, no status text of its own.
+    const requestId = res.getHeader('X-Request-Id');
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    if (requestId !== undefined) res.setHeader('X-Request-Id', requestId);
+    res.statusCode = replacement.status;
+    res.statusMessage = '';
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(replacement.body));
+    end(replacement.body);
+  };
   /** An event stream's record, settled before anything of the stream (headers included) is sent. */
   let opened: Promise<void> | undefined;
   const afterOpening = (send: () => unknown) => {
     opened ??= settle(Buffer.alloc(0));
-    // Chained on one promise, so the stream's parts keep their order.
-    opened.then(
-      () => {
-        holding = false;
-        send();
-      },
-      () => res.destroy(),
-    );
+    // Chained on one promise, so the stream's parts keep their order; refused, none of them goes out.
+    opened.then(() => {
+      holding = false;
+      send();
+    }, sendRefusal);
   };
 
   res.writeHead = ((statusCode: number, reason?: string | Head, head?: Head) => {
@@ -111,30 +131,10 @@ export function holdResponse(
     if (chunk !== undefined && chunk !== null && typeof chunk !== 'function')
       held.push(toBuffer(chunk as Chunk, encoding));
     const body = held.length === 1 ? held[0] : Buffer.concat(held);
-    settle(body).then(
-      () => {
-        holding = false;
-        end(body, done);
-      },
-      (err: unknown) => {
-        holding = false;
-        const replacement = refuse(err);
-        if (!replacement || res.headersSent) {
-          res.destroy();
-          return;
-        }
-        // Nothing the handler meant for an acknowledged call goes out with the refusal: no
-        // Set-Cookie of a session, no Location of something created, no status text of its own.
-        const requestId = res.getHeader('X-Request-Id');
-        for (const name of res.getHeaderNames()) res.removeHeader(name);
-        if (requestId !== undefined) res.setHeader('X-Request-Id', requestId);
-        res.statusCode = replacement.status;
-        res.statusMessage = '';
-        res.setHeader('Content-Type', 'application/json; charset=utf-8');
-        res.setHeader('Content-Length', Buffer.byteLength(replacement.body));
-        end(replacement.body);
-      },
-    );
+    settle(body).then(() => {
+      holding = false;
+      end(body, done);
+    }, sendRefusal);
     return res;
   }) as Response['end'];
 }
