@@ -19,18 +19,14 @@ export function createOAuthAdapter(
   InvalidGrant: new (description: string) => Error,
 ) {
   const keyOf = (model: string, id: string) => box.digest(`${model}:${id}`);
-  // Inside a request to the authorization server, its transaction (see OAuthUnitOfWork); outside
-  // one (the console ending a connection), the pool.
-  const db = async () => (await OAuthUnit.current()?.manager()) ?? dataSource.manager;
+  const query = <T = unknown>(sql: string, params: unknown[]) => OAuthUnit.query<T>(dataSource, sql, params);
 
   return class PostgresOAuthAdapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
       const seconds = expiresIn ?? (this.model === 'Client' ? CLIENT_IDLE_SECONDS : undefined);
-      await (
-        await db()
-      ).query(
+      await query(
         `INSERT INTO oauth_artifacts (key, model, payload, grant_key, uid_key, user_code_key, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7::int IS NULL THEN NULL ELSE now() + make_interval(secs => $7::int) END)
          ON CONFLICT (key) DO UPDATE SET payload = EXCLUDED.payload, grant_key = EXCLUDED.grant_key,
@@ -51,9 +47,7 @@ export function createOAuthAdapter(
       const payload = await this.load('key', keyOf(this.model, id));
       if (payload && this.model === 'Client') {
         // Use keeps a registration alive; see CLIENT_IDLE_SECONDS.
-        await (
-          await db()
-        ).query(`UPDATE oauth_artifacts SET expires_at = now() + make_interval(secs => $2::int) WHERE key = $1`, [
+        await query(`UPDATE oauth_artifacts SET expires_at = now() + make_interval(secs => $2::int) WHERE key = $1`, [
           keyOf(this.model, id),
           CLIENT_IDLE_SECONDS,
         ]);
@@ -80,9 +74,7 @@ export function createOAuthAdapter(
       if (!payload) throw new InvalidGrant('grant request is invalid');
       payload.consumed = Math.floor(Date.now() / 1000);
       const won = returningRows<{ key: string }>(
-        await (
-          await db()
-        ).query(
+        await query(
           `UPDATE oauth_artifacts SET payload = $2, consumed_at = now() WHERE key = $1 AND consumed_at IS NULL RETURNING key`,
           [keyOf(this.model, id), box.seal(JSON.stringify(payload))],
         ),
@@ -94,17 +86,15 @@ export function createOAuthAdapter(
     }
 
     async destroy(id: string): Promise<void> {
-      await (await db()).query(`DELETE FROM oauth_artifacts WHERE key = $1`, [keyOf(this.model, id)]);
+      await query(`DELETE FROM oauth_artifacts WHERE key = $1`, [keyOf(this.model, id)]);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      await (await db()).query(`DELETE FROM oauth_artifacts WHERE grant_key = $1`, [box.digest(`grant:${grantId}`)]);
+      await query(`DELETE FROM oauth_artifacts WHERE grant_key = $1`, [box.digest(`grant:${grantId}`)]);
     }
 
     private async load(column: 'key' | 'uid_key' | 'user_code_key', value: string): Promise<Payload | undefined> {
-      const [row] = await (
-        await db()
-      ).query<{ payload: string }[]>(
+      const [row] = await query<{ payload: string }[]>(
         `SELECT payload FROM oauth_artifacts WHERE ${column} = $1 AND model = $2 AND (expires_at IS NULL OR expires_at > now())`,
         [value, this.model],
       );

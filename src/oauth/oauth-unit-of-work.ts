@@ -109,7 +109,13 @@ export const OAuthUnit = {
   run<T>(unit: OAuthUnitOfWork, fn: () => T): T {
     return current.run(unit, fn);
   },
-  current(): OAuthUnitOfWork | undefined {
-    return current.getStore();
+  /**
+   * One statement for the authorization server: on the request's transaction inside a request to
+   * it (a second connection would wait on that transaction, and the embedded database serves one
+   * transaction at a time), on the pool outside one (the console ending a connection).
+   */
+  async query<T>(dataSource: DataSource, sql: string, params: unknown[]): Promise<T> {
+    const unit = current.getStore();
+    return (unit ? await unit.manager() : dataSource.manager).query<T>(sql, params);
   },
 };

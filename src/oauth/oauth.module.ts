@@ -25,25 +25,21 @@ import { WellKnownController } from './well-known.controller';
       provide: OIDC_PROVIDER,
       inject: [APP_CONFIG, getDataSourceToken()],
       useFactory: (config: AppConfig & { secretKey: string }, dataSource: DataSource) => {
-        // On the request's own transaction when there is one (see OAuthUnitOfWork): a second
-        // connection would wait on it, and the embedded database serves one transaction at a time.
-        const db = async () => (await OAuthUnit.current()?.manager()) ?? dataSource.manager;
+        // On the request's own transaction inside one (see OAuthUnit.query).
+        const first = async <T>(sql: string, id: string) => (await OAuthUnit.query<T[]>(dataSource, sql, [id]))[0];
         return createOAuthProvider(
           config,
           dataSource,
           async (id) =>
             isUuid(id) &&
-            (await (await db()).query<{ status: string }[]>(`SELECT status FROM users WHERE id = $1`, [id]))[0]
-              ?.status === 'active',
+            (await first<{ status: string }>(`SELECT status FROM users WHERE id = $1`, id))?.status === 'active',
           async (grantId) =>
             (
-              await (
-                await db()
-              ).query<{ workspace_id: string }[]>(
+              await first<{ workspace_id: string }>(
                 `SELECT workspace_id FROM oauth_connections WHERE grant_id = $1 AND revoked_at IS NULL`,
-                [grantId],
+                grantId,
               )
-            )[0]?.workspace_id,
+            )?.workspace_id,
         );
       },
     },

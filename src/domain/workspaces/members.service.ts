@@ -54,7 +54,7 @@ export class MembersService {
     this.assertMayGrant(actor, role);
     return this.audited.run(async (m) => {
       const member = await this.lockMember(m, workspaceId, userId);
-      this.assertMayTake(actor, member.role, 'change the role of');
+      assertHoldsRole(actor, member.role, 'change the role of');
       if (member.role === 'owner' && role !== 'owner') await this.assertOwnerMayGo(actor, m, workspaceId, member);
       member.role = role;
       await m.save(member);
@@ -66,7 +66,7 @@ export class MembersService {
     const workspaceId = workspaceOf(actor);
     return this.audited.run(async (m) => {
       const member = await this.lockMember(m, workspaceId, userId);
-      this.assertMayTake(actor, member.role, 'remove');
+      assertHoldsRole(actor, member.role, 'remove');
       if (member.role === 'owner') await this.assertOwnerMayGo(actor, m, workspaceId, member);
       const view = await this.view(m, member);
       await m.delete(MembershipEntity, { id: member.id });
@@ -90,22 +90,7 @@ export class MembersService {
         { field: 'role', issue: 'owner' },
       ]);
     }
-    assertHolds(
-      actor,
-      ROLE_CEILINGS[role],
-      `you cannot make someone ${articled(role)} without every scope of that role`,
-      'role',
-    );
-  }
-
-  /** Taking a role away acts on its scopes as much as granting it does. */
-  private assertMayTake(actor: Actor, role: Role, action: string): void {
-    assertHolds(
-      actor,
-      ROLE_CEILINGS[role],
-      `you cannot ${action} ${articled(role)} without every scope of that role`,
-      'role',
-    );
+    assertHoldsRole(actor, role, 'make someone');
   }
 
   /** Owners are changed only by owners, and a workspace is never left without one. */
@@ -150,6 +135,13 @@ export class MembersService {
   }
 }
 
-function articled(role: Role): string {
-  return `${role === 'owner' || role === 'admin' || role === 'editor' ? 'an' : 'a'} ${role}`;
+/** Granting a role, and taking one away, act on every scope of that role. */
+function assertHoldsRole(actor: Actor, role: Role, action: string): void {
+  const article = role === 'viewer' ? 'a' : 'an';
+  assertHolds(
+    actor,
+    ROLE_CEILINGS[role],
+    `you cannot ${action} ${article} ${role} without every scope of that role`,
+    'role',
+  );
 }
