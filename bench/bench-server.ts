@@ -9,6 +9,7 @@ import {
   type ServerMessage,
 } from './ipc';
 import { startFrameworkAnchor } from './servers/framework-anchor';
+import { startFrameworkCommit } from './servers/framework-commit';
 import { startFullPath } from './servers/full-path';
 import type { RunningServer } from './servers/running-server';
 import { startSdkStateful, startSdkStateless } from './servers/sdk-anchors';
@@ -30,6 +31,8 @@ function start(kind: ServerKind): Promise<RunningServer> {
       return startFullPath({ databaseUrl, secretKey, logLevel, auditWrites: false });
     case 'framework':
       return startFrameworkAnchor();
+    case 'framework-commit':
+      return startFrameworkCommit(databaseUrl);
     case 'sdk-stateless':
       return startSdkStateless();
     case 'sdk-stateful':

@@ -1,7 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** The five servers the benchmark compares; each runs in a child process of its own. */
-export const SERVER_KINDS = ['full', 'full-audit-off', 'framework', 'sdk-stateless', 'sdk-stateful'] as const;
+export const SERVER_KINDS = [
+  'full',
+  'full-audit-off',
+  'framework',
+  'framework-commit',
+  'sdk-stateless',
+  'sdk-stateful',
+] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 export function isServerKind(value: string): value is ServerKind {
@@ -73,4 +80,32 @@ export function mainThreadWaitMicros(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time of every PostgreSQL process on this machine (server processes, and through the
+ * postmaster's reaped-children times those that ended), in microseconds; undefined without /proc
+ * or without such a process. For a DATABASE_URL on this machine: its share of the two cores.
+ */
+export function localPostgresCpuMicros(): number | undefined {
+  let total: number | undefined;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids) {
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm !== 'postgres') continue;
+    const own = procCpuMicros(`/proc/${pid}/stat`, 14, 15);
+    const reaped = procCpuMicros(`/proc/${pid}/stat`, 16, 17);
+    if (own !== undefined) total = (total ?? 0) + own + (reaped ?? 0);
+  }
+  return total;
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { runMigrations } from '../src/bootstrap';
 import { DbChild, ServerChild } from './children';
-import { childrenCpuMicros, cpuMicros, type ServerKind } from './ipc';
+import { childrenCpuMicros, cpuMicros, localPostgresCpuMicros, type ServerKind } from './ipc';
 import { mcpHeaders, mcpResultCheck, probe, runLoad, type Target, toolCall } from './load';
 import { type BenchOptions, parseOptions, USAGE } from './options';
 import { LABELS, report, type ServerResult } from './report';
@@ -78,10 +78,20 @@ async function targetFor(server: ServerChild): Promise<Target> {
   }
 }
 
+/** Servers whose committed rows are counted: one per response, or none for the discarding variant. */
+const COMMITS_ROWS: ServerKind[] = ['full', 'full-audit-off', 'framework-commit'];
+
+/** A DATABASE_URL naming this machine, whose PostgreSQL's CPU time /proc can show. */
+function databaseOnThisMachine(): boolean {
+  const url = process.env.DATABASE_URL ?? '';
+  return /@(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(url) || /[?&]host=\//.test(url);
+}
+
 /** One measured run, with the CPU each process spent on it: robust where rps depends on what else the machine runs. */
 async function measure(target: Target, server: ServerChild, db: DbChild | undefined, options: BenchOptions) {
   const loadCpu = () => cpuMicros() + childrenCpuMicros();
-  const before = { server: await server.cpuMicros(), db: await db?.cpuMicros(), load: loadCpu() };
+  const dbCpu = async () => (db ? db.cpuMicros() : databaseOnThisMachine() ? localPostgresCpuMicros() : undefined);
+  const before = { server: await server.cpuMicros(), db: await dbCpu(), load: loadCpu() };
   const sample = await runLoad(target, options.duration, options.connections, options.load);
   const perRequest = (micros: number) => (sample.requests ? micros / 1000 / sample.requests : NaN);
   sample.loadCpuMs = perRequest(loadCpu() - before.load);
@@ -91,7 +101,8 @@ async function measure(target: Target, server: ServerChild, db: DbChild | undefi
     sample.serverMainCpuMs = perRequest(after.main - before.server.main);
   if (after.mainWait !== undefined && before.server.mainWait !== undefined)
     sample.serverMainWaitMs = perRequest(after.mainWait - before.server.mainWait);
-  if (db && before.db !== undefined) sample.dbCpuMs = perRequest((await db.cpuMicros()) - before.db);
+  const dbAfter = await dbCpu();
+  if (before.db !== undefined && dbAfter !== undefined) sample.dbCpuMs = perRequest(dbAfter - before.db);
   return sample;
 }
 
@@ -128,7 +139,7 @@ async function bench(options: BenchOptions, children: { db?: DbChild; servers: S
   const results = new Map<ServerKind, ServerResult>(options.servers.map((k) => [k, { kind: k, samples: [] }]));
   const auditBefore = new Map<ServerKind, number | null>();
   for (const server of children.servers) {
-    if (server.token) auditBefore.set(server.kind, await server.auditRows());
+    if (COMMITS_ROWS.includes(server.kind)) auditBefore.set(server.kind, await server.auditRows());
   }
   for (let round = 0; round < options.rounds; round++) {
     // Rotate the order each round, so no server always runs first, last, or after the same neighbour.
@@ -149,7 +160,7 @@ async function bench(options: BenchOptions, children: { db?: DbChild; servers: S
   for (const server of children.servers) {
     const result = results.get(server.kind) as ServerResult;
     result.rssBytes = await server.rss();
-    if (server.token) {
+    if (COMMITS_ROWS.includes(server.kind)) {
       const after = await server.auditRows();
       const before = auditBefore.get(server.kind);
       result.auditRows = {
