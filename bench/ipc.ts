@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** The five servers the benchmark compares; each runs in a child process of its own. */
+/** The servers the benchmark compares; each runs in a child process of its own. */
 export const SERVER_KINDS = [
   'full',
   'full-audit-off',

@@ -10,6 +10,7 @@ import { createOAuthAdapter } from './oauth-adapter';
 import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
 import { redirectUriProblem } from './redirect-uri-policy';
+import { OAUTH_ROUTES } from './oauth-routes';
 
 /**
  * The OAuth 2.1 authorization server, built on oidc-provider: authorization code with PKCE (S256),
@@ -131,13 +132,7 @@ export async function createOAuthProvider(
       ctx.type = 'json';
       ctx.body = out;
     },
-    routes: {
-      authorization: '/authorize',
-      registration: '/register',
-      revocation: '/revoke',
-      token: '/token',
-      jwks: '/jwks',
-    },
+    routes: OAUTH_ROUTES,
   };
 
   const provider = new OidcProvider(urls.issuer, configuration);

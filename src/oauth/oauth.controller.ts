@@ -9,6 +9,7 @@ import { AuditContext } from '../audit/audit-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { AppError } from '../common/app-error';
 import { Gate, OAuthUnit, OAuthUnitOfWork } from './oauth-unit-of-work';
+import { oauthOperation } from './oauth-routes';
 import { OIDC_PROVIDER } from './oauth.tokens';
 
 /** Requests that may hold an OAuth transaction at once: under half of the pool of 8 (see Gate). */
@@ -43,6 +44,7 @@ export class OAuthController {
     draft.commit = (record) => unit.commit(this.writer, record);
     res.once('close', () => void unit.abandon());
     req.url = req.originalUrl.replace(/^\/oauth/, '') || '/';
+    draft.operation = oauthOperation(req.method, req.url);
     return OAuthUnit.run(unit, () => this.callback(req, res));
   }
 }

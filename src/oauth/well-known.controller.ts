@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../access/public.decorator';
 import { ALL_SCOPES } from '../access/scopes';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
+import { OAUTH_ROUTES } from './oauth-routes';
 import { oauthUrls } from './oauth-urls';
 
 /**
@@ -22,11 +23,11 @@ export class WellKnownController {
     const oauth = `${issuer}/oauth`;
     return {
       issuer,
-      authorization_endpoint: `${oauth}/authorize`,
-      token_endpoint: `${oauth}/token`,
-      registration_endpoint: `${oauth}/register`,
-      revocation_endpoint: `${oauth}/revoke`,
-      jwks_uri: `${oauth}/jwks`,
+      authorization_endpoint: `${oauth}${OAUTH_ROUTES.authorization}`,
+      token_endpoint: `${oauth}${OAUTH_ROUTES.token}`,
+      registration_endpoint: `${oauth}${OAUTH_ROUTES.registration}`,
+      revocation_endpoint: `${oauth}${OAUTH_ROUTES.revocation}`,
+      jwks_uri: `${oauth}${OAUTH_ROUTES.jwks}`,
       scopes_supported: ALL_SCOPES,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],

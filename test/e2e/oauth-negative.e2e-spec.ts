@@ -305,7 +305,7 @@ describe('OAuth authorization server: what it refuses', () => {
     const clients = async () =>
       (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM oauth_artifacts WHERE model = 'Client'`))[0].n;
     const before = await clients();
-    await withAuditFailing(db, 'POST /oauth/*path', async () => {
+    await withAuditFailing(db, 'POST /oauth/register', async () => {
       const refused = await registerClient(t.url, [CALLBACK]);
       expect(refused.status).toBe(503);
       expect(await refused.json()).toMatchObject({ error: { code: 'unavailable' } });
@@ -314,7 +314,7 @@ describe('OAuth authorization server: what it refuses', () => {
 
     // The token request that consumes a code, refused: the code was not used, so it still redeems.
     const { client, p, code } = await consentedCode();
-    await withAuditFailing(db, 'POST /oauth/*path', async () => {
+    await withAuditFailing(db, 'POST /oauth/token', async () => {
       expect((await exchange(client, code, p.verifier)).status).toBe(503);
     });
     const redeemed = await exchange(client, code, p.verifier);
