@@ -159,8 +159,17 @@ key
   .option('--tools <list>', 'limit the key to these MCP tool names (each must be allowed by --scopes)', parseList)
   .option('--expires <when>', 'expiry: a date, a timestamp, or a span such as 90d', parseExpiry)
   .option('--created-by <email>', 'member whose current role caps the key (a demotion then limits it)')
+  .option('--audit-access', 'let the key read the audit trail (--created-by, if given, must be an admin or owner)')
   .action(
-    (o: { workspace: string; name: string; scopes: string[]; tools?: string[]; expires?: Date; createdBy?: string }) =>
+    (o: {
+      workspace: string;
+      name: string;
+      scopes: string[];
+      tools?: string[];
+      expires?: Date;
+      createdBy?: string;
+      auditAccess?: boolean;
+    }) =>
       withServices(async (app) => {
         const ws = await app.get(WorkspacesService).resolve(o.workspace);
         const createdByUserId = o.createdBy ? await userId(app.get(UsersService), o.createdBy) : undefined;
@@ -169,6 +178,7 @@ key
           name: o.name,
           scopes: o.scopes,
           toolAllowlist: o.tools,
+          auditAccess: o.auditAccess,
           expiresAt: o.expires,
           createdByUserId,
         });
@@ -188,7 +198,12 @@ key
       const ws = await app.get(WorkspacesService).resolve(o.workspace);
       for (const k of await app.get(ApiKeysService).list(actor, ws.id)) {
         const row = toApiKeyResponse(k);
-        out(o.json ? JSON.stringify(row) : `${k.prefix}  ${row.status.padEnd(7)}  ${k.name}  [${k.scopes.join(' ')}]`);
+        const audit = k.auditAccess ? '  +audit_access' : '';
+        out(
+          o.json
+            ? JSON.stringify(row)
+            : `${k.prefix}  ${row.status.padEnd(7)}  ${k.name}  [${k.scopes.join(' ')}]${audit}`,
+        );
       }
     }),
   );

@@ -40,3 +40,17 @@ export function assertScopes(actor: Actor, scopes: readonly Scope[]): void {
     missing.map((s) => ({ field: 'scope', issue: s })),
   );
 }
+
+/**
+ * The audit trail is read only with a key created with `audit_access`: a scope or a role alone,
+ * however broad, does not reach it, so an admin's narrow key cannot read who did what.
+ */
+export function assertAuditAccess(actor: Actor): void {
+  if (actor.auditAccess) return;
+  throw new AppError(
+    'forbidden',
+    'this API key was not created with audit_access, which reading the audit trail needs; ' +
+      'an admin or owner can create a key with audit_access: true for this',
+    [{ field: 'audit_access', issue: 'required' }],
+  );
+}

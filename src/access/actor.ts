@@ -19,6 +19,11 @@ export interface Principal {
   grantedScopes: ReadonlySet<Scope>;
   /** Tool names a key is limited to; undefined means no limit beyond scopes. */
   toolAllowlist?: readonly string[];
+  /**
+   * An API key created with `audit_access`: it may read the workspace's audit trail. No scope grants
+   * that, so an admin's narrow key does not; other credentials never carry it.
+   */
+  auditAccess?: boolean;
   /** When the credential stops working, if it expires. */
   expiresAt?: Date;
   /** The workspace policy and member role, when read in the same statement as the credential. */

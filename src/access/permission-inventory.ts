@@ -17,6 +17,8 @@ export interface PermissionEntry {
   /** Undefined when the handler declares nothing: refused at run time, and a build failure. */
   scopes?: Scope[];
   minimumRole?: Role;
+  /** Only a key created with `audit_access` may call it (reading the audit trail). */
+  auditAccess: boolean;
   approval: boolean;
   annotations?: Record<string, unknown>;
 }
@@ -77,7 +79,7 @@ export function permissionInventory(app: INestApplicationContext): PermissionEnt
             `${method} ${joinPath(Reflect.getMetadata(PATH_METADATA, type) as string | undefined, path)}`,
           ];
         } else continue;
-        const { isPublic, consoleSession, scopes, roleFloor, approval } = readPermissionMetadata(read);
+        const { isPublic, consoleSession, scopes, roleFloor, auditAccess, approval } = readPermissionMetadata(read);
         entries.push({
           kind,
           name,
@@ -86,6 +88,7 @@ export function permissionInventory(app: INestApplicationContext): PermissionEnt
           consoleSession,
           scopes,
           minimumRole: scopes && !isPublic && !consoleSession ? requiredRole(scopes, roleFloor) : undefined,
+          auditAccess,
           approval: approval !== undefined,
           annotations: tool?.annotations,
         });
@@ -103,6 +106,12 @@ const HINTS: [string, string][] = [
   ['openWorldHint', 'open-world'],
 ];
 
+/** What a protected entry needs of the credential: its scopes, and a key made with audit_access. */
+function needs(scopes: Scope[], auditAccess: boolean): string {
+  const parts = [...scopes.map((s) => `\`${s}\``), ...(auditAccess ? ['key with `audit_access`'] : [])];
+  return parts.length ? parts.join(' ') : 'any authenticated';
+}
+
 /** The permission table as Markdown: checked in as a snapshot and shown in the README. */
 export function renderPermissionTable(entries: PermissionEntry[]): string {
   const rows = entries.map((e) => {
@@ -112,9 +121,7 @@ export function renderPermissionTable(entries: PermissionEntry[]): string {
         ? 'console session'
         : !e.scopes
           ? '**UNDECLARED**'
-          : e.scopes.length
-            ? e.scopes.map((s) => `\`${s}\``).join(' ')
-            : 'any authenticated';
+          : needs(e.scopes, e.auditAccess);
     const hints = e.annotations
       ? HINTS.filter(([k]) => e.annotations?.[k] === true)
           .map(([, label]) => label)

@@ -2,6 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import { CONSOLE_SESSION_KEY } from './console-session.decorator';
 import { PUBLIC_KEY } from './public.decorator';
+import { REQUIRES_AUDIT_ACCESS_KEY } from './require-audit-access.decorator';
 import { REQUIRED_ROLE_KEY } from './require-role.decorator';
 import { REQUIRED_SCOPES_KEY } from './require-scopes.decorator';
 import { REQUIRES_APPROVAL_KEY, type ApprovalOptions } from './requires-approval.decorator';
@@ -14,6 +15,8 @@ export interface PermissionMetadata {
   /** Undefined when the handler declares nothing, which is refused. */
   scopes?: Scope[];
   roleFloor?: Role;
+  /** The credential must be a key created with `audit_access` (reading the audit trail). */
+  auditAccess: boolean;
   /** Set when the workspace policy may reserve the action for a person's approval. */
   approval?: ApprovalOptions;
 }
@@ -46,6 +49,7 @@ export function readPermissionMetadata(read: <T>(key: string) => T | undefined):
     consoleSession: read<boolean>(CONSOLE_SESSION_KEY) ?? false,
     scopes: read<Scope[]>(REQUIRED_SCOPES_KEY),
     roleFloor: read<Role>(REQUIRED_ROLE_KEY),
+    auditAccess: read<boolean>(REQUIRES_AUDIT_ACCESS_KEY) ?? false,
     approval: read<ApprovalOptions>(REQUIRES_APPROVAL_KEY),
   };
 }

@@ -1,13 +1,17 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { allowlistHides, assertScopes } from './access-refusals';
+import { allowlistHides, assertAuditAccess, assertScopes } from './access-refusals';
 import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
 import { requestOf, toolNameOf } from './execution-request';
 import { permissionMetadata } from './permission-metadata';
 import { isMcpPath } from '../mcp/mcp-path';
 
-/** Last guard: every declared scope must be among the actor's effective scopes. */
+/**
+ * Fourth guard: what the credential was granted. Every declared scope must be among the actor's
+ * effective scopes, a key limited to named tools stays on them, and a route that reads the audit
+ * trail needs a key created with `audit_access`.
+ */
 @Injectable()
 export class ScopesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
@@ -38,6 +42,7 @@ export class ScopesGuard implements CanActivate {
       }
     }
     assertScopes(actor, meta.scopes ?? []);
+    if (meta.auditAccess) assertAuditAccess(actor);
     if (draft) draft.decision = 'allowed';
     return true;
   }

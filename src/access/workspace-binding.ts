@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { WorkspaceEntity, type WorkspaceSettings } from '../domain/workspaces/workspace.entity';
 import { isRole, type Role } from './roles';
 
@@ -55,17 +55,28 @@ export const bindingJoins = (workspaceColumn: string, userColumn: string) =>
    LEFT JOIN memberships m ON m.workspace_id = ${workspaceColumn} AND m.user_id = ${userColumn}
      AND EXISTS (SELECT 1 FROM users u WHERE u.id = ${userColumn} AND u.status = 'active')`;
 
+/**
+ * One statement for the workspace and the member's role; undefined when the workspace is gone. Takes
+ * a data source or, to read inside a transaction, its entity manager.
+ */
+export async function readBinding(
+  db: Pick<EntityManager, 'query'>,
+  workspaceId: string,
+  userId: string | undefined,
+): Promise<WorkspaceBinding | undefined> {
+  const [row] = await db.query<BindingColumns[]>(
+    `SELECT ${BINDING_SELECT} FROM (SELECT $1::uuid AS workspace_id, $2::uuid AS user_id) c
+       ${bindingJoins('c.workspace_id', 'c.user_id')}`,
+    [workspaceId, userId ?? null],
+  );
+  return row ? bindingFrom(row, userId) : undefined;
+}
+
 @Injectable()
 export class WorkspaceBindings {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** One statement for the workspace and the member's role; undefined when the workspace is gone. */
-  async read(workspaceId: string, userId: string | undefined): Promise<WorkspaceBinding | undefined> {
-    const [row] = await this.dataSource.query<BindingColumns[]>(
-      `SELECT ${BINDING_SELECT} FROM (SELECT $1::uuid AS workspace_id, $2::uuid AS user_id) c
-         ${bindingJoins('c.workspace_id', 'c.user_id')}`,
-      [workspaceId, userId ?? null],
-    );
-    return row ? bindingFrom(row, userId) : undefined;
+  read(workspaceId: string, userId: string | undefined): Promise<WorkspaceBinding | undefined> {
+    return readBinding(this.dataSource, workspaceId, userId);
   }
 }

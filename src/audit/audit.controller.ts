@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import type { Response } from 'express';
 import type { Actor } from '../access/actor';
 import { CurrentActor } from '../access/current-actor.decorator';
+import { RequireAuditAccess } from '../access/require-audit-access.decorator';
 import { RequireRole } from '../access/require-role.decorator';
 import { RequireScopes } from '../access/require-scopes.decorator';
 import { AUDIT_EXPORT_COLUMNS, AuditQueryService } from './audit-query.service';
@@ -24,8 +25,14 @@ function csvCell(value: unknown): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
+/** Every route here reads the trail: admins, and only with a key created with audit_access. */
+const AUDIT_ACCESS_NOTE =
+  'Needs the admin role and an API key created with `audit_access: true`; any other key, however broad its ' +
+  'scopes, is refused with 403 `forbidden` (and the refusal is audited).';
+
 @ApiTags('audit')
 @ApiBearerAuth()
+@RequireAuditAccess()
 @Controller('api/v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditQueryService) {}
@@ -34,8 +41,8 @@ export class AuditController {
   @RequireScopes()
   @RequireRole('admin')
   @ApiOperation({
-    summary: 'Search the workspace audit trail (admins)',
-    description: 'Newest first. Pass next_cursor as cursor for the next page.',
+    summary: 'Search the workspace audit trail (admins, keys with audit_access)',
+    description: `Newest first. Pass next_cursor as cursor for the next page. ${AUDIT_ACCESS_NOTE}`,
   })
   @ApiOkResponse({ description: '{ items: AuditRecord[], next_cursor: string | null }' })
   list(@CurrentActor() actor: Actor, @Query() query: AuditQueryDto) {
@@ -46,10 +53,10 @@ export class AuditController {
   @RequireScopes()
   @RequireRole('admin')
   @ApiOperation({
-    summary: 'Export the filtered audit trail as CSV or JSON Lines (admins)',
+    summary: 'Export the filtered audit trail as CSV or JSON Lines (admins, keys with audit_access)',
     description:
       `Newest first, at most ${EXPORT_LIMIT} records (or \`limit\`). When more match, the answer carries ` +
-      '`X-Next-Cursor`: pass it as `cursor` (same filters) for the rest.',
+      `\`X-Next-Cursor\`: pass it as \`cursor\` (same filters) for the rest. ${AUDIT_ACCESS_NOTE}`,
   })
   @ApiProduces('text/csv', 'application/x-ndjson')
   async export(@CurrentActor() actor: Actor, @Query() query: AuditExportDto, @Res() res: Response): Promise<void> {

@@ -48,6 +48,7 @@ export class KeysController {
         name: field(body, 'name'),
         scopes: [bundle],
         toolAllowlist: tools.length ? tools : undefined,
+        auditAccess: field(body, 'audit_access') === 'true',
         expiresAt: expires ? new Date(`${expires}T23:59:59.999Z`) : undefined,
         createdByUserId: actor.userId,
       });

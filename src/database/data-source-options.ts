@@ -21,6 +21,7 @@ import { AuditAppend1763810000000 } from './migrations/1763810000000-audit-appen
 import { AccessEpochOAuth1763820000000 } from './migrations/1763820000000-access-epoch-oauth';
 import { AuditAppendLockOrder1763830000000 } from './migrations/1763830000000-audit-append-lock-order';
 import { AuditRecordChecks1763840000000 } from './migrations/1763840000000-audit-record-checks';
+import { ApiKeyAuditAccess1763850000000 } from './migrations/1763850000000-api-key-audit-access';
 
 export const ENTITIES = [
   UserEntity,
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   AccessEpochOAuth1763820000000,
   AuditAppendLockOrder1763830000000,
   AuditRecordChecks1763840000000,
+  ApiKeyAuditAccess1763850000000,
 ];
 
 /** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */

@@ -5,7 +5,10 @@ import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, type AuditFields } from '../../src/a
 import { AuditVerifier } from '../../src/audit/audit-verifier.service';
 import { AuditRecordChecks1763840000000 } from '../../src/database/migrations/1763840000000-audit-record-checks';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
-import { buildUser, buildWorkspaceWithKey } from '../factories';
+import { operatorActor } from '../../src/access/actor';
+import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
+import { ALL_SCOPES } from '../../src/access/scopes';
+import { asOperator, buildUser, buildWorkspaceWithKey } from '../factories';
 import { signInForm } from '../support/console-sign-in';
 import { connectMcp } from '../support/mcp-client';
 import { cleanEnv, runCli } from '../support/processes';
@@ -60,7 +63,11 @@ describe('audit trail', () => {
     (await (await rest(token, `/api/v1/audit${query}`)).json()) as { items: Record[]; next_cursor: string | null };
 
   it('records allowed, denied and invalid MCP and REST calls with redacted arguments', async () => {
-    const { token, key } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['workspace:read'] });
+    const { token, key } = await buildWorkspaceWithKey(t.app, {
+      role: 'owner',
+      scopes: ['workspace:read'],
+      auditAccess: true,
+    });
     const client = await connectMcp(t.url, token);
     try {
       await client.listTools();
@@ -336,7 +343,7 @@ describe('audit trail', () => {
   });
 
   it('filters, paginates and exports for admins only', async () => {
-    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'admin' });
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'admin', auditAccess: true });
     for (let i = 0; i < 3; i++) await rest(token, `/api/v1/workspaces/${workspace.id}`);
     const first = await records(token, '?tool=workspaces&limit=2');
     expect(first.items).toHaveLength(2);
@@ -390,6 +397,53 @@ describe('audit trail', () => {
     const refused = await rest(viewer.token, '/api/v1/audit');
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ error: { code: 'insufficient_role' } });
+  });
+
+  it('is read only with a key created with audit_access, however broad the key or high the role behind it', async () => {
+    // An owner hands an assistant a narrow key, and keeps a key with every scope for themselves.
+    const narrow = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['read-only-analytics'] });
+    const ws = narrow.workspace.id;
+    const keyOf = (scopes: string[], auditAccess?: boolean) =>
+      asOperator('key create', () =>
+        t.app.get(ApiKeysService).create(operatorActor(), {
+          workspaceId: ws,
+          name: `key-${randomBytes(4).toString('hex')}`,
+          scopes,
+          auditAccess,
+          createdByUserId: narrow.user.id,
+        }),
+      );
+    const broad = await keyOf([...ALL_SCOPES]);
+    const refusals: string[] = [];
+    for (const token of [narrow.token, broad.token]) {
+      for (const path of ['/api/v1/audit', '/api/v1/audit/export?format=csv']) {
+        const id = `no-audit-access-${randomBytes(6).toString('hex')}`;
+        const res = await rest(token, path, { headers: { 'x-request-id': id } });
+        expect([path, res.status]).toEqual([path, 403]);
+        const body = (await res.json()) as { error: { code: string; message: string; details: unknown } };
+        expect(body.error).toMatchObject({
+          code: 'forbidden',
+          message: expect.stringContaining('not created with audit_access') as unknown,
+          details: [{ field: 'audit_access', issue: 'required' }],
+        });
+        const rows = await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]);
+        expect(rows).toEqual([expect.objectContaining({ decision: 'denied', error_code: 'forbidden' })]);
+        refusals.push(id);
+      }
+    }
+
+    // A key created with audit_access reads the trail, refusals included, whatever its scopes.
+    const auditor = await keyOf(['read-only-analytics'], true);
+    const page = await rest(auditor.token, '/api/v1/audit?decision=denied&limit=100');
+    expect(page.status).toBe(200);
+    const denied = ((await page.json()) as { items: Record[] }).items;
+    expect(denied.filter((r) => refusals.includes(r.correlation_id))).toEqual(
+      refusals.map(() => expect.objectContaining({ decision: 'denied', error_code: 'forbidden' })),
+    );
+    const exported = await rest(auditor.token, '/api/v1/audit/export?format=jsonl&decision=denied');
+    expect(exported.status).toBe(200);
+    const text = await exported.text();
+    for (const id of refusals) expect(text).toContain(`"correlation_id":"${id}"`);
   });
 
   /** Added to a seq to swap two records: seq is unique in a chain, and at least 1 (so not negated). */
@@ -514,7 +568,7 @@ describe('audit trail', () => {
   });
 
   it('detects a record inserted before seq 1 or in a forged chain, and lists neither as the workspace’s', async () => {
-    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'admin' });
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'admin', auditAccess: true });
     for (let i = 0; i < 2; i++) await rest(token, `/api/v1/workspaces/${workspace.id}`);
     const verifier = t.app.get(AuditVerifier);
     expect((await verifier.verify(workspace.id)).broken).toBeUndefined();

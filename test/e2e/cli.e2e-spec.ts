@@ -31,7 +31,14 @@ describe('postern CLI', () => {
       .filter(Boolean)
       .map(
         (l) =>
-          JSON.parse(l) as { prefix: string; name: string; status: string; scopes: string[]; tools: string[] | null },
+          JSON.parse(l) as {
+            prefix: string;
+            name: string;
+            status: string;
+            scopes: string[];
+            tools: string[] | null;
+            audit_access: boolean;
+          },
       );
 
   it('scripts a whole setup: user, workspace, member, keys, revoke', async () => {
@@ -78,6 +85,13 @@ describe('postern CLI', () => {
 
     expect(await ok(['key', 'revoke', '--workspace', slug, '--key', listed.prefix])).toContain('revoked');
     expect((await keys())[0].status).toBe('revoked');
+    expect(listed.audit_access).toBe(false);
+
+    // A key that may read the audit trail, for the owner.
+    const auditArgs = ['--scopes', 'workspace:read', '--created-by', email, '--audit-access'];
+    await ok(['key', 'create', '--workspace', slug, '--name', 'auditor', ...auditArgs]);
+    expect((await keys()).find((k) => k.name === 'auditor')).toMatchObject({ audit_access: true });
+    expect(await ok(['key', 'list', '--workspace', slug])).toMatch(/auditor {2}\[workspace:read\] {2}\+audit_access/);
   });
 
   it.each([
@@ -113,6 +127,11 @@ describe('postern CLI', () => {
       "a tool the key's scopes do not allow",
       ['--scopes', 'workspace:read', '--tools', 'publish_post'],
       "the key's scopes do not allow these tools: publish_post needs posts:publish",
+    ],
+    [
+      'audit_access for a key an editor creates',
+      ['--scopes', 'workspace:read', '--created-by', `cli2-${id}@example.com`, '--audit-access'],
+      "only a key created by an admin or owner can have audit_access; its creator's role in this workspace is editor",
     ],
   ])('refuses %s without writing a key', async (_what, options, reason) => {
     const before = (await keys()).length;

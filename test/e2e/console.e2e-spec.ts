@@ -51,6 +51,29 @@ describe('console pages in a browser', () => {
     await page.close();
   });
 
+  it('gives a key audit_access only when its box is ticked, and shows which keys have it', async () => {
+    const owner = await buildUser(t.app);
+    const workspace = await buildWorkspace(t.app, 'Audited Co', owner.id);
+    const page = await browser.newPage();
+    await signIn(page, owner.email);
+    const create = async (name: string, auditAccess: boolean) => {
+      await page.goto(`${t.url}/console/keys`);
+      await page.selectOption('#workspace', workspace.id);
+      await page.fill('#name', name);
+      await page.selectOption('#bundle', 'read-only-analytics');
+      if (auditAccess) await page.check('input[name="audit_access"]');
+      await page.click('form[action="/console/keys"] button[type=submit]');
+      return (await page.textContent('#api-key'))?.trim() ?? '';
+    };
+    const readTrail = async (secret: string) =>
+      (await fetch(`${t.url}/api/v1/audit`, { headers: { authorization: `Bearer ${secret}` } })).status;
+    expect(await readTrail(await create('assistant', false))).toBe(403);
+    expect(await readTrail(await create('auditor', true))).toBe(200);
+    const rows = await page.locator('tr', { hasText: 'reads the audit trail' }).allTextContents();
+    expect(rows).toEqual([expect.stringContaining('auditor')]);
+    await page.close();
+  });
+
   it('sends a visitor without a session to sign in, and refuses a form without its CSRF token', async () => {
     const res = await fetch(`${t.url}/console/keys`, { redirect: 'manual' });
     expect(res.status).toBe(303);

@@ -103,7 +103,17 @@ describe('embedded mode from npm start', () => {
     expect(listed.stdout).toContain('first-agent');
     // Its record is on the workspace's chain, with the arguments keyed by the server's own secret.
     const auditor = await runCli(
-      ['key', 'create', '--workspace', 'smoke-test', '--name', 'auditor', '--scopes', 'workspace:read'],
+      [
+        'key',
+        'create',
+        '--workspace',
+        'smoke-test',
+        '--name',
+        'auditor',
+        '--scopes',
+        'workspace:read',
+        '--audit-access',
+      ],
       cliEnv,
     );
     const trail = await fetch(`${base}/api/v1/audit?tool=cli%20key%20list`, {

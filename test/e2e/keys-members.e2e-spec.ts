@@ -267,6 +267,78 @@ describe('keys, members and the scope catalogue', () => {
       expect(await state(admin.workspace.id)).toBe(before);
     });
 
+    it('gives audit_access only from an admin or owner whose own key has it, and lists the flag', async () => {
+      const admin = await buildWorkspaceWithKey(t.app, {
+        role: 'admin',
+        scopes: ['ai-publishing-assistant'],
+        auditAccess: true,
+      });
+      const ws = admin.workspace.id;
+      const auditor = await call(admin.token, 'POST', '/api/v1/keys', {
+        name: 'auditor',
+        scopes: ['workspace:read'],
+        audit_access: true,
+      });
+      await expectChanged(auditor, 201, 'POST /api/v1/keys');
+      expect(auditor.body.audit_access).toBe(true);
+      const plain = await call(admin.token, 'POST', '/api/v1/keys', { name: 'plain', scopes: ['workspace:read'] });
+      await expectChanged(plain, 201, 'POST /api/v1/keys');
+      expect(plain.body.audit_access).toBe(false);
+      const listed = await call(admin.token, 'GET', '/api/v1/keys');
+      expect(listed.body.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ id: admin.key.id, audit_access: true }),
+          expect.objectContaining({ id: auditor.body.id, audit_access: true }),
+          expect.objectContaining({ id: plain.body.id, audit_access: false }),
+        ]),
+      );
+      expect((await call(auditor.body.secret as string, 'GET', '/api/v1/audit')).status).toBe(200);
+      expect((await call(plain.body.secret as string, 'GET', '/api/v1/audit')).status).toBe(403);
+
+      const owner = await memberWithKey(ws, 'owner', [...ALL_SCOPES]);
+      const editor = await memberWithKey(ws, 'editor');
+      const before = await state(ws);
+      // A key without audit_access cannot pass it on, even with an owner and every scope behind it.
+      const escalation = await call(owner.token, 'POST', '/api/v1/keys', {
+        name: 'escalated',
+        scopes: ['workspace:read'],
+        audit_access: true,
+      });
+      await expectRefused(escalation, 403, 'forbidden', 'denied');
+      expect(escalation.body.error.message).toContain('without audit_access');
+      expect(escalation.body.error.details).toEqual([{ field: 'audit_access', issue: 'beyond the creator' }]);
+      // An editor cannot create keys at all, with audit_access or without.
+      const byEditor = await call(editor.token, 'POST', '/api/v1/keys', {
+        name: 'editor-auditor',
+        scopes: ['workspace:read'],
+        audit_access: true,
+      });
+      await expectRefused(byEditor, 403, 'insufficient_role', 'denied');
+      // Nor can the operator give it to a key an editor creates: the trail is for admins.
+      await expect(
+        asOperator('key create', () =>
+          t.app.get(ApiKeysService).create(operatorActor(), {
+            workspaceId: ws,
+            name: 'for-editor',
+            scopes: ['workspace:read'],
+            auditAccess: true,
+            createdByUserId: editor.user.id,
+          }),
+        ),
+      ).rejects.toMatchObject({
+        code: 'insufficient_role',
+        details: [{ field: 'audit_access', issue: 'needs admin or owner' }],
+      });
+      const notBoolean = await call(admin.token, 'POST', '/api/v1/keys', {
+        name: 'k',
+        scopes: ['workspace:read'],
+        audit_access: 'yes',
+      });
+      await expectRefused(notBoolean, 400, 'validation_failed', 'invalid');
+      expect(notBoolean.body.error.details).toEqual([expect.objectContaining({ field: 'audit_access' })]);
+      expect(await state(ws)).toBe(before);
+    });
+
     it('refuses every key route to an editor with insufficient_role', async () => {
       const editor = await buildWorkspaceWithKey(t.app, { role: 'editor', scopes: ['ai-publishing-assistant'] });
       const before = await state(editor.workspace.id);

@@ -59,7 +59,7 @@ describe('permission matrix', () => {
     workspaceId: string,
     role: Role,
     scopes: string[],
-    extra: { expiresAt?: Date } = {},
+    extra: { expiresAt?: Date; auditAccess?: boolean } = {},
   ): Promise<string> {
     const user = await buildUser(t.app);
     await asOperator('member add', () =>
@@ -250,6 +250,21 @@ describe('permission matrix', () => {
     }
   });
 
+  it('refuses a key without audit_access where the route reads the audit trail, audits it, and changes nothing', async () => {
+    // An owner's key with every scope: only the missing audit_access stands in its way.
+    const token = await keyFor(home.workspaceId, 'owner', [...ALL_SCOPES]);
+    const needing = entries.filter((e) => e.auditAccess);
+    expect(needing.length).toBeGreaterThanOrEqual(2);
+    for (const entry of needing) {
+      const before = await state(home.workspaceId);
+      const r = await call(token, RECIPES[entry.name](home, home));
+      expect([entry.name, r.status, r.code]).toEqual([entry.name, 403, 'forbidden']);
+      expect(r.error?.message).toContain('not created with audit_access');
+      expect(await audited(r.requestId)).toEqual([{ decision: 'denied', error_code: 'forbidden' }]);
+      expect(await state(home.workspaceId)).toBe(before);
+    }
+  });
+
   it('lets an owner holding every scope through every recipe, and each write changes something', async () => {
     // The control for "changes nothing" above: the same calls, allowed, do change state (or are
     // listed here with why they cannot in these worlds).
@@ -270,7 +285,7 @@ describe('permission matrix', () => {
     );
     for (const entry of entries.filter((e) => !RECIPES[e.name](home, home).transport)) {
       const w = await world();
-      const token = await keyFor(w.workspaceId, 'owner', [...ALL_SCOPES]);
+      const token = await keyFor(w.workspaceId, 'owner', [...ALL_SCOPES], { auditAccess: true });
       const before = await state(w.workspaceId);
       const r = await call(token, RECIPES[entry.name](w, w));
       expect([entry.name, refusals.includes(r.code ?? '')]).toEqual([entry.name, false]);

@@ -40,6 +40,8 @@ export interface KeyOptions {
   role?: Role;
   expiresAt?: Date;
   toolAllowlist?: string[];
+  /** Created with audit_access: the key may read the audit trail (its creator must be an admin or owner). */
+  auditAccess?: boolean;
 }
 
 /** A workspace with a member of `role` and an API key created by that member. */
@@ -59,6 +61,7 @@ export async function buildWorkspaceWithKey(app: INestApplicationContext, option
       scopes: options.scopes ?? ['ai-publishing-assistant'],
       expiresAt: options.expiresAt,
       toolAllowlist: options.toolAllowlist,
+      auditAccess: options.auditAccess,
       createdByUserId: user.id,
     }),
   );

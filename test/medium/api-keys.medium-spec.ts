@@ -117,7 +117,7 @@ describe(ApiKeysService.name, () => {
   };
 
   describe('authenticate', () => {
-    it("returns the key's principal: its workspace, creator, granted scopes, tool allowlist and the creator's current role", async () => {
+    it("returns the key's principal: its workspace, creator, granted scopes, tool allowlist, audit access and the creator's current role", async () => {
       const { user, workspace, key, token } = await buildWorkspaceWithKey(app, { toolAllowlist: ['get_workspace'] });
 
       const principal = await apiKeys.authenticate(token);
@@ -129,6 +129,7 @@ describe(ApiKeysService.name, () => {
         workspaceId: workspace.id,
         grantedScopes: new Set(BUNDLES['ai-publishing-assistant'].scopes),
         toolAllowlist: ['get_workspace'],
+        auditAccess: false,
         binding: {
           workspace: expect.objectContaining({
             id: workspace.id,
@@ -139,6 +140,11 @@ describe(ApiKeysService.name, () => {
           role: 'owner',
         },
       });
+    });
+
+    it('reads audit_access from the key as it was created', async () => {
+      const { token } = await buildWorkspaceWithKey(app, { role: 'admin', auditAccess: true });
+      expect((await apiKeys.authenticate(token))?.auditAccess).toBe(true);
     });
 
     it('ends the keys of a disabled user on their next call, as their OAuth tokens end', async () => {

@@ -87,6 +87,14 @@ describe('permission declarations', () => {
     );
   });
 
+  it('keeps the audit trail behind audit_access, which no scope or role stands in for', () => {
+    const entries = permissionInventory(t.app);
+    const trail = entries.filter((e) => e.name.includes('/api/v1/audit'));
+    expect(trail.length).toBeGreaterThanOrEqual(2);
+    expect(trail.filter((e) => !e.auditAccess).map((e) => e.name)).toEqual([]);
+    expect(entries.filter((e) => e.auditAccess && !e.name.includes('/api/v1/audit')).map((e) => e.name)).toEqual([]);
+  });
+
   it('gives every tool honest annotations', () => {
     for (const tool of permissionInventory(t.app).filter((e) => e.kind === 'tool')) {
       expect(tool.annotations).toEqual(

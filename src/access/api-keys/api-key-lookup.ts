@@ -13,6 +13,7 @@ export interface KeyRow extends BindingColumns, EpochRow {
   secret_hash: string;
   scopes: string[];
   tool_allowlist: string[] | null;
+  audit_access: boolean;
   expires_at: Date | null;
   last_used_at: Date | null;
   revoked_at: Date | null;
@@ -39,8 +40,8 @@ export class ApiKeyLookup {
     return this.cache.get(prefix, async () => {
       const [row] = await poolQuery<KeyRow>(
         this.dataSource,
-        `SELECT k.id, k.workspace_id, k.secret_hash, k.scopes, k.tool_allowlist, k.expires_at, k.last_used_at,
-                k.revoked_at, k.created_by_user_id, ${BINDING_SELECT}, (SELECT epoch FROM access_epoch) AS access_epoch
+        `SELECT k.id, k.workspace_id, k.secret_hash, k.scopes, k.tool_allowlist, k.audit_access, k.expires_at,
+                k.last_used_at, k.revoked_at, k.created_by_user_id, ${BINDING_SELECT}, (SELECT epoch FROM access_epoch) AS access_epoch
            FROM api_keys k ${bindingJoins('k.workspace_id', 'k.created_by_user_id')}
           WHERE k.prefix = $1`,
         [prefix],

@@ -21,7 +21,8 @@ export class ApiKeysController {
   @ApiOperation({
     summary: 'Create an API key (admins)',
     description:
-      'The secret is in this response only. Scopes may name bundles; none may be beyond the scopes of the credential creating the key.',
+      'The secret is in this response only. Scopes may name bundles; none may be beyond the scopes of the credential creating the key. ' +
+      'Only a key created with audit_access: true reads the audit trail; an admin or owner sets it, and a key only if it has it.',
   })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
   async create(@CurrentActor() actor: Actor, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
@@ -30,6 +31,7 @@ export class ApiKeysController {
       name: body.name,
       scopes: body.scopes,
       toolAllowlist: body.tools,
+      auditAccess: body.audit_access,
       expiresAt: body.expires_at ? new Date(body.expires_at) : undefined,
       createdByUserId: actor.userId,
     });

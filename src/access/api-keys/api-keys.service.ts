@@ -5,7 +5,8 @@ import { AppError, notFound } from '../../common/app-error';
 import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import type { Actor, Principal } from '../actor';
-import { bindingFrom } from '../workspace-binding';
+import { bindingFrom, readBinding } from '../workspace-binding';
+import { roleAtLeast } from '../roles';
 import { BUNDLES, BUNDLE_NAMES, isBundleName, isScope, type Scope } from '../scopes';
 import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKeyToken, hashApiKeyToken, parseApiKeyToken, tokenMatchesHash } from './api-key-token';
@@ -21,6 +22,8 @@ export interface CreateApiKeyInput {
   /** Scope names, bundle names, or both; the union is granted. */
   scopes: string[];
   toolAllowlist?: string[];
+  /** May read the workspace's audit trail; only an admin's or owner's key, never by default. */
+  auditAccess?: boolean;
   expiresAt?: Date;
   createdByUserId?: string;
 }
@@ -122,6 +125,7 @@ export class ApiKeysService {
     }
     const insert = async (m: EntityManager) => {
       AuditContext.concerns(input.workspaceId);
+      if (input.auditAccess) await this.assertMayGrantAuditAccess(actor, input, m);
       const keys = m.getRepository(ApiKeyEntity);
       if (await keys.exists({ where: { workspaceId: input.workspaceId, name, revokedAt: IsNull() } })) {
         throw new AppError('conflict', `an active key named "${name}" already exists in this workspace`);
@@ -137,6 +141,7 @@ export class ApiKeysService {
             secretHash: hashApiKeyToken(token),
             scopes,
             toolAllowlist: input.toolAllowlist?.length ? input.toolAllowlist : null,
+            auditAccess: input.auditAccess ?? false,
             expiresAt: input.expiresAt ?? null,
             createdByUserId: input.createdByUserId ?? null,
           }),
@@ -150,6 +155,36 @@ export class ApiKeysService {
       return { key, token };
     };
     return manager ? insert(manager) : this.audited.run(insert);
+  }
+
+  /**
+   * audit_access lets a key read who did what in the workspace, which only admins may do: the member
+   * behind the new key must be an admin or owner now, and a credential passes it on only if it holds
+   * it (a person in the console holds it through their role). Nothing is created when refused.
+   */
+  private async assertMayGrantAuditAccess(actor: Actor, input: CreateApiKeyInput, m: EntityManager): Promise<void> {
+    if ((actor.kind === 'api_key' || actor.kind === 'agent') && !actor.auditAccess) {
+      throw new AppError(
+        'forbidden',
+        'a key without audit_access cannot create a key with audit_access; create it with a key that has it, or in the console',
+        [{ field: 'audit_access', issue: 'beyond the creator' }],
+      );
+    }
+    // The operator creates a key for a member (whose current role counts) or a service identity,
+    // which has an admin's ceiling.
+    const operator = actor.kind === 'operator';
+    const role = !operator
+      ? actor.role
+      : input.createdByUserId
+        ? (await readBinding(m, input.workspaceId, input.createdByUserId))?.role
+        : 'admin';
+    if (role && roleAtLeast(role, 'admin')) return;
+    throw new AppError(
+      'insufficient_role',
+      `only a key created by an admin or owner can have audit_access; ${operator ? "its creator's" : 'your'} ` +
+        `role in this workspace is ${role ?? 'none'}`,
+      [{ field: 'audit_access', issue: 'needs admin or owner' }],
+    );
   }
 
   list(_actor: Actor, workspaceId: string): Promise<ApiKeyEntity[]> {
@@ -200,6 +235,7 @@ export class ApiKeysService {
       workspaceId: key.workspace_id,
       grantedScopes: new Set(key.scopes.filter(isScope)),
       toolAllowlist: key.tool_allowlist ?? undefined,
+      auditAccess: key.audit_access,
       expiresAt: key.expires_at ?? undefined,
       binding: bindingFrom(key, key.created_by_user_id),
     };

@@ -19,7 +19,7 @@ export function keysPage(v: KeysView): string {
       const rows = w.keys
         .map(
           (k) => `<tr><td>${escapeHtml(k.name)}<br><code>${escapeHtml(k.prefix)}</code></td><td>${k.status}</td>
-<td>${k.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}${k.tools ? `<br>tools: ${k.tools.map(escapeHtml).join(', ')}` : ''}</td>
+<td>${k.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}${k.tools ? `<br>tools: ${k.tools.map(escapeHtml).join(', ')}` : ''}${k.audit_access ? '<br>reads the audit trail (<code>audit_access</code>)' : ''}</td>
 <td>${escapeHtml(k.expires_at ?? 'never')}</td><td>${escapeHtml(k.last_used_at ?? 'never')}</td>
 <td>${k.status === 'active' ? `<form method="post" action="/console/keys/${k.id}/revoke"><input type="hidden" name="csrf" value="${escapeHtml(v.csrf)}"><input type="hidden" name="workspace" value="${w.id}"><button type="submit">Revoke</button></form>` : ''}</td></tr>`,
         )
@@ -39,6 +39,7 @@ ${
 <label for="name">Name</label><input id="name" name="name" required maxlength="100">
 <label for="bundle">Permissions (bundle)</label><select id="bundle" name="bundle">${bundles}</select>
 <label for="tools">Limit to tools (optional, comma-separated)</label><input id="tools" name="tools" maxlength="2000" placeholder="list_workspaces, get_workspace">
+<label class="scope"><input type="checkbox" name="audit_access" value="true"> May read the audit trail (<code>audit_access</code>): who did what in the workspace. Leave it off for assistants; it cannot be added later.</label>
 <label for="expires">Expires (optional)</label><input id="expires" name="expires" type="date">
 <button type="submit">Create key</button></form>`
     : ''

@@ -9,6 +9,8 @@ export class ApiKeyResponse {
   @ApiProperty({ enum: ['active', 'expired', 'revoked'] }) status: 'active' | 'expired' | 'revoked';
   @ApiProperty({ type: [String] }) scopes: string[];
   @ApiPropertyOptional({ type: [String], nullable: true }) tools: string[] | null;
+  @ApiProperty({ description: 'Whether the key may read the audit trail; set at creation only.' })
+  audit_access: boolean;
   @ApiPropertyOptional({ nullable: true, type: String }) expires_at: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) last_used_at: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) created_by_user_id: string | null;
@@ -28,6 +30,7 @@ export function toApiKeyResponse(k: ApiKeyEntity): ApiKeyResponse {
     status,
     scopes: k.scopes,
     tools: k.toolAllowlist,
+    audit_access: k.auditAccess,
     expires_at: k.expiresAt?.toISOString() ?? null,
     last_used_at: k.lastUsedAt?.toISOString() ?? null,
     created_by_user_id: k.createdByUserId,

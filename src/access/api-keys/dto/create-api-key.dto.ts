@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsBoolean,
   IsISO8601,
   IsOptional,
   IsString,
@@ -40,6 +41,18 @@ export class CreateApiKeyDto {
   @ArrayMaxSize(100)
   @Matches(/^[a-z][a-z0-9_]{0,63}$/, { each: true, message: 'tools must be tool names such as list_workspaces' })
   tools?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'Let the key read the workspace audit trail (GET /api/v1/audit and /api/v1/audit/export). No scope grants ' +
+      "that: without it, the audit routes refuse even an admin's or owner's key (403 forbidden). Only an admin or " +
+      'owner may set it (insufficient_role otherwise), and a key may set it only if it was created with it ' +
+      '(forbidden otherwise). Fixed at creation; default false.',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  audit_access?: boolean;
 
   @ApiPropertyOptional({ description: 'ISO 8601 expiry; must be in the future.', example: '2027-01-31T00:00:00Z' })
   @IsOptional()
