@@ -1,9 +1,10 @@
 import { Controller, type Type } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { McpHttpControllerFor, type McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
+import { McpHttpControllerFor, type McpStrategy } from '@rekog/mcp-nest';
 import { RequireScopes } from '../access/require-scopes.decorator';
 import type { AppConfig } from '../config/config.types';
 import { oauthUrls } from '../oauth/oauth-urls';
+import { PosternHttpTransport } from './postern-http-transport';
 import { PosternMcpStrategy } from './postern-mcp-strategy';
 
 export interface McpServer {
@@ -21,7 +22,7 @@ const INSTRUCTIONS =
  * public URL. Stateless Streamable HTTP: every POST is self-contained, so any instance can serve it.
  */
 export function createMcpServer(config: AppConfig, version: string): McpServer {
-  const transport = new StreamableHttpTransport({
+  const transport = new PosternHttpTransport({
     statefulMode: false,
     // Every answer is one JSON body, held until the call's audit record is committed. (Mid-call
     // progress notifications of the 2026-07-28 protocol are dropped; listen streams stay SSE.)
@@ -37,6 +38,8 @@ export function createMcpServer(config: AppConfig, version: string): McpServer {
     transports: [transport],
     logging: false,
   });
+  // The step-up challenge for resource reads: the transport asks the strategy, which knows the resources.
+  transport.stepUpResourceReadsWith(strategy);
 
   @ApiExcludeController()
   @Controller('mcp')

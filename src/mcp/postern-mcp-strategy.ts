@@ -13,6 +13,8 @@ import type { z } from 'zod';
 import { AuditContext } from '../audit/audit-context';
 import type { AppError } from '../common/app-error';
 import { noteError } from '../audit/audit-outcome';
+import type { ResourceScopeDeficiency, ResourceStepUp } from './postern-http-transport';
+import { resourcePermissionIndex, type ResourcePermissions } from './resource-permissions';
 import { argumentErrorDetails } from './tool-argument-errors';
 import { toolVisible, type ToolPermissions } from './tool-visibility';
 
@@ -27,8 +29,9 @@ type SetRequestHandler = (method: string, handler: Handler) => void;
  * a key's allowlist answered exactly like a tool that does not exist. The permission checks
  * themselves stay in the global guards, which run around every tool call.
  */
-export class PosternMcpStrategy extends McpStrategy {
+export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
   private permissions?: Map<string, CallPermissions>;
+  private resourcePermissions?: (uri: string) => ResourcePermissions | undefined;
 
   constructor(options: ConstructorParameters<typeof McpStrategy>[0]) {
     super(options);
@@ -49,14 +52,30 @@ export class PosternMcpStrategy extends McpStrategy {
     const permissions = { ...declared, scopes: scopesForCall(declared, argumentsOf(request?.body)) };
     const missing = permissions.scopes.filter((s) => !actor.scopes.has(s));
     if (!missing.length || !stepUpCanHelp(actor, permissions, missing)) return undefined;
-    const draft = AuditContext.current();
-    if (draft)
-      Object.assign(draft, {
-        decision: 'denied',
-        errorCode: 'insufficient_scope',
-        scopesRequired: [...permissions.scopes],
-      });
+    noteStepUp(permissions.scopes);
     return { toolName, requiredScopes: [...permissions.scopes], missingScopes: missing, match: 'all' as const };
+  }
+
+  /**
+   * The same question for a `resources/read`, asked by PosternHttpTransport before dispatch (mcp-nest
+   * asks it for tool calls only), with the same answer: a challenge only for an OAuth agent whose
+   * missing scopes consent could grant. A key limited to named tools reads no scoped resource at all.
+   */
+  resourceReadScopeDeficiency(uri: string, rawRequest?: unknown): ResourceScopeDeficiency | undefined {
+    const actor = (rawRequest as ActorRequest | undefined)?.actor;
+    if (actor?.kind !== 'agent' || actor.toolAllowlist) return undefined;
+    this.resourcePermissions ??= resourcePermissionIndex(this.methodRefs());
+    const permissions = this.resourcePermissions(uri);
+    if (!permissions) return undefined;
+    const missing = permissions.scopes.filter((s) => !actor.scopes.has(s));
+    if (!missing.length || !stepUpCanHelp(actor, permissions, missing)) return undefined;
+    noteStepUp(permissions.scopes);
+    return {
+      resourceName: permissions.name,
+      declaredUri: permissions.declared,
+      requiredScopes: [...permissions.scopes],
+      missingScopes: missing,
+    };
   }
 
   override bindRequestHandlers(
@@ -130,13 +149,19 @@ export class PosternMcpStrategy extends McpStrategy {
     return Promise.resolve({ content: [{ type: 'text', text: JSON.stringify({ error }) }], isError: true });
   }
 
+  /** The decorated methods behind mcp-nest's handlers: tools, resources and prompts. */
+  private methodRefs(): object[] {
+    return [...this.getHandlers().values()].flatMap((handler) => {
+      const ref = (handler as { extras?: { mcpMethodRef?: object } }).extras?.mcpMethodRef;
+      return ref ? [ref] : [];
+    });
+  }
+
   /** Read once from the decorators on the bound tool methods, the same metadata the guards read. */
   private permissionsOf(tool: string): CallPermissions | undefined {
     if (!this.permissions) {
       this.permissions = new Map();
-      for (const handler of this.getHandlers().values()) {
-        const ref = (handler as { extras?: { mcpMethodRef?: object } }).extras?.mcpMethodRef;
-        if (!ref) continue;
+      for (const ref of this.methodRefs()) {
         const meta = Reflect.getMetadata(MCP_TOOL_METADATA_KEY, ref) as
           { name?: string; parameters?: z.ZodType } | undefined;
         const scopes = Reflect.getMetadata(REQUIRED_SCOPES_KEY, ref) as Scope[] | undefined;
@@ -171,6 +196,12 @@ function scopesForCall(permissions: CallPermissions, args: Record<string, unknow
     .filter(([name]) => args[name] !== undefined)
     .flatMap(([, scopes]) => scopes);
   return [...new Set([...permissions.scopes, ...extra])];
+}
+
+/** A step-up answer ends the call before dispatch: its audit record says so, as the guards' refusal would. */
+function noteStepUp(scopes: readonly Scope[]): void {
+  const draft = AuditContext.current();
+  if (draft) Object.assign(draft, { decision: 'denied', errorCode: 'insufficient_scope', scopesRequired: [...scopes] });
 }
 
 /**

@@ -8,7 +8,8 @@ import { ALL_SCOPES } from '../../src/access/scopes';
 import { SecretBox } from '../../src/common/crypto/secret-box';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
 import { loadSigningKeys } from '../../src/oauth/oauth-signing-keys';
-import { buildUser, buildWorkspace } from '../factories';
+import { buildUser, buildWorkspace, buildWorkspaceWithKey } from '../factories';
+import { buildCampaign } from '../factories/drafts-posts';
 import { ARTIFACTS, launchChromium } from '../support/browser';
 import {
   authorizationUrl,
@@ -122,10 +123,10 @@ describe('OAuth authorization server: what it refuses', () => {
   }
 
   /** A fresh client, a real consent in Chromium, and the authorization code it returns. */
-  async function consentedCode(): Promise<{ client: RegisteredClient; p: Pkce; code: string }> {
+  async function consentedCode(scope?: string): Promise<{ client: RegisteredClient; p: Pkce; code: string }> {
     const client = await registeredClient(t.url, CALLBACK);
     const p = pkce();
-    const params = authParams(client, p.challenge);
+    const params = authParams(client, p.challenge, scope ? { scope } : {});
     const run = await openBrowser();
     await signIn(run.page, authorizationUrl(t.url, params));
     const callback = await decide(run, 'approve');
@@ -145,8 +146,9 @@ describe('OAuth authorization server: what it refuses', () => {
       code_verifier: verifier,
     });
 
-  async function tokensFor(): Promise<{ client: RegisteredClient; tokens: Required<TokenResponse> }> {
-    const { client, p, code } = await consentedCode();
+  /** Tokens from a real consent to `scope` (by default workspace:list and workspace:read). */
+  async function tokensFor(scope?: string): Promise<{ client: RegisteredClient; tokens: Required<TokenResponse> }> {
+    const { client, p, code } = await consentedCode(scope);
     const res = await exchange(client, code, p.verifier);
     expect(res.status).toBe(200);
     return { client, tokens: (await res.json()) as Required<TokenResponse> };
@@ -350,6 +352,82 @@ describe('OAuth authorization server: what it refuses', () => {
     // drafts:read as well when it reads a draft: one challenge should ask for both.
     expect(await validate({ text: 'hello' })).toBe('posts:read');
     expect(await validate({ draft_id: '00000000-0000-4000-8000-000000000000' })).toBe('posts:read drafts:read');
+  });
+
+  /** The audit records of the resource reads sent under one request id. */
+  const auditedReads = (requestId: string) =>
+    t.app
+      .get<DataSource>(getDataSourceToken())
+      .query<{ operation: string; decision: string; error_code: string | null; scopes_required: string[] }[]>(
+        `SELECT operation, decision, error_code, scopes_required FROM audit_records
+          WHERE correlation_id = $1 AND operation LIKE 'mcp resources/read %' ORDER BY id`,
+        [requestId],
+      );
+
+  const readResource = (bearer: string, uri: string, requestId = `read-${randomBytes(6).toString('hex')}`) =>
+    mcpRequest(t.url, bearer, 'resources/read', { uri }, { 'x-request-id': requestId });
+
+  it('answers a resource read consent could allow with the same step-up challenge as a tool call', async () => {
+    const campaign = await buildCampaign(t.app, workspaceId);
+    const uri = `postern://campaigns/${campaign.id}`;
+    // The token holds workspace:list and workspace:read; the campaign resource needs campaigns:read.
+    const { tokens } = await tokensFor();
+    const requestId = `resource-step-up-${randomBytes(6).toString('hex')}`;
+    const refused = await readResource(tokens.access_token, uri, requestId);
+    expect(refused.status).toBe(403);
+    const challenge = refused.headers.get('www-authenticate') ?? '';
+    expect(challenge).toMatch(/^Bearer error="insufficient_scope", error_description="[^"]*'campaign'[^"]*", /);
+    expect(/ scope="([^"]*)"/.exec(challenge)?.[1]).toBe('campaigns:read');
+    expect(challenge).toContain(`resource_metadata="${t.url}/.well-known/oauth-protected-resource/mcp"`);
+    expect(await refused.json()).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: { code: -32600, message: expect.stringContaining('requires scopes: campaigns:read') },
+    });
+    expect(await auditedReads(requestId)).toEqual([
+      {
+        operation: `mcp resources/read ${uri}`,
+        decision: 'denied',
+        error_code: 'insufficient_scope',
+        scopes_required: ['campaigns:read'],
+      },
+    ]);
+
+    // What the token may read is read as before, and a URI no resource answers to is no challenge.
+    const workspace = await readResource(tokens.access_token, 'postern://workspace');
+    expect([workspace.status, workspace.headers.get('www-authenticate')]).toEqual([200, null]);
+    const unknown = await readResource(tokens.access_token, 'postern://campaign-typo/1');
+    expect([unknown.status, unknown.headers.get('www-authenticate')]).toEqual([200, null]);
+    expect(((await unknown.json()) as { error?: { message: string } }).error?.message).toContain('Unknown resource');
+
+    // After the consent round for campaigns:read, the same read returns the campaign.
+    const granted = (await tokensFor('workspace:list workspace:read campaigns:read')).tokens;
+    const read = await readResource(granted.access_token, uri);
+    expect(read.status).toBe(200);
+    const { result } = (await read.json()) as {
+      result: { contents: { uri: string; mimeType: string; text: string }[] };
+    };
+    expect(result.contents).toEqual([{ uri, mimeType: 'application/json', text: expect.any(String) }]);
+    expect(JSON.parse(result.contents[0].text)).toMatchObject({ id: campaign.id, name: campaign.name });
+  });
+
+  it('keeps an API key missing a resource’s scope on the structured refusal, without a challenge', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { scopes: ['workspace:list'] });
+    const uri = `postern://campaigns/${(await buildCampaign(t.app, workspace.id)).id}`;
+    const requestId = `key-resource-${randomBytes(6).toString('hex')}`;
+    const res = await readResource(token, uri, requestId);
+    expect([res.status, res.headers.get('www-authenticate')]).toEqual([200, null]);
+    expect(await res.json()).toMatchObject({
+      id: 1,
+      error: { code: -32600, message: 'insufficient_scope: missing scopes: campaigns:read' },
+    });
+    expect(await auditedReads(requestId)).toEqual([
+      expect.objectContaining({
+        decision: 'denied',
+        error_code: 'insufficient_scope',
+        scopes_required: ['campaigns:read'],
+      }),
+    ]);
   });
 
   it('accepts at /mcp only its own access tokens, and nowhere else', async () => {

@@ -55,12 +55,13 @@ export function tokenRequest(baseUrl: string, body: Record<string, string>): Pro
   return fetch(`${baseUrl}/oauth/token`, { method: 'POST', body: new URLSearchParams(body) });
 }
 
-/** One JSON-RPC request to the MCP endpoint, stateless, with an optional bearer token. */
+/** One JSON-RPC request to the MCP endpoint, stateless, with an optional bearer token and extra headers. */
 export function mcpRequest(
   baseUrl: string,
   bearer?: string,
   method = 'tools/list',
   params: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): Promise<Response> {
   return fetch(`${baseUrl}/mcp`, {
     method: 'POST',
@@ -68,6 +69,7 @@ export function mcpRequest(
       ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }),
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
+      ...headers,
     },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
   });

@@ -1,0 +1,73 @@
+import { UriTemplate } from '@modelcontextprotocol/server';
+import {
+  MCP_RESOURCE_METADATA_KEY,
+  MCP_RESOURCE_TEMPLATE_METADATA_KEY,
+  type ResourceMetadata,
+  type ResourceTemplateMetadata,
+} from '@rekog/mcp-nest';
+import { REQUIRED_ROLE_KEY } from '../access/require-role.decorator';
+import { REQUIRED_SCOPES_KEY } from '../access/require-scopes.decorator';
+import type { Role } from '../access/roles';
+import type { Scope } from '../access/scopes';
+import type { ToolPermissions } from './tool-visibility';
+
+export interface ResourcePermissions extends ToolPermissions {
+  /** The declared name and URI (or URI template): what a refusal names, never the URI as asked. */
+  name: string;
+  declared: string;
+}
+
+interface Entry {
+  matches(uri: string): boolean;
+  /** Undefined when the method declares no scopes: the guards refuse its reads, nothing to step up to. */
+  permissions?: ResourcePermissions;
+}
+
+/**
+ * The declared permissions of the resource a `resources/read` of `uri` reaches, read from the same
+ * decorators on the same methods as the tools' (`@RequireScopes`, `@RequireRole`).
+ *
+ * The handler is found in mcp-nest's order: templates first, in registration order, then static
+ * URIs. A template is matched with the SDK's `UriTemplate` and a static URI exactly. mcp-nest's own
+ * matcher (path-to-regexp, internal to it) is wider on the scheme, a trailing slash and a comma: a
+ * URI only it accepts gets no step-up, and the guards refuse the read as before. It is narrower
+ * only on malformed URIs (a variable that is nothing but a query, a broken %-escape), which it
+ * does not serve: those get the challenge for the scopes any read of that shape needs.
+ */
+export function resourcePermissionIndex(
+  methodRefs: Iterable<object>,
+): (uri: string) => ResourcePermissions | undefined {
+  const templates: Entry[] = [];
+  const statics: Entry[] = [];
+  for (const ref of methodRefs) {
+    const template = Reflect.getMetadata(MCP_RESOURCE_TEMPLATE_METADATA_KEY, ref) as
+      Partial<ResourceTemplateMetadata> | undefined;
+    const resource = Reflect.getMetadata(MCP_RESOURCE_METADATA_KEY, ref) as Partial<ResourceMetadata> | undefined;
+    const declared = template?.uriTemplate ?? resource?.uri;
+    if (!declared) continue;
+    const scopes = Reflect.getMetadata(REQUIRED_SCOPES_KEY, ref) as Scope[] | undefined;
+    const permissions = scopes && {
+      name: template?.name ?? resource?.name ?? declared,
+      declared,
+      scopes,
+      roleFloor: Reflect.getMetadata(REQUIRED_ROLE_KEY, ref) as Role | undefined,
+    };
+    if (template) {
+      const uriTemplate = new UriTemplate(declared);
+      templates.push({ matches: (uri) => matchesTemplate(uriTemplate, uri), permissions });
+    } else {
+      statics.push({ matches: (uri) => uri === declared, permissions });
+    }
+  }
+  const entries = [...templates, ...statics];
+  return (uri) => entries.find((e) => e.matches(uri))?.permissions;
+}
+
+function matchesTemplate(template: UriTemplate, uri: string): boolean {
+  try {
+    return template.match(uri) !== null;
+  } catch {
+    // A URI past the SDK's length limit matches nothing here; dispatch decides what it is.
+    return false;
+  }
+}
