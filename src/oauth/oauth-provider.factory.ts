@@ -11,6 +11,7 @@ import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
 import { redirectUriProblem } from './redirect-uri-policy';
 import { OAUTH_ROUTES } from './oauth-routes';
+import { OAuthUnit } from './oauth-unit-of-work';
 
 /**
  * The OAuth 2.1 authorization server, built on oidc-provider: authorization code with PKCE (S256),
@@ -139,10 +140,14 @@ export async function createOAuthProvider(
   provider.proxy = true;
   provider.on('server_error', (_ctx, err) => new Logger('OAuth').error(err.message));
   // Keep the console's list of connections in step with grants the server ends on its own.
+  // Inside a request, on its transaction: a request rolled back (its record failed) leaves the
+  // grant and its connection as they were, not a live grant whose connection reads revoked.
   provider.on('grant.revoked', (_ctx, grantId: string) => {
-    dataSource
-      .query(`UPDATE oauth_connections SET revoked_at = now() WHERE grant_id = $1 AND revoked_at IS NULL`, [grantId])
-      .catch((err: Error) => new Logger('OAuth').error(`could not mark connection revoked: ${err.message}`));
+    OAuthUnit.start(
+      dataSource,
+      `UPDATE oauth_connections SET revoked_at = now() WHERE grant_id = $1 AND revoked_at IS NULL`,
+      [grantId],
+    ).catch((err: Error) => new Logger('OAuth').error(`could not mark connection revoked: ${err.message}`));
   });
   return provider;
 }

@@ -13,6 +13,8 @@ import type { AuditWriter } from '../audit/audit-writer.service';
 export class OAuthUnitOfWork {
   private runner?: Promise<QueryRunner>;
   private done = false;
+  /** Statements started from provider events, which nobody awaits: the commit waits for them. */
+  private readonly started: Promise<unknown>[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -26,6 +28,11 @@ export class OAuthUnitOfWork {
     return this.runner.then((r) => r.manager);
   }
 
+  /** A statement on this transaction that its starter does not await: committed with the rest, or failing the request. */
+  track(statement: Promise<unknown>): void {
+    this.started.push(statement);
+  }
+
   /** Commits the writes with their record (if the call has not written it already), or writes the record alone. */
   async commit(writer: AuditWriter, record?: AuditFields): Promise<void> {
     if (this.done) throw new Error('the request’s OAuth transaction has ended');
@@ -36,6 +43,7 @@ export class OAuthUnitOfWork {
     }
     const runner = await this.runner;
     try {
+      await Promise.all(this.started);
       if (record) await writer.writeIn(runner.manager, record);
       await runner.commitTransaction();
     } catch (err) {
@@ -117,5 +125,14 @@ export const OAuthUnit = {
   async query<T>(dataSource: DataSource, sql: string, params: unknown[]): Promise<T> {
     const unit = current.getStore();
     return (unit ? await unit.manager() : dataSource.manager).query<T>(sql, params);
+  },
+  /**
+   * query, for a provider event handler, which cannot be awaited: inside a request, the request's
+   * commit waits for the statement, and its failure rolls the request back (503) like any other.
+   */
+  start(dataSource: DataSource, sql: string, params: unknown[]): Promise<unknown> {
+    const statement = OAuthUnit.query(dataSource, sql, params);
+    current.getStore()?.track(statement);
+    return statement;
   },
 };

@@ -302,6 +302,32 @@ describe('OAuth authorization server: what it refuses', () => {
     );
   });
 
+  it('keeps the grant and its connection when a replayed code’s request cannot be audited, and ends both once it can', async () => {
+    const db = t.app.get<DataSource>(getDataSourceToken());
+    const { client, p, code } = await consentedCode();
+    const first = await exchange(client, code, p.verifier);
+    expect(first.status).toBe(200);
+    const tokens = (await first.json()) as Required<TokenResponse>;
+    const grantId = String(decodeJwt(tokens.access_token).gid);
+    const revokedAt = async () =>
+      (
+        await db.query<{ revoked_at: Date | null }[]>(`SELECT revoked_at FROM oauth_connections WHERE grant_id = $1`, [
+          grantId,
+        ])
+      )[0]?.revoked_at;
+
+    // Refused (503): the grant's revocation is rolled back, and the connection is not marked revoked.
+    await withAuditFailing(db, 'POST /oauth/token', async () => {
+      expect((await exchange(client, code, p.verifier)).status).toBe(503);
+    });
+    expect(await revokedAt()).toBeNull();
+    expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(200);
+
+    await expectTokenError(await exchange(client, code, p.verifier), 'invalid_grant');
+    expect(await revokedAt()).toBeInstanceOf(Date);
+    expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(401);
+  });
+
   it('stores nothing of a request whose audit record cannot be written: no client, and the code stays unused', async () => {
     const db = t.app.get<DataSource>(getDataSourceToken());
     const clients = async () =>
