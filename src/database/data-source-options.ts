@@ -22,6 +22,7 @@ import { AccessEpochOAuth1763820000000 } from './migrations/1763820000000-access
 import { AuditAppendLockOrder1763830000000 } from './migrations/1763830000000-audit-append-lock-order';
 import { AuditRecordChecks1763840000000 } from './migrations/1763840000000-audit-record-checks';
 import { ApiKeyAuditAccess1763850000000 } from './migrations/1763850000000-api-key-audit-access';
+import { AuditRecordsWithoutWorkspaceKey1763860000000 } from './migrations/1763860000000-audit-records-without-workspace-key';
 
 export const ENTITIES = [
   UserEntity,
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   AuditAppendLockOrder1763830000000,
   AuditRecordChecks1763840000000,
   ApiKeyAuditAccess1763850000000,
+  AuditRecordsWithoutWorkspaceKey1763860000000,
 ];
 
 /** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */

@@ -158,4 +158,26 @@ describe(AuditWriter.name, () => {
       }
     },
   );
+  // PGlite is a single backend: two of its transactions cannot hold locks against each other.
+  (process.env.POSTERN_TEST_EMBEDDED ? it.skip : it)(
+    'appends while another transaction holds its workspace row: records take no lock on workspaces',
+    async () => {
+      const workspace = await buildWorkspace(app);
+      await writers[0].write(fields(workspace.id, 1));
+      const before = await countOf(workspace.id);
+      const holder = dataSource.createQueryRunner();
+      try {
+        await holder.startTransaction();
+        await holder.query('SELECT 1 FROM workspaces WHERE id = $1 FOR UPDATE', [workspace.id]);
+        // A foreign key onto workspaces would make the insert wait for this lock (key share).
+        const written = writers[0].write(fields(workspace.id, 2)).then(() => 'written');
+        const waited = new Promise<string>((resolve) => setTimeout(() => resolve('still waiting'), 5000).unref());
+        await expect(Promise.race([written, waited])).resolves.toBe('written');
+      } finally {
+        if (holder.isTransactionActive) await holder.rollbackTransaction();
+        await holder.release();
+      }
+      expect(await countOf(workspace.id)).toBe(before + 1);
+    },
+  );
 });
