@@ -39,15 +39,16 @@ export function cpuMicros(): number {
 const CLOCK_TICKS = 100;
 
 /**
- * The sum of two CPU-time fields of a /proc stat file, in microseconds; undefined where there is no
+ * The sum of CPU-time fields of a /proc stat file, in microseconds; undefined where there is no
  * such file. Fields are numbered as in proc(5): utime 14, stime 15, cutime 16, cstime 17.
  */
-function procCpuMicros(file: string, first: number, second: number): number | undefined {
+function procCpuMicros(file: string, ...numbers: number[]): number | undefined {
   try {
     const stat = readFileSync(file, 'utf8');
     // Fields after the command name (field 2), which is in parentheses and may contain spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[first - 3]) + Number(fields[second - 3])) * 1_000_000) / CLOCK_TICKS;
+    const ticks = numbers.reduce((sum, n) => sum + Number(fields[n - 3]), 0);
+    return (ticks * 1_000_000) / CLOCK_TICKS;
   } catch {
     return undefined;
   }
@@ -103,9 +104,9 @@ export function localPostgresCpuMicros(): number | undefined {
       continue;
     }
     if (comm !== 'postgres') continue;
-    const own = procCpuMicros(`/proc/${pid}/stat`, 14, 15);
-    const reaped = procCpuMicros(`/proc/${pid}/stat`, 16, 17);
-    if (own !== undefined) total = (total ?? 0) + own + (reaped ?? 0);
+    // Its own time, and that of its children it reaped (backends that ended).
+    const micros = procCpuMicros(`/proc/${pid}/stat`, 14, 15, 16, 17);
+    if (micros !== undefined) total = (total ?? 0) + micros;
   }
   return total;
 }

@@ -8,9 +8,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * (audit_records_chain_check), and `postern audit verify` reports a chain without a head.
  *
  * What the key also gave is kept by a trigger: a workspace with an audit trail cannot be deleted
- * (Postern itself never deletes a workspace; this stops someone with SQL access). TRUNCATE is not refused: it cannot
- * tell whether the same statement also empties the trail, and a truncated workspaces table leaves
- * the trail in place, which is what an audit trail is for.
+ * (Postern itself never deletes a workspace; this stops someone with SQL access). TRUNCATE is not
+ * refused: it cannot tell whether the same statement also empties the trail, and a truncated
+ * workspaces table leaves the trail in place, which is what an audit trail is for.
  */
 export class AuditRecordsWithoutWorkspaceKey1763860000000 implements MigrationInterface {
   name = 'AuditRecordsWithoutWorkspaceKey1763860000000';

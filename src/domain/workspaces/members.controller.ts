@@ -7,6 +7,10 @@ import { RequireScopes } from '../../access/require-scopes.decorator';
 import { AddMemberDto, ChangeRoleDto, MemberResponse } from './dto/member.dto';
 import { MembersService } from './members.service';
 
+/** The rule of assertHolds, as each of these routes' OpenAPI description states it. */
+const HOLDS_EVERY_SCOPE =
+  'The credential must hold every scope of the roles involved (403 insufficient_scope names what it lacks).';
+
 @ApiTags('workspaces')
 @ApiBearerAuth()
 @Controller('api/v1/members')
@@ -27,8 +31,7 @@ export class MembersController {
   @RequireRole('admin')
   @ApiOperation({
     summary: 'Add an existing user to this workspace (admins; only owners grant owner)',
-    description:
-      'The credential must hold every scope of the roles involved (403 insufficient_scope names what it lacks).',
+    description: HOLDS_EVERY_SCOPE,
   })
   @ApiCreatedResponse({ type: MemberResponse })
   add(@CurrentActor() actor: Actor, @Body() body: AddMemberDto) {
@@ -40,8 +43,7 @@ export class MembersController {
   @RequireRole('admin')
   @ApiOperation({
     summary: 'Change a member’s role (admins; owners are changed only by owners; never the last owner)',
-    description:
-      'The credential must hold every scope of the roles involved (403 insufficient_scope names what it lacks).',
+    description: HOLDS_EVERY_SCOPE,
   })
   @ApiOkResponse({ type: MemberResponse })
   changeRole(
@@ -58,8 +60,7 @@ export class MembersController {
   @RequireRole('admin')
   @ApiOperation({
     summary: 'Remove a member (admins; owners are removed only by owners; never the last owner)',
-    description:
-      'The credential must hold every scope of the roles involved (403 insufficient_scope names what it lacks).',
+    description: HOLDS_EVERY_SCOPE,
   })
   @ApiOkResponse({ type: MemberResponse })
   remove(@CurrentActor() actor: Actor, @Param('userId', new ParseUUIDPipe()) userId: string) {
