@@ -20,6 +20,7 @@ export function createOAuthAdapter(
 ) {
   const keyOf = (model: string, id: string) => box.digest(`${model}:${id}`);
   const query = <T = unknown>(sql: string, params: unknown[]) => OAuthUnit.query<T>(dataSource, sql, params);
+  const read = <T = unknown>(sql: string, params: unknown[]) => OAuthUnit.read<T>(dataSource, sql, params);
 
   return class PostgresOAuthAdapter {
     constructor(private readonly model: string) {}
@@ -94,7 +95,7 @@ export function createOAuthAdapter(
     }
 
     private async load(column: 'key' | 'uid_key' | 'user_code_key', value: string): Promise<Payload | undefined> {
-      const [row] = await query<{ payload: string }[]>(
+      const [row] = await read<{ payload: string }[]>(
         `SELECT payload FROM oauth_artifacts WHERE ${column} = $1 AND model = $2 AND (expires_at IS NULL OR expires_at > now())`,
         [value, this.model],
       );

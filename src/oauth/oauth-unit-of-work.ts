@@ -6,9 +6,12 @@ import type { AuditWriter } from '../audit/audit-writer.service';
 /**
  * One transaction for everything the authorization server stores while answering one request
  * (clients, codes, refresh tokens, grants, sessions), committed together with the request's audit
- * record, or not at all. Opened at the first statement, so requests that store nothing (metadata,
- * keys) hold no connection. The audit middleware commits it when the answer is ready: the answer
- * is released after the commit, and a failed record rolls the writes back and answers 503.
+ * record, or not at all. Opened at the first write: reads before it run on the pool, so a request
+ * holds no transaction while it only looks things up — above all not while oidc-provider resolves
+ * and fetches a Client ID Metadata Document (seconds, at a stranger's pace), during which the
+ * embedded database would serve no other connection and the gate below would stay taken. The audit
+ * middleware commits it when the answer is ready: the answer is released after the commit, and a
+ * failed record rolls the writes back and answers 503.
  */
 export class OAuthUnitOfWork {
   private runner?: Promise<QueryRunner>;
@@ -21,11 +24,20 @@ export class OAuthUnitOfWork {
     private readonly gate: Gate,
   ) {}
 
-  /** The manager every statement of this request runs on. */
+  /** The manager a write of this request runs on: its transaction, opened now if need be. */
   manager(): Promise<EntityManager> {
     if (this.done) return Promise.reject(new Error('the request’s OAuth transaction has ended'));
     this.runner ??= this.open();
     return this.runner.then((r) => r.manager);
+  }
+
+  /**
+   * The manager a read of this request runs on: its transaction once a write has opened it (the
+   * read must see the request's own writes, and in the embedded database a second connection would
+   * wait on that transaction), else none: the caller reads on the pool.
+   */
+  readManager(): Promise<EntityManager> | undefined {
+    return this.runner || this.done ? this.manager() : undefined;
   }
 
   /** A statement on this transaction that its starter does not await: committed with the rest, or failing the request. */
@@ -118,13 +130,20 @@ export const OAuthUnit = {
     return current.run(unit, fn);
   },
   /**
-   * One statement for the authorization server: on the request's transaction inside a request to
-   * it (a second connection would wait on that transaction, and the embedded database serves one
-   * transaction at a time), on the pool outside one (the console ending a connection).
+   * One writing statement for the authorization server: on the request's transaction inside a
+   * request to it, on the pool outside one (the console ending a connection).
    */
   async query<T>(dataSource: DataSource, sql: string, params: unknown[]): Promise<T> {
     const unit = current.getStore();
     return (unit ? await unit.manager() : dataSource.manager).query<T>(sql, params);
+  },
+  /**
+   * One reading statement: on the request's transaction once it has written, else on the pool
+   * (see OAuthUnitOfWork). Never opens the transaction.
+   */
+  async read<T>(dataSource: DataSource, sql: string, params: unknown[]): Promise<T> {
+    const manager = current.getStore()?.readManager();
+    return (manager ? await manager : dataSource.manager).query<T>(sql, params);
   },
   /**
    * query, for a provider event handler, which cannot be awaited: inside a request, the request's

@@ -25,8 +25,8 @@ import { WellKnownController } from './well-known.controller';
       provide: OIDC_PROVIDER,
       inject: [APP_CONFIG, getDataSourceToken()],
       useFactory: (config: AppConfig & { secretKey: string }, dataSource: DataSource) => {
-        // On the request's own transaction inside one (see OAuthUnit.query).
-        const first = async <T>(sql: string, id: string) => (await OAuthUnit.query<T[]>(dataSource, sql, [id]))[0];
+        // On the request's own transaction once it has written (see OAuthUnit.read).
+        const first = async <T>(sql: string, id: string) => (await OAuthUnit.read<T[]>(dataSource, sql, [id]))[0];
         return createOAuthProvider(
           config,
           dataSource,

@@ -1,4 +1,4 @@
-import { authorize, pkce } from '../support/oauth-protocol';
+import { authorize, pkce, registerClient } from '../support/oauth-protocol';
 import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
 import { signInForm } from '../support/console-sign-in';
 
@@ -47,6 +47,66 @@ describe('authorization server policies', () => {
       expect(connections).toBe(0);
     } finally {
       server.close();
+    }
+  });
+
+  it('holds no transaction while it looks up a client_id metadata URL, so a slow one stalls no one else', async () => {
+    // DNS is the network's, not ours: its answers for the metadata hosts are held, as a slow or
+    // hostile name server would hold them, until the fetch policy gives up on them (2.5 s).
+    const asked = new Set<string>();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The module object itself: an import namespace would be a copy the app never reads.
+    const dns = jest.requireActual<typeof import('node:dns/promises')>('node:dns/promises');
+    const lookup = jest.spyOn(dns, 'lookup').mockImplementation(async (host: string) => {
+      asked.add(host);
+      await held;
+      throw Object.assign(new Error('no such host'), { code: 'ENOTFOUND' });
+    });
+    try {
+      // More slow lookups at once than the requests that may hold an OAuth transaction (3).
+      let answered = 0;
+      const slow = [1, 2, 3, 4].map((n) =>
+        authorize(t.url, {
+          response_type: 'code',
+          client_id: `https://agent-${n}.example/client.json`,
+          redirect_uri: 'https://app.example/cb',
+          scope: 'workspace:list',
+          code_challenge: pkce().challenge,
+          code_challenge_method: 'S256',
+          resource: `${t.url}/mcp`,
+        }).then((res) => {
+          answered += 1;
+          return res;
+        }),
+      );
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      const deadline = Date.now() + 10_000;
+      while (asked.size < 4 && !answered && Date.now() < deadline) await sleep(20);
+      // Then a request that writes (a registration), while all four still wait on DNS.
+      let timer: NodeJS.Timeout | undefined;
+      const registration =
+        asked.size < 4 || answered
+          ? 'not sent'
+          : await Promise.race([
+              registerClient(t.url, ['https://app.example/cb']).then((res) => res.status),
+              new Promise((resolve) => (timer = setTimeout(() => resolve('no answer in 10 s'), 10_000))),
+            ]);
+      clearTimeout(timer);
+      const answeredMeanwhile = answered;
+      release();
+      expect({ lookupsAtOnce: asked.size, answeredMeanwhile, registration }).toEqual({
+        lookupsAtOnce: 4,
+        answeredMeanwhile: 0,
+        registration: 201,
+      });
+      for (const res of await Promise.all(slow)) {
+        expect(res.status).toBe(400);
+        expect(await res.text()).toContain('invalid_client');
+      }
+    } finally {
+      release();
+      lookup.mockRestore();
     }
   });
 
