@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ALL_SCOPES } from '../access/scopes';
 import { SecretBox } from '../common/crypto/secret-box';
 import type { AppConfig } from '../config/config.types';
+import { CLIENT_AUTH_METHODS } from './client-auth-methods';
 import { clientMetadataFetchAllowed } from './client-metadata-fetch-policy';
 import { createOAuthAdapter } from './oauth-adapter';
 import { loadSigningKeys } from './oauth-signing-keys';
@@ -52,6 +53,7 @@ export async function createOAuthProvider(
       token_endpoint_auth_method: 'none',
       id_token_signed_response_alg: 'ES256',
     },
+    clientAuthMethods: [...CLIENT_AUTH_METHODS],
     pkce: { required: () => true },
     enabledJWA: {
       authorizationSigningAlgValues: ['ES256'],
@@ -98,6 +100,10 @@ export async function createOAuthProvider(
       properties: ['postern_redirect_policy'],
       validator(_ctx, key, _value, metadata) {
         if (key !== 'postern_redirect_policy') return;
+        // oidc-provider would fetch it whenever it loads the client, inside the request; and with
+        // public subject identifiers only, it would mean nothing.
+        if (metadata.sector_identifier_uri !== undefined)
+          throw new errors.InvalidClientMetadata('sector_identifier_uri is not supported');
         for (const uri of (metadata.redirect_uris as string[] | undefined) ?? []) {
           const problem = redirectUriProblem(uri);
           // The description must start with `redirect_uris` to keep the invalid_redirect_uri code.

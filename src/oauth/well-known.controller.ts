@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../access/public.decorator';
 import { ALL_SCOPES } from '../access/scopes';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
+import { CLIENT_AUTH_METHODS } from './client-auth-methods';
 import { OAUTH_ROUTES } from './oauth-routes';
 import { oauthUrls } from './oauth-urls';
 
@@ -33,8 +34,8 @@ export class WellKnownController {
       response_modes_supported: ['query'],
       grant_types_supported: ['authorization_code', 'refresh_token'],
       code_challenge_methods_supported: ['S256'],
-      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
-      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+      revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
       authorization_response_iss_parameter_supported: true,
       client_id_metadata_document_supported: true,
       service_documentation: `${issuer}/api/docs`,

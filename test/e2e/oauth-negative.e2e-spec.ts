@@ -213,6 +213,48 @@ describe('OAuth authorization server: what it refuses', () => {
     }
   });
 
+  it('registers no client it would have to fetch keys or sector URIs for while answering', async () => {
+    const register = (metadata: Record<string, unknown>) =>
+      fetch(`${t.url}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ client_name: 'Probe Agent', redirect_uris: [CALLBACK], ...metadata }),
+      });
+    const outcome = async (metadata: Record<string, unknown>) => {
+      const res = await register(metadata);
+      const body = (await res.json()) as { error?: string; error_description?: string; client_id?: string };
+      return { metadata, status: res.status, error: body.error, description: body.error_description };
+    };
+    for (const metadata of [
+      { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://keys.example/jwks.json' },
+      { token_endpoint_auth_method: 'client_secret_jwt' },
+    ])
+      expect(await outcome(metadata)).toEqual(
+        expect.objectContaining({ metadata, status: 400, error: 'invalid_client_metadata' }),
+      );
+    // Refused for what it is, before any fetch (a failed fetch would say it could not load it).
+    const sector = { token_endpoint_auth_method: 'none', sector_identifier_uri: 'https://sector.example/uris.json' };
+    expect(await outcome(sector)).toEqual({
+      metadata: sector,
+      status: 400,
+      error: 'invalid_client_metadata',
+      description: 'sector_identifier_uri is not supported',
+    });
+    for (const method of ['none', 'client_secret_basic', 'client_secret_post'])
+      expect((await register({ token_endpoint_auth_method: method })).status).toBe(201);
+
+    const as = (await (await fetch(`${t.url}/.well-known/oauth-authorization-server`)).json()) as Record<
+      string,
+      unknown
+    >;
+    for (const endpoint of ['token', 'revocation'])
+      expect(as[`${endpoint}_endpoint_auth_methods_supported`]).toEqual([
+        'none',
+        'client_secret_basic',
+        'client_secret_post',
+      ]);
+  });
+
   it('never redirects to a redirect URI the client did not register', async () => {
     const client = await registeredClient(t.url, CALLBACK);
     const { challenge } = pkce();
