@@ -7,6 +7,12 @@ type Payload = Record<string, unknown> & { grantId?: string; uid?: string; userC
 
 /** Registered clients that nobody uses for this long are forgotten. */
 const CLIENT_IDLE_SECONDS = 30 * 24 * 3600;
+/**
+ * Use pushes a registration's end back at most once in this long. A write at every lookup would
+ * open each request's transaction before its client is known (see OAuthUnitOfWork) and queue a
+ * client's concurrent requests on its row.
+ */
+const CLIENT_RENEWAL_SECONDS = 24 * 3600;
 
 /**
  * oidc-provider's storage, in PostgreSQL. Every artifact (code, refresh token, grant, client,
@@ -45,15 +51,16 @@ export function createOAuthAdapter(
     }
 
     async find(id: string): Promise<Payload | undefined> {
-      const payload = await this.load('key', keyOf(this.model, id));
-      if (payload && this.model === 'Client') {
+      const found = await this.row('key', keyOf(this.model, id));
+      const renewed = CLIENT_IDLE_SECONDS - CLIENT_RENEWAL_SECONDS;
+      if (found && this.model === 'Client' && found.remaining !== null && found.remaining < renewed) {
         // Use keeps a registration alive; see CLIENT_IDLE_SECONDS.
         await query(`UPDATE oauth_artifacts SET expires_at = now() + make_interval(secs => $2::int) WHERE key = $1`, [
           keyOf(this.model, id),
           CLIENT_IDLE_SECONDS,
         ]);
       }
-      return payload;
+      return found?.payload;
     }
 
     findByUid(uid: string): Promise<Payload | undefined> {
@@ -95,11 +102,20 @@ export function createOAuthAdapter(
     }
 
     private async load(column: 'key' | 'uid_key' | 'user_code_key', value: string): Promise<Payload | undefined> {
-      const [row] = await read<{ payload: string }[]>(
-        `SELECT payload FROM oauth_artifacts WHERE ${column} = $1 AND model = $2 AND (expires_at IS NULL OR expires_at > now())`,
+      return (await this.row(column, value))?.payload;
+    }
+
+    /** A live artifact and the seconds it has left (null: no end). */
+    private async row(
+      column: 'key' | 'uid_key' | 'user_code_key',
+      value: string,
+    ): Promise<{ payload: Payload; remaining: number | null } | undefined> {
+      const [row] = await read<{ payload: string; remaining: number | null }[]>(
+        `SELECT payload, extract(epoch FROM expires_at - now())::float8 AS remaining FROM oauth_artifacts
+          WHERE ${column} = $1 AND model = $2 AND (expires_at IS NULL OR expires_at > now())`,
         [value, this.model],
       );
-      return row ? (JSON.parse(box.open(row.payload)) as Payload) : undefined;
+      return row ? { payload: JSON.parse(box.open(row.payload)) as Payload, remaining: row.remaining } : undefined;
     }
   };
 }

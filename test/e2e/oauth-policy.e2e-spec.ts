@@ -1,4 +1,8 @@
-import { authorize, pkce, registerClient } from '../support/oauth-protocol';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { SecretBox } from '../../src/common/crypto/secret-box';
+import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
+import { authorize, pkce, registerClient, registeredClient } from '../support/oauth-protocol';
 import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
 import { signInForm } from '../support/console-sign-in';
 
@@ -108,6 +112,46 @@ describe('authorization server policies', () => {
       release();
       lookup.mockRestore();
     }
+  });
+
+  it('keeps a registration that is used alive, and writes for it at most once a day', async () => {
+    const client = await registeredClient(t.url, 'https://app.example/cb');
+    const db = t.app.get<DataSource>(getDataSourceToken());
+    const config = t.app.get<AppConfig & { secretKey: string }>(APP_CONFIG);
+    const key = new SecretBox(config.secretKey, 'oauth').digest(`Client:${client.client_id}`);
+    const daysLeft = async () =>
+      (
+        await db.query<{ days: number }[]>(
+          `SELECT (extract(epoch FROM expires_at - now()) / 86400)::float8 AS days FROM oauth_artifacts WHERE key = $1`,
+          [key],
+        )
+      )[0].days;
+    const endIn = (interval: string) =>
+      db.query(`UPDATE oauth_artifacts SET expires_at = now() + $2::interval WHERE key = $1`, [key, interval]);
+    const use = async () => {
+      const res = await authorize(t.url, {
+        response_type: 'code',
+        client_id: client.client_id,
+        redirect_uri: 'https://app.example/cb',
+        scope: 'workspace:list',
+        code_challenge: pkce().challenge,
+        code_challenge_method: 'S256',
+        resource: `${t.url}/mcp`,
+      });
+      // On to the sign-in page: the client was found and accepted.
+      expect(res.headers.get('location')).toMatch(/^\/console\/interaction\//);
+    };
+    expect(await daysLeft()).toBeCloseTo(30, 1);
+
+    // Used two days before it would be forgotten: 30 days again.
+    await endIn('2 days');
+    await use();
+    expect(await daysLeft()).toBeCloseTo(30, 1);
+
+    // Used again within the day: left as it is.
+    await endIn('29 days 12 hours');
+    await use();
+    expect(await daysLeft()).toBeCloseTo(29.5, 1);
   });
 
   it('slows password guessing on the sign-in page and says when to retry', async () => {
