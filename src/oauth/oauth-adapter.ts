@@ -8,11 +8,11 @@ type Payload = Record<string, unknown> & { grantId?: string; uid?: string; userC
 /** Registered clients that nobody uses for this long are forgotten. */
 const CLIENT_IDLE_SECONDS = 30 * 24 * 3600;
 /**
- * Use pushes a registration's end back at most once in this long. A write at every lookup would
- * open each request's transaction before its client is known (see OAuthUnitOfWork) and queue a
- * client's concurrent requests on its row.
+ * Use pushes a registration's end back only once it has less than this left: at most once a day. A
+ * write at every lookup would open each request's transaction before its client is known (see
+ * OAuthUnitOfWork) and queue a client's concurrent requests on its row.
  */
-const CLIENT_RENEWAL_SECONDS = 24 * 3600;
+const CLIENT_RENEW_BELOW_SECONDS = CLIENT_IDLE_SECONDS - 24 * 3600;
 
 /**
  * oidc-provider's storage, in PostgreSQL. Every artifact (code, refresh token, grant, client,
@@ -51,12 +51,17 @@ export function createOAuthAdapter(
     }
 
     async find(id: string): Promise<Payload | undefined> {
-      const found = await this.row('key', keyOf(this.model, id));
-      const renewed = CLIENT_IDLE_SECONDS - CLIENT_RENEWAL_SECONDS;
-      if (found && this.model === 'Client' && found.remaining !== null && found.remaining < renewed) {
+      const key = keyOf(this.model, id);
+      const found = await this.row('key', key);
+      if (
+        found &&
+        this.model === 'Client' &&
+        found.remaining !== null &&
+        found.remaining < CLIENT_RENEW_BELOW_SECONDS
+      ) {
         // Use keeps a registration alive; see CLIENT_IDLE_SECONDS.
         await query(`UPDATE oauth_artifacts SET expires_at = now() + make_interval(secs => $2::int) WHERE key = $1`, [
-          keyOf(this.model, id),
+          key,
           CLIENT_IDLE_SECONDS,
         ]);
       }
