@@ -21,7 +21,7 @@ export interface BenchOptions {
   profileDir?: string;
 }
 
-export const USAGE = `npm run bench -- [--duration 10] [--warmup 3] [--rounds 3] [--connections 16]
+export const USAGE = `npm run bench -- [--duration 3] [--warmup 3] [--rounds 10] [--connections 16]
                     [--servers ${SERVER_KINDS.join(',')}] [--log-level silent] [--profile DIR]
                     [--load wrk|autocannon]   (default: wrk when on PATH, else autocannon)`;
 
@@ -41,9 +41,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
     options: {
-      duration: { type: 'string', default: '10' },
+      duration: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '3' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '10' },
       connections: { type: 'string', default: '16' },
       servers: { type: 'string', default: SERVER_KINDS.join(',') },
       'log-level': { type: 'string', default: 'silent' },
@@ -72,7 +72,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     load: load as Generator,
     duration: bounded('duration', values.duration, 1, 120),
     warmup: bounded('warmup', values.warmup, 0, 60),
-    rounds: bounded('rounds', values.rounds, 1, 20),
+    rounds: bounded('rounds', values.rounds, 1, 60),
     connections: bounded('connections', values.connections, 1, 256),
     servers: SERVER_KINDS.filter((k) => servers.includes(k)),
     logLevel,

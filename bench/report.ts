@@ -19,9 +19,15 @@ export interface ServerResult {
 }
 
 export function median(values: number[]): number {
+  return quantile(values, 0.5);
+}
+
+/** The q-quantile by linear interpolation between the two nearest ranks (numpy's default). */
+export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (at - low);
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -40,9 +46,20 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
-/** Per-round ratio a/b, then the median: both were measured minutes apart at most, on the same machine state. */
-function pairedRatio(a: ServerResult, b: ServerResult): number {
-  return median(a.samples.map((s, i) => s.rps / b.samples[i].rps));
+/**
+ * Per-round ratios a/b: both servers of a round were measured minutes apart at most, on the same
+ * machine state. The median is the figure; the quartiles show how far the host moved it.
+ */
+function pairedRatio(a: ServerResult, b: ServerResult): { median: number; q1: number; q3: number } {
+  const ratios = a.samples.map((s, i) => s.rps / b.samples[i].rps);
+  return { median: median(ratios), q1: quantile(ratios, 0.25), q3: quantile(ratios, 0.75) };
+}
+
+const percent = (r: number) => `${(r * 100).toFixed(1)}%`;
+
+/** The quartiles of the per-round figures, worth printing from four rounds on. */
+function spread(low: number, high: number, rounds: number): string {
+  return rounds >= 4 ? `quartiles ${percent(low)}–${percent(high)} over ${rounds} rounds` : '';
 }
 
 export interface Verdict {
@@ -86,8 +103,13 @@ export function report(results: ServerResult[], connections: number, warmedUp: b
   ];
   let failed = false;
   const errorsOf = (r: ServerResult) => sum(r.samples.map((s) => s.errors));
-  const line = (name: string, value: string, verdict = '') =>
-    lines.push(`${name.padEnd(42)} ${value.padStart(7)}${verdict ? `   ${verdict}` : ''}`);
+  const line = (name: string, value: string, verdict = '', note = '') =>
+    lines.push(
+      `${name.padEnd(42)} ${value.padStart(7)}${[verdict, note]
+        .filter(Boolean)
+        .map((t) => `   ${t}`)
+        .join('')}`,
+    );
   /** A ratio, with its target when it has one; a ratio over wrong answers means nothing, so errors fail it. */
   const ratio = (
     name: string,
@@ -98,13 +120,13 @@ export function report(results: ServerResult[], connections: number, warmedUp: b
     const ra = by.get(a);
     const rb = by.get(b);
     if (!ra || !rb) return;
-    const r = pairedRatio(ra, rb);
+    const { median: r, q1, q3 } = pairedRatio(ra, rb);
     const wrong = errorsOf(ra) + errorsOf(rb) > 0;
     let verdict = wrong ? 'not meaningful: errors' : '';
     if (target)
       verdict = wrong ? `FAIL (${target.text}; errors)` : `${target.pass(r) ? 'PASS' : 'FAIL'} (${target.text})`;
     if (verdict.startsWith('FAIL')) failed = true;
-    line(name, `${(r * 100).toFixed(1)}%`, verdict);
+    line(name, percent(r), verdict, spread(q1, q3, ra.samples.length));
   };
   ratio('full / framework anchor', 'full', 'framework', { pass: (r) => r >= 0.7, text: 'target ≥ 70%' });
   ratio('full / SDK stateless', 'full', 'sdk-stateless');
@@ -115,14 +137,16 @@ export function report(results: ServerResult[], connections: number, warmedUp: b
   const full = by.get('full');
   const off = by.get('full-audit-off');
   if (full && off) {
-    const cost = 1 - pairedRatio(full, off);
+    const paired = pairedRatio(full, off);
+    const cost = 1 - paired.median;
     const wrong = errorsOf(full) + errorsOf(off) > 0;
     const pass = !wrong && cost <= 0.1;
     if (!pass) failed = true;
     line(
       'audit cost (1 − full / audit discarded)',
-      `${(cost * 100).toFixed(1)}%`,
+      percent(cost),
       `${pass ? 'PASS' : 'FAIL'} (target ≤ 10%${wrong ? '; errors' : ''})`,
+      spread(1 - paired.q3, 1 - paired.q1, full.samples.length),
     );
   }
   if (full && off) {
