@@ -33,7 +33,7 @@ export class AuditMiddleware implements NestMiddleware {
   constructor(private readonly writer: AuditWriter) {}
 
   use(req: ActorRequest, res: Response, next: NextFunction): void {
-    // Middleware is mounted on a path, so express has rewritten req.path; originalUrl is what was asked.
+    // originalUrl is the target as asked (in origin form: see originForm), whatever a router rewrites later.
     const path = req.originalUrl.split('?')[0];
     if (UNAUDITED.test(path)) return next();
     const draft = AuditContext.start(surfaceOf(path), `${req.method} ${path}`, String(req.id ?? ''));

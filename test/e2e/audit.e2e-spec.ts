@@ -59,6 +59,18 @@ describe('audit trail', () => {
       },
       body: JSON.stringify(body),
     });
+  /** fetch cannot send `OPTIONS *`, an undecodable path or an absolute-form target as written; node:http sends them verbatim. */
+  const sendRaw = (method: string, path: string, headers: { [name: string]: string }, body?: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const url = new URL(t.url);
+      const req = request({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
   const records = async (token: string, query = '') =>
     (await (await rest(token, `/api/v1/audit${query}`)).json()) as { items: Record[]; next_cursor: string | null };
 
@@ -176,36 +188,56 @@ describe('audit trail', () => {
     expect(drafts.n).toBe(0);
   });
 
+  it('takes an absolute-form request target as the path it names: audited as MCP, batches refused', async () => {
+    // RFC 9112 §3.2.2: a server must accept `POST http://host/mcp`. Express routes it to /mcp; so
+    // must everything that reads the target before routing.
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const row = async (id: string) =>
+      (await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]))[0];
+    const headers = (id: string) => ({
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-06-18',
+      'x-request-id': id,
+    });
+    const call = (id: number, text: string) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'create_draft', arguments: { text } },
+    });
+    const absolute = `${t.url}/mcp?via=absolute-form`;
+
+    const single = await sendRaw('POST', absolute, headers('absolute-call'), JSON.stringify(call(1, 'absolute')));
+    expect(single.status).toBe(200);
+    expect(await row('absolute-call')).toMatchObject({
+      surface: 'mcp',
+      operation: 'mcp tools/call create_draft',
+      decision: 'allowed',
+      workspace_id: workspace.id,
+    });
+
+    const batch = JSON.stringify([call(1, 'absolute batch one'), call(2, 'absolute batch two')]);
+    const refused = await sendRaw('POST', absolute, headers('absolute-batch'), batch);
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
+    expect(await row('absolute-batch')).toMatchObject({ surface: 'mcp', operation: 'mcp batch', decision: 'invalid' });
+    const texts = await t.db.query<{ text: string }[]>(`SELECT text FROM drafts WHERE workspace_id = $1`, [
+      workspace.id,
+    ]);
+    expect(texts.map((d) => d.text)).toEqual(['absolute']);
+  });
+
   it('records requests that no route pattern matches: the root, OPTIONS *, a path that does not decode', async () => {
     const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
-    // fetch cannot send `OPTIONS *` or an undecodable path as written; node:http sends them verbatim.
-    const send = (method: string, path: string, id: string) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const url = new URL(t.url);
-        const req = request(
-          {
-            host: url.hostname,
-            port: url.port,
-            method,
-            path,
-            headers: { authorization: `Bearer ${token}`, 'x-request-id': id },
-          },
-          (res) => {
-            let body = '';
-            res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-          },
-        );
-        req.on('error', reject);
-        req.end();
-      });
     const cases: [string, string, string, number, string][] = [
       ['GET', '/', 'odd-root', 404, 'GET /'],
       ['OPTIONS', '*', 'odd-star', 404, 'OPTIONS *'],
       ['GET', '/api/v1/workspaces/%E0%A4%A', 'odd-undecodable', 400, 'GET /api/v1/workspaces/%E0%A4%A'],
     ];
     for (const [method, path, id, status, operation] of cases) {
-      const r = await send(method, path, id);
+      const r = await sendRaw(method, path, { authorization: `Bearer ${token}`, 'x-request-id': id });
       expect([id, r.status, JSON.parse(r.body).error.requestId]).toEqual([id, status, id]);
       const rows = await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]);
       expect([id, rows]).toEqual([id, [expect.objectContaining({ operation, decision: 'invalid', outcome: 'error' })]]);
