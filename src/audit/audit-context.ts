@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Actor, Surface } from '../access/actor';
+import type { Actor, ActorKind, Surface } from '../access/actor';
 import type { AuditDecision, AuditFields } from './audit-record';
 
 /**
@@ -15,6 +15,12 @@ export interface AuditDraft {
   actor?: Actor;
   /** Set before authentication resolves an actor (e.g. the workspace a denied key was bound to). */
   workspaceId?: string;
+  /**
+   * A credential the caller proved it holds but that no longer lets anyone in (a revoked or expired
+   * key, an ended agent connection). It is named in the record in place of an actor, so the
+   * workspace's admins see a leaked or retired credential still being tried.
+   */
+  refusedCredential?: RefusedCredential;
   scopesRequired: string[];
   decision?: AuditDecision;
   reason?: string;
@@ -36,6 +42,13 @@ export interface AuditDraft {
   released?: boolean;
 }
 
+export interface RefusedCredential {
+  kind: ActorKind;
+  keyId?: string;
+  userId?: string;
+  clientId?: string;
+}
+
 const storage = new AsyncLocalStorage<AuditDraft>();
 
 export const AuditContext = {
@@ -49,6 +62,18 @@ export const AuditContext = {
   concerns(workspaceId: string): void {
     const draft = storage.getStore();
     if (draft && !draft.actor?.workspaceId) draft.workspaceId = workspaceId;
+  },
+  /**
+   * Files a refusal under the workspace a dead credential belonged to. Only for a credential whose
+   * secret or signature was verified: a stranger cannot write into a workspace's trail by naming
+   * its key.
+   */
+  refusedCredential(workspaceId: string, credential: RefusedCredential, reason: string): void {
+    const draft = storage.getStore();
+    if (!draft || draft.actor) return;
+    draft.workspaceId = workspaceId;
+    draft.refusedCredential = credential;
+    draft.reason = reason;
   },
   start(surface: Surface, operation: string, correlationId: string): AuditDraft {
     return {

@@ -53,6 +53,7 @@ export class AuditWriter implements OnApplicationShutdown {
   /** Turns a finished call into its record. The argument digest is keyed, so it cannot confirm guesses. */
   toFields(draft: AuditDraft, outcome: AuditOutcome): AuditFields {
     const a = draft.actor;
+    const who = a ?? draft.refusedCredential;
     const args = draft.args;
     const hasArgs = args !== undefined && !(typeof args === 'object' && args !== null && !Object.keys(args).length);
     // Every entry point resolves the key first; without one, a digest could confirm guesses.
@@ -62,10 +63,10 @@ export class AuditWriter implements OnApplicationShutdown {
       occurred_at: draft.startedAt.toISOString(),
       correlation_id: storable(draft.correlationId),
       surface: draft.surface,
-      actor_kind: a?.kind ?? null,
-      user_id: a?.userId ?? null,
-      client_id: a?.clientId ?? null,
-      key_id: a?.keyId ?? null,
+      actor_kind: who?.kind ?? null,
+      user_id: who?.userId ?? null,
+      client_id: who?.clientId ?? null,
+      key_id: who?.keyId ?? null,
       workspace_id: a?.workspaceId ?? draft.workspaceId ?? null,
       operation: storable(draft.operation.slice(0, 300)),
       scopes_required: [...draft.scopesRequired].sort(),

@@ -12,6 +12,7 @@ import { oauthUrls } from './oauth-urls';
 import { poolQuery } from '../database/pool-query';
 import { OAuthConnectionLookup, type ConnectionKey } from './oauth-connection-lookup';
 import { stampLastUsed } from '../access/last-used';
+import { AuditContext, type RefusedCredential } from '../audit/audit-context';
 
 interface AccessTokenClaims {
   sub?: string;
@@ -70,8 +71,11 @@ export class OAuthTokenVerifier {
       grantKey: this.box.digest(`Grant:${claims.gid}`),
     };
     const connection = await this.connections.find(key);
-    if (!connection) return undefined;
-    if (connection.grant_expires_at && connection.grant_expires_at.getTime() <= Date.now()) return undefined;
+    // The claims are signed by this server: the workspace and agent they name are the token's own.
+    const agent: RefusedCredential = { kind: 'agent', userId: claims.sub, clientId: claims.client_id };
+    if (!connection) return refused(claims.workspace_id, agent, 'the agent connection was revoked or its grant ended');
+    if (connection.grant_expires_at && connection.grant_expires_at.getTime() <= Date.now())
+      return refused(claims.workspace_id, agent, 'the agent connection expired');
     stampLastUsed(
       connection.last_used_at,
       (at) => this.connections.noteUsed(key, at),
@@ -101,4 +105,10 @@ export class OAuthTokenVerifier {
     }
     return this.keys;
   }
+}
+
+/** No principal; the refusal is filed under the workspace the dead credential belonged to. */
+function refused(workspaceId: string, credential: RefusedCredential, why: string): undefined {
+  AuditContext.refusedCredential(workspaceId, credential, why);
+  return undefined;
 }

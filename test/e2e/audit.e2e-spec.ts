@@ -133,6 +133,41 @@ describe('audit trail', () => {
     expect(JSON.stringify(rows[0])).not.toContain(bogus);
   });
 
+  it('files a dead key’s attempts under its workspace and names the key, but not a guess at its secret', async () => {
+    const { token, key, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    await asOperator('key revoke', () => t.app.get(ApiKeysService).revoke(operatorActor(), workspace.id, key.id));
+    // The real key's prefix with another secret: anyone can write that, so it proves nothing.
+    const guess = `${token.slice(0, 17)}${randomBytes(32).toString('base64url')}`;
+    for (const [bearer, id] of [
+      [token, 'dead-key'],
+      [guess, 'dead-key-guess'],
+    ]) {
+      const res = await fetch(`${t.url}/api/v1/workspaces`, {
+        headers: { authorization: `Bearer ${bearer}`, 'x-request-id': id },
+      });
+      expect([id, res.status]).toEqual([id, 401]);
+    }
+    const row = async (id: string) =>
+      (await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]))[0];
+    expect(await row('dead-key')).toMatchObject({
+      workspace_id: workspace.id,
+      chain: workspace.id,
+      actor_kind: 'api_key',
+      key_id: key.id,
+      decision: 'denied',
+      error_code: 'unauthenticated',
+      reason: 'the API key was revoked',
+    });
+    expect(await row('dead-key-guess')).toMatchObject({
+      workspace_id: null,
+      chain: 'global',
+      actor_kind: null,
+      key_id: null,
+      decision: 'denied',
+      error_code: 'unauthenticated',
+    });
+  });
+
   it('records refused bodies and JSON-RPC batches, and a batch runs none of its calls', async () => {
     const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
     const row = async (id: string) =>

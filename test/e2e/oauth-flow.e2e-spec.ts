@@ -109,13 +109,14 @@ describe('connecting an AI client with OAuth', () => {
     const page = await browser.newPage();
     const callback = await approveInBrowser(page, oauth.authorizationUrl!, []);
     await transport.finishAuth(callback.searchParams.get('code')!);
-    const call = () =>
+    const call = (requestId = 'console-revocation') =>
       fetch(mcpUrl, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${oauth.saved!.access_token}`,
           'content-type': 'application/json',
           accept: 'application/json, text/event-stream',
+          'x-request-id': requestId,
         },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
       });
@@ -129,7 +130,22 @@ describe('connecting an AI client with OAuth', () => {
     await page.waitForURL(/revoked=1/);
     expect(await page.textContent('[role=status]')).toContain('revoked');
     await page.close();
-    expect((await call()).status).toBe(401);
+    expect((await call('revoked-connection-call')).status).toBe(401);
+    // Filed under the connection's workspace and naming its agent, for that workspace's admins to see.
+    const [record] = await t.app
+      .get(DataSource)
+      .query<{ [column: string]: unknown }[]>(
+        `SELECT * FROM audit_records WHERE correlation_id = 'revoked-connection-call'`,
+      );
+    expect(record).toMatchObject({
+      workspace_id: workspace.id,
+      chain: workspace.id,
+      actor_kind: 'agent',
+      client_id: oauth.info!.client_id,
+      decision: 'denied',
+      error_code: 'unauthenticated',
+      reason: 'the agent connection was revoked or its grant ended',
+    });
   });
 
   it('discovers, registers, authorizes in a browser, calls a tool, refreshes, revokes', async () => {

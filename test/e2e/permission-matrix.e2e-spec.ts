@@ -326,5 +326,22 @@ describe('permission matrix', () => {
         expect([entry.name, res.status]).toEqual([entry.name, 401]);
       }
     }
+    // Every attempt is filed under the key's workspace and names the key, for its admins to see.
+    const attempts = await db.query<{ prefix: string; reason: string; workspace_id: string; n: number }[]>(
+      `SELECT k.prefix, r.reason, r.workspace_id, count(*)::int AS n
+         FROM audit_records r JOIN api_keys k ON k.id = r.key_id
+        WHERE k.prefix = ANY ($1) AND r.decision = 'denied' AND r.error_code = 'unauthenticated'
+        GROUP BY 1, 2, 3 ORDER BY 2`,
+      [[revoked.slice(0, 16), expired.slice(0, 16)]],
+    );
+    expect(attempts).toEqual([
+      {
+        prefix: expired.slice(0, 16),
+        reason: 'the API key expired',
+        workspace_id: home.workspaceId,
+        n: entries.length,
+      },
+      { prefix, reason: 'the API key was revoked', workspace_id: home.workspaceId, n: entries.length },
+    ]);
   });
 });

@@ -222,7 +222,16 @@ export class ApiKeysService {
     // then needs no query of its own.
     const key = await this.lookup.byPrefix(parsed.prefix);
     if (!key || !tokenMatchesHash(token, key.secret_hash)) return undefined;
-    if (key.revoked_at || (key.expires_at && key.expires_at.getTime() <= Date.now())) return undefined;
+    const ended = key.revoked_at
+      ? 'the API key was revoked'
+      : key.expires_at && key.expires_at.getTime() <= Date.now()
+        ? 'the API key expired'
+        : undefined;
+    if (ended) {
+      const credential = { kind: 'api_key' as const, keyId: key.id, userId: key.created_by_user_id ?? undefined };
+      AuditContext.refusedCredential(key.workspace_id, credential, ended);
+      return undefined;
+    }
     stampLastUsed(
       key.last_used_at,
       (at) => this.lookup.noteUsed(parsed.prefix, at),
