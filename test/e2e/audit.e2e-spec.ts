@@ -460,6 +460,15 @@ describe('audit trail', () => {
     expect(byClient.items.map((r) => r.id)).toEqual([connection.id]);
 
     expect((await rest(token, '/api/v1/audit?decision=maybe')).status).toBe(400);
+    // Past the largest id PostgreSQL can hold: the caller's mistake, answered as one, not a 500.
+    for (const cursor of ['9223372036854775808', '9999999999999999999', '0']) {
+      for (const path of ['/api/v1/audit', '/api/v1/audit/export']) {
+        const bad = await rest(token, `${path}?cursor=${cursor}`);
+        expect([path, cursor, bad.status]).toEqual([path, cursor, 400]);
+        expect(await bad.json()).toMatchObject({ error: { code: 'validation_failed' } });
+      }
+    }
+    expect((await rest(token, '/api/v1/audit?cursor=9223372036854775807')).status).toBe(200);
     const viewer = await buildWorkspaceWithKey(t.app, { role: 'viewer' });
     const refused = await rest(viewer.token, '/api/v1/audit');
     expect(refused.status).toBe(403);
