@@ -6,6 +6,7 @@ import { readPermissionMetadata } from './permission-metadata';
 import { requiredRole } from './required-role';
 import type { Role } from './roles';
 import type { Scope } from './scopes';
+import { ARGUMENT_SCOPES_KEY } from './scopes-for-arguments.decorator';
 
 export interface PermissionEntry {
   kind: 'tool' | 'resource' | 'route';
@@ -16,6 +17,8 @@ export interface PermissionEntry {
   consoleSession: boolean;
   /** Undefined when the handler declares nothing: refused at run time, and a build failure. */
   scopes?: Scope[];
+  /** Scopes needed on top of `scopes` when an argument is given (`@ScopesForArguments`). */
+  argumentScopes?: Record<string, Scope[]>;
   minimumRole?: Role;
   /** Only a key created with `audit_access` may call it (reading the audit trail). */
   auditAccess: boolean;
@@ -87,6 +90,7 @@ export function permissionInventory(app: INestApplicationContext): PermissionEnt
           isPublic,
           consoleSession,
           scopes,
+          argumentScopes: read<Record<string, Scope[]>>(ARGUMENT_SCOPES_KEY),
           minimumRole: scopes && !isPublic && !consoleSession ? requiredRole(scopes, roleFloor) : undefined,
           auditAccess,
           approval: approval !== undefined,
@@ -106,9 +110,18 @@ const HINTS: [string, string][] = [
   ['openWorldHint', 'open-world'],
 ];
 
-/** What a protected entry needs of the credential: its scopes, and a key made with audit_access. */
-function needs(scopes: Scope[], auditAccess: boolean): string {
-  const parts = [...scopes.map((s) => `\`${s}\``), ...(auditAccess ? ['key with `audit_access`'] : [])];
+/**
+ * What a protected entry needs of the credential: its scopes, those an argument adds, and a key made
+ * with audit_access.
+ */
+function needs(e: PermissionEntry & { scopes: Scope[] }): string {
+  const parts = [
+    ...e.scopes.map((s) => `\`${s}\``),
+    ...Object.entries(e.argumentScopes ?? {}).map(
+      ([arg, scopes]) => `(+ ${scopes.map((s) => `\`${s}\``).join(' ')} with \`${arg}\`)`,
+    ),
+    ...(e.auditAccess ? ['key with `audit_access`'] : []),
+  ];
   return parts.length ? parts.join(' ') : 'any authenticated';
 }
 
@@ -121,7 +134,7 @@ export function renderPermissionTable(entries: PermissionEntry[]): string {
         ? 'console session'
         : !e.scopes
           ? '**UNDECLARED**'
-          : needs(e.scopes, e.auditAccess);
+          : needs({ ...e, scopes: e.scopes });
     const hints = e.annotations
       ? HINTS.filter(([k]) => e.annotations?.[k] === true)
           .map(([, label]) => label)

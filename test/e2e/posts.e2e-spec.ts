@@ -429,12 +429,24 @@ describe('posts over MCP and REST', () => {
     expect(await auditOf(t.db, refused.requestId)).toEqual([
       expect.objectContaining({ decision: 'denied', error_code: 'insufficient_scope' }),
     ]);
-    const rest = await s.rest('POST', '/api/v1/posts/validate', { draft_id: draft.id });
+    const rest = await s.rest('POST', '/api/v1/posts/validate', { draft_id: draft.id }, { 'x-request-id': 'vd-rest' });
     expect([rest.status, rest.body.error.code]).toEqual([403, 'insufficient_scope']);
 
     const allowed = await setup(['posts:read', 'drafts:read']);
     const theirs = await buildDraft(t.app, allowed.workspace.id, { text: 'ok', social_account_ids: [allowed.x.id] });
-    expect((await allowed.tool('validate_post', { draft_id: theirs.id })).data).toMatchObject({ valid: true });
+    const ok = await allowed.tool('validate_post', { draft_id: theirs.id });
+    expect(ok.data).toMatchObject({ valid: true });
+    // The record says what the call needed, the scope its argument added included, allowed or not.
+    const required = async (requestId: string) =>
+      (
+        await t.db.query<{ scopes_required: string[] }[]>(
+          `SELECT scopes_required FROM audit_records WHERE correlation_id = $1
+             AND (surface <> 'mcp' OR operation LIKE 'mcp tools/call %')`,
+          [requestId],
+        )
+      ).map((r) => r.scopes_required);
+    for (const id of [refused.requestId, 'vd-rest', ok.requestId])
+      expect([id, await required(id)]).toEqual([id, [['drafts:read', 'posts:read']]]);
   });
 
   it('refuses bad input naming the field, writes nothing, and audits the call as invalid', async () => {

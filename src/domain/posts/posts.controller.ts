@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperati
 import type { Response } from 'express';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
+import { ScopesForArguments } from '../../access/scopes-for-arguments.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
 import { RequiresApproval } from '../../access/requires-approval.decorator';
 import { CreatePostDto, CreatePostFromDraftDto } from './dto/create-post.dto';
@@ -78,6 +79,7 @@ export class PostsController {
   @Post('validate')
   @HttpCode(200)
   @RequireScopes('posts:read')
+  @ScopesForArguments({ draft_id: ['drafts:read'] })
   @ApiOperation({
     summary: 'Validate a post against platform rules (dry run)',
     description:
