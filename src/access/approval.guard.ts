@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
-import { resolveSettings } from '../domain/workspaces/workspace-settings';
+import { approvalReserves } from './approval-reserved';
 import { requestOf } from './execution-request';
 import { permissionMetadata } from './permission-metadata';
 
@@ -21,10 +21,7 @@ export class ApprovalGuard implements CanActivate {
     if (!options) return true;
     const actor = requestOf(context)?.actor;
     if (!actor) throw new AppError('unauthenticated', 'not authenticated');
-    if (actor.kind !== 'agent' && actor.kind !== 'api_key') return true;
-    // No binding means the policy could not be read: refuse rather than assume.
-    const policy = actor.binding ? resolveSettings(actor.binding.workspace.settings).approval : undefined;
-    if (policy && !policy.requireApprovalFor.includes(options.action)) return true;
+    if (!approvalReserves(actor, options.action)) return true;
     const draft = AuditContext.current();
     if (draft) Object.assign(draft, { decision: 'denied', reason: `approval required: ${options.action}` });
     throw new AppError(

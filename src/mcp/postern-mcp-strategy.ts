@@ -3,6 +3,7 @@ import { MCP_TOOL_METADATA_KEY, McpStrategy } from '@rekog/mcp-nest';
 import { REQUIRED_ROLE_KEY } from '../access/require-role.decorator';
 import { REQUIRED_SCOPES_KEY } from '../access/require-scopes.decorator';
 import { ARGUMENT_SCOPES_KEY } from '../access/scopes-for-arguments.decorator';
+import { REQUIRES_APPROVAL_KEY, type ApprovalOptions } from '../access/requires-approval.decorator';
 import { allowlistHides, assertRole, assertScopes, hasRole } from '../access/access-refusals';
 import { policyAllows } from '../access/effective-scopes';
 import type { Actor } from '../access/actor';
@@ -171,6 +172,7 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
         this.permissions.set(meta.name, {
           scopes,
           roleFloor: Reflect.getMetadata(REQUIRED_ROLE_KEY, ref) as Role | undefined,
+          approval: Reflect.getMetadata(REQUIRES_APPROVAL_KEY, ref) as ApprovalOptions | undefined,
           parameters: meta.parameters,
           argumentScopes: Reflect.getMetadata(ARGUMENT_SCOPES_KEY, ref) as Record<string, Scope[]> | undefined,
         });

@@ -1,18 +1,26 @@
 import { allowlistHides, hasRole, hasScopes } from '../access/access-refusals';
 import type { Actor } from '../access/actor';
+import { approvalReserves } from '../access/approval-reserved';
+import type { ApprovalOptions } from '../access/requires-approval.decorator';
 import type { Role } from '../access/roles';
 import type { Scope } from '../access/scopes';
 
 export interface ToolPermissions {
   scopes: Scope[];
   roleFloor?: Role;
+  approval?: ApprovalOptions;
 }
 
-/** Whether `tools/list` shows this tool to this caller: the same rules the guards enforce on a call. */
+/**
+ * Whether `tools/list` shows this tool to this caller: the same rules the guards enforce on a call,
+ * the workspace's approval policy included (a tool it reserves for a person is refused to agents and
+ * keys until approval requests exist, so it is not offered to them).
+ */
 export function toolVisible(actor: Actor | undefined, tool: string, permissions: ToolPermissions | undefined): boolean {
   if (!actor?.role || !permissions || allowlistHides(actor, tool)) return false;
   return (
     hasRole({ ...actor, role: actor.role }, permissions.scopes, permissions.roleFloor) &&
-    hasScopes(actor, permissions.scopes)
+    hasScopes(actor, permissions.scopes) &&
+    !(permissions.approval && approvalReserves(actor, permissions.approval.action))
   );
 }

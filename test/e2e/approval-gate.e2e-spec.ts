@@ -54,6 +54,31 @@ describe('approval gate', () => {
     expect(audit).toEqual([{ decision: 'denied', error_code: 'approval_required' }]);
   });
 
+  it('does not offer a key the tools the policy reserves, and offers them once the owner allows them', async () => {
+    const { workspace, token } = await buildWorkspaceWithKey(t.app, {
+      scopes: ['posts:read', 'posts:publish', 'posts:schedule', 'posts:delete'],
+      role: 'owner',
+    });
+    const listed = async () => {
+      const client = await connectMcp(t.url, token);
+      try {
+        return (await client.listTools()).tools.map((tool) => tool.name).sort();
+      } finally {
+        await client.close();
+      }
+    };
+    // By default publish, schedule and delete wait for a person: none of those tools is offered.
+    const before = await listed();
+    expect(before).toEqual(expect.arrayContaining(['get_post', 'list_posts', 'validate_post']));
+    for (const gated of ['publish_post', 'schedule_post', 'delete_post']) expect(before).not.toContain(gated);
+    await asOperator('workspace settings', () =>
+      t.app.get(WorkspacesService).updateSettings(operatorActor(), workspace.id, {
+        approval_policy: { require_approval_for: ['delete'] },
+      }),
+    );
+    expect(await listed()).toEqual([...before, 'publish_post', 'schedule_post'].sort());
+  });
+
   it('lets the key delete directly once an owner takes deletes out of the approval policy', async () => {
     const { workspace, token } = await buildWorkspaceWithKey(t.app, { scopes: ['posts:read', 'posts:delete'] });
     const account = await buildSocialAccount(t.app, workspace.id, 'linkedin');
