@@ -6,6 +6,7 @@ import { operatorActor, type Actor } from './access/actor';
 import { ApiKeysService } from './access/api-keys/api-keys.service';
 import { toApiKeyResponse } from './access/api-keys/dto/api-key.response';
 import { AuditVerifier } from './audit/audit-verifier.service';
+import { readAnchors, writeAnchors } from './audit/audit-anchor-file';
 import { ROLES } from './access/roles';
 import { BUNDLE_NAMES } from './access/scopes';
 import { out, setInvocation, withServices } from './cli/cli-context';
@@ -287,12 +288,26 @@ audit
   .command('verify')
   .description('recompute the hash chains and report the first broken link (exit 2 if any)')
   .option('--workspace <slug-or-id>', 'only this workspace’s chain')
-  .action((o: { workspace?: string }) =>
+  .option(
+    '--anchor <file>',
+    'check that every chain still reaches the heads saved in this file by an earlier run, then save the ' +
+      'current heads to it (keep it where the database’s writers cannot reach)',
+  )
+  .action((o: { workspace?: string; anchor?: string }) =>
     withServices(async (app) => {
       const chain = o.workspace ? (await app.get(WorkspacesService).resolve(o.workspace)).id : undefined;
-      const report = await app.get(AuditVerifier).verify(chain);
+      const anchors = o.anchor ? await readAnchors(o.anchor) : undefined;
+      const report = await app.get(AuditVerifier).verify(chain, anchors);
       if (!report.broken) {
         out(`ok: ${report.records} records in ${report.chains} chain(s) verified`);
+        if (o.anchor) {
+          const verified = new Set((report.heads ?? []).map((h) => h.chain));
+          // With --workspace, the other chains' anchors stay as they were.
+          const kept = (anchors ?? []).filter((a) => !verified.has(a.chain));
+          await writeAnchors(o.anchor, [...kept, ...(report.heads ?? [])]);
+          const checked = (anchors ?? []).filter((a) => !chain || a.chain === chain).length;
+          out(`${checked} anchored head(s) still in place; ${report.heads?.length ?? 0} head(s) saved to ${o.anchor}`);
+        }
         return;
       }
       const b = report.broken;

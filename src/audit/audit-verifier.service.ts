@@ -13,10 +13,19 @@ export interface BrokenLink {
   problem: string;
 }
 
+/** Where a chain ended when an earlier verify passed: kept outside the database, it pins that much. */
+export interface ChainHeadAnchor {
+  chain: string;
+  seq: number;
+  hash: string;
+}
+
 export interface VerifyReport {
   chains: number;
   records: number;
   broken?: BrokenLink;
+  /** The head of every verified chain that has records, to anchor against the next time (unbroken only). */
+  heads?: ChainHeadAnchor[];
 }
 
 type Row = AuditFields & {
@@ -38,7 +47,12 @@ export class AuditVerifier {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async verify(chain?: string): Promise<VerifyReport> {
+  /**
+   * With anchors (heads an earlier verify saw, kept where the database's writers cannot reach), a
+   * chain must still hold each anchored record: cutting records off the end and winding the head
+   * back, which the chain alone cannot show, is then reported too.
+   */
+  async verify(chain?: string, anchors: ChainHeadAnchor[] = []): Promise<VerifyReport> {
     // Chains come from the records as well as the heads: a removed head must not hide its records.
     const chains = await this.dataSource.query<{ chain: string; seq: string | null; hash: string | null }[]>(
       `SELECT c.chain, h.seq, h.hash
@@ -51,8 +65,15 @@ export class AuditVerifier {
     // under this workspace but in another chain, would otherwise never be looked at.
     const misplaced = await this.misplacedRow(chain);
     if (misplaced) return { chains: chains.length, records: 0, broken: misplaced };
+    const anchorOf = new Map(anchors.filter((a) => !chain || a.chain === chain).map((a) => [a.chain, a]));
+    const gone = [...anchorOf.values()].find((a) => a.seq > 0 && !chains.some((c) => c.chain === a.chain));
+    if (gone) {
+      const problem = `the chain is gone, but an earlier verify saw it reach record ${gone.seq} (records removed)`;
+      return { chains: chains.length, records: 0, broken: { chain: gone.chain, seq: 1, id: null, problem } };
+    }
     const key = auditChainKey(this.config.secretKey);
     let records = 0;
+    const heads: ChainHeadAnchor[] = [];
     for (const head of chains) {
       const result =
         head.seq === null || head.hash === null
@@ -60,11 +81,12 @@ export class AuditVerifier {
               records: 0,
               broken: { chain: head.chain, seq: 1, id: null, problem: 'records without a chain head (head removed)' },
             }
-          : await this.verifyChain(key, head.chain, Number(head.seq), head.hash);
+          : await this.verifyChain(key, head.chain, Number(head.seq), head.hash, anchorOf.get(head.chain));
       records += result.records;
       if (result.broken) return { chains: chains.length, records, broken: result.broken };
+      if (Number(head.seq) > 0) heads.push({ chain: head.chain, seq: Number(head.seq), hash: head.hash as string });
     }
-    return { chains: chains.length, records };
+    return { chains: chains.length, records, heads };
   }
 
   /**
@@ -107,6 +129,7 @@ export class AuditVerifier {
     chain: string,
     headSeq: number,
     headHash: string,
+    anchor?: ChainHeadAnchor,
   ): Promise<{ records: number; broken?: BrokenLink }> {
     let expectedSeq = 1;
     let prev = GENESIS_HASH;
@@ -127,6 +150,8 @@ export class AuditVerifier {
         if (row.prev_hash !== prev) return at('prev_hash does not match the previous record (deleted or reordered)');
         if (chainHash(key, chain, seq, prev, fieldsOf(row)) !== row.hash)
           return at('contents do not match the hash (edited, or SECRET_KEY is not the one that wrote it)');
+        if (anchor && seq === anchor.seq && row.hash !== anchor.hash)
+          return at('not the record an earlier verify saw here (the chain was cut back and appended to again)');
         prev = row.hash;
         expectedSeq += 1;
       }
@@ -154,6 +179,17 @@ export class AuditVerifier {
           seq: last + 1,
           id: null,
           problem: `chain ends at ${last} but its head says ${headSeq} (records removed from the end)`,
+        },
+      };
+    }
+    if (anchor && anchor.seq > last) {
+      return {
+        records: last,
+        broken: {
+          chain,
+          seq: last + 1,
+          id: null,
+          problem: `chain ends at ${last} but an earlier verify saw it reach ${anchor.seq} (records removed from the end)`,
         },
       };
     }

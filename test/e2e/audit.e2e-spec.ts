@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { request } from 'node:http';
 import { auditChainKey, chainHash } from '../../src/audit/audit-hash';
 import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, type AuditFields } from '../../src/audit/audit-record';
@@ -641,6 +644,68 @@ describe('audit trail', () => {
       seq: Number(third.seq) + 1,
       problem: expect.stringContaining('missing'),
     });
+  });
+
+  it('with an anchor file, detects records cut off the end and the head wound back', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app);
+    const call = () => rest(token, `/api/v1/workspaces/${workspace.id}`);
+    for (let i = 0; i < 4; i++) await call();
+    const env = cleanEnv({ DATABASE_URL: databaseUrl(), SECRET_KEY: t.app.get<AppConfig>(APP_CONFIG).secretKey });
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'postern-anchor-')), 'anchors.json');
+    const verify = (...extra: string[]) => runCli(['audit', 'verify', '--workspace', workspace.slug, ...extra], env);
+
+    const first = await verify('--anchor', file);
+    expect([first.status, first.stdout]).toEqual([0, expect.stringContaining(`1 head(s) saved to ${file}`)]);
+    const {
+      heads: [anchored],
+    } = JSON.parse(readFileSync(file, 'utf8')) as { heads: { chain: string; seq: number; hash: string }[] };
+    const [atAnchor] = await t.db.query<{ hash: string }[]>(
+      `SELECT hash FROM audit_records WHERE chain = $1 AND seq = $2`,
+      [workspace.id, anchored.seq],
+    );
+    expect([anchored.chain, anchored.hash]).toEqual([workspace.id, atAnchor.hash]);
+    await call();
+
+    // Someone with SQL access removes the newest records and winds the head back to match.
+    const cut = anchored.seq - 2;
+    const [kept] = await t.db.query<{ hash: string }[]>(
+      `SELECT hash FROM audit_records WHERE chain = $1 AND seq = $2`,
+      [workspace.id, cut],
+    );
+    await t.db.query(`DELETE FROM audit_records WHERE chain = $1 AND seq > $2`, [workspace.id, cut]);
+    await t.db.query(`UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE chain = $1`, [
+      workspace.id,
+      cut,
+      kept.hash,
+    ]);
+    // The chain alone cannot show it ...
+    expect((await verify()).status).toBe(0);
+    // ... the anchor can, and it is left as it was for the next look.
+    const saved = readFileSync(file, 'utf8');
+    const cutBack = await verify('--anchor', file);
+    expect(cutBack.status).toBe(2);
+    // (Each CLI run is audited in the chain too, so it ends a record or so past the cut.)
+    expect(cutBack.stdout).toMatch(
+      new RegExp(
+        `BROKEN: chain ${workspace.id} at record \\d+: chain ends at \\d+ but an earlier verify saw it reach ${anchored.seq} \\(records removed from the end\\)`,
+      ),
+    );
+    expect(readFileSync(file, 'utf8')).toBe(saved);
+
+    // Appending again past the anchored place does not hide the cut: that record is not the one seen.
+    for (let i = 0; i < 4; i++) await call();
+    const appended = await verify('--anchor', file);
+    expect(appended.status).toBe(2);
+    expect(appended.stdout).toContain(`at record ${anchored.seq}`);
+    expect(appended.stdout).toContain('not the record an earlier verify saw here');
+    expect(await t.app.get(AuditVerifier).verify(workspace.id)).not.toHaveProperty('broken');
+
+    // A file that is not an anchor file is refused, and kept.
+    writeFileSync(file, '{"heads": "none"}');
+    const refused = await verify('--anchor', file);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('is not an anchor file');
+    expect(readFileSync(file, 'utf8')).toBe('{"heads": "none"}');
   });
 
   it('detects a record inserted before seq 1 or in a forged chain, and lists neither as the workspace’s', async () => {
