@@ -2,21 +2,27 @@ import 'reflect-metadata';
 import { MCP_TOOL_METADATA_KEY } from '@rekog/mcp-nest';
 import type { Actor } from '../access/actor';
 import { REQUIRED_SCOPES_KEY } from '../access/require-scopes.decorator';
+import { REQUIRES_APPROVAL_KEY } from '../access/requires-approval.decorator';
+import type { WorkspaceBinding } from '../access/workspace-binding';
+import type { WorkspaceSettings } from '../domain/workspaces/workspace-settings';
 import { PosternMcpStrategy } from './postern-mcp-strategy';
 import { toolVisible, type ToolPermissions } from './tool-visibility';
 
-function toolMethod(name: string, scopes?: string[]): () => void {
+function toolMethod(name: string, scopes?: string[], approval?: string): () => void {
   const method = () => undefined;
   Reflect.defineMetadata(MCP_TOOL_METADATA_KEY, { name }, method);
   if (scopes) Reflect.defineMetadata(REQUIRED_SCOPES_KEY, scopes, method);
+  if (approval) Reflect.defineMetadata(REQUIRES_APPROVAL_KEY, { action: approval }, method);
   return method;
 }
 
 describe('PosternMcpStrategy permissions', () => {
   const strategy = new PosternMcpStrategy({ name: 'test', version: '1', transports: [], logging: false });
-  const handlers = [toolMethod('declared', ['workspace:read']), toolMethod('undeclared')].map(
-    (ref, i) => [`tool-${i}`, Object.assign(() => undefined, { extras: { mcpMethodRef: ref } })] as const,
-  );
+  const handlers = [
+    toolMethod('declared', ['workspace:read']),
+    toolMethod('undeclared'),
+    toolMethod('delete_draft', ['drafts:delete'], 'delete'),
+  ].map((ref, i) => [`tool-${i}`, Object.assign(() => undefined, { extras: { mcpMethodRef: ref } })] as const);
   jest.spyOn(strategy, 'getHandlers').mockReturnValue(new Map(handlers) as never);
   const permissionsOf = (tool: string) =>
     (strategy as unknown as { permissionsOf(t: string): ToolPermissions | undefined }).permissionsOf(tool);
@@ -36,5 +42,27 @@ describe('PosternMcpStrategy permissions', () => {
   it('gives a tool that declares nothing no permissions, so it is listed to nobody', () => {
     expect(permissionsOf('undeclared')).toBeUndefined();
     expect(toolVisible(owner, 'undeclared', permissionsOf('undeclared'))).toBe(false);
+  });
+
+  it('offers no step-up for a tool the approval policy reserves: consent would not get the call through', () => {
+    const agent = (settings: WorkspaceSettings): Actor => ({
+      kind: 'agent',
+      surface: 'mcp',
+      role: 'owner',
+      grantedScopes: new Set(['workspace:read']),
+      scopes: new Set(['workspace:read']),
+      binding: { workspace: { settings }, hasMember: true, role: 'owner' } as WorkspaceBinding,
+    });
+    const deficiency = (actor: Actor) =>
+      (
+        strategy as unknown as {
+          toolCallScopeDeficiency(t: string, r: unknown): { missingScopes: string[] } | undefined;
+        }
+      ).toolCallScopeDeficiency('delete_draft', { actor, body: {} });
+    const reserved = agent({ approval: { requireApprovalFor: ['delete'] } });
+    const allowed = agent({ approval: { requireApprovalFor: ['publish'] } });
+    expect(deficiency(reserved)).toBeUndefined();
+    expect(toolVisible(reserved, 'delete_draft', permissionsOf('delete_draft'))).toBe(false);
+    expect(deficiency(allowed)).toMatchObject({ missingScopes: ['drafts:delete'] });
   });
 });

@@ -6,6 +6,7 @@ import { ARGUMENT_SCOPES_KEY } from '../access/scopes-for-arguments.decorator';
 import { REQUIRES_APPROVAL_KEY, type ApprovalOptions } from '../access/requires-approval.decorator';
 import { allowlistHides, assertRole, assertScopes, hasRole } from '../access/access-refusals';
 import { policyAllows } from '../access/effective-scopes';
+import { approvalReserves } from '../access/approval-reserved';
 import type { Actor } from '../access/actor';
 import type { ActorRequest } from '../access/request-actor';
 import type { Role } from '../access/roles';
@@ -208,12 +209,14 @@ function noteStepUp(scopes: readonly Scope[]): void {
 
 /**
  * Asking the user for more scopes helps only when what is missing was never granted and consent
- * could grant it. A role too low, or a scope the workspace policy withholds from agents, is
- * answered by the guards (insufficient_role, insufficient_scope) instead: a challenge there would
- * send the client round a consent that can never give it what it asks for.
+ * could grant it. A role too low, a scope the workspace policy withholds from agents, or an action
+ * its approval policy reserves for a person, is answered by the guards (insufficient_role,
+ * insufficient_scope) instead: a challenge there would send the client round a consent that can
+ * never get the call through.
  */
 function stepUpCanHelp(actor: Actor, permissions: ToolPermissions, missing: readonly Scope[]): boolean {
   if (!actor.role || !hasRole({ ...actor, role: actor.role }, permissions.scopes, permissions.roleFloor)) return false;
+  if (permissions.approval && approvalReserves(actor, permissions.approval.action)) return false;
   const settings = actor.binding?.workspace.settings;
   if (!settings) return false;
   return missing.every((s) => !actor.grantedScopes.has(s) && policyAllows(s, actor.kind, settings));

@@ -79,8 +79,12 @@ describe(AuditWriter.name, () => {
     expect(await countOf(workspace.id)).toBe(before.one + 8 * (writers.length * 4 + 1));
     expect(await countOf(other.id)).toBe(before.other + 8 * writers.length);
     const verifier = app.get(AuditVerifier);
-    await expect(verifier.verify(workspace.id)).resolves.toEqual({ chains: 1, records: expect.any(Number) });
-    await expect(verifier.verify(other.id)).resolves.toEqual({ chains: 1, records: expect.any(Number) });
+    for (const chain of [workspace.id, other.id])
+      await expect(verifier.verify(chain)).resolves.toEqual({
+        chains: 1,
+        records: expect.any(Number),
+        heads: [{ chain, seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) }],
+      });
   });
 
   it('stores exactly the fields it hashed, so the chain verifies after a round trip through the database', async () => {
@@ -101,10 +105,11 @@ describe(AuditWriter.name, () => {
       duration_ms: 1,
       occurred_at: new Date(written.occurred_at),
     });
-    await expect(app.get(AuditVerifier).verify(workspace.id)).resolves.toEqual({
+    await expect(app.get(AuditVerifier).verify(workspace.id)).resolves.toMatchObject({
       chains: 1,
       records: expect.any(Number),
     });
+    expect((await app.get(AuditVerifier).verify(workspace.id)).broken).toBeUndefined();
   });
 
   // PGlite is a single backend: two of its transactions cannot hold locks against each other.

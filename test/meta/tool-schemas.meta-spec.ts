@@ -1,5 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ALL_SCOPES } from '../../src/access/scopes';
+import { APPROVAL_ACTIONS } from '../../src/domain/workspaces/workspace-settings';
 import { permissionInventory } from '../../src/access/permission-inventory';
 import { buildWorkspaceWithKey } from '../factories';
 import { connectMcp } from '../support/mcp-client';
@@ -50,7 +51,11 @@ describe('tool schemas', () => {
   let client: Client;
   beforeAll(async () => {
     t = await startTestApp();
-    const { token } = await buildWorkspaceWithKey(t.app, { scopes: [...ALL_SCOPES] });
+    // Every action allowed directly: tools the approval policy reserves are not listed to keys.
+    const { token } = await buildWorkspaceWithKey(t.app, {
+      scopes: [...ALL_SCOPES],
+      allowDirect: [...APPROVAL_ACTIONS],
+    });
     client = await connectMcp(t.url, token);
   });
   afterAll(async () => {
