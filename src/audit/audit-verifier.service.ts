@@ -171,28 +171,14 @@ export class AuditVerifier {
         broken: { chain, seq: Number(now.last), id: null, problem: 'records past the chain head (head moved back)' },
       };
     }
-    if (last !== headSeq || prev !== headHash) {
-      return {
-        records: last,
-        broken: {
-          chain,
-          seq: last + 1,
-          id: null,
-          problem: `chain ends at ${last} but its head says ${headSeq} (records removed from the end)`,
-        },
-      };
-    }
-    if (anchor && anchor.seq > last) {
-      return {
-        records: last,
-        broken: {
-          chain,
-          seq: last + 1,
-          id: null,
-          problem: `chain ends at ${last} but an earlier verify saw it reach ${anchor.seq} (records removed from the end)`,
-        },
-      };
-    }
+    // Both cuts leave the chain ending early: against its own head, or against an anchored head.
+    const endsEarly = (problem: string) => ({ records: last, broken: { chain, seq: last + 1, id: null, problem } });
+    if (last !== headSeq || prev !== headHash)
+      return endsEarly(`chain ends at ${last} but its head says ${headSeq} (records removed from the end)`);
+    if (anchor && anchor.seq > last)
+      return endsEarly(
+        `chain ends at ${last} but an earlier verify saw it reach ${anchor.seq} (records removed from the end)`,
+      );
     return { records: last };
   }
 }
