@@ -21,7 +21,7 @@ export interface BenchOptions {
   profileDir?: string;
 }
 
-export const USAGE = `npm run bench -- [--duration 3] [--warmup 3] [--rounds 10] [--connections 16]
+export const USAGE = `npm run bench -- [--duration 5] [--warmup 3] [--rounds 6] [--connections 16]
                     [--servers ${SERVER_KINDS.join(',')}] [--log-level silent] [--profile DIR]
                     [--load wrk|autocannon]   (default: wrk when on PATH, else autocannon)`;
 
@@ -41,9 +41,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
     options: {
-      duration: { type: 'string', default: '3' },
+      duration: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '3' },
-      rounds: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '6' },
       connections: { type: 'string', default: '16' },
       servers: { type: 'string', default: SERVER_KINDS.join(',') },
       'log-level': { type: 'string', default: 'silent' },
