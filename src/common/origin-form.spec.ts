@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import parseurl from 'parseurl';
 import { originForm } from './origin-form';
 
 function rewrite(target: string): [string, string] {
@@ -14,13 +15,32 @@ describe('originForm', () => {
     ['http://127.0.0.1:3000/mcp', '/mcp'],
     ['HTTPS://Example.COM/api/v1/audit?cursor=5', '/api/v1/audit?cursor=5'],
     ['http://example.com', '/'],
-    ['http://example.com?x=1', '/?x=1'],
     ['http://user@example.com/mcp/', '/mcp/'],
+    // Any scheme: Node accepts them, and Express routes each of these to /mcp.
+    ['ftp://example.com/mcp', '/mcp'],
+    ['ws://example.com/mcp?x=1', '/mcp?x=1'],
+    ['file:///mcp', '/mcp'],
+    ['http://example.com\\mcp', '/mcp'],
   ])('rewrites the absolute form %s to %s', (target, path) => {
     expect(rewrite(target)).toEqual([path, path]);
   });
 
-  it.each(['/mcp', '*', '/http://example.com/mcp', 'ftp://example.com/mcp', 'mcp'])('leaves %s as sent', (target) => {
+  it.each(['/mcp', '*', '/http://example.com/mcp', 'foo:mcp'])('leaves %s as sent', (target) => {
     expect(rewrite(target)).toEqual([target, target]);
+  });
+
+  it('gives the path Express routes by, for every form', () => {
+    for (const target of [
+      'http://h/mcp',
+      'ftp://h/a/../mcp',
+      'http://h\\mcp',
+      'x/mcp',
+      'foo:mcp',
+      'http://h/%2e%2e/mcp',
+    ])
+      expect([target, parseurl({ url: rewrite(target)[0] } as Request)?.pathname]).toEqual([
+        target,
+        parseurl({ url: target } as Request)?.pathname,
+      ]);
   });
 });

@@ -245,26 +245,41 @@ describe('audit trail', () => {
       method: 'tools/call',
       params: { name: 'create_draft', arguments: { text } },
     });
-    const absolute = `${t.url}/mcp?via=absolute-form`;
+    // Any scheme: Node passes each through, and Express routes each to /mcp.
+    const host = new URL(t.url).host;
+    const forms = [`${t.url}/mcp?via=absolute-form`, `ftp://${host}/mcp`, 'file:///mcp'];
+    for (const [i, absolute] of forms.entries()) {
+      const single = await sendRaw(
+        'POST',
+        absolute,
+        headers(`absolute-call-${i}`),
+        JSON.stringify(call(1, `form ${i}`)),
+      );
+      expect([absolute, single.status]).toEqual([absolute, 200]);
+      expect([absolute, await row(`absolute-call-${i}`)]).toEqual([
+        absolute,
+        expect.objectContaining({
+          surface: 'mcp',
+          operation: 'mcp tools/call create_draft',
+          decision: 'allowed',
+          workspace_id: workspace.id,
+        }),
+      ]);
 
-    const single = await sendRaw('POST', absolute, headers('absolute-call'), JSON.stringify(call(1, 'absolute')));
-    expect(single.status).toBe(200);
-    expect(await row('absolute-call')).toMatchObject({
-      surface: 'mcp',
-      operation: 'mcp tools/call create_draft',
-      decision: 'allowed',
-      workspace_id: workspace.id,
-    });
-
-    const batch = JSON.stringify([call(1, 'absolute batch one'), call(2, 'absolute batch two')]);
-    const refused = await sendRaw('POST', absolute, headers('absolute-batch'), batch);
-    expect(refused.status).toBe(400);
-    expect(JSON.parse(refused.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
-    expect(await row('absolute-batch')).toMatchObject({ surface: 'mcp', operation: 'mcp batch', decision: 'invalid' });
+      const batch = JSON.stringify([call(1, 'absolute batch one'), call(2, 'absolute batch two')]);
+      const refused = await sendRaw('POST', absolute, headers(`absolute-batch-${i}`), batch);
+      expect([absolute, refused.status]).toEqual([absolute, 400]);
+      expect(JSON.parse(refused.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
+      expect(await row(`absolute-batch-${i}`)).toMatchObject({
+        surface: 'mcp',
+        operation: 'mcp batch',
+        decision: 'invalid',
+      });
+    }
     const texts = await t.db.query<{ text: string }[]>(`SELECT text FROM drafts WHERE workspace_id = $1`, [
       workspace.id,
     ]);
-    expect(texts.map((d) => d.text)).toEqual(['absolute']);
+    expect(texts.map((d) => d.text).sort()).toEqual(['form 0', 'form 1', 'form 2']);
   });
 
   it('records requests that no route pattern matches: the root, OPTIONS *, a path that does not decode', async () => {
