@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { MCP_TOOL_METADATA_KEY } from '@rekog/mcp-nest';
 import type { Actor } from '../access/actor';
+import type { Scope } from '../access/scopes';
 import { REQUIRED_SCOPES_KEY } from '../access/require-scopes.decorator';
 import { REQUIRES_APPROVAL_KEY } from '../access/requires-approval.decorator';
 import type { WorkspaceBinding } from '../access/workspace-binding';
@@ -44,25 +45,30 @@ describe('PosternMcpStrategy permissions', () => {
     expect(toolVisible(owner, 'undeclared', permissionsOf('undeclared'))).toBe(false);
   });
 
-  it('offers no step-up for a tool the approval policy reserves: consent would not get the call through', () => {
-    const agent = (settings: WorkspaceSettings): Actor => ({
+  it('neither lists nor offers a step-up for a tool the approval policy reserves', () => {
+    const agent = (settings: WorkspaceSettings, scopes: Scope[]): Actor => ({
       kind: 'agent',
       surface: 'mcp',
       role: 'owner',
-      grantedScopes: new Set(['workspace:read']),
-      scopes: new Set(['workspace:read']),
+      grantedScopes: new Set(scopes),
+      scopes: new Set(scopes),
       binding: { workspace: { settings }, hasMember: true, role: 'owner' } as WorkspaceBinding,
     });
+    const reserves = { approval: { requireApprovalFor: ['delete' as const] } };
+    const allows = { approval: { requireApprovalFor: ['publish' as const] } };
+    const listed = (actor: Actor) => toolVisible(actor, 'delete_draft', permissionsOf('delete_draft'));
     const deficiency = (actor: Actor) =>
       (
         strategy as unknown as {
           toolCallScopeDeficiency(t: string, r: unknown): { missingScopes: string[] } | undefined;
         }
       ).toolCallScopeDeficiency('delete_draft', { actor, body: {} });
-    const reserved = agent({ approval: { requireApprovalFor: ['delete'] } });
-    const allowed = agent({ approval: { requireApprovalFor: ['publish'] } });
-    expect(deficiency(reserved)).toBeUndefined();
-    expect(toolVisible(reserved, 'delete_draft', permissionsOf('delete_draft'))).toBe(false);
-    expect(deficiency(allowed)).toMatchObject({ missingScopes: ['drafts:delete'] });
+
+    // Holding the scope, the tool is listed only where the policy lets the call through.
+    expect(listed(agent(allows, ['drafts:delete']))).toBe(true);
+    expect(listed(agent(reserves, ['drafts:delete']))).toBe(false);
+    // Missing the scope, consent is offered only where it would get the call through.
+    expect(deficiency(agent(allows, ['workspace:read']))).toMatchObject({ missingScopes: ['drafts:delete'] });
+    expect(deficiency(agent(reserves, ['workspace:read']))).toBeUndefined();
   });
 });
