@@ -9,6 +9,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import type { ActorRequest } from './request-actor';
 import { requestOf } from './execution-request';
 import { permissionMetadata } from './permission-metadata';
+import { scopesWithArguments } from './scopes-for-arguments.decorator';
 import { isMcpPath } from '../mcp/mcp-path';
 
 /**
@@ -51,7 +52,9 @@ export class AuthenticationGuard implements CanActivate {
     const draft = AuditContext.current();
     if (draft && req) {
       describeRequest(draft, req);
-      if (meta.scopes) draft.scopesRequired = [...meta.scopes];
+      // With the scopes an argument adds, so a refusal by any guard records all the call needs.
+      const args: unknown = draft.surface === 'mcp' ? draft.args : req.body;
+      if (meta.scopes) draft.scopesRequired = scopesWithArguments(meta.scopes, meta.argumentScopes, args);
     }
     if (meta.isPublic) return true;
     if (meta.consoleSession) return this.consoleSession(req);

@@ -6,7 +6,6 @@ import { readPermissionMetadata } from './permission-metadata';
 import { requiredRole } from './required-role';
 import type { Role } from './roles';
 import type { Scope } from './scopes';
-import { ARGUMENT_SCOPES_KEY } from './scopes-for-arguments.decorator';
 
 export interface PermissionEntry {
   kind: 'tool' | 'resource' | 'route';
@@ -82,7 +81,8 @@ export function permissionInventory(app: INestApplicationContext): PermissionEnt
             `${method} ${joinPath(Reflect.getMetadata(PATH_METADATA, type) as string | undefined, path)}`,
           ];
         } else continue;
-        const { isPublic, consoleSession, scopes, roleFloor, auditAccess, approval } = readPermissionMetadata(read);
+        const { isPublic, consoleSession, scopes, argumentScopes, roleFloor, auditAccess, approval } =
+          readPermissionMetadata(read);
         entries.push({
           kind,
           name,
@@ -90,7 +90,7 @@ export function permissionInventory(app: INestApplicationContext): PermissionEnt
           isPublic,
           consoleSession,
           scopes,
-          argumentScopes: read<Record<string, Scope[]>>(ARGUMENT_SCOPES_KEY),
+          argumentScopes,
           minimumRole: scopes && !isPublic && !consoleSession ? requiredRole(scopes, roleFloor) : undefined,
           auditAccess,
           approval: approval !== undefined,

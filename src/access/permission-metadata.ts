@@ -5,6 +5,7 @@ import { PUBLIC_KEY } from './public.decorator';
 import { REQUIRES_AUDIT_ACCESS_KEY } from './require-audit-access.decorator';
 import { REQUIRED_ROLE_KEY } from './require-role.decorator';
 import { REQUIRED_SCOPES_KEY } from './require-scopes.decorator';
+import { ARGUMENT_SCOPES_KEY } from './scopes-for-arguments.decorator';
 import { REQUIRES_APPROVAL_KEY, type ApprovalOptions } from './requires-approval.decorator';
 import type { Role } from './roles';
 import type { Scope } from './scopes';
@@ -14,6 +15,8 @@ export interface PermissionMetadata {
   consoleSession: boolean;
   /** Undefined when the handler declares nothing, which is refused. */
   scopes?: Scope[];
+  /** Scopes needed on top of `scopes` when an argument is given (`@ScopesForArguments`). */
+  argumentScopes?: Record<string, Scope[]>;
   roleFloor?: Role;
   /** The credential must be a key created with `audit_access` (reading the audit trail). */
   auditAccess: boolean;
@@ -48,6 +51,7 @@ export function readPermissionMetadata(read: <T>(key: string) => T | undefined):
     isPublic: read<boolean>(PUBLIC_KEY) ?? false,
     consoleSession: read<boolean>(CONSOLE_SESSION_KEY) ?? false,
     scopes: read<Scope[]>(REQUIRED_SCOPES_KEY),
+    argumentScopes: read<Record<string, Scope[]>>(ARGUMENT_SCOPES_KEY),
     roleFloor: read<Role>(REQUIRED_ROLE_KEY),
     auditAccess: read<boolean>(REQUIRES_AUDIT_ACCESS_KEY) ?? false,
     approval: read<ApprovalOptions>(REQUIRES_APPROVAL_KEY),

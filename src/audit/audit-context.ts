@@ -63,11 +63,6 @@ export const AuditContext = {
     const draft = storage.getStore();
     if (draft && !draft.actor?.workspaceId) draft.workspaceId = workspaceId;
   },
-  /** Scopes the call needs beyond its handler's declaration, from its arguments (validate_post's draft_id). */
-  requires(scopes: readonly string[]): void {
-    const draft = storage.getStore();
-    if (draft) draft.scopesRequired = [...new Set([...draft.scopesRequired, ...scopes])];
-  },
   /**
    * Files a refusal under the workspace a dead credential belonged to. Only for a credential whose
    * secret or signature was verified: a stranger cannot write into a workspace's trail by naming

@@ -2,7 +2,7 @@ import { ProtocolError, ProtocolErrorCode, type McpServer } from '@modelcontextp
 import { MCP_TOOL_METADATA_KEY, McpStrategy } from '@rekog/mcp-nest';
 import { REQUIRED_ROLE_KEY } from '../access/require-role.decorator';
 import { REQUIRED_SCOPES_KEY } from '../access/require-scopes.decorator';
-import { ARGUMENT_SCOPES_KEY } from '../access/scopes-for-arguments.decorator';
+import { ARGUMENT_SCOPES_KEY, scopesWithArguments } from '../access/scopes-for-arguments.decorator';
 import { REQUIRES_APPROVAL_KEY, type ApprovalOptions } from '../access/requires-approval.decorator';
 import { allowlistHides, assertRole, assertScopes, hasRole } from '../access/access-refusals';
 import { policyAllows } from '../access/effective-scopes';
@@ -138,7 +138,7 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
       } catch (err) {
         const refusal = err as AppError;
         const draft = AuditContext.current();
-        if (draft) draft.scopesRequired = [...permissions.scopes];
+        if (draft) draft.scopesRequired = scopesForCall(permissions, args ?? {});
         noteError(draft, refusal.code, refusal.message);
         const error = { code: refusal.code, message: refusal.message, details: refusal.details };
         return Promise.resolve({ content: [{ type: 'text', text: JSON.stringify({ error }) }], isError: true });
@@ -195,10 +195,7 @@ function argumentsOf(body: unknown): Record<string, unknown> {
 }
 
 function scopesForCall(permissions: CallPermissions, args: Record<string, unknown>): Scope[] {
-  const extra = Object.entries(permissions.argumentScopes ?? {})
-    .filter(([name]) => args[name] !== undefined)
-    .flatMap(([, scopes]) => scopes);
-  return [...new Set([...permissions.scopes, ...extra])];
+  return scopesWithArguments(permissions.scopes, permissions.argumentScopes, args);
 }
 
 /** A step-up answer ends the call before dispatch: its audit record says so, as the guards' refusal would. */

@@ -445,7 +445,20 @@ describe('posts over MCP and REST', () => {
           [requestId],
         )
       ).map((r) => r.scopes_required);
-    for (const id of [refused.requestId, 'vd-rest', ok.requestId])
+    // Refused by the scopes guard before the service runs (no posts:read either): still both.
+    const neither = await setup(['social_accounts:list']);
+    const early = await neither.tool('validate_post', { draft_id: draft.id });
+    expect(early.error?.code).toBe('insufficient_scope');
+    const earlyRest = await neither.rest(
+      'POST',
+      '/api/v1/posts/validate',
+      { draft_id: draft.id },
+      {
+        'x-request-id': 'vd-rest-early',
+      },
+    );
+    expect(earlyRest.status).toBe(403);
+    for (const id of [refused.requestId, 'vd-rest', ok.requestId, early.requestId, 'vd-rest-early'])
       expect([id, await required(id)]).toEqual([id, [['drafts:read', 'posts:read']]]);
   });
 

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { workspaceOf, type Actor } from '../../access/actor';
-import { AuditContext } from '../../audit/audit-context';
 import { AppError } from '../../common/app-error';
 import { PLATFORM_RULE_REGISTRY } from '../../publishing/rules/platform-rules';
 import { isPlatform, PLATFORMS, type Platform } from '../../publishing/rules/platforms';
@@ -141,7 +140,6 @@ export class PostValidationService {
     }
     if (input.draft_id !== undefined) {
       // Reading a draft through validate_post is still reading it: posts:read alone must not reveal drafts.
-      AuditContext.requires(['drafts:read']);
       if (!actor.scopes.has('drafts:read')) {
         throw new AppError('insufficient_scope', 'missing scopes: drafts:read (needed to validate a draft)', [
           { field: 'scope', issue: 'drafts:read' },
