@@ -297,14 +297,13 @@ audit
     withServices(async (app) => {
       const chain = o.workspace ? (await app.get(WorkspacesService).resolve(o.workspace)).id : undefined;
       const anchors = o.anchor ? await readAnchors(o.anchor) : undefined;
+      if (o.anchor && !anchors) out(`no anchor file at ${o.anchor} yet: this run starts one`);
       const report = await app.get(AuditVerifier).verify(chain, anchors);
       if (!report.broken) {
         out(`ok: ${report.records} records in ${report.chains} chain(s) verified`);
         if (o.anchor) {
-          const verified = new Set((report.heads ?? []).map((h) => h.chain));
-          // With --workspace, the other chains' anchors stay as they were.
-          const kept = (anchors ?? []).filter((a) => !verified.has(a.chain));
-          await writeAnchors(o.anchor, [...kept, ...(report.heads ?? [])]);
+          // Merged into what the file holds: other chains' anchors (with --workspace) stay as they are.
+          await writeAnchors(o.anchor, report.heads ?? []);
           const checked = (anchors ?? []).filter((a) => !chain || a.chain === chain).length;
           out(`${checked} anchored head(s) still in place; ${report.heads?.length ?? 0} head(s) saved to ${o.anchor}`);
         }

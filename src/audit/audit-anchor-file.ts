@@ -1,4 +1,6 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import * as path from 'node:path';
 import { AppError } from '../common/app-error';
 import type { ChainHeadAnchor } from './audit-verifier.service';
 
@@ -49,16 +51,34 @@ export async function readAnchors(file: string): Promise<ChainHeadAnchor[] | und
 }
 
 /**
- * Replaces the file with these heads in one step (written beside it, then renamed), so a crash or a
- * full disk leaves the old anchors, not half a file.
+ * Saves these heads, never moving a chain's saved head back: what the file holds at the moment of
+ * writing (another run may have saved since this one read it) is merged in, the higher head of a
+ * chain kept. The file is written beside the old one under a name nobody can have planted, flushed
+ * to disk, then renamed over it, so a crash or a full disk leaves the old anchors, not half a file.
  */
 export async function writeAnchors(file: string, heads: ChainHeadAnchor[]): Promise<void> {
+  const byChain = new Map<string, ChainHeadAnchor>();
+  for (const head of [...((await readAnchors(file)) ?? []), ...heads]) {
+    const known = byChain.get(head.chain);
+    if (!known || head.seq > known.seq) byChain.set(head.chain, head);
+  }
   const content: AnchorFile = {
     format: FORMAT,
     written_at: new Date().toISOString(),
-    heads: [...heads].sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0)),
+    heads: [...byChain.values()].sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0)),
   };
-  const partial = `${file}.${process.pid}.partial`;
-  await writeFile(partial, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+  const partial = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(8).toString('hex')}`);
+  const handle = await open(partial, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(content, null, 2)}\n`);
+    await handle.sync();
+  } catch (err) {
+    await handle.close();
+    await unlink(partial).catch(() => undefined);
+    throw err;
+  }
+  await handle.close();
   await rename(partial, file);
+  const dir = await open(path.dirname(file), 'r');
+  await dir.sync().finally(() => dir.close());
 }

@@ -715,6 +715,20 @@ describe('audit trail', () => {
     expect(appended.stdout).toContain('not the record an earlier verify saw here');
     expect(await t.app.get(AuditVerifier).verify(workspace.id)).not.toHaveProperty('broken');
 
+    // Another workspace's run adds its head and leaves this one's as saved; its trail gone is seen too.
+    const other = await buildWorkspaceWithKey(t.app);
+    for (let i = 0; i < 2; i++) await rest(other.token, `/api/v1/workspaces/${other.workspace.id}`);
+    const otherRun = await runCli(['audit', 'verify', '--workspace', other.workspace.slug, '--anchor', file], env);
+    expect(otherRun.status).toBe(0);
+    const both = (JSON.parse(readFileSync(file, 'utf8')) as { heads: { chain: string }[] }).heads;
+    expect(both).toHaveLength(2);
+    expect(both).toContainEqual(anchored);
+    await t.db.query(`DELETE FROM audit_records WHERE chain = $1`, [other.workspace.id]);
+    await t.db.query(`DELETE FROM audit_chain_heads WHERE chain = $1`, [other.workspace.id]);
+    const gone = await runCli(['audit', 'verify', '--workspace', other.workspace.slug, '--anchor', file], env);
+    expect(gone.status).toBe(2);
+    expect(gone.stdout).toContain(`BROKEN: chain ${other.workspace.id} at record 1: the chain is gone`);
+
     // A file that is not an anchor file is refused, and kept.
     writeFileSync(file, '{"heads": "none"}');
     const refused = await verify('--anchor', file);
