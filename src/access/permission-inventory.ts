@@ -114,9 +114,9 @@ const HINTS: [string, string][] = [
  * What a protected entry needs of the credential: its scopes, those an argument adds, and a key made
  * with audit_access.
  */
-function needs(e: PermissionEntry & { scopes: Scope[] }): string {
+function needs(e: PermissionEntry, scopes: Scope[]): string {
   const parts = [
-    ...e.scopes.map((s) => `\`${s}\``),
+    ...scopes.map((s) => `\`${s}\``),
     ...Object.entries(e.argumentScopes ?? {}).map(
       ([arg, scopes]) => `(+ ${scopes.map((s) => `\`${s}\``).join(' ')} with \`${arg}\`)`,
     ),
@@ -134,7 +134,7 @@ export function renderPermissionTable(entries: PermissionEntry[]): string {
         ? 'console session'
         : !e.scopes
           ? '**UNDECLARED**'
-          : needs({ ...e, scopes: e.scopes });
+          : needs(e, e.scopes);
     const hints = e.annotations
       ? HINTS.filter(([k]) => e.annotations?.[k] === true)
           .map(([, label]) => label)

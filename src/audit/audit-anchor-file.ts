@@ -70,15 +70,17 @@ export async function writeAnchors(file: string, heads: ChainHeadAnchor[]): Prom
   const partial = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(8).toString('hex')}`);
   const handle = await open(partial, 'wx', 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(content, null, 2)}\n`);
-    await handle.sync();
+    try {
+      await handle.writeFile(`${JSON.stringify(content, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(partial, file);
   } catch (err) {
-    await handle.close();
     await unlink(partial).catch(() => undefined);
     throw err;
   }
-  await handle.close();
-  await rename(partial, file);
   const dir = await open(path.dirname(file), 'r');
   await dir.sync().finally(() => dir.close());
 }

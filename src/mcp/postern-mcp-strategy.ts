@@ -1,15 +1,12 @@
 import { ProtocolError, ProtocolErrorCode, type McpServer } from '@modelcontextprotocol/server';
 import { MCP_TOOL_METADATA_KEY, McpStrategy } from '@rekog/mcp-nest';
-import { REQUIRED_ROLE_KEY } from '../access/require-role.decorator';
-import { REQUIRED_SCOPES_KEY } from '../access/require-scopes.decorator';
-import { ARGUMENT_SCOPES_KEY, scopesWithArguments } from '../access/scopes-for-arguments.decorator';
-import { REQUIRES_APPROVAL_KEY, type ApprovalOptions } from '../access/requires-approval.decorator';
+import { readPermissionMetadata } from '../access/permission-metadata';
+import { scopesWithArguments } from '../access/scopes-for-arguments.decorator';
 import { allowlistHides, assertRole, assertScopes, hasRole } from '../access/access-refusals';
 import { policyAllows } from '../access/effective-scopes';
 import { approvalReserves } from '../access/approval-reserved';
 import type { Actor } from '../access/actor';
 import type { ActorRequest } from '../access/request-actor';
-import type { Role } from '../access/roles';
 import type { Scope } from '../access/scopes';
 import type { z } from 'zod';
 import { AuditContext } from '../audit/audit-context';
@@ -51,7 +48,10 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
     const declared = this.permissionsOf(toolName);
     if (actor?.kind !== 'agent' || !declared || allowlistHides(actor, toolName)) return undefined;
     // The scopes of this call: the tool's own, and those its arguments add (validate_post's draft_id).
-    const permissions = { ...declared, scopes: scopesForCall(declared, argumentsOf(request?.body)) };
+    const permissions = {
+      ...declared,
+      scopes: scopesWithArguments(declared.scopes, declared.argumentScopes, argumentsOf(request?.body)),
+    };
     const missing = permissions.scopes.filter((s) => !actor.scopes.has(s));
     if (!missing.length || !stepUpCanHelp(actor, permissions, missing)) return undefined;
     noteStepUp(permissions.scopes);
@@ -138,7 +138,7 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
       } catch (err) {
         const refusal = err as AppError;
         const draft = AuditContext.current();
-        if (draft) draft.scopesRequired = scopesForCall(permissions, args ?? {});
+        if (draft) draft.scopesRequired = scopesWithArguments(permissions.scopes, permissions.argumentScopes, args);
         noteError(draft, refusal.code, refusal.message);
         const error = { code: refusal.code, message: refusal.message, details: refusal.details };
         return Promise.resolve({ content: [{ type: 'text', text: JSON.stringify({ error }) }], isError: true });
@@ -166,17 +166,13 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
       for (const ref of this.methodRefs()) {
         const meta = Reflect.getMetadata(MCP_TOOL_METADATA_KEY, ref) as
           { name?: string; parameters?: z.ZodType } | undefined;
-        const scopes = Reflect.getMetadata(REQUIRED_SCOPES_KEY, ref) as Scope[] | undefined;
+        const { scopes, roleFloor, approval, argumentScopes } = readPermissionMetadata(
+          <T>(key: string) => Reflect.getMetadata(key, ref) as T | undefined,
+        );
         // Undeclared here (on the method): no permissions, so the tool is listed to nobody and never
         // offered a step-up, and the guards refuse its calls. Fail closed, never "needs nothing".
         if (!meta?.name || !scopes) continue;
-        this.permissions.set(meta.name, {
-          scopes,
-          roleFloor: Reflect.getMetadata(REQUIRED_ROLE_KEY, ref) as Role | undefined,
-          approval: Reflect.getMetadata(REQUIRES_APPROVAL_KEY, ref) as ApprovalOptions | undefined,
-          parameters: meta.parameters,
-          argumentScopes: Reflect.getMetadata(ARGUMENT_SCOPES_KEY, ref) as Record<string, Scope[]> | undefined,
-        });
+        this.permissions.set(meta.name, { scopes, roleFloor, approval, argumentScopes, parameters: meta.parameters });
       }
     }
     return this.permissions.get(tool);
@@ -192,10 +188,6 @@ interface CallPermissions extends ToolPermissions {
 function argumentsOf(body: unknown): Record<string, unknown> {
   const args = (body as { params?: { arguments?: unknown } } | undefined)?.params?.arguments;
   return args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
-}
-
-function scopesForCall(permissions: CallPermissions, args: Record<string, unknown>): Scope[] {
-  return scopesWithArguments(permissions.scopes, permissions.argumentScopes, args);
 }
 
 /** A step-up answer ends the call before dispatch: its audit record says so, as the guards' refusal would. */
