@@ -25,12 +25,13 @@ export interface PermissionEntry {
   annotations?: Record<string, unknown>;
 }
 
-function joinPath(...parts: (string | string[] | undefined)[]): string {
-  const flat = parts.flatMap((p) => (Array.isArray(p) ? p[0] : p) ?? '').filter(Boolean);
-  return `/${flat
-    .map((p) => p.replace(/^\/+|\/+$/g, ''))
-    .filter(Boolean)
-    .join('/')}`;
+/** Every path a route answers on: Nest serves each controller prefix joined with each method path. */
+function routePaths(prefix: string | string[] | undefined, path: string | string[]): string[] {
+  const trim = (p: string) => p.replace(/^\/+|\/+$/g, '');
+  const prefixes = [prefix ?? ''].flat();
+  return prefixes.flatMap((before) =>
+    [path].flat().map((after) => `/${[before, after].map(trim).filter(Boolean).join('/')}`),
+  );
 }
 
 function methodsOf(type: Type<unknown>): { key: string; fn: object }[] {
@@ -71,31 +72,30 @@ export function permissionInventory(app: INestApplicationContext): PermissionEnt
           { uri?: string; uriTemplate?: string } | undefined;
         const path = Reflect.getMetadata(PATH_METADATA, fn) as string | string[] | undefined;
         let kind: PermissionEntry['kind'];
-        let name: string;
-        if (tool) [kind, name] = ['tool', tool.name];
-        else if (resource) [kind, name] = ['resource', resource.uri ?? resource.uriTemplate ?? key];
+        let names: string[];
+        if (tool) [kind, names] = ['tool', [tool.name]];
+        else if (resource) [kind, names] = ['resource', [resource.uri ?? resource.uriTemplate ?? key]];
         else if (path !== undefined) {
           const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, fn) as RequestMethod];
-          [kind, name] = [
-            'route',
-            `${method} ${joinPath(Reflect.getMetadata(PATH_METADATA, type) as string | undefined, path)}`,
-          ];
+          const prefix = Reflect.getMetadata(PATH_METADATA, type) as string | string[] | undefined;
+          [kind, names] = ['route', routePaths(prefix, path).map((p) => `${method} ${p}`)];
         } else continue;
         const { isPublic, consoleSession, scopes, argumentScopes, roleFloor, auditAccess, approval } =
           readPermissionMetadata(read);
-        entries.push({
-          kind,
-          name,
-          handler: `${type.name}.${key}`,
-          isPublic,
-          consoleSession,
-          scopes,
-          argumentScopes,
-          minimumRole: scopes && !isPublic && !consoleSession ? requiredRole(scopes, roleFloor) : undefined,
-          auditAccess,
-          approval: approval !== undefined,
-          annotations: tool?.annotations,
-        });
+        for (const name of names)
+          entries.push({
+            kind,
+            name,
+            handler: `${type.name}.${key}`,
+            isPublic,
+            consoleSession,
+            scopes,
+            argumentScopes,
+            minimumRole: scopes && !isPublic && !consoleSession ? requiredRole(scopes, roleFloor) : undefined,
+            auditAccess,
+            approval: approval !== undefined,
+            annotations: tool?.annotations,
+          });
       }
     }
   }

@@ -34,6 +34,25 @@ describe('permission declarations', () => {
     for (const e of entries) for (const s of e.scopes ?? []) expect(isScope(s)).toBe(true);
   });
 
+  it('lists every route Express serves, each path of a handler that answers on several', () => {
+    type Layer = { route?: { path: string; methods: Record<string, boolean> } };
+    const router = (t.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } }).router;
+    const served = router.stack
+      .flatMap((l) => (l.route ? [l.route] : []))
+      // The API's own documentation (Swagger UI) is a document, outside the permission model.
+      .filter((r) => !/^\/api\/docs/.test(r.path))
+      .map((r) => {
+        const methods = Object.keys(r.methods);
+        // Nest's @All registers every method Node knows.
+        return `${methods.length > 20 ? 'ALL' : methods.join(',').toUpperCase()} ${r.path}`;
+      });
+    const listed = permissionInventory(t.app)
+      .filter((e) => e.kind === 'route')
+      .map((e) => e.name);
+    expect(served.length).toBeGreaterThan(50);
+    expect([...listed].sort()).toEqual([...served].sort());
+  });
+
   it('knows, without the MCP modules, every tool the app serves and its scopes (for key tool lists)', () => {
     const served = permissionInventory(t.app)
       .filter((e) => e.kind === 'tool')
@@ -55,6 +74,8 @@ describe('permission declarations', () => {
       'ALL /oauth/*path',
       'GET /.well-known/oauth-authorization-server',
       'GET /.well-known/oauth-protected-resource',
+      'GET /.well-known/oauth-protected-resource/mcp',
+      'GET /.well-known/openid-configuration',
       'GET /console',
       'GET /console/interaction/:uid',
       'GET /console/login',
