@@ -7,11 +7,12 @@ import { originForm } from './common/origin-form';
 import type { AppConfig } from './config/config.types';
 import { requestIdMiddleware } from './logging/logging.module';
 import { refuseJsonRpcBatches } from './mcp/refuse-batches';
+import { requireJsonBody } from './mcp/require-json-body';
 
 /**
  * What every request passes through before any route: its target in origin form, its correlation
  * id, then the audit draft, which opens before bodies are parsed so that a malformed or oversized
- * body, or a JSON-RPC batch, is refused and recorded like any other invalid call. Mounted with app.use and no path: mounted
+ * body, an MCP body the JSON parser did not read, or a JSON-RPC batch, is refused and recorded like any other invalid call. Mounted with app.use and no path: mounted
  * on a pattern (Nest's forRoutes), it missed `/`, `OPTIONS *` and any path whose percent-encoding
  * does not decode, which then got an answer and no audit record.
  */
@@ -23,6 +24,7 @@ export function requestPipeline(app: INestApplication, config: AppConfig): Reque
     (req, res, next) => audit.use(req as ActorRequest, res, next),
     // /mcp admits an inline media upload (base64) up to the configured cap; every other route keeps 1 MB.
     ...bodyParsers({ mcpLimitBytes: mcpBodyLimitBytes(config.media.maxInlineBytes) }),
+    requireJsonBody,
     refuseJsonRpcBatches,
   ];
 }

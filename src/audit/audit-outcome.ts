@@ -4,6 +4,7 @@ const INVALID = new Set([
   'validation_failed',
   'malformed_json',
   'payload_too_large',
+  'unsupported_media_type',
   'invalid_params',
   'invalid_request',
 ]);

@@ -226,6 +226,73 @@ describe('audit trail', () => {
     expect(drafts.n).toBe(0);
   });
 
+  it('serves an MCP POST only with a body the JSON parser read: other content types are refused and audited', async () => {
+    // The SDK trims U+00A0 from the type, the JSON parser does not: such a body would reach the
+    // transport unparsed, past the batch refusal and the body limit, and undescribed in the record.
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const row = async (id: string) =>
+      (await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]))[0];
+    const call = (id: number, text: string) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'create_draft', arguments: { text } },
+    });
+    const bodies = { single: JSON.stringify(call(1, 'odd type')), batch: JSON.stringify([call(1, 'a'), call(2, 'b')]) };
+    const types: [string, string | undefined][] = [
+      ['nbsp', 'application/json\u00a0'],
+      ['text', 'text/plain'],
+      ['form', 'application/x-www-form-urlencoded'],
+      ['none', undefined],
+    ];
+    for (const [name, type] of types)
+      for (const [kind, body] of Object.entries(bodies)) {
+        const id = `type-${name}-${kind}`;
+        const res = await sendRaw(
+          'POST',
+          '/mcp',
+          {
+            authorization: `Bearer ${token}`,
+            accept: 'application/json, text/event-stream',
+            'mcp-protocol-version': '2025-06-18',
+            'x-request-id': id,
+            ...(type === undefined ? {} : { 'content-type': type }),
+          },
+          body,
+        );
+        expect([id, res.status]).toEqual([id, 415]);
+        expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000 } });
+        expect([id, await row(id)]).toEqual([
+          id,
+          expect.objectContaining({
+            surface: 'mcp',
+            decision: 'invalid',
+            error_code: 'unsupported_media_type',
+            workspace_id: null,
+          }),
+        ]);
+      }
+    // With a parameter the parser reads, the call is served as usual.
+    const res = await sendRaw(
+      'POST',
+      '/mcp',
+      {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-06-18',
+        'content-type': 'application/json; charset=utf-8',
+        'x-request-id': 'type-charset',
+      },
+      JSON.stringify(call(1, 'with charset')),
+    );
+    expect(res.status).toBe(200);
+    expect(await row('type-charset')).toMatchObject({ operation: 'mcp tools/call create_draft', decision: 'allowed' });
+    const texts = await t.db.query<{ text: string }[]>(`SELECT text FROM drafts WHERE workspace_id = $1`, [
+      workspace.id,
+    ]);
+    expect(texts.map((d) => d.text)).toEqual(['with charset']);
+  });
+
   it('takes an absolute-form request target as the path it names: audited as MCP, batches refused', async () => {
     // RFC 9112 §3.2.2: a server must accept `POST http://host/mcp`. Express routes it to /mcp; so
     // must everything that reads the target before routing.
