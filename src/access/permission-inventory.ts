@@ -2,6 +2,7 @@ import { RequestMethod, type INestApplicationContext, type Type } from '@nestjs/
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { MCP_RESOURCE_METADATA_KEY, MCP_RESOURCE_TEMPLATE_METADATA_KEY, MCP_TOOL_METADATA_KEY } from '@rekog/mcp-nest';
+import { ADMINISTRATION } from './administration';
 import { readPermissionMetadata } from './permission-metadata';
 import { requiredRole } from './required-role';
 import type { Role } from './roles';
@@ -115,8 +116,10 @@ const HINTS: [string, string][] = [
  * with audit_access.
  */
 function needs(e: PermissionEntry, scopes: Scope[]): string {
+  // Thirty-one scopes in a row say less than what they amount to.
+  const administrative = ADMINISTRATION.every((s) => scopes.includes(s));
   const parts = [
-    ...scopes.map((s) => `\`${s}\``),
+    ...(administrative ? ['every scope of admin'] : scopes.map((s) => `\`${s}\``)),
     ...Object.entries(e.argumentScopes ?? {}).map(
       ([arg, scopes]) => `(+ ${scopes.map((s) => `\`${s}\``).join(' ')} with \`${arg}\`)`,
     ),

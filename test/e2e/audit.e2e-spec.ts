@@ -424,7 +424,7 @@ describe('audit trail', () => {
   });
 
   it('writes the record of a change in its transaction, and a failed audit write fails the change', async () => {
-    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
     const created = await rest(token, '/api/v1/keys', {
       method: 'POST',
       body: JSON.stringify({ name: 'audited', scopes: ['workspace:read'] }),

@@ -1,6 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { randomUUID } from 'node:crypto';
 import { operatorActor } from '../../src/access/actor';
+import { ALL_SCOPES } from '../../src/access/scopes';
 import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
 import { asOperator, buildWorkspaceWithKey } from '../factories';
 import { connectMcp, toolError } from '../support/mcp-client';
@@ -32,7 +33,7 @@ describe('content workflow as a model would run it', () => {
       t.app.get(ApiKeysService).create(operatorActor(), {
         workspaceId: workspace.id,
         name: 'admin-console',
-        scopes: ['workspace:read'],
+        scopes: ALL_SCOPES,
         createdByUserId: user.id,
       }),
     );

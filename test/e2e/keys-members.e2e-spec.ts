@@ -91,7 +91,7 @@ describe('keys, members and the scope catalogue', () => {
 
   describe('API keys', () => {
     it('creates a key from a bundle and shows its secret exactly once; the new key works', async () => {
-      const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ['ai-publishing-assistant'] });
+      const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ALL_SCOPES });
       const created = await call(admin.token, 'POST', '/api/v1/keys', {
         name: 'assistant',
         scopes: ['ai-publishing-assistant'],
@@ -135,7 +135,7 @@ describe('keys, members and the scope catalogue', () => {
     });
 
     it('revokes by id and by pst_ prefix; the revoked key is refused on its next call', async () => {
-      const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ['ai-publishing-assistant'] });
+      const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ALL_SCOPES });
       const byId = await call(admin.token, 'POST', '/api/v1/keys', { name: 'by-id', scopes: ['workspace:list'] });
       const byPrefix = await call(admin.token, 'POST', '/api/v1/keys', {
         name: 'by-prefix',
@@ -268,11 +268,7 @@ describe('keys, members and the scope catalogue', () => {
     });
 
     it('gives audit_access only from an admin or owner whose own key has it, and lists the flag', async () => {
-      const admin = await buildWorkspaceWithKey(t.app, {
-        role: 'admin',
-        scopes: ['ai-publishing-assistant'],
-        auditAccess: true,
-      });
+      const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ALL_SCOPES, auditAccess: true });
       const ws = admin.workspace.id;
       const auditor = await call(admin.token, 'POST', '/api/v1/keys', {
         name: 'auditor',
@@ -537,7 +533,7 @@ describe('keys, members and the scope catalogue', () => {
 
     it('applies a demotion on the member’s very next call, and a promotion too', async () => {
       const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
-      const member = await memberWithKey(owner.workspace.id, 'admin');
+      const member = await memberWithKey(owner.workspace.id, 'admin', ALL_SCOPES);
 
       expect((await call(member.token, 'GET', '/api/v1/keys')).status).toBe(200);
       await expectChanged(
@@ -576,6 +572,9 @@ describe('keys, members and the scope catalogue', () => {
         ['PATCH', `/api/v1/members/${editor.id}`, { role: 'viewer' }, 'posts:read'],
         ['DELETE', `/api/v1/members/${editor.id}`, undefined, 'posts:create'],
         ['DELETE', `/api/v1/keys/${owner.key.id}`, undefined, 'posts:delete'],
+        // Lists no scope names: they need every scope of the admin role.
+        ['GET', '/api/v1/keys', undefined, 'posts:publish'],
+        ['GET', '/api/v1/members', undefined, 'posts:publish'],
       ];
       for (const [method, path, body, lacking] of attempts) {
         const r = await call(narrow.token, method, path, body);

@@ -1,6 +1,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { randomUUID } from 'node:crypto';
 import { operatorActor } from '../../src/access/actor';
+import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
+import { ALL_SCOPES } from '../../src/access/scopes';
 import { SocialAccountsService } from '../../src/domain/social-accounts/social-accounts.service';
 import { PLATFORM_RULE_REGISTRY } from '../../src/publishing/rules/platform-rules';
 import { asOperator, buildWorkspaceWithKey } from '../factories';
@@ -48,9 +50,9 @@ describe('social accounts', () => {
     return row.s ?? '';
   }
 
-  /** A fresh workspace and a key created by its admin: it may register accounts and read them. */
+  /** A fresh workspace and a full-access key created by its admin: it may register accounts and read them. */
   function workspaceWithAdmin() {
-    return buildWorkspaceWithKey(t.app, { role: 'admin', scopes: READ });
+    return buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ALL_SCOPES });
   }
 
   describe('registration over REST (admins)', () => {
@@ -108,6 +110,43 @@ describe('social accounts', () => {
       expect(patched.body).toMatchObject({ status: 'needs_reauth', handle: null, capabilities: [], platform: 'x' });
       const identity = await rest(token, 'PATCH', `/api/v1/social-accounts/${created.body.id}`, { platform: 'gmb' });
       expect([identity.status, identity.body.error.details[0].field]).toEqual([400, 'platform']);
+    });
+
+    it('refuses registration and changes to a narrower key, even one an owner made', async () => {
+      // Registering or changing an account decides where posts can go; no scope names it, so a key
+      // made for reading analytics must not do it on the strength of its creator's role.
+      const { token: fullToken, workspace, user } = await workspaceWithAdmin();
+      const created = await rest(fullToken, 'POST', '/api/v1/social-accounts', {
+        platform: 'x',
+        display_name: 'Acme on X',
+        external_id: 'narrow-1',
+      });
+      expect(created.status).toBe(201);
+      const narrow = await asOperator('key create', () =>
+        t.app.get(ApiKeysService).create(operatorActor(), {
+          workspaceId: workspace.id,
+          name: 'analytics only',
+          scopes: ['read-only-analytics'],
+          createdByUserId: user.id,
+        }),
+      );
+      const before = await rows(workspace.id);
+      const attempts = [
+        await rest(narrow.token, 'POST', '/api/v1/social-accounts', {
+          platform: 'x',
+          display_name: 'Impostor',
+          external_id: 'narrow-2',
+        }),
+        await rest(narrow.token, 'PATCH', `/api/v1/social-accounts/${created.body.id}`, { status: 'disabled' }),
+      ];
+      for (const r of attempts) {
+        expect([r.status, r.body.error.code]).toEqual([403, 'insufficient_scope']);
+        expect(r.body.error.message).toContain('posts:publish');
+        expect(await audit(r.requestId)).toEqual([
+          { operation: expect.stringMatching(/social-accounts/), decision: 'denied', error_code: 'insufficient_scope' },
+        ]);
+      }
+      expect(await rows(workspace.id)).toBe(before);
     });
 
     it('refuses registration by an editor, and a capability that does not apply to the platform', async () => {

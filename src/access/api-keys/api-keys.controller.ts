@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { workspaceOf, type Actor } from '../actor';
 import { CurrentActor } from '../current-actor.decorator';
+import { ADMINISTRATION, ADMINISTRATION_RULE } from '../administration';
 import { RequireRole } from '../require-role.decorator';
 import { RequireScopes } from '../require-scopes.decorator';
 import { ApiKeysService } from './api-keys.service';
@@ -39,9 +40,9 @@ export class ApiKeysController {
   }
 
   @Get()
-  @RequireScopes()
+  @RequireScopes(...ADMINISTRATION)
   @RequireRole('admin')
-  @ApiOperation({ summary: 'List API keys (admins)', description: 'Never includes secrets.' })
+  @ApiOperation({ summary: 'List API keys (admins)', description: `Never includes secrets. ${ADMINISTRATION_RULE}` })
   @ApiOkResponse({ type: [ApiKeyResponse] })
   async list(@CurrentActor() actor: Actor): Promise<{ items: ApiKeyResponse[] }> {
     return { items: (await this.keys.list(actor, workspaceOf(actor))).map(toApiKeyResponse) };

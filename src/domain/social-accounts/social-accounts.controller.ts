@@ -3,6 +3,7 @@ import { IdParam } from '../../common/rest-params.decorator';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
+import { ADMINISTRATION, ADMINISTRATION_RULE } from '../../access/administration';
 import { RequireRole } from '../../access/require-role.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
 import { ListSocialAccountsDto } from './dto/list-social-accounts.dto';
@@ -47,13 +48,13 @@ export class SocialAccountsController {
   }
 
   @Post()
-  @RequireScopes()
+  @RequireScopes(...ADMINISTRATION)
   @RequireRole('admin')
   @ApiOperation({
     summary: 'Register a social account’s metadata (admins)',
     description:
       'Records platform, name, handle and the platform’s account id so posts can target it. No credentials are ' +
-      'accepted here. The same platform account twice in one workspace answers 409 conflict.',
+      `accepted here. The same platform account twice in one workspace answers 409 conflict. ${ADMINISTRATION_RULE}`,
   })
   @ApiCreatedResponse({ type: SocialAccountResponse })
   async register(@CurrentActor() actor: Actor, @Body() body: RegisterSocialAccountDto): Promise<SocialAccountResponse> {
@@ -61,11 +62,11 @@ export class SocialAccountsController {
   }
 
   @Patch(':id')
-  @RequireScopes()
+  @RequireScopes(...ADMINISTRATION)
   @RequireRole('admin')
   @ApiOperation({
     summary: 'Change a social account’s name, handle, status or capabilities (admins)',
-    description: 'Platform and external_id cannot change; register a new account instead.',
+    description: `Platform and external_id cannot change; register a new account instead. ${ADMINISTRATION_RULE}`,
   })
   @ApiOkResponse({ type: SocialAccountResponse })
   async update(

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
+import { ADMINISTRATION, ADMINISTRATION_RULE } from '../../access/administration';
 import { RequireRole } from '../../access/require-role.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
 import { AddMemberDto, ChangeRoleDto, MemberResponse } from './dto/member.dto';
@@ -18,9 +19,9 @@ export class MembersController {
   constructor(private readonly members: MembersService) {}
 
   @Get()
-  @RequireScopes()
+  @RequireScopes(...ADMINISTRATION)
   @RequireRole('admin')
-  @ApiOperation({ summary: 'List the members of this workspace (admins)' })
+  @ApiOperation({ summary: 'List the members of this workspace (admins)', description: ADMINISTRATION_RULE })
   @ApiOkResponse({ type: [MemberResponse] })
   async list(@CurrentActor() actor: Actor) {
     return { items: await this.members.list(actor) };
