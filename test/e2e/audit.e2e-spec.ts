@@ -554,6 +554,14 @@ describe('audit trail', () => {
       }
     }
     expect((await rest(token, '/api/v1/audit?cursor=9223372036854775807')).status).toBe(200);
+    // Bounds PostgreSQL would fail to read (or read in a zone of its choosing) are refused up front.
+    for (const bound of ['2026', '2026-W05', '2026-01-01T10', '2026-01-01T10:00:00']) {
+      for (const path of ['/api/v1/audit', '/api/v1/audit/export']) {
+        const bad = await rest(token, `${path}?from=${bound}&to=${bound}`);
+        expect([path, bound, bad.status]).toEqual([path, bound, 400]);
+        expect(await bad.json()).toMatchObject({ error: { code: 'validation_failed' } });
+      }
+    }
     const viewer = await buildWorkspaceWithKey(t.app, { role: 'viewer' });
     const refused = await rest(viewer.token, '/api/v1/audit');
     expect(refused.status).toBe(403);

@@ -211,6 +211,19 @@ describe('keys, members and the scope catalogue', () => {
       });
       await expectRefused(past, 400, 'validation_failed', 'invalid');
       expect(past.body.error.details).toEqual([{ field: 'expires_at', issue: 'past' }]);
+      // ISO 8601 forms a Date cannot read (and one without a zone) are refused, not stored as a 500.
+      for (const expiresAt of ['2099-01-01T10', '20990101', '2099-W05', '2099-01-01T10:00:00']) {
+        const odd = await call(admin.token, 'POST', '/api/v1/keys', {
+          name: 'k',
+          scopes: ['workspace:read'],
+          expires_at: expiresAt,
+        });
+        await expectRefused(odd, 400, 'validation_failed', 'invalid');
+        expect([expiresAt, odd.body.error.details]).toEqual([
+          expiresAt,
+          [expect.objectContaining({ field: 'expires_at' })],
+        ]);
+      }
 
       // A misspelt tool would make a key that can call nothing; a real one beside it is not named.
       const unknownTool = await call(admin.token, 'POST', '/api/v1/keys', {

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { IsIsoTimestamp } from '../../common/validation/validators.decorator';
 
 /** PostgreSQL's largest bigint: a larger cursor would fail the query, not the request. */
 const MAX_RECORD_ID = 9223372036854775807n;
@@ -48,14 +49,17 @@ export class AuditQueryDto {
   @IsIn(DECISIONS)
   decision?: (typeof DECISIONS)[number];
 
-  @ApiPropertyOptional({ description: 'Inclusive lower bound, ISO 8601.', example: '2026-11-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'Inclusive lower bound, ISO 8601 with an offset or Z.',
+    example: '2026-11-01T00:00:00Z',
+  })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoTimestamp()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Exclusive upper bound, ISO 8601.' })
+  @ApiPropertyOptional({ description: 'Exclusive upper bound, ISO 8601 with an offset or Z.' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoTimestamp()
   to?: string;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page’s next_cursor.' })

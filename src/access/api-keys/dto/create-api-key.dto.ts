@@ -3,13 +3,13 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsBoolean,
-  IsISO8601,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { IsIsoTimestamp } from '../../../common/validation/validators.decorator';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'claude-desktop', minLength: 1, maxLength: 100 })
@@ -54,8 +54,11 @@ export class CreateApiKeyDto {
   @IsBoolean()
   audit_access?: boolean;
 
-  @ApiPropertyOptional({ description: 'ISO 8601 expiry; must be in the future.', example: '2027-01-31T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'ISO 8601 expiry with an offset or Z; must be in the future.',
+    example: '2027-01-31T00:00:00Z',
+  })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoTimestamp()
   expires_at?: string;
 }
