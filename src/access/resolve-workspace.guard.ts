@@ -39,11 +39,13 @@ export class ResolveWorkspaceGuard implements CanActivate {
     if (!binding) throw new AppError('unauthenticated', 'the workspace of this credential no longer exists');
     let role: Role = SERVICE_KEY_ROLE;
     if (binding.hasMember) {
-      if (!binding.role)
-        throw new AppError(
-          'unauthenticated',
-          'the member behind this credential has left the workspace or was disabled',
-        );
+      if (!binding.role) {
+        const reason = 'the member behind this credential has left the workspace or was disabled';
+        // The credential proved itself: the workspace's admins see it still being tried.
+        const { kind, keyId, userId, clientId } = p;
+        AuditContext.refusedCredential(p.workspaceId, { kind, keyId, userId, clientId }, reason);
+        throw new AppError('unauthenticated', reason);
+      }
       role = binding.role;
     }
     const surface: Surface = isMcpPath(req.path) ? 'mcp' : 'rest';

@@ -78,7 +78,7 @@ describe('keys, members and the scope catalogue', () => {
   async function memberWithKey(workspaceId: string, role: Role, scopes = ['ai-publishing-assistant']) {
     const user = await buildUser(t.app);
     await addMember(workspaceId, user.id, role);
-    const { token } = await asOperator('key create', () =>
+    const { token, key } = await asOperator('key create', () =>
       t.app.get(ApiKeysService).create(operatorActor(), {
         workspaceId,
         name: `member-${randomUUID()}`,
@@ -86,7 +86,7 @@ describe('keys, members and the scope catalogue', () => {
         createdByUserId: user.id,
       }),
     );
-    return { user, token };
+    return { user, token, key };
   }
 
   describe('API keys', () => {
@@ -624,6 +624,25 @@ describe('keys, members and the scope catalogue', () => {
       await expectRefused(refused, 401, 'unauthenticated', 'denied');
       // Removal revokes the member's keys outright (so re-adding them cannot revive the key).
       expect(refused.body.error.message).toContain('unrevoked credential');
+    });
+
+    it('names the key and member of a disabled user in the workspace trail when it is refused', async () => {
+      // The key still proves its secret: the workspace's admins should see who is still trying it.
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+      const member = await memberWithKey(owner.workspace.id, 'editor');
+      await t.db.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [member.user.id]);
+      const refused = await call(member.token, 'GET', '/api/v1/workspaces');
+      await expectRefused(refused, 401, 'unauthenticated', 'denied');
+      const [row] = await t.db.query<{ workspace_id: string; key_id: string; user_id: string; reason: string }[]>(
+        `SELECT workspace_id, key_id, user_id, reason FROM audit_records WHERE correlation_id = $1`,
+        [refused.requestId],
+      );
+      expect(row).toEqual({
+        workspace_id: owner.workspace.id,
+        key_id: member.key.id,
+        user_id: member.user.id,
+        reason: expect.stringContaining('disabled'),
+      });
     });
   });
 
