@@ -1,6 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { permissionInventory, renderPermissionTable } from '../../src/access/permission-inventory';
+import { ModulesContainer } from '@nestjs/core';
+import { CONSOLE_SESSION_KEY } from '../../src/access/console-session.decorator';
+import { PUBLIC_KEY } from '../../src/access/public.decorator';
+import { REQUIRES_AUDIT_ACCESS_KEY } from '../../src/access/require-audit-access.decorator';
+import { REQUIRED_ROLE_KEY } from '../../src/access/require-role.decorator';
+import { REQUIRED_SCOPES_KEY } from '../../src/access/require-scopes.decorator';
+import { REQUIRES_APPROVAL_KEY } from '../../src/access/requires-approval.decorator';
+import { ARGUMENT_SCOPES_KEY } from '../../src/access/scopes-for-arguments.decorator';
 import { isScope } from '../../src/access/scopes';
 import { TOOL_SCOPES } from '../../src/mcp/tool-scopes';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -51,6 +59,35 @@ describe('permission declarations', () => {
       .map((e) => e.name);
     expect(served.length).toBeGreaterThan(50);
     expect([...listed].sort()).toEqual([...served].sort());
+  });
+
+  it('declares MCP permissions on the methods, where tools/list and the step-up read them', () => {
+    // The guards also read a class's declarations; the MCP strategy reads only the method's. A
+    // declaration on a class holding tools would be enforced on calls but missing from tools/list.
+    const keys = [
+      PUBLIC_KEY,
+      CONSOLE_SESSION_KEY,
+      REQUIRED_SCOPES_KEY,
+      ARGUMENT_SCOPES_KEY,
+      REQUIRED_ROLE_KEY,
+      REQUIRES_AUDIT_ACCESS_KEY,
+      REQUIRES_APPROVAL_KEY,
+    ];
+    const mcpClasses = new Set(
+      permissionInventory(t.app)
+        .filter((e) => e.kind !== 'route')
+        .map((e) => e.handler.split('.')[0]),
+    );
+    expect(mcpClasses.size).toBeGreaterThan(3);
+    const declaredOnClass: string[] = [];
+    for (const module of t.app.get(ModulesContainer).values())
+      for (const wrapper of module.controllers.values()) {
+        const type = wrapper.metatype as (new (...args: never[]) => unknown) | null;
+        if (!type || !mcpClasses.has(type.name)) continue;
+        for (const key of keys)
+          if (Reflect.getMetadata(key, type) !== undefined) declaredOnClass.push(`${type.name} ${key}`);
+      }
+    expect(declaredOnClass).toEqual([]);
   });
 
   it('knows, without the MCP modules, every tool the app serves and its scopes (for key tool lists)', () => {
