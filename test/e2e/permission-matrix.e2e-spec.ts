@@ -307,11 +307,12 @@ describe('permission matrix', () => {
     ]);
     for (const entry of entries) {
       const c = RECIPES[entry.name](home, home);
+      // A tool or resource is called as itself (the official client cannot get past initialize
+      // with a dead key); the transport's own routes with the method they serve.
       const rest = c.rest ?? {
         method: c.transport ? entry.name.split(' ')[0] : 'POST',
-        // Tools and resources ride on the transport: authentication is checked at /mcp itself.
         path: '/mcp',
-        body: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+        body: c.mcp ? { jsonrpc: '2.0', id: 1, ...c.mcp } : { jsonrpc: '2.0', id: 1, method: 'tools/list' },
       };
       for (const token of [revoked, expired]) {
         const res = await fetch(`${t.url}${rest.path}`, {
@@ -324,6 +325,10 @@ describe('permission matrix', () => {
           body: rest.method === 'GET' || rest.method === 'DELETE' ? undefined : JSON.stringify(rest.body ?? {}),
         });
         expect([entry.name, res.status]).toEqual([entry.name, 401]);
+        expect([entry.name, res.headers.get('www-authenticate')]).toEqual([
+          entry.name,
+          expect.stringMatching(/^Bearer /),
+        ]);
       }
     }
     // Every attempt is filed under the key's workspace and names the key, for its admins to see.
@@ -343,5 +348,13 @@ describe('permission matrix', () => {
       },
       { prefix, reason: 'the API key was revoked', workspace_id: home.workspaceId, n: entries.length },
     ]);
+    // Each tool's attempt is recorded as that tool's call.
+    const operations = await db.query<{ operation: string }[]>(
+      `SELECT DISTINCT r.operation FROM audit_records r JOIN api_keys k ON k.id = r.key_id WHERE k.prefix = $1`,
+      [prefix],
+    );
+    const tools = entries.filter((e) => e.kind === 'tool').map((e) => `mcp tools/call ${e.name}`);
+    expect(tools.length).toBeGreaterThan(20);
+    expect(operations.map((o) => o.operation)).toEqual(expect.arrayContaining(tools));
   });
 });

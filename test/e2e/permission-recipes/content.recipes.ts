@@ -1,7 +1,11 @@
 import { buildDraft, buildPost, buildSocialAccount, trashPost } from '../../factories/drafts-posts';
 import { rest, tool, type RecipeSet } from './recipe';
 
-const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
+/**
+ * A publish time an hour after the suite loaded, the same on every render: the matrix compares two
+ * renders of a recipe to tell a call naming an object from one that makes a fresh value each time.
+ */
+const IN_AN_HOUR = new Date(Date.now() + 3600_000).toISOString();
 
 /**
  * Drafts and posts. The seeded objects are only ever named by refused calls (missing scope, low
@@ -31,7 +35,7 @@ export const contentRecipes: RecipeSet = {
     restore_post: (_, t) => tool('restore_post', { post_id: t.ids.trashedPostId }),
     get_post_status: (_, t) => tool('get_post_status', { post_id: t.ids.postId }),
     validate_post: (_, t) => tool('validate_post', { post_id: t.ids.postId }),
-    schedule_post: (_, t) => tool('schedule_post', { post_id: t.ids.postId, publish_at: inAnHour() }),
+    schedule_post: (_, t) => tool('schedule_post', { post_id: t.ids.postId, publish_at: IN_AN_HOUR }),
     publish_post: (_, t) => tool('publish_post', { post_id: t.ids.postId }),
     cancel_post: (_, t) => tool('cancel_post', { post_id: t.ids.postId }),
 
@@ -52,7 +56,7 @@ export const contentRecipes: RecipeSet = {
     'DELETE /api/v1/posts/:id': (_, t) => rest('DELETE', `/api/v1/posts/${t.ids.postId}`),
     'POST /api/v1/posts/:id/restore': (_, t) => rest('POST', `/api/v1/posts/${t.ids.trashedPostId}/restore`),
     'POST /api/v1/posts/:id/schedule': (_, t) =>
-      rest('POST', `/api/v1/posts/${t.ids.postId}/schedule`, { publish_at: inAnHour() }),
+      rest('POST', `/api/v1/posts/${t.ids.postId}/schedule`, { publish_at: IN_AN_HOUR }),
     'POST /api/v1/posts/:id/publish': (_, t) => rest('POST', `/api/v1/posts/${t.ids.postId}/publish`, {}),
     'POST /api/v1/posts/:id/cancel': (_, t) => rest('POST', `/api/v1/posts/${t.ids.postId}/cancel`, {}),
   },
