@@ -240,7 +240,7 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
     description: 'Lifetime of OAuth access tokens for MCP clients, 60–900 seconds; clients refresh them.',
   },
   ALLOWED_HOSTS: {
-    default: '(PUBLIC_URL host, localhost, 127.0.0.1)',
+    default: '(PUBLIC_URL host, localhost, 127.0.0.1, [::1])',
     description: 'Extra comma-separated Host names accepted by `/mcp` (DNS-rebinding protection).',
   },
   MEDIA_STORAGE: {

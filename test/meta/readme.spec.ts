@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ERROR_CODES } from '../../src/common/app-error';
 import { renderConfigTable } from '../../src/config/config-table';
 
 const README = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
@@ -13,6 +14,12 @@ function section(name: string): string {
 describe('README', () => {
   it('has the configuration table the schema renders', () => {
     expect(section('config-table')).toBe(renderConfigTable());
+  });
+
+  it('lists every error code a client can get, with its HTTP status', () => {
+    const paragraph = /Error codes, with their HTTP status: ([\s\S]*?)\.\n/.exec(README)?.[1] ?? '';
+    const listed = [...paragraph.matchAll(/`(\w+)`\s+\((\d{3})\)/g)].map(([, code, status]) => [code, Number(status)]);
+    expect(listed).toEqual(Object.entries(ERROR_CODES));
   });
 
   it('keeps the quick start to the two commands', () => {
