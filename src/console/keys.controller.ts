@@ -8,6 +8,8 @@ import { ConsoleSession } from '../access/console-session.decorator';
 import { effectiveScopes } from '../access/effective-scopes';
 import { roleAtLeast } from '../access/roles';
 import { ALL_SCOPES, isBundleName } from '../access/scopes';
+import { AuditContext } from '../audit/audit-context';
+import { noteError } from '../audit/audit-outcome';
 import { AppError } from '../common/app-error';
 import { WorkspacesService } from '../domain/workspaces/workspaces.service';
 import { field, sessionOf } from './console-pages';
@@ -55,6 +57,8 @@ export class KeysController {
       await this.render(req, res, 201, { created: { secret: token, name: key.name } });
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
+      // Answered as a page, not through the exception filter: the record still takes the code.
+      noteError(AuditContext.current(), err.code, err.message);
       await this.render(req, res, err.status, { error: err.message });
     }
   }
@@ -76,9 +80,16 @@ export class KeysController {
   private async adminActor(req: Request, workspaceId: string): Promise<Actor> {
     const session = sessionOf(req);
     const workspace = (await this.workspaces.membershipsOf(session.userId)).find((w) => w.id === workspaceId);
-    if (!workspace || !roleAtLeast(workspace.role, 'admin')) throw new AppError('not_found', 'workspace not found');
+    // A member's attempt, allowed or not, goes to that workspace's trail, where its admins look.
+    if (workspace) AuditContext.concerns(workspaceId);
+    if (!workspace || !roleAtLeast(workspace.role, 'admin')) {
+      const reason = workspace ? `keys are managed by admins; this member is ${workspace.role}` : 'not a member';
+      const draft = AuditContext.current();
+      if (draft) Object.assign(draft, { decision: 'denied', reason });
+      throw new AppError('not_found', 'workspace not found');
+    }
     const scopes = effectiveScopes(ALL_SCOPES, workspace.role, 'user', { draftFirst: workspace.draftFirst });
-    return {
+    const actor: Actor = {
       kind: 'user',
       surface: 'console',
       userId: session.userId,
@@ -87,6 +98,9 @@ export class KeysController {
       grantedScopes: scopes,
       scopes,
     };
+    const draft = AuditContext.current();
+    if (draft) draft.actor = actor;
+    return actor;
   }
 
   private async render(

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { operatorActor } from '../../src/access/actor';
+import type { Role } from '../../src/access/roles';
+import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
+import { asOperator, buildUser, buildWorkspaceWithKey } from '../factories';
+import { signInForm } from '../support/console-sign-in';
+import { useTestApp } from '../support/test-app';
+
+/**
+ * The console's state-changing forms (create and revoke a key, revoke an AI client connection)
+ * posted as a browser posts them: the same refusals as the REST routes, audited, changing nothing.
+ */
+describe('console writes', () => {
+  jest.setTimeout(60_000);
+  const t = useTestApp();
+
+  /** A signed-in person posting console forms with their session cookie and CSRF token. */
+  async function signedIn(email: string) {
+    const signIn = await (await signInForm(t.url))(email, 'a long enough password');
+    expect(signIn.status).toBe(303);
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
+    // Every signed-in page has the sign-out form, and with it the session's CSRF token.
+    const page = await fetch(`${t.url}/console/connections`, { headers: { cookie } });
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    expect(csrf).not.toBe('');
+    return (path: string, fields: Record<string, string>, requestId: string) =>
+      fetch(`${t.url}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-request-id': requestId },
+        body: new URLSearchParams({ csrf, ...fields }),
+      });
+  }
+
+  const record = async (requestId: string) =>
+    (
+      await t.db.query<{ workspace_id: string | null; user_id: string; decision: string; error_code: string | null }[]>(
+        `SELECT workspace_id, user_id, decision, error_code FROM audit_records WHERE correlation_id = $1`,
+        [requestId],
+      )
+    )[0];
+  /** Keys (id, revoked) and connections (grant, revoked) of a workspace. */
+  const state = async (workspaceId: string) =>
+    (
+      await t.db.query<{ s: string }[]>(
+        `SELECT coalesce((SELECT string_agg(id || ':' || coalesce(revoked_at::text, ''), ',' ORDER BY id)
+                            FROM api_keys WHERE workspace_id = $1), '')
+             || '|' || coalesce((SELECT string_agg(grant_id || ':' || coalesce(revoked_at::text, ''), ',' ORDER BY grant_id)
+                            FROM oauth_connections WHERE workspace_id = $1), '') AS s`,
+        [workspaceId],
+      )
+    )[0].s;
+
+  it('refuses key and connection changes to an editor, a viewer and an outsider, audits them, and changes nothing', async () => {
+    const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const ws = owner.workspace.id;
+    const member = async (role: Role) => {
+      const user = await buildUser(t.app);
+      await asOperator('member add', () => t.app.get(WorkspacesService).addMember(operatorActor(), ws, user.id, role));
+      return user;
+    };
+    const grantId = `grant-${randomUUID()}`;
+    await t.db.query(
+      `INSERT INTO oauth_connections (grant_id, user_id, workspace_id, client_id, scopes) VALUES ($1, $2, $3, 'c', '{}')`,
+      [grantId, owner.user.id, ws],
+    );
+    const outsider = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const callers: [string, string, string | null][] = [
+      ['editor', (await member('editor')).email, ws],
+      ['viewer', (await member('viewer')).email, ws],
+      // Not a member: nothing of the workspace, its trail included, is theirs to touch.
+      ['outsider', outsider.user.email, null],
+    ];
+    const before = await state(ws);
+    for (const [who, email, trail] of callers) {
+      const post = await signedIn(email);
+      const attempts: [string, string, Record<string, string>][] = [
+        ['create', '/console/keys', { workspace: ws, name: `by-${who}`, bundle: 'ai-publishing-assistant' }],
+        ['revoke', `/console/keys/${owner.key.id}/revoke`, { workspace: ws }],
+        ['connection', `/console/connections/${grantId}/revoke`, {}],
+      ];
+      for (const [what, path, fields] of attempts) {
+        const id = `console-${who}-${what}-${randomUUID()}`;
+        const res = await post(path, fields, id);
+        expect([who, what, res.status]).toEqual([who, what, 404]);
+        const row = await record(id);
+        expect([who, what, row]).toEqual([
+          who,
+          what,
+          expect.objectContaining({ error_code: 'not_found', decision: what === 'connection' ? 'invalid' : 'denied' }),
+        ]);
+        // A member's attempt at the workspace's keys is in the workspace's trail.
+        if (what !== 'connection') expect([who, what, row.workspace_id]).toEqual([who, what, trail]);
+      }
+    }
+    expect(await state(ws)).toBe(before);
+
+    // The owner's mistakes are the workspace's record too, with the reason.
+    const post = await signedIn(owner.user.email);
+    const invalid = await post(
+      '/console/keys',
+      { workspace: ws, name: '   ', bundle: 'ai-publishing-assistant' },
+      'console-owner-invalid',
+    );
+    expect(invalid.status).toBe(400);
+    expect(await record('console-owner-invalid')).toMatchObject({
+      workspace_id: ws,
+      user_id: owner.user.id,
+      decision: 'invalid',
+      error_code: 'validation_failed',
+    });
+    expect(await state(ws)).toBe(before);
+
+    // The control: the owner's same forms do change things.
+    const created = await post(
+      '/console/keys',
+      { workspace: ws, name: 'by-owner', bundle: 'ai-publishing-assistant' },
+      'console-owner-create',
+    );
+    expect(created.status).toBe(201);
+    expect(
+      await post(`/console/keys/${owner.key.id}/revoke`, { workspace: ws }, 'console-owner-revoke'),
+    ).toHaveProperty('status', 303);
+    expect(await post(`/console/connections/${grantId}/revoke`, {}, 'console-owner-connection')).toHaveProperty(
+      'status',
+      303,
+    );
+    const after = await state(ws);
+    expect(after).not.toBe(before);
+    expect(after).toContain(`${grantId}:2`);
+    expect(await record('console-owner-create')).toMatchObject({ workspace_id: ws, decision: 'allowed' });
+  });
+});
