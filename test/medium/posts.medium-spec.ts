@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { PurgeTrashedPostsJob } from '../../src/domain/posts/jobs/purge-trashed-posts.job';
+import { PURGE_INTERVAL_MS, PurgeTrashedPostsJob } from '../../src/domain/posts/jobs/purge-trashed-posts.job';
 import { PostTrashService } from '../../src/domain/posts/post-trash.service';
 import { PostValidationService } from '../../src/domain/posts/post-validation.service';
 import { PostsRepository } from '../../src/domain/posts/posts.repository';
@@ -13,6 +13,7 @@ import {
   trashPost,
   workspaceActor,
 } from '../factories/drafts-posts';
+import { withAuditFailing } from '../support/audit-failure';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 describe(PostsService.name, () => {
@@ -110,6 +111,64 @@ describe(PostsService.name, () => {
   });
 
   describe(PurgeTrashedPostsJob.name, () => {
+    it('runs hourly on a timer that holds nothing open, keeps going after a failed run, and stops when destroyed', async () => {
+      const job = t.app.get(PurgeTrashedPostsJob);
+      // The app's own timer is stopped; this test drives one on fake intervals (I/O stays real).
+      await job.onModuleDestroy();
+      const a = await buildWorkspace(t.app);
+      const account = await buildSocialAccount(t.app, a.id, 'x');
+      const expiredPost = async () => {
+        const post = await buildPost(t.app, a.id, { text: 'Old', social_account_ids: [account.id] });
+        await trashPost(t.app, a.id, post.id);
+        await db.query(`UPDATE posts SET deleted_at = now() - interval '31 days' WHERE id = $1`, [post.id]);
+        return post.id;
+      };
+      const exists = async (id: string) => (await db.query(`SELECT 1 FROM posts WHERE id = $1`, [id])).length === 1;
+      const runs = jest.spyOn(trash, 'expiredTrash');
+      jest.useFakeTimers({
+        doNotFake: [
+          'Date',
+          'hrtime',
+          'nextTick',
+          'performance',
+          'queueMicrotask',
+          'setImmediate',
+          'clearImmediate',
+          'setTimeout',
+          'clearTimeout',
+        ],
+      });
+      /** The run the timer started, as the job holds it (run() would start another once it ends). */
+      const tickDone = () => (job as unknown as { running?: Promise<unknown> }).running?.catch(() => undefined);
+      try {
+        const first = await expiredPost();
+        await withAuditFailing(db, 'job purge-trashed-posts', async () => {
+          job.onModuleInit();
+          expect((job as unknown as { timer: NodeJS.Timeout }).timer.hasRef()).toBe(false);
+          expect(runs).not.toHaveBeenCalled();
+          jest.advanceTimersByTime(PURGE_INTERVAL_MS);
+          expect(runs).toHaveBeenCalledTimes(1);
+          // Its record could not be written, so the purge rolled back; the timer lives on.
+          await tickDone();
+          expect(await exists(first)).toBe(true);
+        });
+        jest.advanceTimersByTime(PURGE_INTERVAL_MS);
+        expect(runs).toHaveBeenCalledTimes(2);
+        await tickDone();
+        expect(await exists(first)).toBe(false);
+
+        await job.onModuleDestroy();
+        const second = await expiredPost();
+        jest.advanceTimersByTime(3 * PURGE_INTERVAL_MS);
+        expect(runs).toHaveBeenCalledTimes(2);
+        expect(await exists(second)).toBe(true);
+      } finally {
+        jest.useRealTimers();
+        runs.mockRestore();
+        job.onModuleInit();
+      }
+    });
+
     it('hard-deletes posts trashed over 30 days ago with their targets, keeps the rest and every audit row', async () => {
       const a = await buildWorkspace(t.app);
       const account = await buildSocialAccount(t.app, a.id, 'x');
