@@ -26,6 +26,19 @@ describe(shapeOf.name, () => {
     expect(shapeOf([[1, 2, 3]])).toEqual(['array(1)', ['array(3)', 'number']]);
   });
 
+  it('keeps an object id under an id name, and only that', () => {
+    const id = '0b7e8c2e-5d1a-4c7e-9f3e-2a6b1c9d8e7f';
+    expect(shapeOf({ id, post_id: id.toUpperCase(), userId: id, draft_id: 'not-a-uuid', note: id })).toEqual({
+      id,
+      post_id: id,
+      userId: id,
+      draft_id: 'string(10)',
+      note: 'string(36)',
+    });
+    // A list of ids keeps its shape: the first element is no id name.
+    expect(shapeOf({ social_account_ids: [id] })).toEqual({ social_account_ids: ['array(1)', 'string(36)'] });
+  });
+
   it('never contains a value, at any depth', () => {
     const secrets = ['pst_0123456789ab_supersecret', 'alice@example.com', 'Launch day!', 'v3ry-private'];
     const args = {

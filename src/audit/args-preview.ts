@@ -1,9 +1,15 @@
 const MAX_DEPTH = 4;
 const MAX_KEYS = 50;
 
+/** A member that names an object (`id`, `post_id`, `:userId`), by the name the API gives it. */
+const ID_NAME = /^(id|.+_id|[a-z]+Id)$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * The shape of the arguments, never their values: `"string(42)"`, `"number"`, `"array(3)"`. Enough
- * to see what a call tried to do without storing post text, tokens or personal data.
+ * The shape of the arguments, not their values: `"string(42)"`, `"number"`, `"array(3)"`. Enough
+ * to see what a call tried to do without storing post text, tokens or personal data. The one kind
+ * of value kept is an object's id under an id's name (a UUID names a row and grants nothing), so
+ * the record says which post, key or member a change was about.
  */
 export function shapeOf(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return 'null';
@@ -13,7 +19,12 @@ export function shapeOf(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.length ? [`array(${value.length})`, shapeOf(value[0], depth + 1)] : 'array(0)';
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).slice(0, MAX_KEYS);
-    return Object.fromEntries(entries.map(([k, v]) => [k.slice(0, 64), shapeOf(v, depth + 1)]));
+    return Object.fromEntries(
+      entries.map(([k, v]) => [
+        k.slice(0, 64),
+        ID_NAME.test(k) && typeof v === 'string' && UUID.test(v) ? v.toLowerCase() : shapeOf(v, depth + 1),
+      ]),
+    );
   }
   return typeof value;
 }

@@ -21,7 +21,7 @@ export interface AuditFields {
   approval_id: string | null;
   idempotency_key: string | null;
   args_digest: string | null;
-  /** Canonical JSON of the redacted shape of the arguments: types and lengths, never values. */
+  /** Canonical JSON of the redacted shape of the arguments: types and lengths; of values, only object ids. */
   args_preview: string | null;
   outcome: AuditOutcome;
   error_code: string | null;
