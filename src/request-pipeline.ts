@@ -12,9 +12,10 @@ import { requireJsonBody } from './mcp/require-json-body';
 /**
  * What every request passes through before any route: its target in origin form, its correlation
  * id, then the audit draft, which opens before bodies are parsed so that a malformed or oversized
- * body, an MCP body the JSON parser did not read, or a JSON-RPC batch, is refused and recorded like any other invalid call. Mounted with app.use and no path: mounted
- * on a pattern (Nest's forRoutes), it missed `/`, `OPTIONS *` and any path whose percent-encoding
- * does not decode, which then got an answer and no audit record.
+ * body, an MCP body the JSON parser did not read, or a JSON-RPC batch, is refused and recorded like
+ * any other invalid call. Mounted with app.use and no path: mounted on a pattern (Nest's
+ * forRoutes), it missed `/`, `OPTIONS *` and any path whose percent-encoding does not decode, which
+ * then got an answer and no audit record.
  */
 export function requestPipeline(app: INestApplication, config: AppConfig): RequestHandler[] {
   const audit = app.get(AuditMiddleware);

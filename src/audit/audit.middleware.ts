@@ -8,6 +8,7 @@ import { describeRequest } from './audit-request';
 import { AuditWriter } from './audit-writer.service';
 import { holdResponse } from './hold-response';
 import { isMcpPath } from '../mcp/mcp-path';
+import { targetPath } from '../common/origin-form';
 
 /** Probes and docs are not calls on anyone's behalf. */
 const UNAUDITED = /^\/(health|api\/docs)(\/|$)/;
@@ -33,8 +34,7 @@ export class AuditMiddleware implements NestMiddleware {
   constructor(private readonly writer: AuditWriter) {}
 
   use(req: ActorRequest, res: Response, next: NextFunction): void {
-    // originalUrl is the target as asked (in origin form: see originForm), whatever a router rewrites later.
-    const path = req.originalUrl.split('?')[0];
+    const path = targetPath(req);
     if (UNAUDITED.test(path)) return next();
     const draft = AuditContext.start(surfaceOf(path), `${req.method} ${path}`, String(req.id ?? ''));
     holdResponse(

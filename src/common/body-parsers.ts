@@ -5,6 +5,7 @@ import { MEDIA_DEFAULTS } from '../config/app-config';
 import { AppError } from './app-error';
 import { base64Length } from './base64-length';
 import { toErrorBody } from './error-body';
+import { targetPath } from './origin-form';
 
 export const BODY_LIMIT = '1mb';
 
@@ -30,7 +31,7 @@ export interface BodyParserOptions {
  * verifies the credential; this only decides how much is read first.)
  */
 const isMcp = (req: Request) => {
-  const path = req.originalUrl.split('?')[0];
+  const path = targetPath(req);
   return (path === '/mcp' || path === '/mcp/') && /^Bearer\s+\S{20,}$/i.test(req.headers.authorization ?? '');
 };
 

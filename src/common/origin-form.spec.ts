@@ -21,7 +21,11 @@ describe('originForm', () => {
     ['ws://example.com/mcp?x=1', '/mcp?x=1'],
     ['file:///mcp', '/mcp'],
     ['http://example.com\\mcp', '/mcp'],
-  ])('rewrites the absolute form %s to %s', (target, path) => {
+    // A fragment, which the router drops.
+    ['/mcp#x', '/mcp'],
+    ['/mcp?a=1#frag?b', '/mcp?a=1'],
+    ['http://example.com/mcp#x', '/mcp'],
+  ])('rewrites %s to %s', (target, path) => {
     expect(rewrite(target)).toEqual([path, path]);
   });
 
@@ -37,6 +41,8 @@ describe('originForm', () => {
       'x/mcp',
       'foo:mcp',
       'http://h/%2e%2e/mcp',
+      '/mcp#x',
+      '/a/../mcp#/x',
     ])
       expect([target, parseurl({ url: rewrite(target)[0] } as Request)?.pathname]).toEqual([
         target,

@@ -12,7 +12,9 @@ import parseurl from 'parseurl';
  */
 export function originForm(req: Request, _res: Response, next: NextFunction): void {
   const target = req.url;
-  if (!target.startsWith('/') && target !== '*') {
+  // A fragment has no place in a request target, but Node passes `/mcp#x` through and the router
+  // drops it, so it would hide /mcp from the same readers.
+  if ((!target.startsWith('/') && target !== '*') || target.includes('#')) {
     const parsed = parseurl(req);
     if (parsed?.pathname) {
       req.url = `${parsed.pathname}${parsed.search ?? ''}`;
@@ -21,4 +23,9 @@ export function originForm(req: Request, _res: Response, next: NextFunction): vo
     }
   }
   next();
+}
+
+/** The path of the target as asked, in origin form (after originForm), whatever a router rewrites later. */
+export function targetPath(req: Request): string {
+  return req.originalUrl.split('?')[0];
 }

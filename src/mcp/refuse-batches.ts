@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AuditContext } from '../audit/audit-context';
 import { noteError } from '../audit/audit-outcome';
 import { isMcpPath } from './mcp-path';
+import { targetPath } from '../common/origin-form';
 
 const MESSAGE = 'JSON-RPC batches are not accepted; send one message per request';
 
@@ -11,7 +12,7 @@ const MESSAGE = 'JSON-RPC batches are not accepted; send one message per request
  * under one HTTP request and so one audit record.
  */
 export function refuseJsonRpcBatches(req: Request, res: Response, next: NextFunction): void {
-  if (!Array.isArray(req.body) || !isMcpPath(req.originalUrl.split('?')[0])) return next();
+  if (!Array.isArray(req.body) || !isMcpPath(targetPath(req))) return next();
   noteError(AuditContext.current(), 'invalid_request', MESSAGE);
   res.status(400).json({ jsonrpc: '2.0', id: null, error: { code: -32600, message: MESSAGE } });
 }

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AuditContext } from '../audit/audit-context';
 import { noteError } from '../audit/audit-outcome';
 import { isMcpPath } from './mcp-path';
+import { targetPath } from '../common/origin-form';
 
 const MESSAGE = 'Unsupported Media Type: send one JSON-RPC message with Content-Type: application/json';
 
@@ -12,7 +13,7 @@ const MESSAGE = 'Unsupported Media Type: send one JSON-RPC message with Content-
  * and the step-up, which read the parsed body.
  */
 export function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
-  if (req.method !== 'POST' || !isMcpPath(req.originalUrl.split('?')[0])) return next();
+  if (req.method !== 'POST' || !isMcpPath(targetPath(req))) return next();
   if (req.body !== undefined && req.is('application/json')) return next();
   noteError(AuditContext.current(), 'unsupported_media_type', MESSAGE);
   res.status(415).json({ jsonrpc: '2.0', id: null, error: { code: -32000, message: MESSAGE } });
