@@ -238,6 +238,13 @@ describe('audit trail', () => {
       method: 'tools/call',
       params: { name: 'create_draft', arguments: { text } },
     });
+    const headers = (id: string, type?: string) => ({
+      authorization: `Bearer ${token}`,
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-06-18',
+      'x-request-id': id,
+      ...(type === undefined ? {} : { 'content-type': type }),
+    });
     const bodies = { single: JSON.stringify(call(1, 'odd type')), batch: JSON.stringify([call(1, 'a'), call(2, 'b')]) };
     const types: [string, string | undefined][] = [
       ['nbsp', 'application/json\u00a0'],
@@ -245,44 +252,29 @@ describe('audit trail', () => {
       ['form', 'application/x-www-form-urlencoded'],
       ['none', undefined],
     ];
-    for (const [name, type] of types)
-      for (const [kind, body] of Object.entries(bodies)) {
-        const id = `type-${name}-${kind}`;
-        const res = await sendRaw(
-          'POST',
-          '/mcp',
-          {
-            authorization: `Bearer ${token}`,
-            accept: 'application/json, text/event-stream',
-            'mcp-protocol-version': '2025-06-18',
-            'x-request-id': id,
-            ...(type === undefined ? {} : { 'content-type': type }),
-          },
-          body,
-        );
-        expect([id, res.status]).toEqual([id, 415]);
-        expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000 } });
-        expect([id, await row(id)]).toEqual([
-          id,
-          expect.objectContaining({
-            surface: 'mcp',
-            decision: 'invalid',
-            error_code: 'unsupported_media_type',
-            workspace_id: null,
-          }),
-        ]);
-      }
+    // A fragment in the target is no way around it.
+    for (const [n, target] of ['/mcp', '/mcp#fragment'].entries())
+      for (const [name, type] of types)
+        for (const [kind, body] of Object.entries(bodies)) {
+          const id = `type-${n}-${name}-${kind}`;
+          const res = await sendRaw('POST', target, headers(id, type), body);
+          expect([id, res.status]).toEqual([id, 415]);
+          expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000 } });
+          expect([id, await row(id)]).toEqual([
+            id,
+            expect.objectContaining({
+              surface: 'mcp',
+              decision: 'invalid',
+              error_code: 'unsupported_media_type',
+              workspace_id: null,
+            }),
+          ]);
+        }
     // With a parameter the parser reads, the call is served as usual.
     const res = await sendRaw(
       'POST',
       '/mcp',
-      {
-        authorization: `Bearer ${token}`,
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-06-18',
-        'content-type': 'application/json; charset=utf-8',
-        'x-request-id': 'type-charset',
-      },
+      headers('type-charset', 'application/json; charset=utf-8'),
       JSON.stringify(call(1, 'with charset')),
     );
     expect(res.status).toBe(200);
@@ -293,7 +285,7 @@ describe('audit trail', () => {
     expect(texts.map((d) => d.text)).toEqual(['with charset']);
   });
 
-  it('takes an absolute-form request target as the path it names: audited as MCP, batches refused', async () => {
+  it('takes an absolute-form or fragment-bearing target as the path it names: audited as MCP, batches refused', async () => {
     // RFC 9112 §3.2.2: a server must accept `POST http://host/mcp`. Express routes it to /mcp; so
     // must everything that reads the target before routing.
     const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
@@ -314,7 +306,8 @@ describe('audit trail', () => {
     });
     // Any scheme: Node passes each through, and Express routes each to /mcp.
     const host = new URL(t.url).host;
-    const forms = [`${t.url}/mcp?via=absolute-form`, `ftp://${host}/mcp`, 'file:///mcp'];
+    // And a fragment, which has no place in a target; the router drops it.
+    const forms = [`${t.url}/mcp?via=absolute-form`, `ftp://${host}/mcp`, 'file:///mcp', '/mcp#fragment'];
     for (const [i, absolute] of forms.entries()) {
       const single = await sendRaw(
         'POST',
@@ -346,7 +339,7 @@ describe('audit trail', () => {
     const texts = await t.db.query<{ text: string }[]>(`SELECT text FROM drafts WHERE workspace_id = $1`, [
       workspace.id,
     ]);
-    expect(texts.map((d) => d.text).sort()).toEqual(['form 0', 'form 1', 'form 2']);
+    expect(texts.map((d) => d.text).sort()).toEqual(['form 0', 'form 1', 'form 2', 'form 3']);
   });
 
   it('records requests that no route pattern matches: the root, OPTIONS *, a path that does not decode', async () => {
@@ -555,9 +548,9 @@ describe('audit trail', () => {
     }
     expect((await rest(token, '/api/v1/audit?cursor=9223372036854775807')).status).toBe(200);
     // Bounds PostgreSQL would fail to read (or read in a zone of its choosing) are refused up front.
-    for (const bound of ['2026', '2026-W05', '2026-01-01T10', '2026-01-01T10:00:00']) {
+    for (const bound of ['2026', '2026-W05', '2026-01-01T10', '2026-01-01T10:00:00', '2026-01-01T00:00:00+16:00']) {
       for (const path of ['/api/v1/audit', '/api/v1/audit/export']) {
-        const bad = await rest(token, `${path}?from=${bound}&to=${bound}`);
+        const bad = await rest(token, `${path}?from=${encodeURIComponent(bound)}&to=${encodeURIComponent(bound)}`);
         expect([path, bound, bad.status]).toEqual([path, bound, 400]);
         expect(await bad.json()).toMatchObject({ error: { code: 'validation_failed' } });
       }

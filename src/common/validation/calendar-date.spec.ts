@@ -7,13 +7,19 @@ describe('calendar dates and timestamps', () => {
     'refuses %j',
     (d) => expect(isCalendarDate(d)).toBe(false),
   );
-  it.each(['2026-12-01T09:00:00Z', '2026-12-01T09:00:00.123+01:00', '2026-12-01T09:00Z'])('accepts %s', (t) =>
-    expect(isIsoTimestamp(t)).toBe(true),
+  it.each(['2026-12-01T09:00:00Z', '2026-12-01T09:00:00.123+01:00', '2026-12-01T09:00Z', '2026-12-01T09:00+14:00'])(
+    'accepts %s',
+    (t) => expect(isIsoTimestamp(t)).toBe(true),
   );
-  it.each(['2026-12-01T09:00:00', '2026-02-30T09:00:00Z', '2026-12-01 09:00:00Z', 'tomorrow', '1733043600'])(
-    'refuses %j (no offset, impossible date or not ISO)',
-    (t) => expect(isIsoTimestamp(t)).toBe(false),
-  );
+  it.each([
+    '2026-12-01T09:00:00',
+    '2026-02-30T09:00:00Z',
+    '2026-12-01 09:00:00Z',
+    'tomorrow',
+    '1733043600',
+    '2026-12-01T09:00:00+16:00',
+    '2026-12-01T09:00:00+01:60',
+  ])('refuses %j (no offset, impossible date or offset, or not ISO)', (t) => expect(isIsoTimestamp(t)).toBe(false));
 });
 
 describe('control characters', () => {

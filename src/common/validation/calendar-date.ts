@@ -7,10 +7,13 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-/** An ISO 8601 timestamp with an explicit offset or Z, which `Date` reads without guessing a zone. */
+/**
+ * An ISO 8601 timestamp with an explicit offset or Z, which `Date` reads without guessing a zone.
+ * Offsets stop at ±14:59: real zones span −12 to +14, and PostgreSQL refuses beyond ±15:59.
+ */
 export function isIsoTimestamp(value: string): boolean {
   return (
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/.test(value) &&
     !Number.isNaN(Date.parse(value)) &&
     isCalendarDate(value.slice(0, 10))
   );
