@@ -41,7 +41,6 @@ export class ApiKeysController {
 
   @Get()
   @RequireScopes(...ADMINISTRATION)
-  @RequireRole('admin')
   @ApiOperation({ summary: 'List API keys (admins)', description: `Never includes secrets. ${ADMINISTRATION_RULE}` })
   @ApiOkResponse({ type: [ApiKeyResponse] })
   async list(@CurrentActor() actor: Actor): Promise<{ items: ApiKeyResponse[] }> {

@@ -4,7 +4,6 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { ADMINISTRATION, ADMINISTRATION_RULE } from '../../access/administration';
-import { RequireRole } from '../../access/require-role.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
 import { ListSocialAccountsDto } from './dto/list-social-accounts.dto';
 import { RegisterSocialAccountDto } from './dto/register-social-account.dto';
@@ -49,7 +48,6 @@ export class SocialAccountsController {
 
   @Post()
   @RequireScopes(...ADMINISTRATION)
-  @RequireRole('admin')
   @ApiOperation({
     summary: 'Register a social account’s metadata (admins)',
     description:
@@ -63,7 +61,6 @@ export class SocialAccountsController {
 
   @Patch(':id')
   @RequireScopes(...ADMINISTRATION)
-  @RequireRole('admin')
   @ApiOperation({
     summary: 'Change a social account’s name, handle, status or capabilities (admins)',
     description: `Platform and external_id cannot change; register a new account instead. ${ADMINISTRATION_RULE}`,

@@ -20,7 +20,6 @@ export class MembersController {
 
   @Get()
   @RequireScopes(...ADMINISTRATION)
-  @RequireRole('admin')
   @ApiOperation({ summary: 'List the members of this workspace (admins)', description: ADMINISTRATION_RULE })
   @ApiOkResponse({ type: [MemberResponse] })
   async list(@CurrentActor() actor: Actor) {
