@@ -28,6 +28,8 @@ export class ConsoleSignIn {
     }
     const user = await this.users.verifyPassword(email, password);
     if (!user) {
+      // Refused either way; if the failure cannot be counted, the next attempt is refused too.
+      await this.limiter.failed(email, address).catch(() => undefined);
       const draft = AuditContext.current();
       if (draft) Object.assign(draft, { decision: 'denied', errorCode: 'login_failed' });
       return { status: 401, message: 'Email or password is not right.' };

@@ -5,8 +5,10 @@ import { AppError } from '../common/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 
 /**
- * Slows password guessing: per email and address pair, and per address overall. Shared across
- * instances through Redis when it is configured. If the limiter cannot answer, logins are refused.
+ * Slows password guessing: failed sign-ins per email and address pair, and per address overall.
+ * Only failures count, so the people of one office behind one address can all sign in. Shared
+ * across instances through Redis when it is configured. If the limiter cannot answer, logins are
+ * refused.
  */
 @Injectable()
 export class LoginLimiter implements OnApplicationShutdown {
@@ -15,7 +17,7 @@ export class LoginLimiter implements OnApplicationShutdown {
   private readonly redis?: Redis;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const account = { keyPrefix: 'login-account', points: 5, duration: 15 * 60, blockDuration: 15 * 60 };
+    const account = { keyPrefix: 'login-account', points: 5, duration: 15 * 60 };
     const address = { keyPrefix: 'login-address', points: 30, duration: 15 * 60 };
     if (config.redisUrl) {
       this.redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -27,25 +29,46 @@ export class LoginLimiter implements OnApplicationShutdown {
     }
   }
 
-  /** Counts an attempt; throws `rate_limited` with the wait when over the limit. */
+  /** Before the password is checked: throws `rate_limited` with the wait once either limit is spent. */
   async attempt(email: string, address: string): Promise<void> {
-    try {
-      await Promise.all([
-        this.perAccount.consume(`${email.toLowerCase()}|${address}`),
-        this.perAddress.consume(address),
-      ]);
-    } catch (res) {
-      const wait = Math.ceil(((res as { msBeforeNext?: number }).msBeforeNext ?? 60_000) / 1000);
-      if (res instanceof Error) throw new AppError('unavailable', 'login is unavailable right now; try again shortly');
-      throw new AppError('rate_limited', `too many login attempts; try again in ${wait} seconds`);
-    }
+    const limits: [RateLimiterAbstract, string][] = [
+      [this.perAccount, accountKey(email, address)],
+      [this.perAddress, address],
+    ];
+    const spent = await this.answer(() => Promise.all(limits.map(([limiter, key]) => limiter.get(key))));
+    const waits = spent.flatMap((res, i) =>
+      res && res.consumedPoints >= limits[i][0].points ? [res.msBeforeNext] : [],
+    );
+    if (!waits.length) return;
+    const wait = Math.ceil(Math.max(...waits) / 1000);
+    throw new AppError('rate_limited', `too many login attempts; try again in ${wait} seconds`);
+  }
+
+  /** A wrong email or password: counted against both limits. */
+  async failed(email: string, address: string): Promise<void> {
+    await this.answer(() =>
+      Promise.all([this.perAccount.penalty(accountKey(email, address)), this.perAddress.penalty(address)]),
+    );
   }
 
   async succeeded(email: string, address: string): Promise<void> {
-    await this.perAccount.delete(`${email.toLowerCase()}|${address}`);
+    await this.answer(() => this.perAccount.delete(accountKey(email, address)));
+  }
+
+  /** The limiter's store, or a refusal: a login the limiter cannot count is not let through. */
+  private async answer<T>(ask: () => Promise<T>): Promise<T> {
+    try {
+      return await ask();
+    } catch {
+      throw new AppError('unavailable', 'login is unavailable right now; try again shortly');
+    }
   }
 
   onApplicationShutdown(): void {
     this.redis?.disconnect();
   }
+}
+
+function accountKey(email: string, address: string): string {
+  return `${email.toLowerCase()}|${address}`;
 }

@@ -2,6 +2,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SecretBox } from '../../src/common/crypto/secret-box';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
+import { buildUser } from '../factories';
 import { authorize, pkce, registerClient, registeredClient } from '../support/oauth-protocol';
 import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
 import { signInForm } from '../support/console-sign-in';
@@ -161,5 +162,17 @@ describe('authorization server policies', () => {
     for (let i = 0; i < 6; i++) statuses.push((await attempt()).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     expect(await (await attempt()).text()).toMatch(/too many login attempts; try again in \d+ seconds/);
+  });
+
+  it('counts failed sign-ins only, so one address (an office behind one NAT) can sign in many times', async () => {
+    const user = await buildUser(t.app);
+    const post = await signInForm(t.url);
+    // More successes than the address may fail (30 in 15 minutes), each answered with a session.
+    for (let i = 0; i < 32; i++)
+      expect([i, (await post(user.email, 'a long enough password')).status]).toEqual([i, 303]);
+    // Failures still count: five wrong passwords for one account, and the sixth try waits.
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await post(user.email, 'not the password')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
 });
