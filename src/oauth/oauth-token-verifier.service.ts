@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../access/actor';
 import { isScope } from '../access/scopes';
@@ -56,7 +56,14 @@ export class OAuthTokenVerifier {
         requiredClaims: ['exp', 'sub', 'client_id'],
       });
       claims = payload;
-    } catch {
+    } catch (err) {
+      // jose checks the signature, the header, issuer and audience before the time, so an expired
+      // token is one of ours: its workspace's admins see which agent still presents it.
+      if (err instanceof errors.JWTExpired) {
+        const { workspace_id, sub, client_id } = err.payload as AccessTokenClaims;
+        if (typeof workspace_id === 'string' && typeof sub === 'string' && typeof client_id === 'string')
+          return refused(workspace_id, { kind: 'agent', userId: sub, clientId: client_id }, 'the access token expired');
+      }
       return undefined;
     }
     if (!claims.sub || !claims.client_id || !claims.workspace_id || !claims.gid) return undefined;

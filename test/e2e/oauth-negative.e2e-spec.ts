@@ -532,6 +532,31 @@ describe('OAuth authorization server: what it refuses', () => {
     );
     expect((await mcpRequest(t.url, await sign(claims, ours, kid))).status).toBe(200);
 
+    // Expired: refused. Signed by us, it is filed under its workspace with the agent named; a
+    // stranger's expired token names no one.
+    const past = { exp: Math.floor(Date.now() / 1000) - 60 };
+    const expiredRecords = () =>
+      t.app
+        .get<DataSource>(getDataSourceToken())
+        .query<{ workspace_id: string | null; user_id: string | null; client_id: string | null }[]>(
+          `SELECT workspace_id, user_id, client_id FROM audit_records WHERE reason = 'the access token expired'
+              AND client_id = $1`,
+          [claims.client_id],
+        );
+    expectRefused('our key, expired', await mcpRequest(t.url, await sign({ ...claims, ...past }, ours, kid)));
+    expect(await expiredRecords()).toEqual([
+      { workspace_id: claims.workspace_id, user_id: claims.sub, client_id: claims.client_id },
+    ]);
+    expectRefused(
+      'foreign key, expired',
+      await mcpRequest(t.url, await sign({ ...claims, ...past }, stranger.privateKey)),
+    );
+    expectRefused(
+      'our key, other audience, expired',
+      await mcpRequest(t.url, await sign({ ...claims, ...past, aud: 'https://other.example/mcp' }, ours, kid)),
+    );
+    expect(await expiredRecords()).toHaveLength(1);
+
     // Unsigned.
     const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     expectRefused('alg none', await mcpRequest(t.url, `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`));
