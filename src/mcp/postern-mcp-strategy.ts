@@ -13,9 +13,13 @@ import { AuditContext } from '../audit/audit-context';
 import type { AppError } from '../common/app-error';
 import { noteError } from '../audit/audit-outcome';
 import type { ResourceScopeDeficiency, ResourceStepUp } from './postern-http-transport';
-import { resourcePermissionIndex, type ResourcePermissions } from './resource-permissions';
+import {
+  resourcePermissionIndex,
+  resourcePermissionsByDeclaration,
+  type ResourcePermissions,
+} from './resource-permissions';
 import { argumentErrorDetails } from './tool-argument-errors';
-import { toolVisible, type ToolPermissions } from './tool-visibility';
+import { resourceVisible, toolVisible, type ToolPermissions } from './tool-visibility';
 
 type Handler = (
   request: { params?: { name?: string; arguments?: Record<string, unknown> } },
@@ -24,13 +28,15 @@ type Handler = (
 type SetRequestHandler = (method: string, handler: Handler) => void;
 
 /**
- * mcp-nest's strategy, with `tools/list` cut down to what the caller may call and a tool hidden by
- * a key's allowlist answered exactly like a tool that does not exist. The permission checks
- * themselves stay in the global guards, which run around every tool call.
+ * mcp-nest's strategy, with `tools/list` cut down to what the caller may call (and the resource
+ * lists to what it may read), and a tool hidden by a key's allowlist answered exactly like a tool
+ * that does not exist. The permission checks themselves stay in the global guards, which run
+ * around every tool call and resource read.
  */
 export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
   private permissions?: Map<string, CallPermissions>;
   private resourcePermissions?: (uri: string) => ResourcePermissions | undefined;
+  private declaredResources?: Map<string, ResourcePermissions | undefined>;
 
   constructor(options: ConstructorParameters<typeof McpStrategy>[0]) {
     super(options);
@@ -96,6 +102,18 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
             ...result,
             tools: result.tools.filter((t) => toolVisible(actor, t.name, this.permissionsOf(t.name))),
           };
+        });
+      }
+      // Resources are listed as tools are: only what the caller may read.
+      const listed = LISTS[method];
+      if (listed) {
+        return original(method, async (request, context) => {
+          const result = (await handler(request, context)) as Record<string, { [key: string]: unknown }[]>;
+          this.declaredResources ??= resourcePermissionsByDeclaration(this.methodRefs());
+          const entries = result[listed.key].filter((entry) =>
+            resourceVisible(actor, this.declaredResources?.get(String(entry[listed.uri]))),
+          );
+          return { ...result, [listed.key]: entries };
         });
       }
       if (method === 'tools/call') {
@@ -178,6 +196,12 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
     return this.permissions.get(tool);
   }
 }
+
+/** The two resource lists: which member of the result holds the entries, and which field names one. */
+const LISTS: Record<string, { key: string; uri: string } | undefined> = {
+  'resources/list': { key: 'resources', uri: 'uri' },
+  'resources/templates/list': { key: 'resourceTemplates', uri: 'uriTemplate' },
+};
 
 interface CallPermissions extends ToolPermissions {
   parameters?: z.ZodType;

@@ -39,19 +39,7 @@ export function resourcePermissionIndex(
 ): (uri: string) => ResourcePermissions | undefined {
   const templates: Entry[] = [];
   const statics: Entry[] = [];
-  for (const ref of methodRefs) {
-    const template = Reflect.getMetadata(MCP_RESOURCE_TEMPLATE_METADATA_KEY, ref) as
-      Partial<ResourceTemplateMetadata> | undefined;
-    const resource = Reflect.getMetadata(MCP_RESOURCE_METADATA_KEY, ref) as Partial<ResourceMetadata> | undefined;
-    const declared = template?.uriTemplate ?? resource?.uri;
-    if (!declared) continue;
-    const scopes = Reflect.getMetadata(REQUIRED_SCOPES_KEY, ref) as Scope[] | undefined;
-    const permissions = scopes && {
-      name: template?.name ?? resource?.name ?? declared,
-      declared,
-      scopes,
-      roleFloor: Reflect.getMetadata(REQUIRED_ROLE_KEY, ref) as Role | undefined,
-    };
+  for (const { declared, template, permissions } of resourceDeclarations(methodRefs)) {
     if (template) {
       const uriTemplate = new UriTemplate(declared);
       templates.push({ matches: (uri) => matchesTemplate(uriTemplate, uri), permissions });
@@ -61,6 +49,34 @@ export function resourcePermissionIndex(
   }
   const entries = [...templates, ...statics];
   return (uri) => entries.find((e) => e.matches(uri))?.permissions;
+}
+
+/**
+ * Each resource's permissions by the URI or URI template it was declared with, as `resources/list`
+ * and `resources/templates/list` name it. Undefined: the method declares no scopes.
+ */
+export function resourcePermissionsByDeclaration(
+  methodRefs: Iterable<object>,
+): Map<string, ResourcePermissions | undefined> {
+  return new Map([...resourceDeclarations(methodRefs)].map((d) => [d.declared, d.permissions]));
+}
+
+function* resourceDeclarations(methodRefs: Iterable<object>) {
+  for (const ref of methodRefs) {
+    const template = Reflect.getMetadata(MCP_RESOURCE_TEMPLATE_METADATA_KEY, ref) as
+      Partial<ResourceTemplateMetadata> | undefined;
+    const resource = Reflect.getMetadata(MCP_RESOURCE_METADATA_KEY, ref) as Partial<ResourceMetadata> | undefined;
+    const declared = template?.uriTemplate ?? resource?.uri;
+    if (!declared) continue;
+    const scopes = Reflect.getMetadata(REQUIRED_SCOPES_KEY, ref) as Scope[] | undefined;
+    const permissions: ResourcePermissions | undefined = scopes && {
+      name: template?.name ?? resource?.name ?? declared,
+      declared,
+      scopes,
+      roleFloor: Reflect.getMetadata(REQUIRED_ROLE_KEY, ref) as Role | undefined,
+    };
+    yield { declared, template: template !== undefined, permissions };
+  }
 }
 
 function matchesTemplate(template: UriTemplate, uri: string): boolean {

@@ -24,3 +24,16 @@ export function toolVisible(actor: Actor | undefined, tool: string, permissions:
     !(permissions.approval && approvalReserves(actor, permissions.approval.action))
   );
 }
+
+/**
+ * Whether `resources/list` and `resources/templates/list` show a resource: the rules the guards
+ * apply to its reads. A key limited to named tools reads only the resources that need no scope.
+ */
+export function resourceVisible(actor: Actor | undefined, permissions: ToolPermissions | undefined): boolean {
+  if (!actor?.role || !permissions) return false;
+  if (actor.toolAllowlist && permissions.scopes.length) return false;
+  return (
+    hasRole({ ...actor, role: actor.role }, permissions.scopes, permissions.roleFloor) &&
+    hasScopes(actor, permissions.scopes)
+  );
+}

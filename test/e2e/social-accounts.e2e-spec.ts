@@ -319,6 +319,29 @@ describe('social accounts', () => {
   });
 
   describe('resources', () => {
+    it('lists to each caller only the resources it may read, as tools/list lists tools', async () => {
+      const listed = (token: string) =>
+        withClient(token, async (client) => [
+          ...(await client.listResources()).resources.map((r) => r.uri),
+          ...(await client.listResourceTemplates()).resourceTemplates.map((r) => r.uriTemplate),
+        ]);
+      const everything = [
+        'postern://campaigns/{id}',
+        'postern://rules/{platform}',
+        'postern://scopes',
+        'postern://social-accounts/{id}',
+        'postern://workspace',
+      ];
+      const full = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+      expect((await listed(full.token)).sort()).toEqual(everything);
+      // The setup key's bundle lists accounts but cannot read one by id.
+      const assistant = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['ai-publishing-assistant'] });
+      expect((await listed(assistant.token)).sort()).toEqual(everything.filter((u) => !u.includes('social-accounts')));
+      // A key limited to named tools reads only what needs no scope: the catalogue and the rules.
+      const limited = await buildWorkspaceWithKey(t.app, { role: 'owner', toolAllowlist: ['list_workspaces'] });
+      expect((await listed(limited.token)).sort()).toEqual(['postern://rules/{platform}', 'postern://scopes']);
+    });
+
     it('lists the resources and templates and serves the workspace, an account and a platform’s rules', async () => {
       const { token, workspace } = await workspaceWithAdmin();
       const account = (
