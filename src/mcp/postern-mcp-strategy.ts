@@ -105,7 +105,7 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
         });
       }
       // Resources are listed as tools are: only what the caller may read.
-      const listed = LISTS[method];
+      const listed = LISTS.get(method);
       if (listed) {
         return original(method, async (request, context) => {
           const result = (await handler(request, context)) as Record<string, { [key: string]: unknown }[]>;
@@ -198,10 +198,10 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
 }
 
 /** The two resource lists: which member of the result holds the entries, and which field names one. */
-const LISTS: Record<string, { key: string; uri: string } | undefined> = {
-  'resources/list': { key: 'resources', uri: 'uri' },
-  'resources/templates/list': { key: 'resourceTemplates', uri: 'uriTemplate' },
-};
+const LISTS = new Map([
+  ['resources/list', { key: 'resources', uri: 'uri' }],
+  ['resources/templates/list', { key: 'resourceTemplates', uri: 'uriTemplate' }],
+]);
 
 interface CallPermissions extends ToolPermissions {
   parameters?: z.ZodType;
