@@ -80,11 +80,11 @@ export class KeysController {
   private async adminActor(req: Request, workspaceId: string): Promise<Actor> {
     const session = sessionOf(req);
     const workspace = (await this.workspaces.membershipsOf(session.userId)).find((w) => w.id === workspaceId);
+    const draft = AuditContext.current();
     // A member's attempt, allowed or not, goes to that workspace's trail, where its admins look.
     if (workspace) AuditContext.concerns(workspaceId);
     if (!workspace || !roleAtLeast(workspace.role, 'admin')) {
       const reason = workspace ? `keys are managed by admins; this member is ${workspace.role}` : 'not a member';
-      const draft = AuditContext.current();
       if (draft) Object.assign(draft, { decision: 'denied', reason });
       throw new AppError('not_found', 'workspace not found');
     }
@@ -98,7 +98,6 @@ export class KeysController {
       grantedScopes: scopes,
       scopes,
     };
-    const draft = AuditContext.current();
     if (draft) draft.actor = actor;
     return actor;
   }

@@ -5,10 +5,7 @@ import {
   type ResourceMetadata,
   type ResourceTemplateMetadata,
 } from '@rekog/mcp-nest';
-import { REQUIRED_ROLE_KEY } from '../access/require-role.decorator';
-import { REQUIRED_SCOPES_KEY } from '../access/require-scopes.decorator';
-import type { Role } from '../access/roles';
-import type { Scope } from '../access/scopes';
+import { readPermissionMetadata } from '../access/permission-metadata';
 import type { ToolPermissions } from './tool-visibility';
 
 export interface ResourcePermissions extends ToolPermissions {
@@ -68,12 +65,15 @@ function* resourceDeclarations(methodRefs: Iterable<object>) {
     const resource = Reflect.getMetadata(MCP_RESOURCE_METADATA_KEY, ref) as Partial<ResourceMetadata> | undefined;
     const declared = template?.uriTemplate ?? resource?.uri;
     if (!declared) continue;
-    const scopes = Reflect.getMetadata(REQUIRED_SCOPES_KEY, ref) as Scope[] | undefined;
+    // The method's own declarations, read as the guards and the tools' lists read them.
+    const { scopes, roleFloor } = readPermissionMetadata(
+      <T>(key: string) => Reflect.getMetadata(key, ref) as T | undefined,
+    );
     const permissions: ResourcePermissions | undefined = scopes && {
       name: template?.name ?? resource?.name ?? declared,
       declared,
       scopes,
-      roleFloor: Reflect.getMetadata(REQUIRED_ROLE_KEY, ref) as Role | undefined,
+      roleFloor,
     };
     yield { declared, template: template !== undefined, permissions };
   }

@@ -17,12 +17,8 @@ export interface ToolPermissions {
  * keys until approval requests exist, so it is not offered to them).
  */
 export function toolVisible(actor: Actor | undefined, tool: string, permissions: ToolPermissions | undefined): boolean {
-  if (!actor?.role || !permissions || allowlistHides(actor, tool)) return false;
-  return (
-    hasRole({ ...actor, role: actor.role }, permissions.scopes, permissions.roleFloor) &&
-    hasScopes(actor, permissions.scopes) &&
-    !(permissions.approval && approvalReserves(actor, permissions.approval.action))
-  );
+  if (!actor || !permissions || allowlistHides(actor, tool)) return false;
+  return holds(actor, permissions) && !(permissions.approval && approvalReserves(actor, permissions.approval.action));
 }
 
 /**
@@ -30,8 +26,13 @@ export function toolVisible(actor: Actor | undefined, tool: string, permissions:
  * apply to its reads. A key limited to named tools reads only the resources that need no scope.
  */
 export function resourceVisible(actor: Actor | undefined, permissions: ToolPermissions | undefined): boolean {
-  if (!actor?.role || !permissions) return false;
-  if (actor.toolAllowlist && permissions.scopes.length) return false;
+  if (!actor || !permissions || (actor.toolAllowlist && permissions.scopes.length)) return false;
+  return holds(actor, permissions);
+}
+
+/** The role and the scopes the guards ask of any call. */
+function holds(actor: Actor, permissions: ToolPermissions): boolean {
+  if (!actor.role) return false;
   return (
     hasRole({ ...actor, role: actor.role }, permissions.scopes, permissions.roleFloor) &&
     hasScopes(actor, permissions.scopes)

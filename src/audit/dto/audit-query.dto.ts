@@ -1,22 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
-import { IsIsoTimestamp } from '../../common/validation/validators.decorator';
-
-/** PostgreSQL's largest bigint: a larger cursor would fail the query, not the request. */
-const MAX_RECORD_ID = 9223372036854775807n;
-
-/** An audit record id as next_cursor gives it: 1 up to the largest bigint, written plainly. */
-function IsRecordId(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isRecordId',
-    validator: {
-      validate: (value: unknown) =>
-        typeof value === 'string' && /^[1-9]\d{0,18}$/.test(value) && BigInt(value) <= MAX_RECORD_ID,
-      defaultMessage: () => 'cursor must be a value returned as next_cursor',
-    },
-  });
-}
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIsoTimestamp, IsRecordId } from '../../common/validation/validators.decorator';
 
 export const DECISIONS = ['allowed', 'denied', 'invalid', 'failed'] as const;
 

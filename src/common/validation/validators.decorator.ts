@@ -44,3 +44,15 @@ export const IsIsoTimestamp = (options?: ValidationOptions) =>
     'must be an ISO 8601 timestamp with an offset, such as 2026-12-01T09:00:00Z',
     options,
   );
+
+/** PostgreSQL's largest bigint: a larger id would fail the query, not the request. */
+const MAX_BIGINT = 9223372036854775807n;
+
+/** A bigint row id as a cursor gives it: 1 up to the largest bigint, written plainly. */
+export const IsRecordId = (options?: ValidationOptions) =>
+  define(
+    'isRecordId',
+    (v) => typeof v === 'string' && /^[1-9]\d{0,18}$/.test(v) && BigInt(v) <= MAX_BIGINT,
+    'must be a value returned as next_cursor',
+    options,
+  );
