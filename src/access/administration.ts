@@ -2,11 +2,13 @@ import { ROLE_CEILINGS } from './roles';
 import type { Scope } from './scopes';
 
 /**
- * What an administrative call needs when no scope of the catalogue names it and no rule of its own
- * bounds it by what the credential holds (listing members or keys, registering or changing a
- * social account): every scope of the admin role, which also makes admin the role these need. A
- * key made for a narrower job cannot do them, whoever is behind it; key and member changes are
- * bounded by assertHolds instead.
+ * What an administrative call needs when no scope of the catalogue names it (listing keys, managing
+ * members, registering or changing a social account): every scope of the admin role, which also
+ * makes admin the role these need. A key made for a narrower job cannot do them, whoever is behind
+ * it. Membership is here although assertHolds bounds each change by the roles involved: its answers
+ * name members by email, which only listing them should reveal, and adding by email tells whether an
+ * address has an account on the installation. Keys are bounded by assertHolds alone: a narrower key
+ * may mint or revoke keys within its own scopes, tools and expiry.
  */
 export const ADMINISTRATION: readonly Scope[] = [...ROLE_CEILINGS.admin];
 

@@ -616,6 +616,46 @@ describe('keys, members and the scope catalogue', () => {
       );
     });
 
+    it('keeps membership to full-access keys, even for members whose role a narrower key covers', async () => {
+      // An admin's key made for editing content holds every scope of the editor and viewer roles.
+      // Were that enough, it could add users by email (learning who has an account) and change or
+      // remove editors, reading their email in each answer, though it may not list the members.
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+      const ws = owner.workspace.id;
+      const content = await memberWithKey(ws, 'admin', [...ROLE_CEILINGS.editor]);
+      const editor = await buildUser(t.app);
+      await addMember(ws, editor.id, 'editor');
+      const viewer = await buildUser(t.app);
+      await addMember(ws, viewer.id, 'viewer');
+      const outsider = await buildUser(t.app);
+      const before = await state(ws);
+      const lacking = [...ROLE_CEILINGS.admin].filter((s) => !ROLE_CEILINGS.editor.has(s));
+      expect(lacking.length).toBeGreaterThan(0);
+
+      const attempts: [string, string, unknown][] = [
+        ['POST', '/api/v1/members', { email: outsider.email, role: 'viewer' }],
+        ['POST', '/api/v1/members', { email: `nobody-${randomUUID()}@example.com`, role: 'viewer' }],
+        ['PATCH', `/api/v1/members/${editor.id}`, { role: 'editor' }],
+        ['PATCH', `/api/v1/members/${viewer.id}`, { role: 'editor' }],
+        ['DELETE', `/api/v1/members/${viewer.id}`, undefined],
+      ];
+      for (const [method, path, body] of attempts) {
+        const r = await call(content.token, method, path, body);
+        await expectRefused(r, 403, 'insufficient_scope', 'denied');
+        expect([method, path, r.text]).toEqual([method, path, expect.not.stringContaining('@')]);
+        expect(sorted(r.body.error.details.map((d: { issue: string }) => d.issue))).toEqual(sorted(lacking));
+      }
+      expect(await state(ws)).toBe(before);
+
+      // The same admin's full-access key may.
+      const full = await memberWithKey(ws, 'admin', [...ROLE_CEILINGS.admin]);
+      await expectChanged(
+        await call(full.token, 'PATCH', `/api/v1/members/${viewer.id}`, { role: 'editor' }),
+        200,
+        'PATCH /api/v1/members/:userId',
+      );
+    });
+
     it('refuses the key of a removed member with 401', async () => {
       const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
       const member = await memberWithKey(owner.workspace.id, 'editor');

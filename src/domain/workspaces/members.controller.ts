@@ -3,14 +3,12 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { ADMINISTRATION, ADMINISTRATION_RULE } from '../../access/administration';
-import { RequireRole } from '../../access/require-role.decorator';
 import { RequireScopes } from '../../access/require-scopes.decorator';
 import { AddMemberDto, ChangeRoleDto, MemberResponse } from './dto/member.dto';
 import { MembersService } from './members.service';
 
-/** The rule of assertHolds, as each of these routes' OpenAPI description states it. */
-const HOLDS_EVERY_SCOPE =
-  'The credential must hold every scope of the roles involved (403 insufficient_scope names what it lacks).';
+/** What a change of membership needs beyond ADMINISTRATION, as each such route's description states it. */
+const CHANGE_RULE = `${ADMINISTRATION_RULE} Making, demoting or removing an owner also needs an owner's key holding every scope of the owner role.`;
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
@@ -27,11 +25,10 @@ export class MembersController {
   }
 
   @Post()
-  @RequireScopes()
-  @RequireRole('admin')
+  @RequireScopes(...ADMINISTRATION)
   @ApiOperation({
     summary: 'Add an existing user to this workspace (admins; only owners grant owner)',
-    description: HOLDS_EVERY_SCOPE,
+    description: CHANGE_RULE,
   })
   @ApiCreatedResponse({ type: MemberResponse })
   add(@CurrentActor() actor: Actor, @Body() body: AddMemberDto) {
@@ -39,11 +36,10 @@ export class MembersController {
   }
 
   @Patch(':userId')
-  @RequireScopes()
-  @RequireRole('admin')
+  @RequireScopes(...ADMINISTRATION)
   @ApiOperation({
     summary: 'Change a member’s role (admins; owners are changed only by owners; never the last owner)',
-    description: HOLDS_EVERY_SCOPE,
+    description: CHANGE_RULE,
   })
   @ApiOkResponse({ type: MemberResponse })
   changeRole(
@@ -56,11 +52,10 @@ export class MembersController {
 
   @Delete(':userId')
   @HttpCode(200)
-  @RequireScopes()
-  @RequireRole('admin')
+  @RequireScopes(...ADMINISTRATION)
   @ApiOperation({
     summary: 'Remove a member (admins; owners are removed only by owners; never the last owner)',
-    description: HOLDS_EVERY_SCOPE,
+    description: CHANGE_RULE,
   })
   @ApiOkResponse({ type: MemberResponse })
   remove(@CurrentActor() actor: Actor, @Param('userId', new ParseUUIDPipe()) userId: string) {
