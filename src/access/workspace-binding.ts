@@ -50,9 +50,15 @@ export function bindingFrom(row: BindingColumns, memberId: string | null | undef
  */
 export const BINDING_SELECT = `w.id AS ws_id, w.name AS ws_name, w.slug AS ws_slug, w.plan AS ws_plan,
   w.settings AS ws_settings, w.created_at AS ws_created_at, w.updated_at AS ws_updated_at, m.role AS member_role`;
-export const bindingJoins = (workspaceColumn: string, userColumn: string) =>
+/**
+ * `issuedColumn`, the credential's creation time, binds it to the membership it was made under: a
+ * membership newer than the credential is a later one, so a key or connection that escaped its
+ * revocation (made while its member was being removed) stays dead when they are added back.
+ */
+export const bindingJoins = (workspaceColumn: string, userColumn: string, issuedColumn?: string) =>
   `LEFT JOIN workspaces w ON w.id = ${workspaceColumn}
    LEFT JOIN memberships m ON m.workspace_id = ${workspaceColumn} AND m.user_id = ${userColumn}
+     ${issuedColumn ? `AND m.created_at <= ${issuedColumn}` : ''}
      AND EXISTS (SELECT 1 FROM users u WHERE u.id = ${userColumn} AND u.status = 'active')`;
 
 /**

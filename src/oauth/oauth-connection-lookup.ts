@@ -44,7 +44,7 @@ export class OAuthConnectionLookup {
                 (SELECT epoch FROM access_epoch) AS access_epoch
            FROM oauth_connections c
            JOIN oauth_artifacts g ON g.key = $4 AND g.model = 'Grant'
-           ${bindingJoins('c.workspace_id', 'c.user_id')}
+           ${bindingJoins('c.workspace_id', 'c.user_id', 'c.created_at')}
           WHERE c.grant_id = $1 AND c.revoked_at IS NULL AND c.user_id = $2 AND c.workspace_id = $3`,
         [key.grantId, key.userId, key.workspaceId, key.grantKey],
       );

@@ -50,6 +50,7 @@ describe('postern CLI', () => {
     const second = `cli2-${id}@example.com`;
     await ok(['user', 'create', '--email', second, '--password', 'another long password']);
     expect(await ok(['member', 'add', '--workspace', slug, '--user', second, '--role', 'editor'])).toContain('editor');
+    await ok(['user', 'create', '--email', `cli3-${id}@example.com`, '--password', 'a third long password']);
 
     const created = await runCli(
       [
@@ -132,6 +133,11 @@ describe('postern CLI', () => {
       'audit_access for a key an editor creates',
       ['--scopes', 'workspace:read', '--created-by', `cli2-${id}@example.com`, '--audit-access'],
       "only a key created by an admin or owner can have audit_access; its creator's role in this workspace is editor",
+    ],
+    [
+      'a creator who is not a member of the workspace',
+      ['--scopes', 'workspace:read', '--created-by', `cli3-${id}@example.com`],
+      "the key's creator must be an active member of the workspace",
     ],
   ])('refuses %s without writing a key', async (_what, options, reason) => {
     const before = (await keys()).length;

@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { operatorActor } from '../../src/access/actor';
 import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
 import { ALL_SCOPES } from '../../src/access/scopes';
@@ -74,6 +75,84 @@ describe('key escalation', () => {
     );
     expect((await rest(own.token, '/api/v1/workspaces')).status).toBe(401);
   });
+
+  // PGlite is a single backend: two of its transactions cannot hold locks against each other.
+  (process.env.POSTERN_TEST_EMBEDDED ? it.skip : it)(
+    'keeps a key made while its member was being removed dead when they are added back',
+    async () => {
+      const owner = await buildOwnerKey((await buildWorkspaceWithKey(t.app, { role: 'owner' })).workspace.id);
+      const ws = owner.key.workspaceId;
+      const member = await buildUser(t.app);
+      await asOperator('member add', () =>
+        t.app.get(WorkspacesService).addMember(operatorActor(), ws, member.id, 'admin'),
+      );
+      const own = await asOperator('key create', () =>
+        t.app.get(ApiKeysService).create(operatorActor(), {
+          workspaceId: ws,
+          name: `own-${member.id}`,
+          scopes: ['workspace:read'],
+          createdByUserId: member.id,
+        }),
+      );
+      // Both changes end by appending to the workspace's audit chain. Holding its head lets the key's
+      // insert happen and the removal's revocation run without seeing it, before either commits.
+      const holder = db().createQueryRunner();
+      await holder.connect();
+      await holder.startTransaction();
+      try {
+        await holder.query('SELECT 1 FROM audit_chain_heads WHERE chain = $1 FOR UPDATE', [ws]);
+        const [{ pid }] = (await holder.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
+        const creating = rest(own.token, '/api/v1/keys', { name: 'raced', scopes: ['workspace:read'] });
+        await waitersBehind(pid, 1);
+        const removing = fetch(`${t.url}/api/v1/members/${member.id}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${owner.token}` },
+        });
+        await waitersBehind(pid, 2);
+        await holder.commitTransaction();
+        const [created, removed] = await Promise.all([creating, removing]);
+        expect([created.status, removed.status]).toEqual([201, 200]);
+        const raced = ((await created.json()) as { secret: string }).secret;
+        // The race happened: the new key escaped the removal's revocation.
+        const [row] = await db().query<{ revoked_at: Date | null }[]>(
+          `SELECT revoked_at FROM api_keys WHERE workspace_id = $1 AND name = 'raced'`,
+          [ws],
+        );
+        expect(row.revoked_at).toBeNull();
+        const read = () => rest(raced, `/api/v1/workspaces/${ws}`);
+        expect((await read()).status).toBe(401);
+
+        const readded = await fetch(`${t.url}/api/v1/members`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ email: member.email, role: 'admin' }),
+        });
+        expect(readded.status).toBe(201);
+        expect((await read()).status).toBe(401);
+        expect((await rest(own.token, '/api/v1/workspaces')).status).toBe(401);
+      } finally {
+        if (holder.isTransactionActive) await holder.rollbackTransaction();
+        await holder.release();
+      }
+    },
+  );
+
+  const db = () => t.app.get(DataSource);
+
+  /** Waits until `count` backends wait, directly or in line, on a lock the backend `pid` holds. */
+  async function waitersBehind(pid: number, count: number): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const [{ n }] = await db().query<{ n: number }[]>(
+        `WITH RECURSIVE w(pid) AS (
+           SELECT $1::int UNION SELECT a.pid FROM pg_stat_activity a, w WHERE w.pid = ANY (pg_blocking_pids(a.pid)))
+         SELECT count(*)::int - 1 AS n FROM w`,
+        [pid],
+      );
+      if (n >= count) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`fewer than ${count} backends waited behind ${pid}`);
+  }
 
   async function buildOwnerKey(workspaceId: string) {
     const user = await buildUser(t.app);

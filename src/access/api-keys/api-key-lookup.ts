@@ -42,7 +42,7 @@ export class ApiKeyLookup {
         this.dataSource,
         `SELECT k.id, k.workspace_id, k.secret_hash, k.scopes, k.tool_allowlist, k.audit_access, k.expires_at,
                 k.last_used_at, k.revoked_at, k.created_by_user_id, ${BINDING_SELECT}, (SELECT epoch FROM access_epoch) AS access_epoch
-           FROM api_keys k ${bindingJoins('k.workspace_id', 'k.created_by_user_id')}
+           FROM api_keys k ${bindingJoins('k.workspace_id', 'k.created_by_user_id', 'k.created_at')}
           WHERE k.prefix = $1`,
         [prefix],
       );
