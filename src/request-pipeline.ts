@@ -7,12 +7,13 @@ import { originForm } from './common/origin-form';
 import type { AppConfig } from './config/config.types';
 import { requestIdMiddleware } from './logging/logging.module';
 import { refuseJsonRpcBatches } from './mcp/refuse-batches';
+import { refuseIdlessRequests } from './mcp/refuse-idless-requests';
 import { requireJsonBody } from './mcp/require-json-body';
 
 /**
  * What every request passes through before any route: its target in origin form, its correlation
  * id, then the audit draft, which opens before bodies are parsed so that a malformed or oversized
- * body, an MCP body the JSON parser did not read, or a JSON-RPC batch, is refused and recorded like
+ * body, an MCP body the JSON parser did not read, a JSON-RPC batch or a request without an id, is refused and recorded like
  * any other invalid call. Mounted with app.use and no path: mounted on a pattern (Nest's
  * forRoutes), it missed `/`, `OPTIONS *` and any path whose percent-encoding does not decode, which
  * then got an answer and no audit record.
@@ -27,5 +28,6 @@ export function requestPipeline(app: INestApplication, config: AppConfig): Reque
     ...bodyParsers({ mcpLimitBytes: mcpBodyLimitBytes(config.media.maxInlineBytes) }),
     requireJsonBody,
     refuseJsonRpcBatches,
+    refuseIdlessRequests,
   ];
 }

@@ -7,6 +7,10 @@ const INVALID = new Set([
   'unsupported_media_type',
   'invalid_params',
   'invalid_request',
+  // JSON-RPC's own refusals of a message: unparsable, not a request, no such method.
+  'rpc_-32700',
+  'rpc_-32600',
+  'rpc_-32601',
 ]);
 const DENIED = new Set([
   'unauthenticated',
@@ -23,7 +27,7 @@ export function noteError(draft: AuditDraft | undefined, code: string, reason?: 
   if (reason && !draft.reason) draft.reason = reason;
   if (DENIED.has(code) || code === 'http_401' || code === 'http_403') draft.decision = 'denied';
   else if (INVALID.has(code) || /^http_4/.test(code)) draft.decision = 'invalid';
-  else if (code === 'internal_error' || code === 'unavailable') draft.decision = 'failed';
+  else if (code === 'internal_error' || code === 'unavailable' || code === 'rpc_-32603') draft.decision = 'failed';
   // Not found before any guard decided: no such route, so the call itself was invalid. After a
   // guard allowed it, not found is the answer to an allowed call and the decision stays.
   else if (code === 'not_found' && !draft.decision) draft.decision = 'invalid';

@@ -226,6 +226,43 @@ describe('audit trail', () => {
     expect(drafts.n).toBe(0);
   });
 
+  it('refuses a request without an id, and records a method that does not exist as invalid', async () => {
+    // Without an id the transport acknowledges a message and runs nothing; no guard sees it. Passed
+    // on, it left a record of an allowed create_draft from a key that may not create drafts.
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['workspace:read'] });
+    const row = async (id: string) =>
+      (await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]))[0];
+    const v = { 'mcp-protocol-version': '2025-06-18' };
+    const idless = await postMcp(
+      token,
+      'idless',
+      { jsonrpc: '2.0', method: 'tools/call', params: { name: 'create_draft', arguments: { text: 'never drafted' } } },
+      v,
+    );
+    expect(idless.status).toBe(400);
+    expect(await idless.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
+    expect(await row('idless')).toMatchObject({
+      operation: 'mcp tools/call create_draft',
+      decision: 'invalid',
+      outcome: 'error',
+      error_code: 'invalid_request',
+    });
+    const [drafts] = await t.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM drafts WHERE workspace_id = $1`,
+      [workspace.id],
+    );
+    expect(drafts.n).toBe(0);
+
+    const unknown = await postMcp(token, 'no-such-method', { jsonrpc: '2.0', id: 1, method: 'tools/frobnicate' }, v);
+    expect(await unknown.json()).toMatchObject({ id: 1, error: { code: -32601 } });
+    expect(await row('no-such-method')).toMatchObject({ decision: 'invalid', error_code: 'rpc_-32601' });
+
+    // A notification is still acknowledged.
+    const note = await postMcp(token, 'notification', { jsonrpc: '2.0', method: 'notifications/initialized' }, v);
+    expect(note.status).toBe(202);
+    expect(await row('notification')).toMatchObject({ decision: 'allowed', outcome: 'ok' });
+  });
+
   it('serves an MCP POST only with a body the JSON parser read: other content types are refused and audited', async () => {
     // The SDK trims U+00A0 from the type, the JSON parser does not: such a body would reach the
     // transport unparsed, past the batch refusal and the body limit, and undescribed in the record.
