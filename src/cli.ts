@@ -294,26 +294,31 @@ audit
       'current heads to it (keep it where the database’s writers cannot reach)',
   )
   .action((o: { workspace?: string; anchor?: string }) =>
-    withServices(async (app) => {
-      const chain = o.workspace ? (await app.get(WorkspacesService).resolve(o.workspace)).id : undefined;
-      const anchors = o.anchor ? await readAnchors(o.anchor) : undefined;
-      if (o.anchor && !anchors) out(`no anchor file at ${o.anchor} yet: this run starts one`);
-      const report = await app.get(AuditVerifier).verify(chain, anchors);
-      if (!report.broken) {
-        out(`ok: ${report.records} records in ${report.chains} chain(s) verified`);
-        if (o.anchor) {
-          // Merged into what the file holds: other chains' anchors (with --workspace) stay as they are.
-          await writeAnchors(o.anchor, report.heads ?? []);
-          const checked = (anchors ?? []).filter((a) => !chain || a.chain === chain).length;
-          out(`${checked} anchored head(s) still in place; ${report.heads?.length ?? 0} head(s) saved to ${o.anchor}`);
+    withServices(
+      async (app) => {
+        const chain = o.workspace ? (await app.get(WorkspacesService).resolve(o.workspace)).id : undefined;
+        const anchors = o.anchor ? await readAnchors(o.anchor) : undefined;
+        if (o.anchor && !anchors) out(`no anchor file at ${o.anchor} yet: this run starts one`);
+        const report = await app.get(AuditVerifier).verify(chain, anchors);
+        if (!report.broken) {
+          out(`ok: ${report.records} records in ${report.chains} chain(s) verified`);
+          if (o.anchor) {
+            // Merged into what the file holds: other chains' anchors (with --workspace) stay as they are.
+            await writeAnchors(o.anchor, report.heads ?? []);
+            const checked = (anchors ?? []).filter((a) => !chain || a.chain === chain).length;
+            out(
+              `${checked} anchored head(s) still in place; ${report.heads?.length ?? 0} head(s) saved to ${o.anchor}`,
+            );
+          }
+          return;
         }
-        return;
-      }
-      const b = report.broken;
-      out(`BROKEN: chain ${b.chain} at record ${b.seq}${b.id ? ` (id ${b.id})` : ''}: ${b.problem}`);
-      out(`${report.records} records before it verified`);
-      process.exitCode = 2;
-    }),
+        const b = report.broken;
+        out(`BROKEN: chain ${b.chain} at record ${b.seq}${b.id ? ` (id ${b.id})` : ''}: ${b.problem}`);
+        out(`${report.records} records before it verified`);
+        process.exitCode = 2;
+      },
+      { requireCurrentSchema: true, showUnrecorded: true },
+    ),
   );
 
 /** The operator acting inside one workspace, so workspace-bound services apply their usual rules. */

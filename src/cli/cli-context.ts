@@ -41,7 +41,15 @@ export function setInvocation(path: string[], options: Record<string, unknown>):
  */
 export async function withServices<T>(
   work: (app: INestApplicationContext) => Promise<T>,
-  options: { requireCurrentSchema: boolean } = { requireCurrentSchema: true },
+  options: {
+    requireCurrentSchema: boolean;
+    /**
+     * A report that must reach the operator even when its record cannot be written: what
+     * `audit verify` finds can be the very damage that stops its record being filed. The output is
+     * shown with a warning, and the exit is non-zero.
+     */
+    showUnrecorded?: boolean;
+  } = { requireCurrentSchema: true },
 ): Promise<T> {
   // The same key as the server's (embedded: DATA_DIR/secret.key), so the command's argument digest
   // is keyed like every other record's. Migrating audits nothing and needs none.
@@ -79,7 +87,19 @@ export async function withServices<T>(
         throw err;
       }
       // A failed write throws here, and the output stays unshown: nothing is reported done unrecorded.
-      if (!draft.written) await writer.write(writer.toFields(draft, 'ok'));
+      if (!draft.written) {
+        try {
+          await writer.write(writer.toFields(draft, 'ok'));
+        } catch (auditErr) {
+          if (!options.showUnrecorded) throw auditErr;
+          release();
+          process.stderr.write(
+            `warning: the audit record of this command was not written: ${(auditErr as Error).message}\n`,
+          );
+          process.exitCode ||= 1;
+          return result;
+        }
+      }
       release();
       return result;
     });

@@ -926,6 +926,34 @@ describe('audit trail', () => {
     expect((await verifier.verify(workspace.id)).broken).toBeUndefined();
   });
 
+  it('shows the CLI’s report of a tampered chain head, though the command cannot then file its own record', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app);
+    for (let i = 0; i < 3; i++) await rest(token, `/api/v1/workspaces/${workspace.id}`);
+    const [head] = await t.db.query<{ seq: string; hash: string }[]>(
+      `SELECT seq, hash FROM audit_chain_heads WHERE chain = $1`,
+      [workspace.id],
+    );
+    const env = cleanEnv({ DATABASE_URL: databaseUrl(), SECRET_KEY: t.app.get<AppConfig>(APP_CONFIG).secretKey });
+    // Without its head, the chain looks new to a writer: its next record would repeat seq 1.
+    await t.db.query(`DELETE FROM audit_chain_heads WHERE chain = $1`, [workspace.id]);
+    try {
+      const cli = await runCli(['audit', 'verify', '--workspace', workspace.slug], env);
+      expect(cli.status).toBe(2);
+      expect(cli.stdout).toContain(`BROKEN: chain ${workspace.id}`);
+      expect(cli.stderr).toContain('warning: the audit record of this command was not written');
+    } finally {
+      await t.db.query(
+        `INSERT INTO audit_chain_heads (chain, seq, hash) VALUES ($1, $2, $3)
+           ON CONFLICT (chain) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,
+        [workspace.id, head.seq, head.hash],
+      );
+    }
+    // Mended, the command verifies, files its record and shows its output as before.
+    const cli = await runCli(['audit', 'verify', '--workspace', workspace.slug], env);
+    expect([cli.status, cli.stderr]).toEqual([0, '']);
+    expect(cli.stdout).toMatch(/^ok: /);
+  });
+
   it('has no cascade from workspaces onto audit records', async () => {
     const { workspace } = await buildWorkspaceWithKey(t.app);
     // The trigger's refusal, not the memberships' foreign key: row triggers fire before key checks.
