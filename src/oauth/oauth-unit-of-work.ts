@@ -16,6 +16,8 @@ import type { AuditWriter } from '../audit/audit-writer.service';
 export class OAuthUnitOfWork {
   private runner?: Promise<QueryRunner>;
   private done = false;
+  /** True once the client went away: what the request wrote is rolled back, whatever comes after. */
+  abandoned = false;
   /** Statements started from provider events, which nobody awaits: the commit waits for them. */
   private readonly started: Promise<unknown>[] = [];
 
@@ -70,6 +72,7 @@ export class OAuthUnitOfWork {
   async abandon(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    this.abandoned = true;
     if (!this.runner) return;
     const runner = await this.runner.catch(() => undefined);
     if (!runner) return;

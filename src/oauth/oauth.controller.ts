@@ -1,4 +1,4 @@
-import { All, Controller, Inject, Req, Res } from '@nestjs/common';
+import { All, Controller, Inject, Logger, Req, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { Public } from '../access/public.decorator';
 import { AuditContext } from '../audit/audit-context';
 import { AuditWriter } from '../audit/audit-writer.service';
+import { recordUnanswered } from '../audit/record-unanswered';
 import { AppError } from '../common/app-error';
 import { Gate, OAuthUnit, OAuthUnitOfWork } from './oauth-unit-of-work';
 import { oauthOperation } from './oauth-routes';
@@ -25,6 +26,7 @@ const CONCURRENT_OAUTH_TRANSACTIONS = 3;
 export class OAuthController {
   private readonly callback: (req: Request, res: Response) => Promise<void>;
   private readonly gate = new Gate(CONCURRENT_OAUTH_TRANSACTIONS);
+  private readonly logger = new Logger('Audit');
 
   constructor(
     @Inject(OIDC_PROVIDER) provider: Provider,
@@ -41,10 +43,27 @@ export class OAuthController {
     // Fail closed: what the server stores here must commit with a record, and there is none to write.
     if (!draft) throw new AppError('unavailable', 'the authorization server needs an audit context');
     const unit = new OAuthUnitOfWork(this.dataSource, this.gate);
-    draft.commit = (record) => unit.commit(this.writer, record);
+    let recorded = false;
+    draft.commit = (record) => {
+      if (recorded) return Promise.resolve();
+      recorded = true;
+      // Left before its answer: its writes are rolled back, and its record says so.
+      return unit.abandoned
+        ? recordUnanswered(this.writer, draft, req, 'client_closed')
+        : unit.commit(this.writer, record);
+    };
     res.once('close', () => void unit.abandon());
     req.url = req.originalUrl.replace(/^\/oauth/, '') || '/';
     draft.operation = oauthOperation(req.method, req.url);
-    return OAuthUnit.run(unit, () => this.callback(req, res));
+    // oidc-provider (Koa) does not end a response whose socket has closed, so the audit middleware
+    // never sees an answer: once the provider is done with the request, the record is written here.
+    return OAuthUnit.run(unit, () => this.callback(req, res)).finally(() => {
+      if (recorded) return;
+      recorded = true;
+      return recordUnanswered(this.writer, draft, req, res.destroyed ? 'client_closed' : 'internal_error').catch(
+        (err: unknown) =>
+          this.logger.error(`audit record of an unanswered OAuth request not written: ${(err as Error).message}`),
+      );
+    });
   }
 }

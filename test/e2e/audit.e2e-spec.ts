@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { auditChainKey, chainHash } from '../../src/audit/audit-hash';
 import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, type AuditFields } from '../../src/audit/audit-record';
 import { AuditVerifier } from '../../src/audit/audit-verifier.service';
@@ -224,6 +225,35 @@ describe('audit trail', () => {
       [workspace.id],
     );
     expect(drafts.n).toBe(0);
+  });
+
+  it('records an OAuth request whose client left before its answer', async () => {
+    // The authorization server does not end a response whose socket has closed, so the record,
+    // written when the answer ends, was never written: a probe of the token endpoint left no trace.
+    const { port } = new URL(t.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(
+      'POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: left-early\r\n' +
+        'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\n' +
+        'grant_type=refresh_token&refresh_token=guess',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    socket.destroy();
+    let rows: Record[] = [];
+    for (let i = 0; i < 100 && !rows.length; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      rows = await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = 'left-early'`);
+    }
+    expect(rows).toEqual([
+      expect.objectContaining({
+        operation: 'POST /oauth/token',
+        surface: 'console',
+        decision: 'failed',
+        outcome: 'error',
+        error_code: 'client_closed',
+      }),
+    ]);
   });
 
   it('refuses a request without an id, and records a method that does not exist as invalid', async () => {
