@@ -5,6 +5,7 @@ import { scopesWithArguments } from '../access/scopes-for-arguments.decorator';
 import { allowlistHides, assertRole, assertScopes, hasRole } from '../access/access-refusals';
 import { policyAllows } from '../access/effective-scopes';
 import { approvalReserves } from '../access/approval-reserved';
+import { assertNotReserved } from '../access/approval.guard';
 import type { Actor } from '../access/actor';
 import type { ActorRequest } from '../access/request-actor';
 import type { Scope } from '../access/scopes';
@@ -147,16 +148,18 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
     if (!schema) return undefined;
     const parsed = schema.safeParse(args ?? {});
     if (parsed.success) return undefined;
-    // A caller who may not call the tool at all is told so (denied), as the guards would, before
-    // anything about its arguments: the schema of a tool it cannot use is none of its business.
+    // A caller who may not make this call is told so (denied), as the guards would, in their order,
+    // before anything about its arguments: the schema of a tool it cannot use is none of its business.
     if (actor?.role) {
+      const scopes = scopesWithArguments(permissions.scopes, permissions.argumentScopes, args);
       try {
         assertRole({ ...actor, role: actor.role }, permissions.scopes, permissions.roleFloor);
-        assertScopes(actor, permissions.scopes);
+        assertScopes(actor, scopes);
+        if (permissions.approval) assertNotReserved(actor, permissions.approval.action);
       } catch (err) {
         const refusal = err as AppError;
         const draft = AuditContext.current();
-        if (draft) draft.scopesRequired = scopesWithArguments(permissions.scopes, permissions.argumentScopes, args);
+        if (draft) draft.scopesRequired = scopes;
         noteError(draft, refusal.code, refusal.message);
         const error = { code: refusal.code, message: refusal.message, details: refusal.details };
         return Promise.resolve({ content: [{ type: 'text', text: JSON.stringify({ error }) }], isError: true });

@@ -54,6 +54,40 @@ describe('approval gate', () => {
     expect(audit).toEqual([{ decision: 'denied', error_code: 'approval_required' }]);
   });
 
+  it('refuses a reserved call for approval before looking at its arguments, as the guards order it', async () => {
+    // A refusal naming the bad fields would describe a tool the policy keeps from the key.
+    const { token } = await buildWorkspaceWithKey(t.app, { scopes: ['posts:read', 'posts:delete', 'drafts:create'] });
+    const requestId = `gate-args-${randomUUID()}`;
+    const client = await connectMcp(t.url, token, { 'x-request-id': requestId });
+    try {
+      for (const args of [{ post_id: 'not-an-id' }, {}, { post_id: randomUUID(), extra: 1 }]) {
+        const err = toolError(await client.callTool({ name: 'delete_post', arguments: args }));
+        expect([args, err.code]).toEqual([args, 'approval_required']);
+      }
+      // The scopes an argument adds come before the arguments too: draft_id needs drafts:read.
+      const err = toolError(
+        await client.callTool({ name: 'validate_post', arguments: { draft_id: randomUUID(), bogus: 1 } }),
+      );
+      expect(err.code).toBe('insufficient_scope');
+      expect(err.message).toContain('drafts:read');
+    } finally {
+      await client.close();
+    }
+    const audit = await db.query<{ operation: string; decision: string; error_code: string }[]>(
+      `SELECT operation, decision, error_code FROM audit_records
+        WHERE correlation_id = $1 AND operation LIKE 'mcp tools/call %' ORDER BY id`,
+      [requestId],
+    );
+    expect(audit).toEqual([
+      ...[1, 2, 3].map(() => ({
+        operation: 'mcp tools/call delete_post',
+        decision: 'denied',
+        error_code: 'approval_required',
+      })),
+      { operation: 'mcp tools/call validate_post', decision: 'denied', error_code: 'insufficient_scope' },
+    ]);
+  });
+
   it('does not offer a key the tools the policy reserves, and offers them once the owner allows them', async () => {
     const { workspace, token } = await buildWorkspaceWithKey(t.app, {
       scopes: ['posts:read', 'posts:publish', 'posts:schedule', 'posts:delete'],
