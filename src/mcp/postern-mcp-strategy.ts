@@ -120,9 +120,11 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
       if (method === 'tools/call') {
         return original(method, (request, context) => {
           const name = request.params?.name ?? '';
-          if (allowlistHides(actor, name)) {
-            const draft = AuditContext.current();
-            if (draft) Object.assign(draft, { decision: 'denied', reason: 'tool not in the key allowlist' });
+          // A name that is no tool goes on to be answered as unknown, and recorded as invalid.
+          if (allowlistHides(actor, name) && this.permissionsOf(name)) {
+            // Answered as an unknown tool, recorded as what it is: a refusal (the code keeps the
+            // transport's invalid_params from relabelling it).
+            noteError(AuditContext.current(), 'forbidden', 'tool not in the key allowlist');
             throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
           }
           const refused = this.refuseArguments(actor, name, request.params?.arguments);

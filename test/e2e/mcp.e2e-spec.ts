@@ -176,7 +176,7 @@ describe('MCP tool allowlist', () => {
   });
 
   it('lets a key limited to named tools call only those', async () => {
-    const { token, workspace } = await buildWorkspaceWithKey(t.app, { toolAllowlist: ['get_workspace'] });
+    const { token, workspace, key } = await buildWorkspaceWithKey(t.app, { toolAllowlist: ['get_workspace'] });
     const client = await connectMcp(t.url, token);
     try {
       const allowed = await client.callTool({ name: 'get_workspace', arguments: { workspace_id: workspace.id } });
@@ -188,6 +188,16 @@ describe('MCP tool allowlist', () => {
       const unknown = await client.callTool({ name: 'list_workspacez', arguments: {} }).catch((e: Error) => e.message);
       expect(hidden).toBe('MCP error -32602: Unknown tool: list_workspaces');
       expect(unknown).toBe('MCP error -32602: Unknown tool: list_workspacez');
+      // The trail tells them apart: a refused tool, and a name that is no tool.
+      const rows = await t.app.get(DataSource).query(
+        `SELECT operation, decision, error_code FROM audit_records
+            WHERE key_id = $1 AND operation LIKE 'mcp tools/call list_%' ORDER BY id`,
+        [key.id],
+      );
+      expect(rows).toEqual([
+        { operation: 'mcp tools/call list_workspaces', decision: 'denied', error_code: 'forbidden' },
+        { operation: 'mcp tools/call list_workspacez', decision: 'invalid', error_code: 'invalid_params' },
+      ]);
       // Workspace data behind a resource is not among its tools; the reference resources are.
       const resource = await client.readResource({ uri: 'postern://workspace' }).catch((e: Error) => e.message);
       expect(resource).toContain('cannot read workspace resources');
