@@ -117,6 +117,20 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
           return { ...result, [listed.key]: entries };
         });
       }
+      if (method === 'resources/read') {
+        // mcp-nest decodes the URI's percent-escapes while matching it, inside the handler: a bad one
+        // would answer "Internal error" for what is the caller's mistake.
+        return original(method, async (request, context) => {
+          try {
+            return await handler(request, context);
+          } catch (err) {
+            if (!(err instanceof URIError)) throw err;
+            const message = 'uri has a malformed percent-escape';
+            noteError(AuditContext.current(), 'validation_failed', message);
+            throw new ProtocolError(ProtocolErrorCode.InvalidParams, `validation_failed: ${message}`);
+          }
+        });
+      }
       if (method === 'tools/call') {
         return original(method, (request, context) => {
           const name = request.params?.name ?? '';

@@ -202,6 +202,21 @@ describe('MCP tool allowlist', () => {
       const resource = await client.readResource({ uri: 'postern://workspace' }).catch((e: Error) => e.message);
       expect(resource).toContain('cannot read workspace resources');
       const catalogue = await client.readResource({ uri: 'postern://scopes' });
+      // A URI that cannot be decoded is the caller's mistake, not an internal error.
+      for (const uri of ['postern://workspace?%', 'postern://campaigns/%E0%A4%A']) {
+        const malformed = await client.readResource({ uri }).catch((e: Error) => e.message);
+        expect([uri, malformed]).toEqual([
+          uri,
+          'MCP error -32602: validation_failed: uri has a malformed percent-escape',
+        ]);
+      }
+      const refusals = await t.app
+        .get(DataSource)
+        .query(
+          `SELECT decision, error_code FROM audit_records WHERE key_id = $1 AND operation LIKE 'mcp resources/read %\\%%'`,
+          [key.id],
+        );
+      expect(refusals).toEqual([1, 2].map(() => ({ decision: 'invalid', error_code: 'validation_failed' })));
       expect(JSON.stringify(catalogue.contents)).toContain('workspace:read');
     } finally {
       await client.close();
