@@ -98,10 +98,12 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
     inner.setRequestHandler = (method, handler) => {
       if (method === 'tools/list') {
         return original(method, async (request, context) => {
-          const result = (await handler(request, context)) as { tools: { name: string }[] };
+          const result = (await handler(request, context)) as { tools: ListedTool[] };
           return {
             ...result,
-            tools: result.tools.filter((t) => toolVisible(actor, t.name, this.permissionsOf(t.name))),
+            tools: result.tools
+              .filter((t) => toolVisible(actor, t.name, this.permissionsOf(t.name)))
+              .map((t) => withSecurityScheme(t, this.permissionsOf(t.name)?.scopes ?? [])),
           };
         });
       }
@@ -252,4 +254,17 @@ function stepUpCanHelp(actor: Actor, permissions: ToolPermissions, missing: read
   const settings = actor.binding?.workspace.settings;
   if (!settings) return false;
   return missing.every((s) => !actor.grantedScopes.has(s) && policyAllows(s, actor.kind, settings));
+}
+
+interface ListedTool {
+  name: string;
+  _meta?: Record<string, unknown>;
+}
+
+/**
+ * mcp-nest describes each tool's authorization from its own decorators, which Postern does not use,
+ * and so called every tool `noauth`. Each tool needs an OAuth token (or key) with its scopes.
+ */
+function withSecurityScheme(tool: ListedTool, scopes: readonly Scope[]): ListedTool {
+  return { ...tool, _meta: { ...tool._meta, securitySchemes: [{ type: 'oauth2', scopes: [...scopes] }] } };
 }

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { operatorActor } from '../../src/access/actor';
 import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
+import { TOOL_SCOPES } from '../../src/mcp/tool-scopes';
 import { asOperator, buildWorkspace, buildWorkspaceWithKey } from '../factories';
 import { connectMcp, toolError } from '../support/mcp-client';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -39,6 +40,12 @@ describe('MCP endpoint', () => {
       const list = tools.find((x) => x.name === 'list_workspaces');
       expect(list?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
       expect(list?.outputSchema).toBeDefined();
+      // Each tool says which OAuth scopes it needs; none claims to need no authentication.
+      for (const tool of tools)
+        expect([tool.name, tool._meta?.securitySchemes]).toEqual([
+          tool.name,
+          [{ type: 'oauth2', scopes: [...(TOOL_SCOPES.get(tool.name) ?? ['(undeclared)'])] }],
+        ]);
 
       const listed = await client.callTool({ name: 'list_workspaces', arguments: {} });
       expect(listed.isError).toBeFalsy();
