@@ -656,6 +656,49 @@ describe('keys, members and the scope catalogue', () => {
       );
     });
 
+    it('does not let an expiring key give access that outlives it, but lets it take access away', async () => {
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+      const ws = owner.workspace.id;
+      const admin = await buildUser(t.app);
+      await addMember(ws, admin.id, 'admin');
+      const { token } = await asOperator('key create', () =>
+        t.app.get(ApiKeysService).create(operatorActor(), {
+          workspaceId: ws,
+          name: `for-an-hour-${randomUUID()}`,
+          scopes: [...ROLE_CEILINGS.admin],
+          expiresAt: new Date(Date.now() + 3600_000),
+          createdByUserId: admin.id,
+        }),
+      );
+      const viewer = await buildUser(t.app);
+      await addMember(ws, viewer.id, 'viewer');
+      const editor = await buildUser(t.app);
+      await addMember(ws, editor.id, 'editor');
+      const outsider = await buildUser(t.app);
+      const before = await state(ws);
+
+      for (const [method, path, body] of [
+        ['POST', '/api/v1/members', { email: outsider.email, role: 'viewer' }],
+        ['PATCH', `/api/v1/members/${viewer.id}`, { role: 'admin' }],
+      ] as const) {
+        const r = await call(token, method, path, body);
+        await expectRefused(r, 403, 'forbidden', 'denied');
+        expect(r.body.error.message).toContain('a key that expires cannot');
+      }
+      expect(await state(ws)).toBe(before);
+
+      await expectChanged(
+        await call(token, 'PATCH', `/api/v1/members/${editor.id}`, { role: 'viewer' }),
+        200,
+        'PATCH /api/v1/members/:userId',
+      );
+      await expectChanged(
+        await call(token, 'DELETE', `/api/v1/members/${viewer.id}`),
+        200,
+        'DELETE /api/v1/members/:userId',
+      );
+    });
+
     it('refuses the key of a removed member with 401', async () => {
       const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
       const member = await memberWithKey(owner.workspace.id, 'editor');

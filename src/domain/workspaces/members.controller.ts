@@ -8,7 +8,7 @@ import { AddMemberDto, ChangeRoleDto, MemberResponse } from './dto/member.dto';
 import { MembersService } from './members.service';
 
 /** What a change of membership needs beyond ADMINISTRATION, as each such route's description states it. */
-const CHANGE_RULE = `${ADMINISTRATION_RULE} Making, demoting or removing an owner also needs an owner's key holding every scope of the owner role.`;
+const CHANGE_RULE = `${ADMINISTRATION_RULE} Making, demoting or removing an owner also needs an owner's key holding every scope of the owner role. A key that expires cannot add members or raise a role (403 forbidden).`;
 
 @ApiTags('workspaces')
 @ApiBearerAuth()

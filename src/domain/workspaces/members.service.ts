@@ -41,6 +41,7 @@ export class MembersService {
   async add(actor: Actor, email: string, role: Role): Promise<MemberView> {
     const workspaceId = workspaceOf(actor);
     this.assertMayGrant(actor, role);
+    assertLasting(actor, 'add members');
     return this.audited.run(async (m) => {
       const user = await m.findOne(UserEntity, { where: { email: email.trim().toLowerCase() } });
       if (!user) throw notFound('user');
@@ -55,6 +56,7 @@ export class MembersService {
     return this.audited.run(async (m) => {
       const member = await this.lockMember(m, workspaceId, userId);
       assertHoldsRole(actor, member.role, 'change the role of');
+      if (!roleAtLeast(member.role, role)) assertLasting(actor, 'raise a role');
       if (member.role === 'owner' && role !== 'owner') await this.assertOwnerMayGo(actor, m, workspaceId, member);
       member.role = role;
       await m.save(member);
@@ -143,5 +145,18 @@ function assertHoldsRole(actor: Actor, role: Role, action: string): void {
     ROLE_CEILINGS[role],
     `you cannot ${action} ${article} ${role} without every scope of that role`,
     'role',
+  );
+}
+
+/**
+ * A key that expires cannot give access that outlives it: a member it added or promoted would keep
+ * that role, and could make keys without an expiry. Taking access away (demoting, removing) is fine.
+ */
+function assertLasting(actor: Actor, what: string): void {
+  if (!actor.expiresAt) return;
+  throw new AppError(
+    'forbidden',
+    `a key that expires cannot ${what}: the access would outlive it; use a key without an expiry, or \`postern member add\` on the server`,
+    [{ field: 'role', issue: 'beyond the creator' }],
   );
 }
