@@ -11,6 +11,7 @@ import { ALL_SCOPES, isBundleName } from '../access/scopes';
 import { AuditContext } from '../audit/audit-context';
 import { noteError } from '../audit/audit-outcome';
 import { AppError } from '../common/app-error';
+import { isCalendarDate } from '../common/validation/calendar-date';
 import { WorkspacesService } from '../domain/workspaces/workspaces.service';
 import { field, sessionOf } from './console-pages';
 import { sendPage } from './html';
@@ -43,8 +44,7 @@ export class KeysController {
     try {
       const actor = await this.adminActor(req, field(body, 'workspace'));
       if (!isBundleName(bundle)) throw new AppError('validation_failed', 'choose a bundle');
-      if (expires && !/^\d{4}-\d{2}-\d{2}$/.test(expires))
-        throw new AppError('validation_failed', 'expiry must be a date');
+      if (expires && !isCalendarDate(expires)) throw new AppError('validation_failed', 'expiry must be a date');
       const { key, token } = await this.keys.create(actor, {
         workspaceId: workspaceOf(actor),
         name: field(body, 'name'),

@@ -130,4 +130,40 @@ describe('console writes', () => {
     expect(after).toContain(`${grantId}:2`);
     expect(await record('console-owner-create')).toMatchObject({ workspace_id: ws, decision: 'allowed' });
   });
+
+  it('refuses a key name that hides characters and an expiry that is no date, as the REST API does', async () => {
+    // The form went straight to the service: an escape sequence in a name reached the terminal of
+    // whoever ran `postern key list`, and 2026-13-01 failed the insert with a 500.
+    const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const ws = owner.workspace.id;
+    const post = await signedIn(owner.user.email);
+    const before = await state(ws);
+    const bad: [string, Record<string, string>, string][] = [
+      ['escape', { name: 'x\u001b]0;pwned\u0007' }, 'name must not contain'],
+      ['line break', { name: 'x\npst_fake active' }, 'name must not contain'],
+      ['zero width', { name: 'deploy\u200b' }, 'name must not contain'],
+      ['direction', { name: 'yek\u202e' }, 'name must not contain'],
+      ['month 13', { name: 'dated', expires: '2030-13-01' }, 'expiry must be a date'],
+      ['30 February', { name: 'dated', expires: '2030-02-30' }, 'expiry must be a date'],
+    ];
+    for (const [what, fields, message] of bad) {
+      const id = `console-bad-${randomUUID()}`;
+      const res = await post('/console/keys', { workspace: ws, bundle: 'read-only-analytics', ...fields }, id);
+      expect([what, res.status]).toEqual([what, 400]);
+      expect([what, await res.text()]).toEqual([what, expect.stringContaining(message)]);
+      expect([what, await record(id)]).toEqual([
+        what,
+        expect.objectContaining({ decision: 'invalid', error_code: 'validation_failed' }),
+      ]);
+    }
+    expect(await state(ws)).toBe(before);
+    // The REST API refuses the invisible ones too (its body check stopped at control characters).
+    const rest = await fetch(`${t.url}/api/v1/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'deploy\u200b', scopes: ['read-only-analytics'] }),
+    });
+    expect(rest.status).toBe(400);
+    expect(await state(ws)).toBe(before);
+  });
 });

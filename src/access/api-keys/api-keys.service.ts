@@ -15,6 +15,7 @@ import { ApiKeyLookup } from './api-key-lookup';
 import { stampLastUsed } from '../last-used';
 import { TOOL_SCOPES } from '../../mcp/tool-scopes';
 import { assertHolds } from '../assert-holds';
+import { unsafeInName } from '../../common/validation/control-characters';
 
 export interface CreateApiKeyInput {
   workspaceId: string;
@@ -80,6 +81,14 @@ export class ApiKeysService {
     const name = input.name.trim();
     if (name.length < 1 || name.length > 100) {
       throw new AppError('validation_failed', 'name must be 1 to 100 characters', [{ field: 'name', issue: 'length' }]);
+    }
+    // Checked here, not only in the REST body: the console and the CLI create keys too.
+    if (unsafeInName(name)) {
+      throw new AppError(
+        'validation_failed',
+        'name must not contain control, line-break, direction or invisible characters',
+        [{ field: 'name', issue: 'characters' }],
+      );
     }
     const scopes = ApiKeysService.expandScopes(input.scopes);
     assertHolds(actor, scopes, 'you cannot grant scopes you do not hold', 'scopes');

@@ -20,3 +20,15 @@ export const BIDI_CONTROLS = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 export function unsafeInLink(value: string): boolean {
   return hasControlCharacters(value, true) || BIDI_CONTROLS.test(value);
 }
+
+/** Characters that show nothing: a name holding one looks the same as one without it. */
+export const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/;
+
+/**
+ * What a name others pick from a list must not contain: control characters, line breaks, direction
+ * controls or invisible characters, with which two different names look the same (or one prints
+ * as a fake line in a terminal).
+ */
+export function unsafeInName(value: string): boolean {
+  return hasControlCharacters(value, true) || BIDI_CONTROLS.test(value) || INVISIBLE.test(value);
+}
