@@ -4,6 +4,7 @@ import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
 import { ALL_SCOPES } from '../../src/access/scopes';
 import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
 import { asOperator, buildUser, buildWorkspaceWithKey } from '../factories';
+import { waitersBehind } from '../support/lock-waiters';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /** A key can never be used to obtain more than it has: more tools, a longer life, or a second life. */
@@ -103,12 +104,12 @@ describe('key escalation', () => {
         await holder.query('SELECT 1 FROM audit_chain_heads WHERE chain = $1 FOR UPDATE', [ws]);
         const [{ pid }] = (await holder.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
         const creating = rest(own.token, '/api/v1/keys', { name: 'raced', scopes: ['workspace:read'] });
-        await waitersBehind(pid, 1);
+        await waitersBehind(db(), pid, 1);
         const removing = fetch(`${t.url}/api/v1/members/${member.id}`, {
           method: 'DELETE',
           headers: { authorization: `Bearer ${owner.token}` },
         });
-        await waitersBehind(pid, 2);
+        await waitersBehind(db(), pid, 2);
         await holder.commitTransaction();
         const [created, removed] = await Promise.all([creating, removing]);
         expect([created.status, removed.status]).toEqual([201, 200]);
@@ -138,21 +139,6 @@ describe('key escalation', () => {
   );
 
   const db = () => t.app.get(DataSource);
-
-  /** Waits until `count` backends wait, directly or in line, on a lock the backend `pid` holds. */
-  async function waitersBehind(pid: number, count: number): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      const [{ n }] = await db().query<{ n: number }[]>(
-        `WITH RECURSIVE w(pid) AS (
-           SELECT $1::int UNION SELECT a.pid FROM pg_stat_activity a, w WHERE w.pid = ANY (pg_blocking_pids(a.pid)))
-         SELECT count(*)::int - 1 AS n FROM w`,
-        [pid],
-      );
-      if (n >= count) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`fewer than ${count} backends waited behind ${pid}`);
-  }
 
   async function buildOwnerKey(workspaceId: string) {
     const user = await buildUser(t.app);

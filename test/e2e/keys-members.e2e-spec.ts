@@ -8,6 +8,7 @@ import { WorkspacesService } from '../../src/domain/workspaces/workspaces.servic
 import { asOperator, buildUser, buildWorkspaceWithKey } from '../factories';
 import { connectMcp } from '../support/mcp-client';
 import { callRest, type RestReply } from '../support/rest-client';
+import { waitersBehind } from '../support/lock-waiters';
 import { useTestApp } from '../support/test-app';
 
 /**
@@ -698,6 +699,36 @@ describe('keys, members and the scope catalogue', () => {
         'DELETE /api/v1/members/:userId',
       );
     });
+
+    // PGlite is a single backend: two of its transactions cannot hold locks against each other.
+    (process.env.POSTERN_TEST_EMBEDDED ? it.skip : it)(
+      'answers adds of one user that race each other with one member and conflicts, not a 500',
+      async () => {
+        const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+        const ws = owner.workspace.id;
+        const user = await buildUser(t.app);
+        // Holding the workspace's audit chain head keeps every add from committing until all of them
+        // have checked that the user is not yet a member.
+        const holder = t.db.createQueryRunner();
+        await holder.connect();
+        await holder.startTransaction();
+        try {
+          await holder.query('SELECT 1 FROM audit_chain_heads WHERE chain = $1 FOR UPDATE', [ws]);
+          const [{ pid }] = (await holder.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
+          const adds = Array.from({ length: 4 }, () =>
+            call(owner.token, 'POST', '/api/v1/members', { email: user.email, role: 'viewer' }),
+          );
+          // One add waits to file its record; the others wait on its new membership row.
+          await waitersBehind(t.db, pid, 4);
+          await holder.commitTransaction();
+          const statuses = (await Promise.all(adds)).map((r) => r.status).sort();
+          expect(statuses).toEqual([201, 409, 409, 409]);
+        } finally {
+          if (holder.isTransactionActive) await holder.rollbackTransaction();
+          await holder.release();
+        }
+      },
+    );
 
     it('refuses the key of a removed member with 401', async () => {
       const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });

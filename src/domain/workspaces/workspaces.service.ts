@@ -228,9 +228,14 @@ export class WorkspacesService {
 
   async insertMember(m: EntityManager, workspaceId: string, userId: string, role: Role): Promise<MembershipEntity> {
     if (!(await m.exists(UserEntity, { where: { id: userId } }))) throw notFound('user');
-    if (await m.exists(MembershipEntity, { where: { workspaceId, userId } })) {
-      throw new AppError('conflict', 'the user is already a member of this workspace');
+    const already = () => new AppError('conflict', 'the user is already a member of this workspace');
+    if (await m.exists(MembershipEntity, { where: { workspaceId, userId } })) throw already();
+    try {
+      return await m.save(m.create(MembershipEntity, { workspaceId, userId, role }));
+    } catch (err) {
+      // Two adds racing past the check meet the unique index: still a conflict, not a 500.
+      if ((err as { code?: string }).code === '23505') throw already();
+      throw err;
     }
-    return m.save(m.create(MembershipEntity, { workspaceId, userId, role }));
   }
 }
