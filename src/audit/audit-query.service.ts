@@ -8,6 +8,8 @@ import { AUDIT_FIELD_COLUMNS } from './audit-record';
 export interface AuditRow {
   id: string;
   seq: string;
+  prev_hash: string;
+  hash: string;
   occurred_at: Date;
   correlation_id: string;
   surface: string;
@@ -32,11 +34,15 @@ export interface AuditRow {
 /** The fields of one workspace's trail: its own workspace id is left out. */
 const WORKSPACE_FIELD_COLUMNS = AUDIT_FIELD_COLUMNS.filter((c) => c !== 'workspace_id');
 
-/** The export of one workspace's trail. */
-export const AUDIT_EXPORT_COLUMNS: (keyof AuditRow)[] = ['id', ...WORKSPACE_FIELD_COLUMNS];
+/**
+ * The export of one workspace's trail, with each record's place in the chain: a copy kept elsewhere
+ * shows by itself a record missing (a gap in seq) or changed out of order (a prev_hash that is not
+ * the hash before it).
+ */
+export const AUDIT_EXPORT_COLUMNS: (keyof AuditRow)[] = ['id', 'seq', 'prev_hash', 'hash', ...WORKSPACE_FIELD_COLUMNS];
 
-/** What a page reads: the export columns plus the chain position. */
-const AUDIT_QUERY_SELECT = ['id', 'seq', ...WORKSPACE_FIELD_COLUMNS].join(', ');
+/** What a page reads: the export's columns. */
+const AUDIT_QUERY_SELECT = AUDIT_EXPORT_COLUMNS.join(', ');
 
 /** Reads the actor's own workspace's trail, newest first, with keyset pagination on the record id. */
 @Injectable()

@@ -56,7 +56,8 @@ export class AuditController {
     summary: 'Export the filtered audit trail as CSV or JSON Lines (admins, keys with audit_access)',
     description:
       `Newest first, at most ${EXPORT_LIMIT} records (or \`limit\`). When more match, the answer carries ` +
-      `\`X-Next-Cursor\`: pass it as \`cursor\` (same filters) for the rest. ${AUDIT_ACCESS_NOTE}`,
+      `\`X-Next-Cursor\`: pass it as \`cursor\` (same filters) for the rest. Each record carries \`seq\`, ` +
+      `\`prev_hash\` and \`hash\`: a kept copy shows a missing or reordered record by itself. ${AUDIT_ACCESS_NOTE}`,
   })
   @ApiProduces('text/csv', 'application/x-ndjson')
   async export(@CurrentActor() actor: Actor, @Query() query: AuditExportDto, @Res() res: Response): Promise<void> {

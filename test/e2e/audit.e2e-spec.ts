@@ -577,6 +577,18 @@ describe('audit trail', () => {
         .map((l) => (JSON.parse(l) as Record).operation),
     ).toContain('GET /api/v1/workspaces/:idOrSlug');
 
+    // Each exported record carries its place in the chain, so a kept copy can be checked for gaps.
+    const chain = (await (await rest(token, '/api/v1/audit/export?format=jsonl')).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: string; prev_hash: string; hash: string })
+      .sort((a, b) => Number(a.seq) - Number(b.seq));
+    expect(chain.length).toBeGreaterThan(3);
+    chain
+      .slice(1)
+      .forEach((r, i) => expect([r.seq, r.prev_hash]).toEqual([String(Number(chain[i].seq) + 1), chain[i].hash]));
+    expect(lines[0].split(',').slice(0, 4)).toEqual(['id', 'seq', 'prev_hash', 'hash']);
+
     // An export that stops short says where the rest begins; following it loses nothing.
     const firstPart = await rest(token, '/api/v1/audit/export?format=jsonl&tool=workspaces&limit=2');
     const nextCursor = firstPart.headers.get('x-next-cursor');
