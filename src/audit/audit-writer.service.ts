@@ -104,13 +104,12 @@ export class AuditWriter implements OnApplicationShutdown {
   private async drain(): Promise<void> {
     while (this.queue.length) {
       const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        await this.append(batch.map((p) => p.fields));
-        batch.forEach((p) => p.resolve());
-      } catch (err) {
-        this.heads.clear();
-        this.logger.error(`audit batch of ${batch.length} failed: ${(err as Error).message}`);
-        batch.forEach((p) => p.reject(err));
+      const byChain = groupByChain(batch, (p) => p.fields);
+      const failed = await this.append(new Map([...byChain].map(([chain, ps]) => [chain, ps.map((p) => p.fields)])));
+      for (const [chain, pending] of byChain) {
+        const err = failed.get(chain);
+        if (err) pending.forEach((p) => p.reject(err));
+        else pending.forEach((p) => p.resolve());
       }
     }
     this.flushing = undefined;
@@ -119,16 +118,61 @@ export class AuditWriter implements OnApplicationShutdown {
   /**
    * One statement for the chains whose head this instance last wrote (the usual case), the locking
    * transaction for the rest: chains it has not written yet, and chains another instance or an
-   * audited change has advanced since.
+   * audited change has advanced since. Returns the chains whose records were not committed, with
+   * why: one chain that cannot be appended to (its head tampered with) fails its own callers only.
    */
-  private async append(records: AuditFields[]): Promise<void> {
-    const byChain = groupByChain(records);
+  private async append(byChain: Map<string, AuditFields[]>): Promise<Map<string, unknown>> {
     const cached = [...byChain.keys()].filter((c) => this.heads.has(c));
-    const done = cached.length ? await this.appendAfterKnownHeads(cached, byChain) : new Set<string>();
-    const rest = records.filter((r) => !done.has(chainOf(r)));
-    if (!rest.length) return;
-    const heads = await this.dataSource.transaction((m) => this.insert(m, rest));
+    const failed = new Map<string, unknown>();
+    let done = new Set<string>();
+    if (cached.length) {
+      try {
+        done = await this.appendAfterKnownHeads(cached, byChain);
+      } catch (err) {
+        // Not tried again: a lost connection may have committed the statement all the same.
+        this.failed(failed, cached, err, byChain);
+      }
+    }
+    const rest = [...byChain.keys()].filter((c) => !done.has(c) && !failed.has(c));
+    if (!rest.length) return failed;
+    try {
+      await this.appendLocked(rest, byChain);
+    } catch (err) {
+      if (rest.length === 1 || !refusedByServer(err)) return this.failed(failed, rest, err, byChain);
+      // The server refused a statement, so nothing of the transaction was committed; which chain it
+      // refused is not known: each is tried alone, and the other chains' callers are answered.
+      for (const chain of rest) {
+        try {
+          await this.appendLocked([chain], byChain);
+        } catch (alone) {
+          this.failed(failed, [chain], alone, byChain);
+        }
+      }
+    }
+    return failed;
+  }
+
+  /** The locking transaction for these chains' records, leaving their heads known to this instance. */
+  private async appendLocked(chains: string[], byChain: Map<string, AuditFields[]>): Promise<void> {
+    const records = chains.flatMap((c) => byChain.get(c) ?? []);
+    const heads = await this.dataSource.transaction((m) => this.insert(m, records));
     for (const h of heads) this.heads.set(h.chain, { seq: h.seq, hash: h.hash });
+  }
+
+  private failed(
+    failed: Map<string, unknown>,
+    chains: string[],
+    err: unknown,
+    byChain: Map<string, AuditFields[]>,
+  ): Map<string, unknown> {
+    for (const chain of chains) {
+      this.heads.delete(chain);
+      failed.set(chain, err);
+      this.logger.error(
+        `audit batch of ${byChain.get(chain)?.length ?? 0} record(s) for chain ${chain} failed: ${(err as Error).message}`,
+      );
+    }
+    return failed;
   }
 
   /**
@@ -153,7 +197,7 @@ export class AuditWriter implements OnApplicationShutdown {
    * concurrent writers cannot deadlock. Returns the heads as they will be once the caller commits.
    */
   private async insert(m: EntityManager, records: AuditFields[]): Promise<ChainHead[]> {
-    const byChain = groupByChain(records);
+    const byChain = groupByChain(records, (r) => r);
     const chains = [...byChain.keys()].sort();
     const heads = await m.query<{ chain: string; seq: string; hash: string }[]>(
       `INSERT INTO audit_chain_heads (chain, seq, hash)
@@ -203,10 +247,10 @@ function chainOf(r: AuditFields): string {
   return r.workspace_id ?? GLOBAL_CHAIN;
 }
 
-function groupByChain(records: AuditFields[]): Map<string, AuditFields[]> {
-  const byChain = new Map<string, AuditFields[]>();
-  for (const r of records) {
-    const chain = chainOf(r);
+function groupByChain<T>(items: T[], fieldsOf: (item: T) => AuditFields): Map<string, T[]> {
+  const byChain = new Map<string, T[]>();
+  for (const r of items) {
+    const chain = chainOf(fieldsOf(r));
     const list = byChain.get(chain);
     if (list) list.push(r);
     else byChain.set(chain, [r]);
@@ -243,4 +287,10 @@ function appendParams(links: Link[]): unknown[] {
     links.map((l) => l.from.hash),
     `[${rows}]`,
   ];
+}
+
+/** An error PostgreSQL reported (it has a SQLSTATE): its transaction is rolled back, not in doubt. */
+function refusedByServer(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }

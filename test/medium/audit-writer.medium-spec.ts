@@ -112,6 +112,34 @@ describe(AuditWriter.name, () => {
     expect((await app.get(AuditVerifier).verify(workspace.id)).broken).toBeUndefined();
   });
 
+  it('fails only the callers of a chain it cannot append to, and answers the others of the same batch', async () => {
+    const broken = await buildWorkspace(app);
+    const healthy = await buildWorkspace(app);
+    const config = app.get<AppConfig>(APP_CONFIG);
+    const known = new AuditWriter(dataSource, config);
+    await Promise.all([known.write(fields(broken.id, 1)), known.write(fields(healthy.id, 2))]);
+    const before = await countOf(healthy.id);
+    // The broken chain's head wound back one record, as tampering would leave it: its next seq is taken.
+    await dataSource.query(
+      `UPDATE audit_chain_heads h SET seq = r.seq - 1, hash = r.prev_hash
+         FROM audit_records r WHERE h.chain = $1 AND r.chain = h.chain AND r.seq = h.seq`,
+      [broken.id],
+    );
+    const batch = (writer: AuditWriter, n: number) =>
+      Promise.allSettled([writer.write(fields(broken.id, n)), writer.write(fields(healthy.id, n + 1))]);
+    // An instance that knows both heads appends the healthy chain at once and finds the other moved;
+    // one that knows neither locks both in one transaction, which the broken chain fails.
+    for (const [writer, n] of [
+      [known, 3],
+      [new AuditWriter(dataSource, config), 5],
+    ] as const) {
+      const [forBroken, forHealthy] = await batch(writer, n);
+      expect([n, forBroken.status, forHealthy.status]).toEqual([n, 'rejected', 'fulfilled']);
+    }
+    expect(await countOf(healthy.id)).toBe(before + 2);
+    expect((await app.get(AuditVerifier).verify(healthy.id)).broken).toBeUndefined();
+  });
+
   // PGlite is a single backend: two of its transactions cannot hold locks against each other.
   (process.env.POSTERN_TEST_EMBEDDED ? it.skip : it)(
     'locks the chain heads of one append in sorted order, as the locking path does, so writers cannot deadlock',
