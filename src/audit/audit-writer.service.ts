@@ -102,17 +102,27 @@ export class AuditWriter implements OnApplicationShutdown {
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      const byChain = groupByChain(batch, (p) => p.fields);
-      const failed = await this.append(new Map([...byChain].map(([chain, ps]) => [chain, ps.map((p) => p.fields)])));
-      for (const [chain, pending] of byChain) {
-        const err = failed.get(chain);
-        if (err) pending.forEach((p) => p.reject(err));
-        else pending.forEach((p) => p.resolve());
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        const byChain = groupByChain(batch, (p) => p.fields);
+        let failed: Map<string, unknown>;
+        try {
+          failed = await this.append(new Map([...byChain].map(([chain, ps]) => [chain, ps.map((p) => p.fields)])));
+        } catch (err) {
+          // Not expected (append settles per chain), but no caller may be left waiting.
+          this.heads.clear();
+          batch.forEach((p) => p.reject(err));
+          continue;
+        }
+        for (const [chain, pending] of byChain) {
+          if (failed.has(chain)) pending.forEach((p) => p.reject(failed.get(chain)));
+          else pending.forEach((p) => p.resolve());
+        }
       }
+    } finally {
+      this.flushing = undefined;
     }
-    this.flushing = undefined;
   }
 
   /**
@@ -129,8 +139,11 @@ export class AuditWriter implements OnApplicationShutdown {
       try {
         done = await this.appendAfterKnownHeads(cached, byChain);
       } catch (err) {
-        // Not tried again: a lost connection may have committed the statement all the same.
-        this.failed(failed, cached, err, byChain);
+        // Refused by the server, the statement committed nothing: its chains go the locking way,
+        // chain by chain if need be. Anything else (a lost connection) may have committed it, so
+        // it is not tried again.
+        if (refusedByServer(err)) cached.forEach((c) => this.heads.delete(c));
+        else this.failed(failed, cached, err, byChain);
       }
     }
     const rest = [...byChain.keys()].filter((c) => !done.has(c) && !failed.has(c));
@@ -169,7 +182,7 @@ export class AuditWriter implements OnApplicationShutdown {
       this.heads.delete(chain);
       failed.set(chain, err);
       this.logger.error(
-        `audit batch of ${byChain.get(chain)?.length ?? 0} record(s) for chain ${chain} failed: ${(err as Error).message}`,
+        `audit batch of ${byChain.get(chain)?.length ?? 0} record(s) for chain ${chain} failed: ${String((err as Error | undefined)?.message ?? err)}`,
       );
     }
     return failed;
@@ -289,8 +302,14 @@ function appendParams(links: Link[]): unknown[] {
   ];
 }
 
-/** An error PostgreSQL reported (it has a SQLSTATE): its transaction is rolled back, not in doubt. */
+/**
+ * A statement PostgreSQL refused for what it said (bad data, a constraint, a deadlock, a raised
+ * exception): its transaction is rolled back, not in doubt. Connection and server-shutdown errors
+ * (classes 08, 57) are not: the commit may have happened.
+ */
+const ROLLED_BACK = /^(22|23|40|42|P0)[0-9A-Z]{3}$/;
+
 function refusedByServer(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+  const e = err as { code?: unknown; severity?: unknown } | undefined;
+  return typeof e?.severity === 'string' && typeof e.code === 'string' && ROLLED_BACK.test(e.code);
 }

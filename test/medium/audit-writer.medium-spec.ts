@@ -2,7 +2,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { AuditFields } from '../../src/audit/audit-record';
+import { AUDIT_FIELD_COLUMNS, type AuditFields } from '../../src/audit/audit-record';
 import { AuditVerifier } from '../../src/audit/audit-verifier.service';
 import { AuditWriter } from '../../src/audit/audit-writer.service';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
@@ -112,33 +112,74 @@ describe(AuditWriter.name, () => {
     expect((await app.get(AuditVerifier).verify(workspace.id)).broken).toBeUndefined();
   });
 
-  it('fails only the callers of a chain it cannot append to, and answers the others of the same batch', async () => {
-    const broken = await buildWorkspace(app);
-    const healthy = await buildWorkspace(app);
-    const config = app.get<AppConfig>(APP_CONFIG);
-    const known = new AuditWriter(dataSource, config);
-    await Promise.all([known.write(fields(broken.id, 1)), known.write(fields(healthy.id, 2))]);
-    const before = await countOf(healthy.id);
-    // The broken chain's head wound back one record, as tampering would leave it: its next seq is taken.
-    await dataSource.query(
-      `UPDATE audit_chain_heads h SET seq = r.seq - 1, hash = r.prev_hash
-         FROM audit_records r WHERE h.chain = $1 AND r.chain = h.chain AND r.seq = h.seq`,
-      [broken.id],
-    );
-    const batch = (writer: AuditWriter, n: number) =>
-      Promise.allSettled([writer.write(fields(broken.id, n)), writer.write(fields(healthy.id, n + 1))]);
-    // An instance that knows both heads appends the healthy chain at once and finds the other moved;
-    // one that knows neither locks both in one transaction, which the broken chain fails.
-    for (const [writer, n] of [
-      [known, 3],
-      [new AuditWriter(dataSource, config), 5],
-    ] as const) {
-      const [forBroken, forHealthy] = await batch(writer, n);
-      expect([n, forBroken.status, forHealthy.status]).toEqual([n, 'rejected', 'fulfilled']);
-    }
-    expect(await countOf(healthy.id)).toBe(before + 2);
-    expect((await app.get(AuditVerifier).verify(healthy.id)).broken).toBeUndefined();
-  });
+  /** Tamperings after which a chain cannot be appended to, each with how to undo it. */
+  const TAMPERINGS: [string, (chain: string) => Promise<() => Promise<unknown>>][] = [
+    [
+      'its head wound back one record',
+      async (chain) => {
+        const [head] = await dataSource.query<{ seq: string; hash: string }[]>(
+          'SELECT seq, hash FROM audit_chain_heads WHERE chain = $1',
+          [chain],
+        );
+        await dataSource.query(
+          `UPDATE audit_chain_heads h SET seq = r.seq - 1, hash = r.prev_hash
+             FROM audit_records r WHERE h.chain = $1 AND r.chain = h.chain AND r.seq = h.seq`,
+          [chain],
+        );
+        return () =>
+          dataSource.query('UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE chain = $1', [
+            chain,
+            head.seq,
+            head.hash,
+          ]);
+      },
+    ],
+    [
+      'a record inserted past its head',
+      async (chain) => {
+        const columns = AUDIT_FIELD_COLUMNS.join(', ');
+        const [{ id }] = await dataSource.query<{ id: string }[]>(
+          `INSERT INTO audit_records (chain, seq, prev_hash, hash, ${columns})
+           SELECT r.chain, r.seq + 1, r.hash, r.hash, ${AUDIT_FIELD_COLUMNS.map((c) => `r.${c}`).join(', ')}
+             FROM audit_records r JOIN audit_chain_heads h ON h.chain = r.chain AND h.seq = r.seq
+            WHERE r.chain = $1 RETURNING id`,
+          [chain],
+        );
+        return () => dataSource.query('DELETE FROM audit_records WHERE id = $1', [id]);
+      },
+    ],
+  ];
+
+  it.each(TAMPERINGS)(
+    'fails only the callers of a chain with %s, and answers the others of the same batch',
+    async (_what, tamper) => {
+      const broken = await buildWorkspace(app);
+      const healthy = await buildWorkspace(app);
+      const config = app.get<AppConfig>(APP_CONFIG);
+      const known = new AuditWriter(dataSource, config);
+      await Promise.all([known.write(fields(broken.id, 1)), known.write(fields(healthy.id, 2))]);
+      const before = await countOf(healthy.id);
+      const undo = await tamper(broken.id);
+      try {
+        const batch = (writer: AuditWriter, n: number) =>
+          Promise.allSettled([writer.write(fields(broken.id, n)), writer.write(fields(healthy.id, n + 1))]);
+        // An instance that knows both heads appends both in one statement first; one that knows
+        // neither locks both in one transaction. Either way the broken chain fails alone.
+        for (const [writer, n] of [
+          [known, 3],
+          [new AuditWriter(dataSource, config), 5],
+        ] as const) {
+          const [forBroken, forHealthy] = await batch(writer, n);
+          expect([n, forBroken.status, forHealthy.status]).toEqual([n, 'rejected', 'fulfilled']);
+        }
+      } finally {
+        await undo();
+      }
+      expect(await countOf(healthy.id)).toBe(before + 2);
+      const verifier = app.get(AuditVerifier);
+      for (const chain of [healthy.id, broken.id]) expect((await verifier.verify(chain)).broken).toBeUndefined();
+    },
+  );
 
   // PGlite is a single backend: two of its transactions cannot hold locks against each other.
   (process.env.POSTERN_TEST_EMBEDDED ? it.skip : it)(
