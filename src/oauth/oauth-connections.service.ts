@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Provider } from 'oidc-provider';
 import type { DataSource, EntityManager } from 'typeorm';
+import { lockMembership } from '../domain/workspaces/membership-lock';
 import { AuditContext } from '../audit/audit-context';
 import { AuditedTransactions } from '../audit/audited-transactions.service';
 import { notFound } from '../common/app-error';
@@ -29,7 +30,7 @@ export class OAuthConnectionsService {
     private readonly audited: AuditedTransactions,
   ) {}
 
-  record(
+  async record(
     m: EntityManager,
     row: {
       grantId: string;
@@ -40,9 +41,10 @@ export class OAuthConnectionsService {
       redirectHost?: string;
       scopes: string[];
     },
-  ) {
+  ): Promise<void> {
     AuditContext.concerns(row.workspaceId);
-    return m.query(
+    await lockMembership(m, row.workspaceId, row.userId);
+    await m.query(
       `INSERT INTO oauth_connections (grant_id, user_id, workspace_id, client_id, client_name, redirect_host, scopes) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [
         row.grantId,

@@ -137,7 +137,7 @@ describe('postern CLI', () => {
     [
       'a creator who is not a member of the workspace',
       ['--scopes', 'workspace:read', '--created-by', `cli3-${id}@example.com`],
-      "the key's creator must be an active member of the workspace",
+      "the credential's owner is not an active member of the workspace",
     ],
   ])('refuses %s without writing a key', async (_what, options, reason) => {
     const before = (await keys()).length;

@@ -79,7 +79,7 @@ describe('key escalation', () => {
 
   // PGlite is a single backend: two of its transactions cannot hold locks against each other.
   (process.env.POSTERN_TEST_EMBEDDED ? it.skip : it)(
-    'keeps a key made while its member was being removed dead when they are added back',
+    'revokes a key made while its member is being removed',
     async () => {
       const owner = await buildOwnerKey((await buildWorkspaceWithKey(t.app, { role: 'owner' })).workspace.id);
       const ws = owner.key.workspaceId;
@@ -95,8 +95,9 @@ describe('key escalation', () => {
           createdByUserId: member.id,
         }),
       );
-      // Both changes end by appending to the workspace's audit chain. Holding its head lets the key's
-      // insert happen and the removal's revocation run without seeing it, before either commits.
+      // Both changes end by appending to the workspace's audit chain. Holding its head keeps the
+      // key's transaction open after its insert while the removal runs: without the key holding the
+      // membership, the removal's revocation ran without seeing the key, and the key outlived it.
       const holder = db().createQueryRunner();
       await holder.connect();
       await holder.startTransaction();
@@ -114,29 +115,48 @@ describe('key escalation', () => {
         const [created, removed] = await Promise.all([creating, removing]);
         expect([created.status, removed.status]).toEqual([201, 200]);
         const raced = ((await created.json()) as { secret: string }).secret;
-        // The race happened: the new key escaped the removal's revocation.
         const [row] = await db().query<{ revoked_at: Date | null }[]>(
           `SELECT revoked_at FROM api_keys WHERE workspace_id = $1 AND name = 'raced'`,
           [ws],
         );
-        expect(row.revoked_at).toBeNull();
-        const read = () => rest(raced, `/api/v1/workspaces/${ws}`);
-        expect((await read()).status).toBe(401);
-
-        const readded = await fetch(`${t.url}/api/v1/members`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ email: member.email, role: 'admin' }),
-        });
-        expect(readded.status).toBe(201);
-        expect((await read()).status).toBe(401);
-        expect((await rest(own.token, '/api/v1/workspaces')).status).toBe(401);
+        expect(row.revoked_at).not.toBeNull();
+        expect((await rest(raced, `/api/v1/workspaces/${ws}`)).status).toBe(401);
       } finally {
         if (holder.isTransactionActive) await holder.rollbackTransaction();
         await holder.release();
       }
     },
   );
+
+  it('keeps a key that escaped its member’s removal dead when they are added back', async () => {
+    // However a key came to outlive its membership, it works only under the membership it was made
+    // in. The escape is made here by removing the membership alone, as a removal missing the key would.
+    const owner = await buildOwnerKey((await buildWorkspaceWithKey(t.app, { role: 'owner' })).workspace.id);
+    const ws = owner.key.workspaceId;
+    const member = await buildUser(t.app);
+    await asOperator('member add', () =>
+      t.app.get(WorkspacesService).addMember(operatorActor(), ws, member.id, 'admin'),
+    );
+    const escaped = await asOperator('key create', () =>
+      t.app.get(ApiKeysService).create(operatorActor(), {
+        workspaceId: ws,
+        name: `escaped-${member.id}`,
+        scopes: ['workspace:read'],
+        createdByUserId: member.id,
+      }),
+    );
+    const read = () => rest(escaped.token, `/api/v1/workspaces/${ws}`);
+    expect((await read()).status).toBe(200);
+    await db().query('DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2', [ws, member.id]);
+    expect((await read()).status).toBe(401);
+    const readded = await fetch(`${t.url}/api/v1/members`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: member.email, role: 'admin' }),
+    });
+    expect(readded.status).toBe(201);
+    expect((await read()).status).toBe(401);
+  });
 
   const db = () => t.app.get(DataSource);
 

@@ -15,6 +15,7 @@ import { ApiKeyLookup } from './api-key-lookup';
 import { stampLastUsed } from '../last-used';
 import { TOOL_SCOPES } from '../../mcp/tool-scopes';
 import { assertHolds } from '../assert-holds';
+import { lockMembership } from '../../domain/workspaces/membership-lock';
 import { unsafeInName } from '../../common/validation/control-characters';
 
 export interface CreateApiKeyInput {
@@ -134,7 +135,7 @@ export class ApiKeysService {
     }
     const insert = async (m: EntityManager) => {
       AuditContext.concerns(input.workspaceId);
-      if (actor.kind === 'operator' && input.createdByUserId) await assertMember(m, input);
+      if (input.createdByUserId) await lockMembership(m, input.workspaceId, input.createdByUserId);
       if (input.auditAccess) await this.assertMayGrantAuditAccess(actor, input, m);
       const keys = m.getRepository(ApiKeyEntity);
       if (await keys.exists({ where: { workspaceId: input.workspaceId, name, revokedAt: IsNull() } })) {
@@ -259,15 +260,4 @@ export class ApiKeysService {
       binding: bindingFrom(key, key.created_by_user_id),
     };
   }
-}
-
-/**
- * A key the operator makes for someone is theirs only while they are a member, and only under the
- * membership it was made in: made for a non-member, it could never work, so it is refused.
- */
-async function assertMember(m: EntityManager, input: CreateApiKeyInput): Promise<void> {
-  if ((await readBinding(m, input.workspaceId, input.createdByUserId))?.role) return;
-  throw new AppError('validation_failed', "the key's creator must be an active member of the workspace", [
-    { field: 'created_by', issue: 'not a member' },
-  ]);
 }
