@@ -44,13 +44,17 @@ export class OAuthController {
     if (!draft) throw new AppError('unavailable', 'the authorization server needs an audit context');
     const unit = new OAuthUnitOfWork(this.dataSource, this.gate);
     let recorded = false;
+    /** Rolls back what the request wrote and records it as unanswered. */
+    const unanswered = async (code: string) => {
+      await unit.abandon();
+      await recordUnanswered(this.writer, draft, req, code);
+    };
     draft.commit = (record) => {
       if (recorded) return Promise.resolve();
       recorded = true;
-      // Left before its answer: its writes are rolled back, and its record says so.
-      return unit.abandoned
-        ? recordUnanswered(this.writer, draft, req, 'client_closed')
-        : unit.commit(this.writer, record);
+      // Left before its answer (its socket may be gone before 'close' is emitted): nothing it wrote
+      // is kept, say a rotated refresh token the client never received, and its record says so.
+      return unit.abandoned || res.destroyed ? unanswered('client_closed') : unit.commit(this.writer, record);
     };
     res.once('close', () => void unit.abandon());
     req.url = req.originalUrl.replace(/^\/oauth/, '') || '/';
@@ -60,9 +64,10 @@ export class OAuthController {
     return OAuthUnit.run(unit, () => this.callback(req, res)).finally(() => {
       if (recorded) return;
       recorded = true;
-      return recordUnanswered(this.writer, draft, req, res.destroyed ? 'client_closed' : 'internal_error').catch(
-        (err: unknown) =>
-          this.logger.error(`audit record of an unanswered OAuth request not written: ${(err as Error).message}`),
+      // A change that filed its own record in its transaction has one already.
+      if (draft.written) return unit.abandon();
+      return unanswered(res.destroyed ? 'client_closed' : 'internal_error').catch((err: unknown) =>
+        this.logger.error(`audit record of an unanswered OAuth request not written: ${(err as Error).message}`),
       );
     });
   }
