@@ -1,3 +1,5 @@
+import { AuditContext } from '../audit/audit-context';
+import { AppError } from '../common/app-error';
 import { resolveSettings, type ApprovalAction } from '../domain/workspaces/workspace-settings';
 import type { Actor } from './actor';
 
@@ -11,4 +13,18 @@ export function approvalReserves(actor: Actor, action: ApprovalAction): boolean 
   if (actor.kind !== 'agent' && actor.kind !== 'api_key') return false;
   if (!actor.binding) return true;
   return resolveSettings(actor.binding.workspace.settings).approval.requireApprovalFor.includes(action);
+}
+
+/** Refuses, and records why, an action the workspace policy reserves for a person when this caller asks. */
+export function assertNotReserved(actor: Actor, action: ApprovalAction): void {
+  if (!approvalReserves(actor, action)) return;
+  const draft = AuditContext.current();
+  if (draft) Object.assign(draft, { decision: 'denied', reason: `approval required: ${action}` });
+  throw new AppError(
+    'approval_required',
+    `this workspace requires a person's approval before an agent or API key may ${action}; ` +
+      'approval requests are not available on this server yet, so nothing was done. A workspace owner can ' +
+      `allow it directly with \`postern workspace settings <workspace> --require-approval-for\` (leaving out ${action}).`,
+    [{ field: 'action', issue: action }],
+  );
 }

@@ -1,10 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
-import type { ApprovalAction } from '../domain/workspaces/workspace-settings';
-import type { Actor } from './actor';
-import { approvalReserves } from './approval-reserved';
+import { assertNotReserved } from './approval-reserved';
 import { requestOf } from './execution-request';
 import { permissionMetadata } from './permission-metadata';
 
@@ -26,18 +23,4 @@ export class ApprovalGuard implements CanActivate {
     assertNotReserved(actor, options.action);
     return true;
   }
-}
-
-/** Refuses, and records why, an action the workspace policy reserves for a person when this caller asks. */
-export function assertNotReserved(actor: Actor, action: ApprovalAction): void {
-  if (!approvalReserves(actor, action)) return;
-  const draft = AuditContext.current();
-  if (draft) Object.assign(draft, { decision: 'denied', reason: `approval required: ${action}` });
-  throw new AppError(
-    'approval_required',
-    `this workspace requires a person's approval before an agent or API key may ${action}; ` +
-      'approval requests are not available on this server yet, so nothing was done. A workspace owner can ' +
-      `allow it directly with \`postern workspace settings <workspace> --require-approval-for\` (leaving out ${action}).`,
-    [{ field: 'action', issue: action }],
-  );
 }
