@@ -81,20 +81,7 @@ describe('key escalation', () => {
   (process.env.POSTERN_TEST_EMBEDDED ? it.skip : it)(
     'revokes a key made while its member is being removed',
     async () => {
-      const owner = await buildOwnerKey((await buildWorkspaceWithKey(t.app, { role: 'owner' })).workspace.id);
-      const ws = owner.key.workspaceId;
-      const member = await buildUser(t.app);
-      await asOperator('member add', () =>
-        t.app.get(WorkspacesService).addMember(operatorActor(), ws, member.id, 'admin'),
-      );
-      const own = await asOperator('key create', () =>
-        t.app.get(ApiKeysService).create(operatorActor(), {
-          workspaceId: ws,
-          name: `own-${member.id}`,
-          scopes: ['workspace:read'],
-          createdByUserId: member.id,
-        }),
-      );
+      const { owner, ws, member, key: own } = await adminWithKey();
       // Both changes end by appending to the workspace's audit chain. Holding its head keeps the
       // key's transaction open after its insert while the removal runs: without the key holding the
       // membership, the removal's revocation ran without seeing the key, and the key outlived it.
@@ -131,20 +118,7 @@ describe('key escalation', () => {
   it('keeps a key that escaped its member’s removal dead when they are added back', async () => {
     // However a key came to outlive its membership, it works only under the membership it was made
     // in. The escape is made here by removing the membership alone, as a removal missing the key would.
-    const owner = await buildOwnerKey((await buildWorkspaceWithKey(t.app, { role: 'owner' })).workspace.id);
-    const ws = owner.key.workspaceId;
-    const member = await buildUser(t.app);
-    await asOperator('member add', () =>
-      t.app.get(WorkspacesService).addMember(operatorActor(), ws, member.id, 'admin'),
-    );
-    const escaped = await asOperator('key create', () =>
-      t.app.get(ApiKeysService).create(operatorActor(), {
-        workspaceId: ws,
-        name: `escaped-${member.id}`,
-        scopes: ['workspace:read'],
-        createdByUserId: member.id,
-      }),
-    );
+    const { owner, ws, member, key: escaped } = await adminWithKey();
     const read = () => rest(escaped.token, `/api/v1/workspaces/${ws}`);
     expect((await read()).status).toBe(200);
     await db().query('DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2', [ws, member.id]);
@@ -159,6 +133,25 @@ describe('key escalation', () => {
   });
 
   const db = () => t.app.get(DataSource);
+
+  /** A workspace with an owner's full key, and an admin member with a key of their own. */
+  async function adminWithKey() {
+    const owner = await buildOwnerKey((await buildWorkspaceWithKey(t.app, { role: 'owner' })).workspace.id);
+    const ws = owner.key.workspaceId;
+    const member = await buildUser(t.app);
+    await asOperator('member add', () =>
+      t.app.get(WorkspacesService).addMember(operatorActor(), ws, member.id, 'admin'),
+    );
+    const key = await asOperator('key create', () =>
+      t.app.get(ApiKeysService).create(operatorActor(), {
+        workspaceId: ws,
+        name: `own-${member.id}`,
+        scopes: ['workspace:read'],
+        createdByUserId: member.id,
+      }),
+    );
+    return { owner, ws, member, key };
+  }
 
   async function buildOwnerKey(workspaceId: string) {
     const user = await buildUser(t.app);
