@@ -23,6 +23,7 @@ import { AuditAppendLockOrder1763830000000 } from './migrations/1763830000000-au
 import { AuditRecordChecks1763840000000 } from './migrations/1763840000000-audit-record-checks';
 import { ApiKeyAuditAccess1763850000000 } from './migrations/1763850000000-api-key-audit-access';
 import { AuditRecordsWithoutWorkspaceKey1763860000000 } from './migrations/1763860000000-audit-records-without-workspace-key';
+import { CredentialCreationClock1763870000000 } from './migrations/1763870000000-credential-creation-clock';
 
 export const ENTITIES = [
   UserEntity,
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   AuditRecordChecks1763840000000,
   ApiKeyAuditAccess1763850000000,
   AuditRecordsWithoutWorkspaceKey1763860000000,
+  CredentialCreationClock1763870000000,
 ];
 
 /** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */

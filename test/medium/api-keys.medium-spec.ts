@@ -25,7 +25,7 @@ import { WorkspaceBindings } from '../../src/access/workspace-binding';
 import { AppError } from '../../src/common/app-error';
 import { MembershipEntity } from '../../src/domain/workspaces/membership.entity';
 import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
-import { asOperator, buildWorkspace, buildWorkspaceWithKey } from '../factories';
+import { asOperator, buildUser, buildWorkspace, buildWorkspaceWithKey } from '../factories';
 import { startServiceContext } from '../support/service-context';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -297,6 +297,36 @@ describe(ApiKeysService.name, () => {
   });
 
   describe('create', () => {
+    // PGlite is a single backend: a second connection waits for the open transaction.
+    (process.env.POSTERN_TEST_EMBEDDED ? it.skip : it)(
+      'dates a key after the membership it is made under, even one committed while the key was being created',
+      async () => {
+        // Dated by its transaction's start, the key would look older than the membership and never
+        // authenticate: the bindings join only a membership no newer than the credential.
+        const workspace = await buildWorkspace(app);
+        const user = await buildUser(app);
+        const runner = dataSource.createQueryRunner();
+        await runner.connect();
+        await runner.startTransaction();
+        try {
+          await runner.query('SELECT 1');
+          await asOperator('member add', () =>
+            app.get(WorkspacesService).addMember(operator, workspace.id, user.id, 'admin'),
+          );
+          const { token } = await apiKeys.create(
+            operator,
+            { workspaceId: workspace.id, name: uniqueName(), scopes: ['workspace:read'], createdByUserId: user.id },
+            runner.manager,
+          );
+          await runner.commitTransaction();
+          expect((await callAs(token)).userId).toBe(user.id);
+        } finally {
+          if (runner.isTransactionActive) await runner.rollbackTransaction();
+          await runner.release();
+        }
+      },
+    );
+
     it('refuses unknown scopes with a structured error and writes nothing', async () => {
       const workspace = await buildWorkspace(app);
       const name = uniqueName();

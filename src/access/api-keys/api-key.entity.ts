@@ -18,5 +18,5 @@ export class ApiKeyEntity {
   /** May read the workspace's audit trail. Set at creation and never changed; not a scope. */
   @Column({ name: 'audit_access', type: 'boolean', default: false }) auditAccess: boolean;
   @Column({ name: 'created_by_user_id', type: 'uuid', nullable: true }) createdByUserId: string | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', default: () => 'clock_timestamp()' }) createdAt: Date;
 }
