@@ -303,11 +303,12 @@ function appendParams(links: Link[]): unknown[] {
 }
 
 /**
- * A statement PostgreSQL refused for what it said (bad data, a constraint, a deadlock, a raised
- * exception): its transaction is rolled back, not in doubt. Connection and server-shutdown errors
- * (classes 08, 57) are not: the commit may have happened.
+ * A statement PostgreSQL refused for what it said (bad data, a constraint, a serialization failure
+ * or deadlock, a raised exception): its transaction is rolled back, not in doubt. Connection and
+ * shutdown errors (classes 08, 57), and 40003 (completion unknown), are not: the commit may have
+ * happened.
  */
-const ROLLED_BACK = /^(22|23|40|42|P0)[0-9A-Z]{3}$/;
+const ROLLED_BACK = /^((22|23|42|P0)[0-9A-Z]{3}|40001|40002|40P01)$/;
 
 function refusedByServer(err: unknown): boolean {
   const e = err as { code?: unknown; severity?: unknown } | undefined;

@@ -18,6 +18,7 @@ export class OAuthUnitOfWork {
   private done = false;
   /** True once the client went away: what the request wrote is rolled back, whatever comes after. */
   abandoned = false;
+  private abandoning?: Promise<void>;
   /** Statements started from provider events, which nobody awaits: the commit waits for them. */
   private readonly started: Promise<unknown>[] = [];
 
@@ -68,11 +69,20 @@ export class OAuthUnitOfWork {
     }
   }
 
-  /** Ends the transaction without committing: the client went away before its answer. */
-  async abandon(): Promise<void> {
-    if (this.done) return;
+  /**
+   * Ends the transaction without committing: the client went away before its answer. Every caller
+   * gets the one rollback to wait for, so a record written after it never queues behind it.
+   */
+  abandon(): Promise<void> {
+    if (this.abandoning) return this.abandoning;
+    if (this.done) return Promise.resolve();
     this.done = true;
     this.abandoned = true;
+    this.abandoning = this.rollBack();
+    return this.abandoning;
+  }
+
+  private async rollBack(): Promise<void> {
     if (!this.runner) return;
     const runner = await this.runner.catch(() => undefined);
     if (!runner) return;
