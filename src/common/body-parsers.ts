@@ -3,6 +3,7 @@ import { AuditContext } from '../audit/audit-context';
 import { noteError } from '../audit/audit-outcome';
 import { MEDIA_DEFAULTS } from '../config/app-config';
 import { AppError } from './app-error';
+import { LONE_SURROGATE } from './validation/control-characters';
 import { base64Length } from './base64-length';
 import { toErrorBody } from './error-body';
 import { targetPath } from './origin-form';
@@ -43,8 +44,8 @@ const isMcp = (req: Request) => {
  */
 export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
   const mcpLimit = options.mcpLimitBytes ?? mcpBodyLimitBytes(MEDIA_DEFAULTS.maxInlineBytes);
-  const json = express.json({ limit: BODY_LIMIT });
-  const mcpJson = express.json({ limit: mcpLimit });
+  const json = express.json({ limit: BODY_LIMIT, verify: refuseHalfCharacters });
+  const mcpJson = express.json({ limit: mcpLimit, verify: refuseHalfCharacters });
   const parsers: Array<{ parse: RequestHandler; limitOf: (req: Request) => string }> = [
     {
       parse: (req, res, next) => (isMcp(req) ? mcpJson : json)(req, res, next),
@@ -62,15 +63,45 @@ export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
       if (!err) return next();
       const type = (err as { type?: string }).type;
       const error =
-        type === 'entity.too.large'
-          ? new AppError('payload_too_large', `request body exceeds ${limitOf(req)}`)
-          : type === 'entity.parse.failed'
-            ? new AppError('malformed_json', 'request body is not valid JSON')
-            : new AppError('validation_failed', 'request body could not be read');
+        type === HALF_CHARACTER
+          ? new AppError('validation_failed', HALF_CHARACTER_MESSAGE)
+          : type === 'entity.too.large'
+            ? new AppError('payload_too_large', `request body exceeds ${limitOf(req)}`)
+            : type === 'entity.parse.failed'
+              ? new AppError('malformed_json', 'request body is not valid JSON')
+              : new AppError('validation_failed', 'request body could not be read');
       noteError(AuditContext.current(), error.code, error.message);
       const id = (req as Request & { id?: unknown }).id;
       const { status, body } = toErrorBody(error, typeof id === 'string' ? id : undefined);
       res.status(status).json(body);
     });
   });
+}
+
+const HALF_CHARACTER = 'entity.half.character';
+const HALF_CHARACTER_MESSAGE = 'request body holds half a character (an unpaired \\uD800–\\uDFFF escape)';
+
+/**
+ * Refuses a JSON body holding half a character: a surrogate escape (`\ud83d`) without its pair,
+ * which JSON.parse accepts and PostgreSQL then refuses wherever the text is stored as json, so the
+ * call would end in a 500. Only a body with such an escape in it is looked at twice.
+ */
+function refuseHalfCharacters(_req: Request, _res: Response, buf: Buffer): void {
+  if (!buf.includes('\\ud') && !buf.includes('\\uD')) return;
+  let body: unknown;
+  try {
+    body = JSON.parse(buf.toString('utf8'));
+  } catch {
+    return; // the parser reports a malformed body itself
+  }
+  // body-parser passes what verify throws on with its type (and sets a status on it, so not an AppError).
+  if (holdsHalfCharacter(body)) throw Object.assign(new Error(HALF_CHARACTER_MESSAGE), { type: HALF_CHARACTER });
+}
+
+function holdsHalfCharacter(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.some(holdsHalfCharacter);
+  if (value && typeof value === 'object')
+    return Object.entries(value).some(([k, v]) => LONE_SURROGATE.test(k) || holdsHalfCharacter(v));
+  return false;
 }

@@ -16,7 +16,7 @@ export const textParam = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((v) => !hasControlCharacters(v), 'must not contain control characters');
+    .refine((v) => !hasControlCharacters(v), 'must not contain control characters or half characters');
 
 /** One line (names, handles, titles): no line breaks or control characters. */
 export const lineParam = (max: number, min = 1) =>
@@ -25,7 +25,7 @@ export const lineParam = (max: number, min = 1) =>
     .trim()
     .min(min)
     .max(max)
-    .refine((v) => !hasControlCharacters(v, true), 'must be one line without control characters');
+    .refine((v) => !hasControlCharacters(v, true), 'must be one line without control characters or half characters');
 
 /** One tag: letters, digits, _ and -, at most 50 characters. */
 export const tagParam = z

@@ -256,6 +256,48 @@ describe('audit trail', () => {
     ]);
   });
 
+  it('refuses a JSON body holding half a character, and keeps a whole emoji', async () => {
+    // JSON.parse accepts a lone surrogate escape; PostgreSQL refuses it in json and jsonb, so a
+    // draft's variants or a replayable create's stored answer ended in a 500.
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+    const row = async (id: string) =>
+      (await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]))[0];
+    const draft = (text: string) => `{"text":"draft","variants":{"linkedin":{"text":"${text}"}}}`;
+    const post = (path: string, body: string, id: string, headers: { [name: string]: string } = {}) =>
+      rest(token, path, { method: 'POST', body, headers: { 'x-request-id': id, ...headers } });
+    const count = async () =>
+      (
+        await t.db.query<{ n: number }[]>(
+          `SELECT (SELECT count(*) FROM drafts WHERE workspace_id = $1)::int
+                + (SELECT count(*) FROM campaigns WHERE workspace_id = $1)::int AS n`,
+          [workspace.id],
+        )
+      )[0].n;
+    const refusals: [string, string, string, { [name: string]: string }?][] = [
+      ['half-variant', '/api/v1/drafts', draft('Hi \\ud83d')],
+      ['half-low', '/api/v1/drafts', draft('\\ude00 first')],
+      ['half-campaign', '/api/v1/campaigns', '{"name":"Launch \\uD83D"}', { 'idempotency-key': 'half-1' }],
+    ];
+    for (const [id, path, body, headers] of refusals) {
+      const res = await post(path, body, id, headers);
+      expect([id, res.status]).toEqual([id, 400]);
+      expect([id, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([id, 'validation_failed']);
+      expect([id, await row(id)]).toEqual([id, expect.objectContaining({ decision: 'invalid' })]);
+    }
+    const mcp = await post(
+      '/mcp',
+      `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_draft","arguments":{"text":"Hi \\ud83d"}}}`,
+      'half-mcp',
+      { accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+    );
+    expect(mcp.status).toBe(400);
+    expect(await count()).toBe(0);
+
+    const whole = await post('/api/v1/drafts', draft('Hi \\ud83d\\ude00'), 'whole-emoji');
+    expect(whole.status).toBe(201);
+    expect(await count()).toBe(1);
+  });
+
   it('refuses a request without an id, and records a method that does not exist as invalid', async () => {
     // Without an id the transport acknowledges a message and runs nothing; no guard sees it. Passed
     // on, it left a record of an allowed create_draft from a key that may not create drafts.

@@ -9,8 +9,16 @@ export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F
 // eslint-disable-next-line no-control-regex -- as above
 export const LINE_BREAKS_OR_CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 
+/**
+ * Half of a character: a UTF-16 surrogate without its pair (an emoji cut in two). JSON can carry
+ * one as an escape, but PostgreSQL refuses it in json and jsonb, so text holding one could only
+ * fail on the way to the database.
+ */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Control characters (`singleLine`: line breaks too), or half a character, which no field stores. */
 export function hasControlCharacters(value: string, singleLine = false): boolean {
-  return (singleLine ? LINE_BREAKS_OR_CONTROL : CONTROL_CHARACTERS).test(value);
+  return (singleLine ? LINE_BREAKS_OR_CONTROL : CONTROL_CHARACTERS).test(value) || LONE_SURROGATE.test(value);
 }
 
 /** Direction marks, embeddings, overrides and isolates: legitimate in right-to-left text, a spoofing tool in a URL. */

@@ -23,7 +23,9 @@ export const NoControlCharacters = (singleLine = false, options?: ValidationOpti
   define(
     'noControlCharacters',
     (v) => typeof v !== 'string' || !hasControlCharacters(v, singleLine),
-    singleLine ? 'must be one line without control characters' : 'must not contain control characters',
+    singleLine
+      ? 'must be one line without control characters or half characters'
+      : 'must not contain control characters or half characters',
     options,
   );
 

@@ -87,7 +87,7 @@ export class ContentProblems {
 function checkText(value: unknown, field: string, max: number, problems: ContentProblems): string | undefined {
   if (typeof value !== 'string') return problems.add(field, 'must be a string');
   if (value.length > max) return problems.add(field, `must be at most ${max} characters (has ${value.length})`);
-  if (hasControlCharacters(value)) return problems.add(field, 'must not contain control characters');
+  if (hasControlCharacters(value)) return problems.add(field, 'must not contain control characters or half characters');
   return value;
 }
 
@@ -97,7 +97,8 @@ function checkTitle(value: unknown, field: string, problems: ContentProblems): s
   if (!title) return problems.add(field, 'must not be blank; send null to remove it');
   if (title.length > CONTENT_LIMITS.title)
     return problems.add(field, `must be at most ${CONTENT_LIMITS.title} characters`);
-  if (hasControlCharacters(title, true)) return problems.add(field, 'must be one line without control characters');
+  if (hasControlCharacters(title, true))
+    return problems.add(field, 'must be one line without control characters or half characters');
   return title;
 }
 

@@ -45,7 +45,8 @@ export const EXTERNAL_ID_PATTERN = /^[\x21-\x7E]+$/;
 function line(field: string, value: string, max: number): string {
   const trimmed = value.trim();
   if (trimmed.length < 1 || trimmed.length > max) throw invalidField(field, `must be 1 to ${max} characters`);
-  if (hasControlCharacters(trimmed, true)) throw invalidField(field, 'must be one line without control characters');
+  if (hasControlCharacters(trimmed, true))
+    throw invalidField(field, 'must be one line without control characters or half characters');
   return trimmed;
 }
 
