@@ -69,6 +69,8 @@ export class OAuthConnectionsService {
 
   /** Ends a connection at once: its grant, refresh tokens and access tokens stop working. */
   async revoke(userId: string, grantId: string): Promise<void> {
+    // Grant ids are url-safe base64; anything else (a NUL, which PostgreSQL refuses) names none.
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(grantId)) throw notFound('connection');
     await this.audited.run(async (m) => {
       const [row] = returningRows<{ workspace_id: string }>(
         await m.query(

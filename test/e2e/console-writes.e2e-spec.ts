@@ -131,6 +131,24 @@ describe('console writes', () => {
     expect(await record('console-owner-create')).toMatchObject({ workspace_id: ws, decision: 'allowed' });
   });
 
+  it('answers what cannot name a key, a connection or an account as not found, never a 500', async () => {
+    // Each reached PostgreSQL with a NUL in it, which it refuses: a 500, and on the sign-in form an
+    // uncounted one, logged with its stack, for anyone to repeat.
+    const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const revokeKey = await fetch(`${t.url}/api/v1/keys/pst_%00`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
+    expect(revokeKey.status).toBe(404);
+    const post = await signedIn(owner.user.email);
+    expect((await post('/console/connections/%00/revoke', {}, `nul-grant-${randomUUID()}`)).status).toBe(404);
+    const signIn = await signInForm(t.url);
+    const unknown = await signIn(`nobody-${randomUUID()}@example.com`, 'a long enough password');
+    const nul = await signIn('nobody\u0000@example.com', 'a long enough password');
+    expect(unknown.status).toBe(401);
+    expect(nul.status).toBe(401);
+  });
+
   it('refuses a key name that hides characters and an expiry that is no date, as the REST API does', async () => {
     // The form went straight to the service: an escape sequence in a name reached the terminal of
     // whoever ran `postern key list`, and 2026-13-01 failed the insert with a 500.

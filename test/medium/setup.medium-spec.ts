@@ -341,6 +341,21 @@ describe(SetupService.name, () => {
       expect(await users().findByEmail('second@example.com')).toBeNull();
     });
 
+    it.each([
+      ['a NUL in the email', { email: 'first\u0000owner@example.com' }, 'email'],
+      ['an email longer than 254 characters', { email: `${'a'.repeat(64)}@${'b'.repeat(189)}.com` }, 'email'],
+      ['a NUL in the workspace name', { workspaceName: 'Acme\u0000Social' }, 'name'],
+    ])('refuses %s as invalid, writes nothing and keeps the link', async (_what, change, field) => {
+      const token = tokenOf(await setup.prepare());
+      const before = await counts();
+      await expect(submit(token, { ...input, ...change })).rejects.toMatchObject({
+        code: 'validation_failed',
+        details: [expect.objectContaining({ field })],
+      });
+      expect(await counts()).toEqual(before);
+      await expect(submit(token)).resolves.toMatchObject({ email: 'first.owner@example.com' });
+    });
+
     it('lets only one of two simultaneous submissions of a link win', async () => {
       const token = tokenOf(await setup.prepare());
 

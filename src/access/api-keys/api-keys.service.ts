@@ -87,7 +87,7 @@ export class ApiKeysService {
     if (unsafeInName(name)) {
       throw new AppError(
         'validation_failed',
-        'name must not contain control, line-break, direction or invisible characters',
+        'name must not contain control, line-break, direction, invisible or half characters',
         [{ field: 'name', issue: 'characters' }],
       );
     }
@@ -203,7 +203,7 @@ export class ApiKeysService {
   }
 
   async revoke(actor: Actor, workspaceId: string, idOrPrefix: string): Promise<ApiKeyEntity> {
-    const where = /^pst_/.test(idOrPrefix)
+    const where = /^pst_[0-9a-f]{12}$/.test(idOrPrefix)
       ? { workspaceId, prefix: idOrPrefix }
       : UUID_PATTERN.test(idOrPrefix)
         ? { workspaceId, id: idOrPrefix }

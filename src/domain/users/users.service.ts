@@ -14,7 +14,8 @@ export interface CreateUserInput {
 let dummy: Promise<string> | undefined;
 const dummyHash = () => (dummy ??= argon2.hash('postern-timing-equaliser', { type: argon2.argon2id }));
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{1,60}$/;
+/** No spaces, control characters or half characters; at most 254 characters in all (the column's check). */
+const EMAIL = /^(?=.{3,254}$)[^\s@\p{Cc}\p{Cs}]{1,64}@[^\s@\p{Cc}\p{Cs}]{1,189}\.[^\s@\p{Cc}\p{Cs}]{1,60}$/u;
 
 @Injectable()
 export class UsersService {
@@ -57,8 +58,11 @@ export class UsersService {
     return this.users.findOne({ where: { id } });
   }
 
-  findByEmail(email: string): Promise<UserEntity | null> {
-    return this.users.findOne({ where: { email: email.trim().toLowerCase() } });
+  /** Something that cannot be an address (a NUL, say, which PostgreSQL refuses) belongs to nobody. */
+  async findByEmail(email: string): Promise<UserEntity | null> {
+    const normalised = email.trim().toLowerCase();
+    if (!EMAIL.test(normalised)) return null;
+    return this.users.findOne({ where: { email: normalised } });
   }
 
   async count(): Promise<number> {
