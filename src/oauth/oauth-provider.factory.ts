@@ -3,6 +3,7 @@ import { hkdfSync } from 'node:crypto';
 import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { ALL_SCOPES } from '../access/scopes';
+import { unsafeInName } from '../common/validation/control-characters';
 import { SecretBox } from '../common/crypto/secret-box';
 import type { AppConfig } from '../config/config.types';
 import { CLIENT_AUTH_METHODS } from './client-auth-methods';
@@ -13,6 +14,9 @@ import { oauthUrls } from './oauth-urls';
 import { redirectUriProblem } from './redirect-uri-policy';
 import { OAUTH_ROUTES } from './oauth-routes';
 import { OAuthUnit } from './oauth-unit-of-work';
+
+/** Long enough for any product name; short enough to leave the redirect host in view. */
+const CLIENT_NAME_MAX = 64;
 
 /**
  * The OAuth 2.1 authorization server, built on oidc-provider: authorization code with PKCE (S256),
@@ -104,6 +108,13 @@ export async function createOAuthProvider(
         // public subject identifiers only, it would mean nothing.
         if (metadata.sector_identifier_uri !== undefined)
           throw new errors.InvalidClientMetadata('sector_identifier_uri is not supported');
+        // The consent page's headline: a name that reorders or hides text, or pushes the
+        // redirect host out of sight, would let a client pass for another.
+        const name = metadata.client_name;
+        if (typeof name === 'string' && (name.length > CLIENT_NAME_MAX || unsafeInName(name)))
+          throw new errors.InvalidClientMetadata(
+            `client_name must be at most ${CLIENT_NAME_MAX} characters, without control, line-break, direction, invisible or half characters`,
+          );
         for (const uri of (metadata.redirect_uris as string[] | undefined) ?? []) {
           const problem = redirectUriProblem(uri);
           // The description must start with `redirect_uris` to keep the invalid_redirect_uri code.

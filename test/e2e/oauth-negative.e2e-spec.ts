@@ -112,6 +112,8 @@ describe('OAuth authorization server: what it refuses', () => {
     await page.fill('#password', PASSWORD);
     await page.click('button[type=submit]');
     await page.waitForSelector('h1:has-text("Connect Probe Agent?")');
+    // No workspace is chosen for the person: one click on Allow cannot complete the consent.
+    expect(await page.inputValue('#workspace')).toBe('');
     await page.selectOption('#workspace', workspaceId);
   }
 
@@ -242,6 +244,12 @@ describe('OAuth authorization server: what it refuses', () => {
     });
     for (const method of ['none', 'client_secret_basic', 'client_secret_post'])
       expect((await register({ token_endpoint_auth_method: method })).status).toBe(201);
+    // The name heads the consent page: nothing in it may reorder, hide or crowd out the rest.
+    for (const client_name of ['Claude\u202e', 'Claude\u200b', 'Cla\u0000ude', 'Claude\ud83d', 'C'.repeat(65)])
+      expect(await outcome({ client_name })).toEqual(
+        expect.objectContaining({ status: 400, error: 'invalid_client_metadata' }),
+      );
+    expect((await register({ client_name: 'Claude ✳ Desktop' })).status).toBe(201);
 
     const as = (await (await fetch(`${t.url}/.well-known/oauth-authorization-server`)).json()) as Record<
       string,

@@ -41,12 +41,12 @@ export function consentPage(v: ConsentView): string {
     )
     .join('');
   return `<h1>Connect ${escapeHtml(v.clientName)}?</h1>
-<p><strong>${escapeHtml(v.clientName)}</strong> <span class="muted">(${escapeHtml(v.clientId)})</span> wants to act for you in Postern.
+<p><strong>${escapeHtml(v.clientName)}</strong> <span class="muted">(the name it gives itself; client ${escapeHtml(v.clientId)})</span> wants to act for you in Postern.
 After you decide you will be sent back to <strong>${escapeHtml(v.redirectHost)}</strong>.</p>
 ${v.error ? `<p class="error" role="alert">${escapeHtml(v.error)}</p>` : ''}
 <form method="post" action="/console/interaction/${escapeHtml(v.uid)}/consent">
 <input type="hidden" name="csrf" value="${escapeHtml(v.csrf)}">
-<label for="workspace">Workspace it may work in</label><select id="workspace" name="workspace">${workspaces}</select>
+<label for="workspace">Workspace it may work in</label><select id="workspace" name="workspace" required><option value="" selected disabled>Choose a workspace</option>${workspaces}</select>
 <label for="preset">Permissions</label><select id="preset" name="preset"><option value="">Exactly the boxes ticked below</option>${presets}</select>
 <p class="muted">A preset grants its scopes that were requested. Whatever you choose is also capped by your role in the workspace,
 and draft-only workspaces never give agents publish or schedule.</p>
