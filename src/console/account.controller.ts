@@ -1,10 +1,13 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import type { Provider } from 'oidc-provider';
 import { randomBytes } from 'node:crypto';
 import { Public } from '../access/public.decorator';
 import { UsersService } from '../domain/users/users.service';
 import { OAuthConnectionsService } from '../oauth/oauth-connections.service';
+import { OIDC_PROVIDER } from '../oauth/oauth.tokens';
+import { endOAuthSession } from './end-oauth-session';
 import { ConsoleSession } from '../access/console-session.decorator';
 import { clientAddress, field, sessionOf } from './console-pages';
 import { ConsoleSessions } from './console-session.service';
@@ -24,6 +27,7 @@ export class AccountController {
     private readonly users: UsersService,
     private readonly signIn: ConsoleSignIn,
     private readonly connections: OAuthConnectionsService,
+    @Inject(OIDC_PROVIDER) private readonly provider: Provider,
   ) {}
 
   @Get()
@@ -59,6 +63,7 @@ export class AccountController {
   @Post('logout')
   @ConsoleSession()
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await endOAuthSession(this.provider, req, res, sessionOf(req).userId);
     await this.sessions.end(req, res);
     res.redirect(303, '/console/login');
   }

@@ -103,6 +103,10 @@ export class InteractionController {
     this.checkCsrf(uid, body);
     const accountId = details.session?.accountId;
     if (details.prompt.name !== 'consent' || !accountId) throw new AppError('forbidden', 'sign in first');
+    // The authorization server's session can outlive the console's; consent is given only by the
+    // person signed in to the console now, as the account the server has for this browser.
+    if ((await this.sessions.find(req))?.userId !== accountId)
+      throw new AppError('forbidden', 'sign in again: your console session has ended or is another account’s');
     if (field(body, 'decision') !== 'approve') {
       await this.provider.interactionFinished(
         req,

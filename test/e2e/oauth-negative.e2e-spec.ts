@@ -215,6 +215,36 @@ describe('OAuth authorization server: what it refuses', () => {
     }
   });
 
+  it('asks for the password again once the person has signed out of the console', async () => {
+    // The authorization server's own session outlived the console's: anyone at the browser could
+    // then consent, as the person who left, to a client of their own.
+    const run = await openBrowser();
+    const first = await registeredClient(t.url, CALLBACK);
+    await signIn(run.page, authorizationUrl(t.url, authParams(first, pkce().challenge)));
+    await decide(run, 'approve');
+    await run.page.goto(`${t.url}/console/connections`);
+    await run.page.click('button:has-text("Sign out")');
+    await run.page.waitForURL(/\/console\/login/);
+    const second = await registeredClient(t.url, CALLBACK);
+    await run.page.goto(authorizationUrl(t.url, authParams(second, pkce().challenge)));
+    await run.page.waitForSelector('h1:has-text("Sign in to Postern")');
+    expect(await run.page.locator('h1:has-text("Connect")').count()).toBe(0);
+  });
+
+  it('takes a consent only from a live console session of the same account', async () => {
+    const client = await registeredClient(t.url, CALLBACK);
+    const run = await openBrowser();
+    await signIn(run.page, authorizationUrl(t.url, authParams(client, pkce().challenge)));
+    // The console session ends (expired, or removed elsewhere) while the consent page is open.
+    const cookies = await run.context.cookies();
+    await run.context.clearCookies();
+    await run.context.addCookies(cookies.filter((c) => !c.name.includes('postern_session')));
+    const answer = run.page.waitForResponse((r) => r.url().endsWith('/consent'));
+    await run.page.click('button[value=approve]');
+    expect((await answer).status()).toBe(403);
+    expect(run.callbacks).toHaveLength(0);
+  });
+
   it('registers no client it would have to fetch keys or sector URIs for while answering', async () => {
     const register = (metadata: Record<string, unknown>) =>
       fetch(`${t.url}/oauth/register`, {
