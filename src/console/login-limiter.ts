@@ -33,7 +33,7 @@ export class LoginLimiter implements OnApplicationShutdown {
   async attempt(email: string, address: string): Promise<void> {
     const limits: [RateLimiterAbstract, string][] = [
       [this.perAccount, accountKey(email, address)],
-      [this.perAddress, address],
+      [this.perAddress, addressGroup(address)],
     ];
     const spent = await this.answer(() => Promise.all(limits.map(([limiter, key]) => limiter.get(key))));
     const waits = spent.flatMap((res, i) =>
@@ -47,7 +47,10 @@ export class LoginLimiter implements OnApplicationShutdown {
   /** A wrong email or password: counted against both limits. */
   async failed(email: string, address: string): Promise<void> {
     await this.answer(() =>
-      Promise.all([this.perAccount.penalty(accountKey(email, address)), this.perAddress.penalty(address)]),
+      Promise.all([
+        this.perAccount.penalty(accountKey(email, address)),
+        this.perAddress.penalty(addressGroup(address)),
+      ]),
     );
   }
 
@@ -69,6 +72,26 @@ export class LoginLimiter implements OnApplicationShutdown {
   }
 }
 
+/** The email as the account lookup reads it (trimmed, lower case), so no spelling gets fresh tries. */
 function accountKey(email: string, address: string): string {
-  return `${email.toLowerCase()}|${address}`;
+  return `${email.trim().toLowerCase()}|${addressGroup(address)}`;
+}
+
+/**
+ * What one client holds: an IPv4 address, or an IPv6 /64, which one machine can fill with addresses
+ * of its own (an IPv4 address mapped into IPv6 counts as itself).
+ */
+export function addressGroup(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (!address.includes(':')) return address;
+  const [head, tail] = address.split('%')[0].split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g || '0', 16).toString(16))
+    .join(':')}::/64`;
 }

@@ -164,6 +164,22 @@ describe('authorization server policies', () => {
     expect(await (await attempt()).text()).toMatch(/too many login attempts; try again in \d+ seconds/);
   });
 
+  it('counts every spelling of one email as the same account', async () => {
+    // The lookup trims and lower-cases the email; the count did not trim, so each spacing got five more tries.
+    const post = await signInForm(t.url);
+    const spellings = [
+      ' spelt@example.com',
+      'spelt@example.com ',
+      '\tSPELT@example.com',
+      'Spelt@Example.com',
+      ' spelt@example.com\t',
+    ];
+    const statuses: number[] = [];
+    for (const email of spellings) statuses.push((await post(email, 'wrong guess number y')).status);
+    statuses.push((await post('spelt@example.com', 'wrong guess number y')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
   it('counts failed sign-ins only, so one address (an office behind one NAT) can sign in many times', async () => {
     const user = await buildUser(t.app);
     const post = await signInForm(t.url);
