@@ -475,14 +475,15 @@ describe('audit trail', () => {
         { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {} } },
         { 'mcp-protocol-version': '2025-06-18' },
       );
-    // Sent together, so the odd name shares a group commit with the others.
+    // Sent together, so the odd name shares a group commit with the others. (Half a character, the
+    // other kind text cannot hold, no longer gets this far: the JSON parser refuses it.)
     const answers = await Promise.all([
-      call('evil\u0000\ud800tool', 'unstorable'),
+      call('evil\u0000tool', 'unstorable'),
       ...Array.from({ length: 10 }, (_, i) => call('list_workspaces', `storable-${i}`)),
     ]);
     expect(answers.map((a) => a.status)).toEqual(Array(11).fill(200));
     const [row] = await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = 'unstorable'`);
-    expect(row.operation).toBe('mcp tools/call evil\ufffd\ufffdtool');
+    expect(row.operation).toBe('mcp tools/call evil\ufffdtool');
   });
 
   it('commits the record of a 2026-07-28 call before its answer, and of a listen stream before its first byte', async () => {
