@@ -1,9 +1,10 @@
+import { UUID_PATTERN } from '../common/validation/uuid';
+
 const MAX_DEPTH = 4;
 const MAX_KEYS = 50;
 
 /** A member that names an object (`id`, `post_id`, `:userId`), by the name the API gives it. */
 const ID_NAME = /^(id|.+_id|[a-z]+Id)$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The shape of the arguments, not their values: `"string(42)"`, `"number"`, `"array(3)"`. Enough
@@ -22,7 +23,7 @@ export function shapeOf(value: unknown, depth = 0): unknown {
     return Object.fromEntries(
       entries.map(([k, v]) => [
         k.slice(0, 64),
-        ID_NAME.test(k) && typeof v === 'string' && UUID.test(v) ? v.toLowerCase() : shapeOf(v, depth + 1),
+        ID_NAME.test(k) && typeof v === 'string' && UUID_PATTERN.test(v) ? v.toLowerCase() : shapeOf(v, depth + 1),
       ]),
     );
   }

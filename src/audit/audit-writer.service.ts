@@ -7,6 +7,7 @@ import { auditChainKey, canonicalFields, canonicalJson, chainHashOfCanonical } f
 import { shapeOf } from './args-preview';
 import type { AuditDraft } from './audit-context';
 import { poolQuery } from '../database/pool-query';
+import { LONE_SURROGATE } from '../common/validation/control-characters';
 import { returningRows } from '../database/returning-rows';
 import { GENESIS_HASH, GLOBAL_CHAIN, type AuditFields, type AuditOutcome } from './audit-record';
 
@@ -232,7 +233,7 @@ export class AuditWriter implements OnApplicationShutdown {
   }
 }
 
-const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const UNSTORABLE = new RegExp(`\\0|${LONE_SURROGATE.source}`, 'g');
 
 /**
  * Text PostgreSQL can store: no NUL, no lone UTF-16 surrogate (each becomes U+FFFD). Callers choose

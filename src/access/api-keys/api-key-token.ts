@@ -9,9 +9,18 @@ export function generateApiKeyToken(): { token: string; prefix: string } {
   return { token: `${PREFIX}${id}_${secret}`, prefix: `${PREFIX}${id}` };
 }
 
+const PREFIX_SHAPE = 'pst_[0-9a-f]{12}';
+const TOKEN_PATTERN = new RegExp(`^(${PREFIX_SHAPE})_[A-Za-z0-9_-]{43}$`);
+const PREFIX_PATTERN = new RegExp(`^${PREFIX_SHAPE}$`);
+
 export function parseApiKeyToken(token: string): { prefix: string } | undefined {
-  const match = /^(pst_[0-9a-f]{12})_[A-Za-z0-9_-]{43}$/.exec(token);
+  const match = TOKEN_PATTERN.exec(token);
   return match ? { prefix: match[1] } : undefined;
+}
+
+/** Whether `value` is a key's public prefix (`pst_` and its 12 hex lookup id), as lists show it. */
+export function isApiKeyPrefix(value: string): boolean {
+  return PREFIX_PATTERN.test(value);
 }
 
 export function hashApiKeyToken(token: string): string {

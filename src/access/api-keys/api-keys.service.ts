@@ -9,14 +9,20 @@ import { bindingFrom, readBinding } from '../workspace-binding';
 import { roleAtLeast } from '../roles';
 import { BUNDLES, BUNDLE_NAMES, isBundleName, isScope, type Scope } from '../scopes';
 import { ApiKeyEntity } from './api-key.entity';
-import { generateApiKeyToken, hashApiKeyToken, parseApiKeyToken, tokenMatchesHash } from './api-key-token';
+import {
+  generateApiKeyToken,
+  hashApiKeyToken,
+  isApiKeyPrefix,
+  parseApiKeyToken,
+  tokenMatchesHash,
+} from './api-key-token';
 import { UUID_PATTERN } from '../../common/validation/uuid';
 import { ApiKeyLookup } from './api-key-lookup';
 import { stampLastUsed } from '../last-used';
 import { TOOL_SCOPES } from '../../mcp/tool-scopes';
 import { assertHolds } from '../assert-holds';
 import { lockMembership } from '../../domain/workspaces/membership-lock';
-import { unsafeInName } from '../../common/validation/control-characters';
+import { assertSafeName } from '../../common/validation/assert-safe-name';
 
 export interface CreateApiKeyInput {
   workspaceId: string;
@@ -84,13 +90,7 @@ export class ApiKeysService {
       throw new AppError('validation_failed', 'name must be 1 to 100 characters', [{ field: 'name', issue: 'length' }]);
     }
     // Checked here, not only in the REST body: the console and the CLI create keys too.
-    if (unsafeInName(name)) {
-      throw new AppError(
-        'validation_failed',
-        'name must not contain control, line-break, direction, invisible or half characters',
-        [{ field: 'name', issue: 'characters' }],
-      );
-    }
+    assertSafeName(name);
     const scopes = ApiKeysService.expandScopes(input.scopes);
     assertHolds(actor, scopes, 'you cannot grant scopes you do not hold', 'scopes');
     // A misspelt tool would leave a key that can call nothing: refused, naming it.
@@ -203,7 +203,7 @@ export class ApiKeysService {
   }
 
   async revoke(actor: Actor, workspaceId: string, idOrPrefix: string): Promise<ApiKeyEntity> {
-    const where = /^pst_[0-9a-f]{12}$/.test(idOrPrefix)
+    const where = isApiKeyPrefix(idOrPrefix)
       ? { workspaceId, prefix: idOrPrefix }
       : UUID_PATTERN.test(idOrPrefix)
         ? { workspaceId, id: idOrPrefix }

@@ -5,7 +5,7 @@ import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import type { Actor } from '../../access/actor';
 import { isRole, roleAtLeast, type Role } from '../../access/roles';
-import { unsafeInName } from '../../common/validation/control-characters';
+import { assertSafeName } from '../../common/validation/assert-safe-name';
 import { AppError, notFound } from '../../common/app-error';
 import { UserEntity } from '../users/user.entity';
 import { MembershipEntity } from './membership.entity';
@@ -108,13 +108,7 @@ export class WorkspacesService {
     if (name.length < 1 || name.length > 100) {
       throw new AppError('validation_failed', 'name must be 1 to 100 characters', [{ field: 'name', issue: 'length' }]);
     }
-    if (unsafeInName(name)) {
-      throw new AppError(
-        'validation_failed',
-        'name must not contain control, line-break, direction, invisible or half characters',
-        [{ field: 'name', issue: 'characters' }],
-      );
-    }
+    assertSafeName(name);
     const slug = input.slug ?? slugify(name);
     if (!SLUG_PATTERN.test(slug)) {
       throw new AppError('validation_failed', 'slug must be lower-case letters, digits and dashes (1–63)', [
