@@ -44,8 +44,8 @@ const isMcp = (req: Request) => {
  */
 export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
   const mcpLimit = options.mcpLimitBytes ?? mcpBodyLimitBytes(MEDIA_DEFAULTS.maxInlineBytes);
-  const json = express.json({ limit: BODY_LIMIT, verify: refuseHalfCharacters });
-  const mcpJson = express.json({ limit: mcpLimit, verify: refuseHalfCharacters });
+  const json = express.json({ limit: BODY_LIMIT, verify: noteSurrogateEscape });
+  const mcpJson = express.json({ limit: mcpLimit, verify: noteSurrogateEscape });
   const parsers: Array<{ parse: RequestHandler; limitOf: (req: Request) => string }> = [
     {
       parse: (req, res, next) => (isMcp(req) ? mcpJson : json)(req, res, next),
@@ -60,16 +60,16 @@ export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
     // The authorization server reads its own bodies (with its own limits and error responses).
     if (req.originalUrl.startsWith('/oauth/')) return next();
     void parse(req, res, (err?: unknown) => {
-      if (!err) return next();
-      const type = (err as { type?: string }).type;
-      const error =
-        type === HALF_CHARACTER
-          ? new AppError('validation_failed', HALF_CHARACTER_MESSAGE)
-          : type === 'entity.too.large'
-            ? new AppError('payload_too_large', `request body exceeds ${limitOf(req)}`)
-            : type === 'entity.parse.failed'
-              ? new AppError('malformed_json', 'request body is not valid JSON')
-              : new AppError('validation_failed', 'request body could not be read');
+      const half = !err && SURROGATE_ESCAPE in req && holdsHalfCharacter(req.body);
+      if (!err && !half) return next();
+      const type = (err as { type?: string } | undefined)?.type;
+      const error = half
+        ? new AppError('validation_failed', HALF_CHARACTER_MESSAGE)
+        : type === 'entity.too.large'
+          ? new AppError('payload_too_large', `request body exceeds ${limitOf(req)}`)
+          : type === 'entity.parse.failed'
+            ? new AppError('malformed_json', 'request body is not valid JSON')
+            : new AppError('validation_failed', 'request body could not be read');
       noteError(AuditContext.current(), error.code, error.message);
       const id = (req as Request & { id?: unknown }).id;
       const { status, body } = toErrorBody(error, typeof id === 'string' ? id : undefined);
@@ -78,24 +78,17 @@ export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
   });
 }
 
-const HALF_CHARACTER = 'entity.half.character';
 const HALF_CHARACTER_MESSAGE = 'request body holds half a character (an unpaired \\uD800–\\uDFFF escape)';
+/** Set on a request whose JSON has a surrogate escape in it: only such a body is looked through. */
+const SURROGATE_ESCAPE = Symbol('surrogate escape');
 
 /**
- * Refuses a JSON body holding half a character: a surrogate escape (`\ud83d`) without its pair,
- * which JSON.parse accepts and PostgreSQL then refuses wherever the text is stored as json, so the
- * call would end in a 500. Only a body with such an escape in it is looked at twice.
+ * Half a character: a surrogate escape (`\ud83d`) without its pair, which JSON.parse accepts and
+ * PostgreSQL then refuses wherever the text is stored as json, so the call would end in a 500. The
+ * raw body is searched for an escape here; the parsed one is looked through only when it has one.
  */
-function refuseHalfCharacters(_req: Request, _res: Response, buf: Buffer): void {
-  if (!buf.includes('\\ud') && !buf.includes('\\uD')) return;
-  let body: unknown;
-  try {
-    body = JSON.parse(buf.toString('utf8'));
-  } catch {
-    return; // the parser reports a malformed body itself
-  }
-  // body-parser passes what verify throws on with its type (and sets a status on it, so not an AppError).
-  if (holdsHalfCharacter(body)) throw Object.assign(new Error(HALF_CHARACTER_MESSAGE), { type: HALF_CHARACTER });
+function noteSurrogateEscape(req: Request, _res: Response, buf: Buffer): void {
+  if (buf.includes('\\ud') || buf.includes('\\uD')) Object.assign(req, { [SURROGATE_ESCAPE]: true });
 }
 
 function holdsHalfCharacter(value: unknown): boolean {
