@@ -6,8 +6,7 @@ import { bodyParsers, mcpBodyLimitBytes } from './common/body-parsers';
 import { originForm } from './common/origin-form';
 import type { AppConfig } from './config/config.types';
 import { requestIdMiddleware } from './logging/logging.module';
-import { refuseJsonRpcBatches } from './mcp/refuse-batches';
-import { refuseIdlessRequests } from './mcp/refuse-idless-requests';
+import { refuseUnsupportedMessages } from './mcp/refuse-unsupported-messages';
 import { requireJsonBody } from './mcp/require-json-body';
 
 /**
@@ -27,7 +26,6 @@ export function requestPipeline(app: INestApplication, config: AppConfig): Reque
     // /mcp admits an inline media upload (base64) up to the configured cap; every other route keeps 1 MB.
     ...bodyParsers({ mcpLimitBytes: mcpBodyLimitBytes(config.media.maxInlineBytes) }),
     requireJsonBody,
-    refuseJsonRpcBatches,
-    refuseIdlessRequests,
+    refuseUnsupportedMessages,
   ];
 }

@@ -7,7 +7,7 @@ interface RpcRequest {
 }
 
 function describeMcp(draft: AuditDraft, body: unknown): void {
-  // A batch is refused whole (see refuse-batches.ts): none of its calls is the operation.
+  // A batch is refused whole (see refuse-unsupported-messages.ts): none of its calls is the operation.
   if (Array.isArray(body)) {
     draft.operation = 'mcp batch';
     return;

@@ -100,9 +100,12 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
           const result = (await handler(request, context)) as { tools: ListedTool[] };
           return {
             ...result,
-            tools: result.tools
-              .filter((t) => toolVisible(actor, t.name, this.permissionsOf(t.name)))
-              .map((t) => withSecurityScheme(t, this.permissionsOf(t.name)?.scopes ?? [])),
+            tools: result.tools.flatMap((t) => {
+              const permissions = this.permissionsOf(t.name);
+              return permissions && toolVisible(actor, t.name, permissions)
+                ? [withSecurityScheme(t, permissions.scopes)]
+                : [];
+            }),
           };
         });
       }

@@ -16,8 +16,6 @@ import type { AuditWriter } from '../audit/audit-writer.service';
 export class OAuthUnitOfWork {
   private runner?: Promise<QueryRunner>;
   private done = false;
-  /** True once the client went away: what the request wrote is rolled back, whatever comes after. */
-  abandoned = false;
   private abandoning?: Promise<void>;
   /** Statements started from provider events, which nobody awaits: the commit waits for them. */
   private readonly started: Promise<unknown>[] = [];
@@ -69,6 +67,11 @@ export class OAuthUnitOfWork {
     }
   }
 
+  /** True once the client went away: what the request wrote is rolled back, whatever comes after. */
+  get abandoned(): boolean {
+    return this.abandoning !== undefined;
+  }
+
   /**
    * Ends the transaction without committing: the client went away before its answer. Every caller
    * gets the one rollback to wait for, so a record written after it never queues behind it.
@@ -77,7 +80,6 @@ export class OAuthUnitOfWork {
     if (this.abandoning) return this.abandoning;
     if (this.done) return Promise.resolve();
     this.done = true;
-    this.abandoned = true;
     this.abandoning = this.rollBack();
     return this.abandoning;
   }
