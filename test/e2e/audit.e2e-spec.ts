@@ -15,7 +15,7 @@ import { ALL_SCOPES } from '../../src/access/scopes';
 import { asOperator, buildUser, buildWorkspaceWithKey } from '../factories';
 import { signInForm } from '../support/console-sign-in';
 import { connectMcp } from '../support/mcp-client';
-import { cleanEnv, runCli } from '../support/processes';
+import { cleanEnv, runCli, waitFor } from '../support/processes';
 import { databaseUrl } from '../support/test-config';
 import { withAuditFailing } from '../support/audit-failure';
 import { useTestApp } from '../support/test-app';
@@ -240,11 +240,14 @@ describe('audit trail', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     socket.destroy();
-    let rows: Record[] = [];
-    for (let i = 0; i < 100 && !rows.length; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      rows = await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = 'left-early'`);
-    }
+    const rows = await waitFor(
+      async () => {
+        const found = await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = 'left-early'`);
+        return found.length ? found : undefined;
+      },
+      5_000,
+      'the record of the request whose client left',
+    );
     expect(rows).toEqual([
       expect.objectContaining({
         operation: 'POST /oauth/token',
