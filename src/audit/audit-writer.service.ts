@@ -95,7 +95,7 @@ export class AuditWriter implements OnApplicationShutdown {
 
   /** Writes inside the caller's transaction: the change and its record commit or fail together. */
   async writeIn(manager: EntityManager, fields: AuditFields): Promise<void> {
-    await this.insert(manager, [fields]);
+    await this.insert(manager, new Map([[chainOf(fields), [fields]]]));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -106,7 +106,7 @@ export class AuditWriter implements OnApplicationShutdown {
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, MAX_BATCH);
-        const byChain = groupByChain(batch, (p) => p.fields);
+        const byChain = groupByChain(batch);
         let failed: Map<string, unknown>;
         try {
           failed = await this.append(new Map([...byChain].map(([chain, ps]) => [chain, ps.map((p) => p.fields)])));
@@ -144,7 +144,7 @@ export class AuditWriter implements OnApplicationShutdown {
         // chain by chain if need be. Anything else (a lost connection) may have committed it, so
         // it is not tried again.
         if (refusedByServer(err)) cached.forEach((c) => this.heads.delete(c));
-        else this.failed(failed, cached, err, byChain);
+        else this.markFailed(failed, cached, err, byChain);
       }
     }
     const rest = [...byChain.keys()].filter((c) => !done.has(c) && !failed.has(c));
@@ -152,14 +152,14 @@ export class AuditWriter implements OnApplicationShutdown {
     try {
       await this.appendLocked(rest, byChain);
     } catch (err) {
-      if (rest.length === 1 || !refusedByServer(err)) return this.failed(failed, rest, err, byChain);
+      if (rest.length === 1 || !refusedByServer(err)) return this.markFailed(failed, rest, err, byChain);
       // The server refused a statement, so nothing of the transaction was committed; which chain it
       // refused is not known: each is tried alone, and the other chains' callers are answered.
       for (const chain of rest) {
         try {
           await this.appendLocked([chain], byChain);
         } catch (alone) {
-          this.failed(failed, [chain], alone, byChain);
+          this.markFailed(failed, [chain], alone, byChain);
         }
       }
     }
@@ -168,12 +168,12 @@ export class AuditWriter implements OnApplicationShutdown {
 
   /** The locking transaction for these chains' records, leaving their heads known to this instance. */
   private async appendLocked(chains: string[], byChain: Map<string, AuditFields[]>): Promise<void> {
-    const records = chains.flatMap((c) => byChain.get(c) ?? []);
-    const heads = await this.dataSource.transaction((m) => this.insert(m, records));
+    const only = new Map(chains.map((c) => [c, byChain.get(c) ?? []]));
+    const heads = await this.dataSource.transaction((m) => this.insert(m, only));
     for (const h of heads) this.heads.set(h.chain, { seq: h.seq, hash: h.hash });
   }
 
-  private failed(
+  private markFailed(
     failed: Map<string, unknown>,
     chains: string[],
     err: unknown,
@@ -210,8 +210,7 @@ export class AuditWriter implements OnApplicationShutdown {
    * then append from those heads with audit_append. Heads are locked in sorted order, so
    * concurrent writers cannot deadlock. Returns the heads as they will be once the caller commits.
    */
-  private async insert(m: EntityManager, records: AuditFields[]): Promise<ChainHead[]> {
-    const byChain = groupByChain(records, (r) => r);
+  private async insert(m: EntityManager, byChain: ReadonlyMap<string, AuditFields[]>): Promise<ChainHead[]> {
     const chains = [...byChain.keys()].sort();
     const heads = await m.query<{ chain: string; seq: string; hash: string }[]>(
       `INSERT INTO audit_chain_heads (chain, seq, hash)
@@ -261,10 +260,10 @@ function chainOf(r: AuditFields): string {
   return r.workspace_id ?? GLOBAL_CHAIN;
 }
 
-function groupByChain<T>(items: T[], fieldsOf: (item: T) => AuditFields): Map<string, T[]> {
-  const byChain = new Map<string, T[]>();
-  for (const r of items) {
-    const chain = chainOf(fieldsOf(r));
+function groupByChain(pending: Pending[]): Map<string, Pending[]> {
+  const byChain = new Map<string, Pending[]>();
+  for (const r of pending) {
+    const chain = chainOf(r.fields);
     const list = byChain.get(chain);
     if (list) list.push(r);
     else byChain.set(chain, [r]);
