@@ -44,7 +44,11 @@ export const AUDIT_EXPORT_COLUMNS: (keyof AuditRow)[] = ['id', 'seq', 'prev_hash
 /** What a page reads: the export's columns. */
 const AUDIT_QUERY_SELECT = AUDIT_EXPORT_COLUMNS.join(', ');
 
-/** Reads the actor's own workspace's trail, newest first, with keyset pagination on the record id. */
+/**
+ * Reads the actor's own workspace's trail, newest first, with keyset pagination on the record's
+ * place in its chain: (chain, seq) is the chain's unique index, so a page reads its own rows, not
+ * the whole trail sorted.
+ */
 @Injectable()
 export class AuditQueryService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -57,7 +61,7 @@ export class AuditQueryService {
   ): Promise<{ items: AuditRow[]; next_cursor: string | null }> {
     const rows = await this.rows(actor, q, limit + 1);
     const items = rows.slice(0, limit);
-    return { items, next_cursor: rows.length > limit ? items[items.length - 1].id : null };
+    return { items, next_cursor: rows.length > limit ? items[items.length - 1].seq : null };
   }
 
   private rows(actor: Actor, q: AuditQueryDto, limit: number): Promise<AuditRow[]> {
@@ -75,10 +79,10 @@ export class AuditQueryService {
     if (q.decision) add((p) => `decision = ${p}`, q.decision);
     if (q.from) add((p) => `occurred_at >= ${p}`, q.from);
     if (q.to) add((p) => `occurred_at < ${p}`, q.to);
-    if (q.cursor) add((p) => `id < ${p}`, q.cursor);
+    if (q.cursor) add((p) => `seq < ${p}`, q.cursor);
     return this.dataSource.query(
       `SELECT ${AUDIT_QUERY_SELECT}
-         FROM audit_records WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${Math.floor(limit)}`,
+         FROM audit_records WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${Math.floor(limit)}`,
       params,
     );
   }

@@ -22,6 +22,7 @@ import { useTestApp } from '../support/test-app';
 
 interface Record {
   id: string;
+  seq: string;
   operation: string;
   decision: string;
   outcome: string;
@@ -609,6 +610,10 @@ describe('audit trail', () => {
     const second = await records(token, `?tool=workspaces&limit=2&cursor=${first.next_cursor}`);
     expect(second.items.length).toBeGreaterThanOrEqual(1);
     expect(Number(second.items[0].id)).toBeLessThan(Number(first.items[1].id));
+    // Pages follow the chain (its index), newest first: the cursor is a place in it.
+    const seqs = [...first.items, ...second.items].map((r) => Number(r.seq));
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    expect(first.next_cursor).toBe(first.items[1].seq);
 
     const csv = await rest(token, '/api/v1/audit/export?format=csv&decision=allowed');
     expect(csv.headers.get('content-type')).toContain('text/csv');
