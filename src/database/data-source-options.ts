@@ -24,6 +24,7 @@ import { AuditRecordChecks1763840000000 } from './migrations/1763840000000-audit
 import { ApiKeyAuditAccess1763850000000 } from './migrations/1763850000000-api-key-audit-access';
 import { AuditRecordsWithoutWorkspaceKey1763860000000 } from './migrations/1763860000000-audit-records-without-workspace-key';
 import { CredentialCreationClock1763870000000 } from './migrations/1763870000000-credential-creation-clock';
+import { ApiKeysByWorkspace1763880000000 } from './migrations/1763880000000-api-keys-by-workspace';
 
 export const ENTITIES = [
   UserEntity,
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   ApiKeyAuditAccess1763850000000,
   AuditRecordsWithoutWorkspaceKey1763860000000,
   CredentialCreationClock1763870000000,
+  ApiKeysByWorkspace1763880000000,
 ];
 
 /** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */
