@@ -41,6 +41,16 @@ const WORKSPACE_FIELD_COLUMNS = AUDIT_FIELD_COLUMNS.filter((c) => c !== 'workspa
  */
 export const AUDIT_EXPORT_COLUMNS: (keyof AuditRow)[] = ['id', 'seq', 'prev_hash', 'hash', ...WORKSPACE_FIELD_COLUMNS];
 
+/** Records an export reads per statement. */
+const EXPORT_PAGE = 2000;
+
+/** The newest and oldest records (seq) an export covers, and the cursor of what it leaves out. */
+export interface ExportSpan {
+  newest: string;
+  oldest: string;
+  next: string | null;
+}
+
 /** What a page reads: the export's columns. */
 const AUDIT_QUERY_SELECT = AUDIT_EXPORT_COLUMNS.join(', ');
 
@@ -64,7 +74,49 @@ export class AuditQueryService {
     return { items, next_cursor: rows.length > limit ? items[items.length - 1].seq : null };
   }
 
-  private rows(actor: Actor, q: AuditQueryDto, limit: number): Promise<AuditRow[]> {
+  /**
+   * The stretch of the trail an export of at most `limit` records covers, fixed in one statement
+   * before its first byte: the newest and oldest records' places, and the cursor of the rest.
+   * Records appended while the export streams fall outside it. Undefined when nothing matches.
+   */
+  async span(actor: Actor, q: AuditQueryDto, limit: number): Promise<ExportSpan | undefined> {
+    const { where, params } = this.filter(actor, q);
+    const [span] = await this.dataSource.query<{ newest: string | null; oldest: string | null; more: boolean }[]>(
+      `SELECT max(seq)::text AS newest, min(seq) FILTER (WHERE n <= ${Math.floor(limit)})::text AS oldest,
+              count(*) > ${Math.floor(limit)} AS more
+         FROM (SELECT seq, row_number() OVER (ORDER BY seq DESC) AS n FROM audit_records
+                WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${Math.floor(limit) + 1}) AS s`,
+      params,
+    );
+    if (!span?.newest || !span.oldest) return undefined;
+    return { newest: span.newest, oldest: span.oldest, next: span.more ? span.oldest : null };
+  }
+
+  /** A span's records, newest first, read a page at a time so an export never holds them all. */
+  async *rowsIn(actor: Actor, q: AuditQueryDto, span: ExportSpan, pageSize = EXPORT_PAGE): AsyncGenerator<AuditRow[]> {
+    let cursor: string | undefined;
+    for (;;) {
+      const rows = await this.rows(actor, { ...q, cursor }, pageSize, span);
+      if (rows.length) yield rows;
+      if (rows.length < pageSize) return;
+      cursor = rows[rows.length - 1].seq;
+    }
+  }
+
+  private rows(actor: Actor, q: AuditQueryDto, limit: number, span?: ExportSpan): Promise<AuditRow[]> {
+    const { where, params } = this.filter(actor, q);
+    if (span) {
+      params.push(span.newest, span.oldest);
+      where.push(`seq <= $${params.length - 1}`, `seq >= $${params.length}`);
+    }
+    return this.dataSource.query(
+      `SELECT ${AUDIT_QUERY_SELECT}
+         FROM audit_records WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${Math.floor(limit)}`,
+      params,
+    );
+  }
+
+  private filter(actor: Actor, q: AuditQueryDto): { where: string[]; params: unknown[] } {
     // The workspace's own chain only: a row filed under it in another chain was not written by
     // this server. workspace_id stays in the filter, so its index serves the query.
     const where = ['workspace_id = $1', 'chain = $2'];
@@ -80,10 +132,6 @@ export class AuditQueryService {
     if (q.from) add((p) => `occurred_at >= ${p}`, q.from);
     if (q.to) add((p) => `occurred_at < ${p}`, q.to);
     if (q.cursor) add((p) => `seq < ${p}`, q.cursor);
-    return this.dataSource.query(
-      `SELECT ${AUDIT_QUERY_SELECT}
-         FROM audit_records WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${Math.floor(limit)}`,
-      params,
-    );
+    return { where, params };
   }
 }

@@ -1,4 +1,6 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../access/actor';
@@ -6,10 +8,9 @@ import { CurrentActor } from '../access/current-actor.decorator';
 import { RequireAuditAccess } from '../access/require-audit-access.decorator';
 import { RequireRole } from '../access/require-role.decorator';
 import { RequireScopes } from '../access/require-scopes.decorator';
-import { AUDIT_EXPORT_COLUMNS, AuditQueryService } from './audit-query.service';
-import { AuditExportDto, AuditQueryDto } from './dto/audit-query.dto';
-
-const EXPORT_LIMIT = 100_000;
+import { AUDIT_EXPORT_COLUMNS, AuditQueryService, type AuditRow } from './audit-query.service';
+import { AuditedStreams } from './audited-streams.service';
+import { AuditExportDto, AuditQueryDto, EXPORT_LIMIT } from './dto/audit-query.dto';
 
 function csvCell(value: unknown): string {
   const text =
@@ -35,7 +36,12 @@ const AUDIT_ACCESS_NOTE =
 @RequireAuditAccess()
 @Controller('api/v1/audit')
 export class AuditController {
-  constructor(private readonly audit: AuditQueryService) {}
+  private readonly logger = new Logger('Audit');
+
+  constructor(
+    private readonly audit: AuditQueryService,
+    private readonly streams: AuditedStreams,
+  ) {}
 
   @Get()
   @RequireScopes()
@@ -62,21 +68,31 @@ export class AuditController {
   @ApiProduces('text/csv', 'application/x-ndjson')
   async export(@CurrentActor() actor: Actor, @Query() query: AuditExportDto, @Res() res: Response): Promise<void> {
     const { format = 'jsonl', limit = EXPORT_LIMIT, ...filters } = query;
-    const { items: rows, next_cursor: next } = await this.audit.page(actor, filters, limit);
+    const span = await this.audit.span(actor, filters, limit);
     // Never cut silently: the caller is told where the rest begins.
-    if (next) res.setHeader('X-Next-Cursor', next);
+    if (span?.next) res.setHeader('X-Next-Cursor', span.next);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     res.setHeader('Content-Disposition', `attachment; filename="audit-${stamp}.${format}"`);
-    if (format === 'csv') {
-      res.type('text/csv');
-      const lines = [
-        AUDIT_EXPORT_COLUMNS.join(','),
-        ...rows.map((r) => AUDIT_EXPORT_COLUMNS.map((c) => csvCell(r[c])).join(',')),
-      ];
-      res.send(`${lines.join('\r\n')}\r\n`);
-    } else {
-      res.type('application/x-ndjson');
-      res.send(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
-    }
+    res.type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+    // Up to EXPORT_LIMIT records cannot be held until the record commits, as other answers are.
+    await this.streams.commitBeforeStreaming();
+    const pages = span ? this.audit.rowsIn(actor, filters, span) : noRows();
+    const body = format === 'csv' ? csvLines(pages) : jsonLines(pages);
+    // A failure after the first byte drops the connection, so a cut export never looks whole.
+    await pipeline(Readable.from(body), res).catch((err: unknown) =>
+      this.logger.warn(`audit export ended early: ${(err as Error).message}`),
+    );
   }
+}
+
+async function* noRows(): AsyncGenerator<AuditRow[]> {}
+
+async function* csvLines(pages: AsyncIterable<AuditRow[]>): AsyncGenerator<string> {
+  yield `${AUDIT_EXPORT_COLUMNS.join(',')}\r\n`;
+  for await (const rows of pages)
+    yield rows.map((r) => `${AUDIT_EXPORT_COLUMNS.map((c) => csvCell(r[c])).join(',')}\r\n`).join('');
+}
+
+async function* jsonLines(pages: AsyncIterable<AuditRow[]>): AsyncGenerator<string> {
+  for await (const rows of pages) yield rows.map((r) => `${JSON.stringify(r)}\n`).join('');
 }

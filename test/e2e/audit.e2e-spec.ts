@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { auditChainKey, chainHash } from '../../src/audit/audit-hash';
 import { AUDIT_FIELD_COLUMNS, GENESIS_HASH, type AuditFields } from '../../src/audit/audit-record';
 import { AuditVerifier } from '../../src/audit/audit-verifier.service';
+import { AuditQueryService } from '../../src/audit/audit-query.service';
 import { AuditRecordChecks1763840000000 } from '../../src/database/migrations/1763840000000-audit-record-checks';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
 import { operatorActor } from '../../src/access/actor';
@@ -654,6 +655,20 @@ describe('audit trail', () => {
     expect(restPart.headers.get('x-next-cursor')).toBeNull();
     const all = ids(await (await rest(token, '/api/v1/audit/export?format=jsonl&tool=workspaces')).text());
     expect([...head, ...ids(await restPart.text())]).toEqual(all);
+
+    // An export may be far longer than a list page, and is read a page at a time: the span is
+    // fixed before the first byte, so records appended while it streams are not in it.
+    expect((await rest(token, '/api/v1/audit/export?limit=100000')).status).toBe(200);
+    expect((await rest(token, '/api/v1/audit/export?limit=100001')).status).toBe(400);
+    const query = t.app.get(AuditQueryService);
+    const inWorkspace = { ...operatorActor(), workspaceId: workspace.id };
+    const span = await query.span(inWorkspace, { tool: 'workspaces' }, 2);
+    expect(span?.next).not.toBeNull();
+    await rest(token, `/api/v1/workspaces/${workspace.id}`);
+    const streamed: string[] = [];
+    for await (const rows of query.rowsIn(inWorkspace, { tool: 'workspaces' }, span!, 1))
+      streamed.push(...rows.map((r) => r.id));
+    expect(streamed).toEqual(all.slice(0, 2));
 
     // The AI client behind a call is a filter of its own. (Its id is set on a row directly here,
     // which breaks this chain: an agent call needs the browser flow, tested elsewhere.)

@@ -61,7 +61,18 @@ export class AuditQueryDto {
   limit?: number;
 }
 
+/** The most records one export answers; X-Next-Cursor then says where the rest begins. */
+export const EXPORT_LIMIT = 100_000;
+
 export class AuditExportDto extends AuditQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: EXPORT_LIMIT, default: EXPORT_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(EXPORT_LIMIT)
+  declare limit?: number;
+
   @ApiPropertyOptional({ enum: ['csv', 'jsonl'], default: 'jsonl' })
   @IsOptional()
   @IsIn(['csv', 'jsonl'])
