@@ -44,8 +44,8 @@ const isMcp = (req: Request) => {
  */
 export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
   const mcpLimit = options.mcpLimitBytes ?? mcpBodyLimitBytes(MEDIA_DEFAULTS.maxInlineBytes);
-  const json = express.json({ limit: BODY_LIMIT, verify: noteSurrogateEscape });
-  const mcpJson = express.json({ limit: mcpLimit, verify: noteSurrogateEscape });
+  const json = express.json({ limit: BODY_LIMIT, verify: inspectJson });
+  const mcpJson = express.json({ limit: mcpLimit, verify: inspectJson });
   const parsers: Array<{ parse: RequestHandler; limitOf: (req: Request) => string }> = [
     {
       parse: (req, res, next) => (isMcp(req) ? mcpJson : json)(req, res, next),
@@ -60,22 +60,43 @@ export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
     // The authorization server reads its own bodies (with its own limits and error responses).
     if (req.originalUrl.startsWith('/oauth/')) return next();
     void parse(req, res, (err?: unknown) => {
-      const half = !err && SURROGATE_ESCAPE in req && holdsHalfCharacter(req.body);
-      if (!err && !half) return next();
-      const type = (err as { type?: string } | undefined)?.type;
-      const error = half
-        ? new AppError('validation_failed', HALF_CHARACTER_MESSAGE)
-        : type === 'entity.too.large'
-          ? new AppError('payload_too_large', `request body exceeds ${limitOf(req)}`)
-          : type === 'entity.parse.failed'
-            ? new AppError('malformed_json', 'request body is not valid JSON')
-            : new AppError('validation_failed', 'request body could not be read');
-      noteError(AuditContext.current(), error.code, error.message);
+      // Called from the parser's stream events, where nothing would catch a throw: the process
+      // would end. Whatever goes wrong here is answered.
+      let error: unknown;
+      try {
+        error = err ? parserError(err, limitOf(req)) : refusedBody(req);
+      } catch (unexpected) {
+        error = unexpected;
+      }
+      if (!error) return next();
+      if (error instanceof AppError) noteError(AuditContext.current(), error.code, error.message);
+      else noteError(AuditContext.current(), 'internal_error');
       const id = (req as Request & { id?: unknown }).id;
       const { status, body } = toErrorBody(error, typeof id === 'string' ? id : undefined);
       res.status(status).json(body);
     });
   });
+}
+
+function parserError(err: unknown, limit: string): AppError {
+  const type = (err as { type?: string } | undefined)?.type;
+  return type === 'entity.too.large'
+    ? new AppError('payload_too_large', `request body exceeds ${limit}`)
+    : type === 'entity.parse.failed'
+      ? new AppError('malformed_json', 'request body is not valid JSON')
+      : new AppError('validation_failed', 'request body could not be read');
+}
+
+/** A parsed body no handler may see: nested past MAX_DEPTH, or holding half a character. */
+function refusedBody(req: Request): AppError | undefined {
+  if (TOO_DEEP in req) {
+    // The refusal's record still names the call and digests what it can walk.
+    req.body = cutBelow(req.body, MAX_DEPTH);
+    return new AppError('validation_failed', `request body nests arrays and objects more than ${MAX_DEPTH} deep`);
+  }
+  if (SURROGATE_ESCAPE in req && holdsHalfCharacter(req.body))
+    return new AppError('validation_failed', HALF_CHARACTER_MESSAGE);
+  return undefined;
 }
 
 const HALF_CHARACTER_MESSAGE = 'request body holds half a character (an unpaired \\uD800–\\uDFFF escape)';
@@ -89,6 +110,67 @@ const SURROGATE_ESCAPE = Symbol('surrogate escape');
  */
 function noteSurrogateEscape(req: Request, _res: Response, buf: Buffer): void {
   if (buf.includes('\\ud') || buf.includes('\\uD')) Object.assign(req, { [SURROGATE_ESCAPE]: true });
+}
+
+/**
+ * How deep a request's arrays and objects may nest. JSON.parse takes any depth, but everything
+ * after it that walks a body (validation, the argument digest of the audit record, the check for
+ * half characters) recurses, and a few kilobytes of `[[[…` would overflow its stack: the record
+ * could not be written, or the process would end. No call needs a tenth of this.
+ */
+export const MAX_DEPTH = 64;
+/** Set on a request whose JSON nests deeper than MAX_DEPTH. */
+const TOO_DEEP = Symbol('too deep');
+
+/** The raw body's nesting, read only when it has more brackets than MAX_DEPTH (most bodies have fewer). */
+function noteDepth(req: Request, _res: Response, buf: Buffer): void {
+  if (bracketsAtLeast(buf, MAX_DEPTH + 1) && nestsDeeperThan(buf, MAX_DEPTH)) Object.assign(req, { [TOO_DEEP]: true });
+}
+
+function bracketsAtLeast(buf: Buffer, n: number): boolean {
+  let count = 0;
+  for (const bracket of [0x5b, 0x7b]) {
+    for (let at = buf.indexOf(bracket); at !== -1; at = buf.indexOf(bracket, at + 1)) if (++count >= n) return true;
+  }
+  return false;
+}
+
+/** Bracket depth outside strings; an escaped quote does not end a string. */
+function nestsDeeperThan(buf: Buffer, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** The value with whatever nests deeper than `max` replaced by a marker, walked without recursion. */
+function cutBelow(value: unknown, max: number): unknown {
+  const root: { [key: string]: unknown } = { value };
+  const open: [{ [key: string]: unknown }, number][] = [[root, 0]];
+  for (let next = open.pop(); next; next = open.pop()) {
+    const [holder, depth] = next;
+    for (const key of Object.keys(holder)) {
+      const child = holder[key];
+      if (!child || typeof child !== 'object') continue;
+      if (depth >= max) holder[key] = '(nested too deep)';
+      else open.push([child as { [key: string]: unknown }, depth + 1]);
+    }
+  }
+  return root.value;
+}
+
+function inspectJson(req: Request, res: Response, buf: Buffer): void {
+  noteSurrogateEscape(req, res, buf);
+  noteDepth(req, res, buf);
 }
 
 function holdsHalfCharacter(value: unknown): boolean {

@@ -303,6 +303,45 @@ describe('audit trail', () => {
     expect(await count()).toBe(1);
   });
 
+  it('refuses a JSON body nested too deep, records the refusal, and stays up', async () => {
+    // JSON.parse takes any depth; what walked the body after it recursed. With a surrogate escape
+    // in it, an anonymous request ended the process; without one, the record could not be written.
+    const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+    const row = async (id: string) =>
+      (await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]))[0];
+    const nested = (depth: number, inner: string) => '['.repeat(depth) + inner + ']'.repeat(depth);
+    const call = (id: string, args: string) =>
+      fetch(`${t.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2025-06-18',
+          'x-request-id': id,
+        },
+        body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_draft","arguments":${args}}}`,
+      });
+    const anonymous = await fetch(`${t.url}/api/v1/drafts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'deep-anonymous' },
+      body: nested(20_000, '"\\ud83d\\ude00"'),
+    });
+    expect(anonymous.status).toBe(400);
+    expect(await anonymous.json()).toMatchObject({ error: { code: 'validation_failed' } });
+    expect(await row('deep-anonymous')).toMatchObject({ decision: 'invalid', error_code: 'validation_failed' });
+    expect((await fetch(`${t.url}/health/live`)).status).toBe(200);
+
+    const deep = await call('deep-mcp', `{"text":"x","tags":${nested(20_000, '1')}}`);
+    expect(deep.status).toBe(400);
+    expect(await row('deep-mcp')).toMatchObject({ decision: 'invalid', error_code: 'validation_failed' });
+
+    // Brackets inside strings do not count, and a body just inside the limit passes the parser.
+    const flat = await call('deep-strings', `{"text":"${'[{'.repeat(200)}\\"]","tags":${nested(60, '"a"')}}`);
+    expect(flat.status).toBe(200);
+    expect(await row('deep-strings')).not.toMatchObject({ reason: expect.stringContaining('deep') });
+  });
+
   it('refuses a request without an id, and records a method that does not exist as invalid', async () => {
     // Without an id the transport acknowledges a message and runs nothing; no guard sees it. Passed
     // on, it left a record of an allowed create_draft from a key that may not create drafts.
