@@ -42,7 +42,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(runtime.config),
         LoggingModule.forRoot(runtime.config),
-        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl)),
+        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl, undefined, runtime.config.databaseStatementTimeoutMs)),
         PublishingModule.forRoot(runtime.config),
         AuditModule,
         AccessModule,

@@ -19,7 +19,7 @@ class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, 4)),
+        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, 4, config.databaseStatementTimeoutMs)),
         PublishingModule.forRoot(config),
         AuditModule,
         PublishRunnerModule,

@@ -74,6 +74,13 @@ export class EnvSchema {
   DATABASE_URL?: string;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  DATABASE_STATEMENT_TIMEOUT_SECONDS?: number;
+
+  @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
@@ -210,6 +217,11 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
   DATABASE_URL: {
     default: '(unset: embedded)',
     description: 'PostgreSQL URL. Unset: an embedded PostgreSQL (PGlite) persisted in `DATA_DIR/pgdata`.',
+  },
+  DATABASE_STATEMENT_TIMEOUT_SECONDS: {
+    default: '`30`',
+    description:
+      'Longest a statement of the server may take on PostgreSQL, lock waits included (1–3600); a call held up longer fails (5xx) rather than hang, and a transaction left idle twice as long is ended. The embedded database cannot enforce it: the server stops waiting 5 s later. Migrations and CLI commands are not bounded.',
   },
   REDIS_URL: {
     default: '(unset: in-process)',

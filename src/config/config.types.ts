@@ -6,6 +6,8 @@ export interface AppConfig {
   host: string;
   publicUrl: string;
   databaseUrl?: string;
+  /** Bound on each statement of the serving app and worker (not migrations or CLI commands). */
+  databaseStatementTimeoutMs: number;
   redisUrl?: string;
   dataDir: string;
   logLevel: LogLevel;

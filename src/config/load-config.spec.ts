@@ -27,6 +27,7 @@ describe(loadConfig.name, () => {
     host: '127.0.0.1',
     publicUrl: 'http://localhost:3000',
     databaseUrl: undefined,
+    databaseStatementTimeoutMs: 30_000,
     redisUrl: undefined,
     dataDir: path.resolve('./data'),
     logLevel: 'info',
@@ -135,6 +136,7 @@ describe(loadConfig.name, () => {
         SECRET_KEY: VALID_SECRET,
         LOG_LEVEL: 'warn',
         SETUP_TOKEN_TTL_MINUTES: '15',
+        DATABASE_STATEMENT_TIMEOUT_SECONDS: '5',
       });
       expect(config).toMatchObject({
         host: '0.0.0.0',
@@ -143,6 +145,7 @@ describe(loadConfig.name, () => {
         secretKey: VALID_SECRET,
         logLevel: 'warn',
         setupTokenTtlMinutes: 15,
+        databaseStatementTimeoutMs: 5000,
       });
     });
   });
@@ -168,6 +171,8 @@ describe(loadConfig.name, () => {
       ['PUBLIC_URL', { PUBLIC_URL: 'ftp://postern.example.com' }],
       ['PUBLIC_URL', { PUBLIC_URL: 'postern.example.com' }],
       ['DATABASE_URL', { DATABASE_URL: 'mysql://db/postern', SECRET_KEY: VALID_SECRET }],
+      ['DATABASE_STATEMENT_TIMEOUT_SECONDS', { DATABASE_STATEMENT_TIMEOUT_SECONDS: '0' }],
+      ['DATABASE_STATEMENT_TIMEOUT_SECONDS', { DATABASE_STATEMENT_TIMEOUT_SECONDS: '3601' }],
       ['REDIS_URL', { REDIS_URL: 'http://cache:6379' }],
       ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
       ['SECRET_KEY', { SECRET_KEY: 'k'.repeat(513) }],

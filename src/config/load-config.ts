@@ -48,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: parsed.HOST ?? '127.0.0.1',
     publicUrl,
     databaseUrl: parsed.DATABASE_URL,
+    databaseStatementTimeoutMs: (parsed.DATABASE_STATEMENT_TIMEOUT_SECONDS ?? 30) * 1000,
     redisUrl: parsed.REDIS_URL,
     dataDir: path.resolve(parsed.DATA_DIR ?? './data'),
     logLevel: parsed.LOG_LEVEL ?? 'info',

@@ -18,6 +18,7 @@ describe(resolveSecretKey.name, () => {
       dataDir,
       logLevel: 'info',
       runMigrations: true,
+      databaseStatementTimeoutMs: 30_000,
       oauthAccessTokenTtlSeconds: 900,
       setupTokenTtlMinutes: 60,
       allowedHosts: ['localhost'],

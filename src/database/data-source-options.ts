@@ -57,8 +57,28 @@ export const MIGRATIONS = [
   ApiKeysByWorkspace1763880000000,
 ];
 
-/** The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. */
-export function dataSourceOptions(url: string, poolSize = 8): DataSourceOptions {
+/**
+ * Bounds for a serving process: no call waits on the database forever (a stuck lock, a failover,
+ * a half-open connection), and no transaction left open holds its locks. `statementMs` is enforced
+ * by the server, lock waits included; the client gives up a little later on its own, for a server
+ * that no longer answers at all, and TCP keepalive finds a peer that is gone.
+ */
+function servingBounds(statementMs: number) {
+  return {
+    statement_timeout: statementMs,
+    idle_in_transaction_session_timeout: statementMs * 2,
+    query_timeout: statementMs + 5_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
+}
+
+/**
+ * The one description of our database, shared by the app, the CLI, tests and ormconfig.ts. With
+ * `statementMs`, statements are bounded (the serving app and worker); without, they are not
+ * (migrations, operator commands such as verifying a long audit trail).
+ */
+export function dataSourceOptions(url: string, poolSize = 8, statementMs?: number): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -70,6 +90,6 @@ export function dataSourceOptions(url: string, poolSize = 8): DataSourceOptions 
     migrationsRun: false,
     uuidExtension: 'pgcrypto',
     installExtensions: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000, ...(statementMs ? servingBounds(statementMs) : {}) },
   };
 }
