@@ -25,6 +25,7 @@ import { UsersModule } from './domain/users/users.module';
 import { WorkspacesModule } from './domain/workspaces/workspaces.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { ListenStreams } from './mcp/listen-streams';
 import { PublishingModule } from './publishing/publishing.module';
 
 export interface AppRuntime {
@@ -42,7 +43,9 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(runtime.config),
         LoggingModule.forRoot(runtime.config),
-        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl, undefined, runtime.config.databaseStatementTimeoutMs)),
+        TypeOrmModule.forRoot(
+          dataSourceOptions(runtime.databaseUrl, undefined, runtime.config.databaseStatementTimeoutMs),
+        ),
         PublishingModule.forRoot(runtime.config),
         AuditModule,
         AccessModule,
@@ -69,6 +72,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: ScopesGuard },
         { provide: APP_GUARD, useClass: ApprovalGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        ListenStreams,
       ],
     };
   }

@@ -7,6 +7,9 @@ import { loadConfig } from './config/load-config';
 import { resolveSecretKey } from './config/secret-key';
 import { openDatabase, type DatabaseEndpoint } from './database/database-endpoint';
 
+/** Longer than a database statement may take (30 s by default), shorter than most orchestrators wait. */
+const SHUTDOWN_DEADLINE_MS = 45_000;
+
 /** Starts the API, MCP endpoint and console; owns the embedded database when there is no DATABASE_URL. */
 export async function serve(): Promise<void> {
   let db: DatabaseEndpoint | undefined;
@@ -35,6 +38,12 @@ export async function serve(): Promise<void> {
     }
 
     const shutdown = async () => {
+      // Calls in flight finish and their records are written first; a dependency that no longer
+      // answers must not keep the process from ending.
+      setTimeout(() => {
+        process.stderr.write(`postern: shutdown not done after ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting\n`);
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
       await app.close();
       await db?.close();
       process.exit(0);

@@ -6,6 +6,7 @@ import { bodyParsers, mcpBodyLimitBytes } from './common/body-parsers';
 import { originForm } from './common/origin-form';
 import type { AppConfig } from './config/config.types';
 import { requestIdMiddleware } from './logging/logging.module';
+import { ListenStreams } from './mcp/listen-streams';
 import { refuseUnsupportedMessages } from './mcp/refuse-unsupported-messages';
 import { requireJsonBody } from './mcp/require-json-body';
 
@@ -19,9 +20,11 @@ import { requireJsonBody } from './mcp/require-json-body';
  */
 export function requestPipeline(app: INestApplication, config: AppConfig): RequestHandler[] {
   const audit = app.get(AuditMiddleware);
+  const streams = app.get(ListenStreams);
   return [
     originForm,
     requestIdMiddleware as RequestHandler,
+    (req, res, next) => streams.track(req, res, next),
     (req, res, next) => audit.use(req as ActorRequest, res, next),
     // /mcp admits an inline media upload (base64) up to the configured cap; every other route keeps 1 MB.
     ...bodyParsers({ mcpLimitBytes: mcpBodyLimitBytes(config.media.maxInlineBytes) }),

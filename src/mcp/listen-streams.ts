@@ -1,0 +1,30 @@
+import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { isMcpPath } from './mcp-path';
+import { targetPath } from '../common/origin-form';
+
+const EVENT_STREAM = /text\/event-stream/;
+
+/**
+ * The MCP event streams open on this instance (`subscriptions/listen`). One lasts until its client
+ * hangs up, and closing the HTTP server waits for every open response: a single listening client
+ * held a shutdown for ever, until an orchestrator killed the process with its held answers and
+ * queued audit records. They are ended before the server closes; the client reconnects, to another
+ * instance if need be. Answers of calls in flight are left to finish.
+ */
+@Injectable()
+export class ListenStreams implements BeforeApplicationShutdown {
+  private readonly open = new Set<Response>();
+
+  track(req: Request, res: Response, next: NextFunction): void {
+    if (isMcpPath(targetPath(req))) {
+      this.open.add(res);
+      res.once('close', () => this.open.delete(res));
+    }
+    next();
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const res of this.open) if (EVENT_STREAM.test(String(res.getHeader('content-type') ?? ''))) res.end();
+  }
+}

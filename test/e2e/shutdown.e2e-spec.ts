@@ -1,0 +1,57 @@
+import { buildWorkspaceWithKey } from '../factories';
+import { startTestApp } from '../support/test-app';
+
+describe('shutdown', () => {
+  jest.setTimeout(60_000);
+
+  it('ends open MCP listen streams so the server can close', async () => {
+    const t = await startTestApp();
+    const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const client = new AbortController();
+    const post = (method: string, params: object) =>
+      fetch(`${t.url}/mcp`, {
+        method: 'POST',
+        signal: client.signal,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2026-07-28',
+          'mcp-method': method,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method,
+          params: {
+            ...params,
+            _meta: {
+              'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+              'io.modelcontextprotocol/clientInfo': { name: 'shutdown', version: '1' },
+              'io.modelcontextprotocol/clientCapabilities': {},
+            },
+          },
+        }),
+      });
+    const listen = await post('subscriptions/listen', { notifications: { toolsListChanged: true } });
+    expect(listen.headers.get('content-type')).toContain('text/event-stream');
+    const reading = listen.text().then(
+      () => 'ended',
+      () => 'ended',
+    );
+
+    // A client keeping a listen stream open held the HTTP server's close, and so the process, until
+    // it hung up; an orchestrator then killed it with its held answers and queued records.
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      t.close().then(() => 'closed'),
+      new Promise((resolve) => (timer = setTimeout(() => resolve('still open after 10 s'), 10_000))),
+    ]);
+    clearTimeout(timer);
+    // Hanging up lets a server that waited on the stream close, so a failure here ends too.
+    client.abort();
+    await t.close().catch(() => undefined);
+    expect(closed).toBe('closed');
+    expect(await reading).toBe('ended');
+  });
+});
