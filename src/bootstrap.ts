@@ -37,7 +37,7 @@ export async function createApp(
   );
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   // Before Swagger's routes and before Nest mounts any route or module middleware at init.
   app.use(...requestPipeline(app, config));
   app.useGlobalPipes(

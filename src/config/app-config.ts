@@ -12,8 +12,10 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
 } from 'class-validator';
+import ipaddr from 'ipaddr.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -37,6 +39,19 @@ const toBool = ({ value }: { value: unknown }) => {
   if (value === 'false' || value === '0') return false;
   return value;
 };
+/** Express's names for address ranges, the only words TRUST_PROXY takes besides addresses. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, a CIDR range or one of PROXY_RANGES: never a hop count or `true`, which any client could spoof. */
+function isProxyAddress(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  if (PROXY_RANGES.includes(value)) return true;
+  const [address, bits, extra] = value.split('/');
+  const written = ipaddr.IPv4.isValidFourPartDecimal(address) || ipaddr.IPv6.isValid(address);
+  if (!written || extra !== undefined) return false;
+  return bits === undefined || ipaddr.isValidCIDR(value);
+}
+
 const toList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
     ? value
@@ -133,6 +148,14 @@ export class EnvSchema {
   @IsString({ each: true })
   @Matches(/^[\w.:-]+$/, { each: true })
   ALLOWED_HOSTS?: string[];
+
+  @IsOptional()
+  @Transform(toList)
+  @ValidateBy(
+    { name: 'isProxyAddress', validator: { validate: (v: unknown) => Array.isArray(v) && v.every(isProxyAddress) } },
+    { message: `TRUST_PROXY must list addresses, CIDR ranges or ${PROXY_RANGES.join(', ')}` },
+  )
+  TRUST_PROXY?: string[];
 
   @IsOptional()
   @IsIn(MEDIA_STORAGES, { message: `MEDIA_STORAGE must be one of ${MEDIA_STORAGES.join(', ')}` })
@@ -254,6 +277,11 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
   ALLOWED_HOSTS: {
     default: '(PUBLIC_URL host, localhost, 127.0.0.1, [::1])',
     description: 'Extra comma-separated Host names accepted by `/mcp` (DNS-rebinding protection).',
+  },
+  TRUST_PROXY: {
+    default: '`loopback`',
+    description:
+      "Comma-separated addresses or CIDR ranges of your reverse proxies (or `loopback`, `linklocal`, `uniquelocal`), whose `X-Forwarded-For` gives the client address that sign-in limits count. Behind a proxy on another host, set it: otherwise every client shares the proxy's address, and 30 failed sign-ins lock everyone out.",
   },
   MEDIA_STORAGE: {
     default: '`local`',

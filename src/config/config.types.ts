@@ -17,6 +17,8 @@ export interface AppConfig {
   admin?: { email: string; password: string };
   setupTokenTtlMinutes: number;
   allowedHosts: string[];
+  /** Peers whose X-Forwarded-For is believed (Express's `trust proxy`). */
+  trustProxy: string[];
   oauthAccessTokenTtlSeconds: number;
   media: MediaConfig;
 }

@@ -36,6 +36,7 @@ describe(loadConfig.name, () => {
     admin: undefined,
     setupTokenTtlMinutes: 60,
     allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+    trustProxy: ['loopback'],
     oauthAccessTokenTtlSeconds: 900,
     media: {
       storage: 'local',
@@ -137,6 +138,7 @@ describe(loadConfig.name, () => {
         LOG_LEVEL: 'warn',
         SETUP_TOKEN_TTL_MINUTES: '15',
         DATABASE_STATEMENT_TIMEOUT_SECONDS: '5',
+        TRUST_PROXY: '10.0.0.0/8, 192.168.1.7, loopback, fd00::/8',
       });
       expect(config).toMatchObject({
         host: '0.0.0.0',
@@ -146,6 +148,7 @@ describe(loadConfig.name, () => {
         logLevel: 'warn',
         setupTokenTtlMinutes: 15,
         databaseStatementTimeoutMs: 5000,
+        trustProxy: ['10.0.0.0/8', '192.168.1.7', 'loopback', 'fd00::/8'],
       });
     });
   });
@@ -173,6 +176,9 @@ describe(loadConfig.name, () => {
       ['DATABASE_URL', { DATABASE_URL: 'mysql://db/postern', SECRET_KEY: VALID_SECRET }],
       ['DATABASE_STATEMENT_TIMEOUT_SECONDS', { DATABASE_STATEMENT_TIMEOUT_SECONDS: '0' }],
       ['DATABASE_STATEMENT_TIMEOUT_SECONDS', { DATABASE_STATEMENT_TIMEOUT_SECONDS: '3601' }],
+      ['TRUST_PROXY', { TRUST_PROXY: 'true' }],
+      ['TRUST_PROXY', { TRUST_PROXY: '2' }],
+      ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],
       ['REDIS_URL', { REDIS_URL: 'http://cache:6379' }],
       ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
       ['SECRET_KEY', { SECRET_KEY: 'k'.repeat(513) }],

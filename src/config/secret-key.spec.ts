@@ -22,6 +22,7 @@ describe(resolveSecretKey.name, () => {
       oauthAccessTokenTtlSeconds: 900,
       setupTokenTtlMinutes: 60,
       allowedHosts: ['localhost'],
+      trustProxy: ['loopback'],
       media: {
         storage: 'local',
         maxImageBytes: 1024,

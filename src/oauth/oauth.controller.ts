@@ -8,6 +8,7 @@ import { Public } from '../access/public.decorator';
 import { AuditContext } from '../audit/audit-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { recordUnanswered } from '../audit/record-unanswered';
+import { forgetUntrustedForwarding } from './untrusted-forwarding';
 import { AppError } from '../common/app-error';
 import { Gate, OAuthUnit, OAuthUnitOfWork } from './oauth-unit-of-work';
 import { oauthOperation } from './oauth-routes';
@@ -58,6 +59,7 @@ export class OAuthController {
     };
     res.once('close', () => void unit.abandon());
     req.url = req.originalUrl.replace(/^\/oauth/, '') || '/';
+    forgetUntrustedForwarding(req);
     draft.operation = oauthOperation(req.method, req.url);
     // oidc-provider (Koa) does not end a response whose socket has closed, so the audit middleware
     // never sees an answer: once the provider is done with the request, the record is written here.
