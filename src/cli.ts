@@ -103,10 +103,14 @@ workspace
   .option('--draft-first <true|false>', 'limit agent connections to drafts', parseBoolean)
   .option(
     '--require-approval-for <list>',
-    'actions agents and keys may only request: publish,schedule,delete, or none',
+    'actions refused to agents and keys (approval_required): publish,schedule,delete, or none',
     (v: string) => (v.trim() === 'none' ? [] : parseList(v)),
   )
-  .option('--allow-self-approval <true|false>', 'let the user an agent acted for approve its requests', parseBoolean)
+  .option(
+    '--allow-self-approval <true|false>',
+    'for approval requests (not available yet): let the user an agent acted for approve them',
+    parseBoolean,
+  )
   .action(
     (
       idOrSlug: string,

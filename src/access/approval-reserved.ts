@@ -23,8 +23,8 @@ export function assertNotReserved(actor: Actor, action: ApprovalAction): void {
   throw new AppError(
     'approval_required',
     `this workspace requires a person's approval before an agent or API key may ${action}; ` +
-      'approval requests are not available on this server yet, so nothing was done. A workspace owner can ' +
-      `allow it directly with \`postern workspace settings <workspace> --require-approval-for\` (leaving out ${action}).`,
+      'approval requests are not available on this server yet, so nothing was done. The operator of this server can ' +
+      `allow it with \`postern workspace settings <workspace> --require-approval-for\` (leaving out ${action}).`,
     [{ field: 'action', issue: action }],
   );
 }

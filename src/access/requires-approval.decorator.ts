@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiForbiddenResponse } from '@nestjs/swagger';
 import type { ApprovalAction } from '../domain/workspaces/workspace-settings';
 
 export const REQUIRES_APPROVAL_KEY = 'postern:requires-approval';
@@ -17,4 +18,13 @@ export interface ApprovalOptions {
  * the workspace policy says so: a human approves, then Postern executes it once. Until approval
  * requests exist, the approval guard refuses such calls outright (fail closed).
  */
-export const RequiresApproval = (options: ApprovalOptions) => SetMetadata(REQUIRES_APPROVAL_KEY, options);
+export const RequiresApproval = (options: ApprovalOptions) =>
+  applyDecorators(
+    SetMetadata(REQUIRES_APPROVAL_KEY, options),
+    // The OpenAPI text follows the metadata, so no route can leave the refusal out.
+    ApiForbiddenResponse({
+      description:
+        `\`approval_required\` when the workspace policy reserves ${options.action} for a person (it does by default ` +
+        'for API keys and agents): nothing is done. Also `insufficient_scope`, `insufficient_role` or `forbidden`.',
+    }),
+  );

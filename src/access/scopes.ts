@@ -47,7 +47,7 @@ export const SCOPES = {
   'posts:update': {
     category: 'publishing',
     action: 'update',
-    description: 'Edit post text, media, targets, schedule details and campaign.',
+    description: 'Edit post text, media, targets and campaign (scheduling is posts:schedule).',
   },
   'posts:delete': {
     category: 'publishing',
@@ -95,13 +95,13 @@ export const SCOPES = {
   'campaigns:read': {
     category: 'campaigns',
     action: 'read',
-    description: 'Read campaigns, their status and the posts in them.',
+    description: 'Read campaigns, their status and how much content is assigned to them.',
   },
   'campaigns:create': { category: 'campaigns', action: 'create', description: 'Start new campaigns.' },
   'campaigns:update': {
     category: 'campaigns',
     action: 'update',
-    description: 'Rename campaigns, change goals, dates and post assignments.',
+    description: 'Rename campaigns, change goals, status, dates and tags (content joins one through its campaign_id).',
   },
   'campaigns:delete': { category: 'campaigns', action: 'delete', description: 'Delete campaigns.' },
 

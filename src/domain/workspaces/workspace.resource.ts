@@ -17,7 +17,7 @@ export class WorkspaceResource {
     name: 'workspace',
     description:
       'The workspace this connection acts in, as get_workspace returns it: time zone (how schedule times and ' +
-      'campaign dates are read), draft-first policy and approval policy (which actions you may only request).',
+      'campaign dates are read), draft-first policy and approval policy (which actions are refused to you for needing a person).',
     mimeType: 'application/json',
   })
   @RequireScopes('workspace:read')

@@ -45,8 +45,8 @@ export class WorkspacesTools {
   @Tool({
     name: 'get_workspace',
     description:
-      'Get one workspace by id or slug: name, plan, time zone (used to interpret schedule times) and whether new agent ' +
-      'connections are limited to drafts. A workspace you cannot access is reported as not_found. Read-only.',
+      'Get one workspace by id or slug: name, plan, time zone (used to interpret schedule times), whether agent ' +
+      'connections are limited to drafts, and which actions are refused to you for needing a person. A workspace you cannot access is reported as not_found. Read-only.',
     parameters: getWorkspaceParams,
     outputSchema: workspaceOutput,
     annotations: {

@@ -8,12 +8,16 @@ export class ApprovalPolicyResponse {
     enum: APPROVAL_ACTIONS,
     isArray: true,
     example: [...APPROVAL_ACTIONS],
-    description: 'Actions an agent or API key may only request; a human admin approves each one.',
+    description:
+      'Actions no agent or API key may take in this workspace: such a call is refused with 403 `approval_required` ' +
+      'and nothing is done (approval requests are not available yet). Changed on the host: `postern workspace settings`.',
   })
   require_approval_for: ApprovalAction[];
   @ApiProperty({
     example: false,
-    description: 'Whether the user an agent acted for may approve its request themselves (with their password).',
+    description:
+      'For approval requests, which this server does not offer yet: whether the user an agent acted for may approve ' +
+      'its request. No effect today.',
   })
   allow_self_approval: boolean;
 }
@@ -25,7 +29,11 @@ export class WorkspaceResponse {
   @ApiProperty({ example: 'self-hosted' }) plan: string;
   @ApiProperty({ example: 'Europe/Berlin', nullable: true, type: String, description: 'IANA time zone; null is UTC.' })
   time_zone: string | null;
-  @ApiProperty({ description: 'New agent connections may only draft until an admin allows more.' })
+  @ApiProperty({
+    description:
+      'When true, agent connections (OAuth) may create drafts but not publish or schedule; API keys are not limited ' +
+      'by it. Changed on the host: `postern workspace settings`.',
+  })
   draft_first: boolean;
   @ApiProperty({ type: ApprovalPolicyResponse }) approval_policy: ApprovalPolicyResponse;
   @ApiProperty({ format: 'date-time' }) created_at: string;
@@ -46,12 +54,13 @@ export const workspaceOutput = z.object({
     .object({
       require_approval_for: z
         .array(z.enum(APPROVAL_ACTIONS))
-        .describe('Actions you (an agent or key) may only request: the call returns approval_required for a human.'),
-      allow_self_approval: z
-        .boolean()
-        .describe('Whether the user you act for may approve your request; when false, another admin must.'),
+        .describe(
+          'Actions you (an agent or key) may not take here: the call is refused with approval_required and nothing ' +
+            'is done. Tell the user; do not retry. Approval requests are not available yet.',
+        ),
+      allow_self_approval: z.boolean().describe('For approval requests, which are not available yet; no effect today.'),
     })
-    .describe('Who must approve what. Only an admin, never an agent, can change it.'),
+    .describe('What needs a person. No agent or key can change it; the operator changes it on the host.'),
   created_at: z.string().describe('ISO 8601, UTC.'),
   updated_at: z.string().describe('ISO 8601, UTC.'),
 });
