@@ -77,9 +77,25 @@ describe('REST API', () => {
     const ready = await get('/health/ready');
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
-    const doc = (await (await get('/api/docs/openapi.json')).json()) as { paths: Record<string, unknown> };
+    const doc = (await (await get('/api/docs/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses?: Record<string, { description?: string }> }>>;
+    };
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/api/v1/workspaces', '/api/v1/workspaces/{idOrSlug}']),
     );
+    // Every route the approval policy can reserve says so, whatever its own description says.
+    const reserved = [
+      ['delete', '/api/v1/posts/{id}'],
+      ['post', '/api/v1/posts/{id}/publish'],
+      ['post', '/api/v1/posts/{id}/schedule'],
+      ['delete', '/api/v1/media/{id}'],
+      ['delete', '/api/v1/drafts/{id}'],
+      ['delete', '/api/v1/campaigns/{id}'],
+    ];
+    for (const [method, path] of reserved)
+      expect([path, doc.paths[path]?.[method]?.responses?.['403']?.description]).toEqual([
+        path,
+        expect.stringContaining('approval_required'),
+      ]);
   });
 });
