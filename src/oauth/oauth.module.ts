@@ -15,6 +15,7 @@ import { OAuthUnit } from './oauth-unit-of-work';
 import { isUuid } from '../common/validation/uuid';
 import { OIDC_PROVIDER } from './oauth.tokens';
 import { WellKnownController } from './well-known.controller';
+import { ExpiredCredentialsSweeperJob } from './expired-credentials-sweeper.job';
 
 @Global()
 @Module({
@@ -47,6 +48,7 @@ import { WellKnownController } from './well-known.controller';
     OAuthConsentService,
     OAuthTokenVerifier,
     OAuthConnectionLookup,
+    ExpiredCredentialsSweeperJob,
   ],
   exports: [OIDC_PROVIDER, OAuthConnectionsService, OAuthConsentService, OAuthTokenVerifier],
 })
