@@ -25,6 +25,7 @@ import { ApiKeyAuditAccess1763850000000 } from './migrations/1763850000000-api-k
 import { AuditRecordsWithoutWorkspaceKey1763860000000 } from './migrations/1763860000000-audit-records-without-workspace-key';
 import { CredentialCreationClock1763870000000 } from './migrations/1763870000000-credential-creation-clock';
 import { ApiKeysByWorkspace1763880000000 } from './migrations/1763880000000-api-keys-by-workspace';
+import { ContentByCampaign1763890000000 } from './migrations/1763890000000-content-by-campaign';
 
 export const ENTITIES = [
   UserEntity,
@@ -55,6 +56,7 @@ export const MIGRATIONS = [
   AuditRecordsWithoutWorkspaceKey1763860000000,
   CredentialCreationClock1763870000000,
   ApiKeysByWorkspace1763880000000,
+  ContentByCampaign1763890000000,
 ];
 
 /**
