@@ -303,7 +303,8 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
   MEDIA_MAX_IMAGE_BYTES: { default: '`10485760` (10 MiB)', description: 'Largest image accepted, in bytes.' },
   MEDIA_MAX_VIDEO_BYTES: {
     default: '`536870912` (512 MiB)',
-    description: 'Largest video accepted, in bytes; also the most a media URL import downloads.',
+    description:
+      'Largest video accepted, in bytes. A media URL import downloads at most the larger of this and the image cap.',
   },
   MEDIA_MAX_INLINE_BYTES: {
     default: '`8388608` (8 MiB)',

@@ -22,7 +22,8 @@ export class PostTrashTools {
       `Move a post to the trash. It disappears from get_post and list_posts, stays listed with list_posts ` +
       `(trashed: true), and can be brought back with restore_post for ${TRASH_RETENTION_DAYS} days (until ` +
       'restorable_until); after that it is purged for good. Does not remove anything already published on a network. ' +
-      'Refused with post_not_editable while the post is being published or its outcome is unknown.',
+      'Refused with post_not_editable while the post is scheduled (cancel_post first), being published or its ' +
+      'outcome is unknown.',
     parameters: postIdParams,
     outputSchema: postOutput,
     annotations: { title: 'Delete post (to trash)', ...annotations.delete },

@@ -129,7 +129,7 @@ export class PostsController {
     summary: 'Update a post',
     description:
       'Only the fields sent change; bumps version. 409 conflict on an expected_version mismatch; 409 ' +
-      'post_not_editable while publishing, published or unknown.',
+      'post_not_editable while scheduled (cancel it first), publishing, published or unknown.',
   })
   @ApiOkResponse({ type: PostResponse })
   update(

@@ -145,7 +145,8 @@ export class PostsTools {
       'Change a post’s content, targets or campaign: only the fields you pass change (null removes title, link or ' +
       'campaign; variants, media_ids and social_account_ids are replaced whole). Bumps version; with ' +
       'expected_version, a post changed since is refused with conflict. Refused with post_not_editable while the ' +
-      'post is publishing, published or its outcome is unknown: create a new post instead. Never publishes.',
+      'post is scheduled (cancel_post first), publishing, published or its outcome is unknown (create a new post ' +
+      'instead). Never publishes.',
     parameters: updatePostParams,
     outputSchema: postOutput,
     annotations: { title: 'Update post', ...annotations.versionedUpdate },

@@ -141,7 +141,10 @@ export const postOutput = z.object({
   draft_id: z.string().nullable().describe('The draft this post was made from, if any.'),
   status: z
     .enum(POST_STATUSES)
-    .describe('ready: created, not scheduled or published. publishing, published and unknown freeze the content.'),
+    .describe(
+      'ready: created, not scheduled or published. scheduled (until cancel_post), publishing, published and unknown ' +
+        'freeze the content.',
+    ),
   version: z.number().int().describe('Goes up by one on every update; pass it as expected_version.'),
   scheduled_at: z
     .string()

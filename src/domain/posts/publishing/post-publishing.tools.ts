@@ -90,10 +90,11 @@ export class PostPublishingTools {
   @Tool({
     name: 'cancel_post',
     description:
-      'Take a scheduled post off the schedule before it goes out (also one waiting to retry after a failed ' +
-      'attempt): status becomes cancelled, and it can then be edited, scheduled again or deleted. Refused with ' +
-      'post_not_schedulable when the post is not scheduled or a target has already started publishing or is ' +
-      'published. Bumps version.',
+      'Take what is still scheduled of a post off the schedule before it goes out (also targets waiting to retry ' +
+      'after a failed attempt). If nothing of it went out, status becomes cancelled and it can then be edited, ' +
+      'scheduled again or deleted; if a target was already published, the post stays published and only its ' +
+      'other targets are cancelled. Refused with post_not_schedulable when nothing is scheduled or a target is ' +
+      'being published or its outcome is being confirmed. Bumps version.',
     parameters: cancelPostParams,
     outputSchema: postOutput,
     annotations: { title: 'Cancel scheduled post', ...annotations.versionedUpdate },
