@@ -64,7 +64,8 @@ export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
       // would end. Whatever goes wrong here is answered.
       let error: unknown;
       try {
-        error = err ? parserError(err, limitOf(req)) : refusedBody(req);
+        // A body in another charset is refused as such, even when it does not parse either.
+        error = err && !(NOT_UTF8 in req) ? parserError(err, limitOf(req)) : refusedBody(req);
       } catch (unexpected) {
         error = unexpected;
       }
@@ -84,11 +85,18 @@ function parserError(err: unknown, limit: string): AppError {
     ? new AppError('payload_too_large', `request body exceeds ${limit}`)
     : type === 'entity.parse.failed'
       ? new AppError('malformed_json', 'request body is not valid JSON')
-      : new AppError('validation_failed', 'request body could not be read');
+      : type === 'charset.unsupported' || type === 'encoding.unsupported'
+        ? new AppError('unsupported_media_type', 'JSON request bodies must be UTF-8')
+        : new AppError('validation_failed', 'request body could not be read');
 }
 
 /** A parsed body no handler may see: nested past MAX_DEPTH, or holding half a character. */
 function refusedBody(req: Request): AppError | undefined {
+  if (NOT_UTF8 in req) {
+    // Never looked at, so not kept for the record either.
+    req.body = undefined;
+    return new AppError('unsupported_media_type', 'JSON request bodies must be UTF-8');
+  }
   if (TOO_DEEP in req) {
     // The refusal's record still names the call and digests what it can walk.
     req.body = cutBelow(req.body, MAX_DEPTH);
@@ -119,6 +127,8 @@ function noteSurrogateEscape(req: Request, _res: Response, buf: Buffer): void {
  * could not be written, or the process would end. No call needs a tenth of this.
  */
 export const MAX_DEPTH = 64;
+/** Set on a request whose JSON is not UTF-8. */
+const NOT_UTF8 = Symbol('not utf-8');
 /** Set on a request whose JSON nests deeper than MAX_DEPTH. */
 const TOO_DEEP = Symbol('too deep');
 
@@ -168,7 +178,16 @@ function cutBelow(value: unknown, max: number): unknown {
   return root.value;
 }
 
-function inspectJson(req: Request, res: Response, buf: Buffer): void {
+/**
+ * The parser hands over the raw bytes, decoded only afterwards, and would decode any `utf-*` charset
+ * it knows: in UTF-7 or UTF-16 the checks above would read bytes that are not the text. JSON between
+ * systems is UTF-8 (RFC 8259), so only UTF-8 is read.
+ */
+function inspectJson(req: Request, res: Response, buf: Buffer, encoding: string): void {
+  if (encoding !== 'utf-8') {
+    Object.assign(req, { [NOT_UTF8]: true });
+    return;
+  }
   noteSurrogateEscape(req, res, buf);
   noteDepth(req, res, buf);
 }

@@ -331,6 +331,20 @@ describe('audit trail', () => {
     expect(await anonymous.json()).toMatchObject({ error: { code: 'validation_failed' } });
     expect(await row('deep-anonymous')).toMatchObject({ decision: 'invalid', error_code: 'validation_failed' });
     expect((await fetch(`${t.url}/health/live`)).status).toBe(200);
+    // In another charset the parser would decode the brackets only after the checks read the bytes.
+    for (const [id, charset, body] of [
+      // UTF-7 writes three brackets as eight base64 characters: `[[[` is `+AFsAWwBb-`.
+      ['deep-utf7', 'utf-7', Buffer.from(`+${'AFsAWwBb'.repeat(7_000)}-1+${'AF0AXQBd'.repeat(7_000)}-`)],
+      ['deep-utf16', 'utf-16le', Buffer.from(nested(20_000, '1'), 'utf16le')],
+    ] as const) {
+      const res = await fetch(`${t.url}/api/v1/drafts`, {
+        method: 'POST',
+        headers: { 'content-type': `application/json; charset=${charset}`, 'x-request-id': id },
+        body,
+      });
+      expect([id, res.status]).toEqual([id, 415]);
+      expect(await row(id)).toMatchObject({ decision: 'invalid', error_code: 'unsupported_media_type' });
+    }
 
     const deep = await call('deep-mcp', `{"text":"x","tags":${nested(20_000, '1')}}`);
     expect(deep.status).toBe(400);
@@ -411,7 +425,7 @@ describe('audit trail', () => {
         for (const [kind, body] of Object.entries(bodies)) {
           const id = `type-${n}-${name}-${kind}`;
           const res = await sendRaw('POST', target, headers(id, type), body);
-          expect([id, res.status]).toEqual([id, 415]);
+          expect([id, res.status, await res.text()]).toEqual([id, 415, '']);
           expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000 } });
           expect([id, await row(id)]).toEqual([
             id,
