@@ -425,7 +425,7 @@ describe('audit trail', () => {
         for (const [kind, body] of Object.entries(bodies)) {
           const id = `type-${n}-${name}-${kind}`;
           const res = await sendRaw('POST', target, headers(id, type), body);
-          expect([id, res.status, await res.text()]).toEqual([id, 415, '']);
+          expect([id, res.status]).toEqual([id, 415]);
           expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000 } });
           expect([id, await row(id)]).toEqual([
             id,
