@@ -169,7 +169,11 @@ export class AuditWriter implements OnApplicationShutdown {
   /** The locking transaction for these chains' records, leaving their heads known to this instance. */
   private async appendLocked(chains: string[], byChain: Map<string, AuditFields[]>): Promise<void> {
     const only = new Map(chains.map((c) => [c, byChain.get(c) ?? []]));
-    const heads = await this.dataSource.transaction((m) => this.insert(m, only));
+    const heads = await this.dataSource.transaction(async (m) => {
+      // As audit_append does: a head held elsewhere fails this batch fast instead of holding all.
+      await m.query(`SET LOCAL lock_timeout = '2s'`);
+      return this.insert(m, only);
+    });
     for (const h of heads) this.heads.set(h.chain, { seq: h.seq, hash: h.hash });
   }
 
@@ -304,11 +308,12 @@ function appendParams(links: Link[]): unknown[] {
 
 /**
  * A statement PostgreSQL refused for what it said (bad data, a constraint, a serialization failure
- * or deadlock, a raised exception): its transaction is rolled back, not in doubt. Connection and
- * shutdown errors (classes 08, 57), and 40003 (completion unknown), are not: the commit may have
+ * or deadlock, a raised exception) or cancelled (its statement timeout, 57014; a lock it waited
+ * for too long, 55P03): its transaction is rolled back, not in doubt. Connection and shutdown
+ * errors (08, the rest of 57), and 40003 (completion unknown), are not: the commit may have
  * happened.
  */
-const ROLLED_BACK = /^((22|23|42|P0)[0-9A-Z]{3}|40001|40002|40P01)$/;
+const ROLLED_BACK = /^((22|23|42|P0)[0-9A-Z]{3}|40001|40002|40P01|57014|55P03)$/;
 
 function refusedByServer(err: unknown): boolean {
   const e = err as { code?: unknown; severity?: unknown } | undefined;

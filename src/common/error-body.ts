@@ -39,5 +39,18 @@ export function toErrorBody(err: unknown, requestId?: string): { status: number;
       body: { error: { code, message: status >= 500 ? 'Internal error' : message, details, requestId } },
     };
   }
+  if (databaseGaveUp(err))
+    return {
+      status: 503,
+      body: {
+        error: { code: 'unavailable', message: 'the database did not answer in time; try again shortly', requestId },
+      },
+    };
   return { status: 500, body: { error: { code: 'internal_error', message: 'Internal error', requestId } } };
+}
+
+/** PostgreSQL cancelled the statement (its timeout, 57014) or a lock wait (55P03): busy, not broken. */
+function databaseGaveUp(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code === '57014' || code === '55P03';
 }

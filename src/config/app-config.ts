@@ -244,7 +244,7 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
   DATABASE_STATEMENT_TIMEOUT_SECONDS: {
     default: '`30`',
     description:
-      'Longest a statement of the server may take on PostgreSQL, lock waits included (1–3600); a call held up longer fails (5xx) rather than hang, and a transaction left idle twice as long is ended. The embedded database cannot enforce it: the server stops waiting 5 s later. Migrations and CLI commands are not bounded.',
+      'Longest a statement of the server may take on PostgreSQL, lock waits included (1–3600); a call held up longer fails (5xx) rather than hang, and a transaction left idle twice as long is ended. The embedded database cannot enforce it. Migrations and CLI commands are not bounded.',
   },
   REDIS_URL: {
     default: '(unset: in-process)',

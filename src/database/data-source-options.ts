@@ -26,6 +26,7 @@ import { AuditRecordsWithoutWorkspaceKey1763860000000 } from './migrations/17638
 import { CredentialCreationClock1763870000000 } from './migrations/1763870000000-credential-creation-clock';
 import { ApiKeysByWorkspace1763880000000 } from './migrations/1763880000000-api-keys-by-workspace';
 import { ContentByCampaign1763890000000 } from './migrations/1763890000000-content-by-campaign';
+import { AuditAppendLockWait1763900000000 } from './migrations/1763900000000-audit-append-lock-wait';
 
 export const ENTITIES = [
   UserEntity,
@@ -57,19 +58,20 @@ export const MIGRATIONS = [
   CredentialCreationClock1763870000000,
   ApiKeysByWorkspace1763880000000,
   ContentByCampaign1763890000000,
+  AuditAppendLockWait1763900000000,
 ];
 
 /**
- * Bounds for a serving process: no call waits on the database forever (a stuck lock, a failover,
- * a half-open connection), and no transaction left open holds its locks. `statementMs` is enforced
- * by the server, lock waits included; the client gives up a little later on its own, for a server
- * that no longer answers at all, and TCP keepalive finds a peer that is gone.
+ * Bounds for a serving process: no call waits on the database for ever behind a stuck lock or a
+ * slow statement, and no transaction left open holds its locks. Enforced by the server, lock waits
+ * included; TCP keepalive finds a peer that is gone. No client-side timeout: pg's leaves the
+ * statement running on a connection that goes back to the pool, where a ROLLBACK queued behind it
+ * can be dropped, and the next caller's statements would then run in that open transaction.
  */
 function servingBounds(statementMs: number) {
   return {
     statement_timeout: statementMs,
     idle_in_transaction_session_timeout: statementMs * 2,
-    query_timeout: statementMs + 5_000,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
   };

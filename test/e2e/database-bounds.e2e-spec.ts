@@ -9,7 +9,7 @@ describe('database statement bounds', () => {
   jest.setTimeout(60_000);
   const t = useTestApp(() => startTestApp(testConfig({ DATABASE_STATEMENT_TIMEOUT_SECONDS: '1' })));
 
-  // The embedded database takes no settings from its connections; there the client's own wait is the bound.
+  // The embedded database takes no settings from its connections.
   (process.env.POSTERN_TEST_EMBEDDED ? it.skip : it)('bounds every statement of the server', async () => {
     const [{ statement_timeout }] = await t.db.query<{ statement_timeout: string }[]>('SHOW statement_timeout');
     expect(statement_timeout).toBe('1s');
@@ -64,6 +64,77 @@ describe('database statement bounds', () => {
       expect((await call('POST', '/api/v1/drafts', { text: 'after' })).status).toBe(201);
       expect(await drafts()).toBe(1);
     },
+  );
+
+  // PGlite is a single backend (see above).
+  (process.env.POSTERN_TEST_EMBEDDED ? it.skip : it)(
+    'answers a change that waited too long with 503 unavailable, and records it',
+    async () => {
+      const { token, workspace } = await buildWorkspaceWithKey(t.app, {
+        role: 'owner',
+        scopes: ['workspace:read', 'drafts:create'],
+      });
+      const unbounded = await new DataSource(dataSourceOptions(process.env.DATABASE_URL as string, 1)).initialize();
+      const holder = unbounded.createQueryRunner();
+      try {
+        await holder.connect();
+        await holder.startTransaction();
+        // A draft's row names its workspace, whose row is then held here: the insert waits for it.
+        await holder.query('SELECT 1 FROM workspaces WHERE id = $1 FOR UPDATE', [workspace.id]);
+        const res = await fetch(`${t.url}/api/v1/drafts`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-request-id': 'waited' },
+          body: JSON.stringify({ text: 'held up' }),
+        });
+        expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([
+          503,
+          'unavailable',
+        ]);
+      } finally {
+        if (holder.isTransactionActive) await holder.rollbackTransaction();
+        await holder.release();
+        await unbounded.destroy();
+      }
+      const [row] = await t.db.query<{ outcome: string; error_code: string }[]>(
+        `SELECT outcome, error_code FROM audit_records WHERE correlation_id = 'waited'`,
+      );
+      expect(row).toEqual({ outcome: 'error', error_code: 'unavailable' });
+    },
+  );
+
+  (process.env.POSTERN_TEST_EMBEDDED ? it.skip : it)(
+    'lets other workspaces’ calls through while one workspace’s audit chain is held',
+    async () => {
+      // With the default statement bound (30 s): the writer appends everyone's reads one batch at a
+      // time, so a head held elsewhere held every workspace's calls for that long.
+      const app = await startTestApp();
+      const unbounded = await new DataSource(dataSourceOptions(process.env.DATABASE_URL as string, 1)).initialize();
+      const holder = unbounded.createQueryRunner();
+      try {
+        const held = await buildWorkspaceWithKey(app.app, { role: 'owner', scopes: ['workspace:read'] });
+        const other = await buildWorkspaceWithKey(app.app, { role: 'owner', scopes: ['workspace:read'] });
+        const read = (w: { token: string; workspace: { id: string } }) =>
+          fetch(`${app.url}/api/v1/workspaces/${w.workspace.id}`, {
+            headers: { authorization: `Bearer ${w.token}` },
+          });
+        // Both chains' heads known to the writer, so their next records share its fast statement.
+        expect([(await read(held)).status, (await read(other)).status]).toEqual([200, 200]);
+        await holder.connect();
+        await holder.startTransaction();
+        await holder.query('SELECT 1 FROM audit_chain_heads WHERE chain = $1 FOR UPDATE', [held.workspace.id]);
+        const [{ pid }] = (await holder.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
+        const stuck = read(held);
+        await waitersBehind(t.db, pid, 1);
+        const [mine, theirs] = await Promise.all([read(other), stuck]);
+        expect([mine.status, theirs.status]).toEqual([200, 503]);
+      } finally {
+        if (holder.isTransactionActive) await holder.rollbackTransaction();
+        await holder.release();
+        await unbounded.destroy();
+        await app.close();
+      }
+    },
+    20_000,
   );
 
   it('leaves migrations and operator commands unbounded', async () => {
