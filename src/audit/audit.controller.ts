@@ -69,15 +69,18 @@ export class AuditController {
   async export(@CurrentActor() actor: Actor, @Query() query: AuditExportDto, @Res() res: Response): Promise<void> {
     const { format = 'jsonl', limit = EXPORT_LIMIT, ...filters } = query;
     const span = await this.audit.span(actor, filters, limit);
+    const pages = span ? this.audit.rowsIn(actor, filters, span) : noRows();
+    // Read before anything is committed or sent: a failure here is answered as any other.
+    const first = await pages.next();
+    // Up to EXPORT_LIMIT records cannot be held until the record commits, as other answers are.
+    await this.streams.commitBeforeStreaming();
     // Never cut silently: the caller is told where the rest begins.
     if (span?.next) res.setHeader('X-Next-Cursor', span.next);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     res.setHeader('Content-Disposition', `attachment; filename="audit-${stamp}.${format}"`);
     res.type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
-    // Up to EXPORT_LIMIT records cannot be held until the record commits, as other answers are.
-    await this.streams.commitBeforeStreaming();
-    const pages = span ? this.audit.rowsIn(actor, filters, span) : noRows();
-    const body = format === 'csv' ? csvLines(pages) : jsonLines(pages);
+    const all = startingWith(first, pages);
+    const body = format === 'csv' ? csvLines(all) : jsonLines(all);
     // A failure after the first byte drops the connection, so a cut export never looks whole.
     await pipeline(Readable.from(body), res).catch((err: unknown) =>
       this.logger.warn(`audit export ended early: ${(err as Error).message}`),
@@ -86,6 +89,16 @@ export class AuditController {
 }
 
 async function* noRows(): AsyncGenerator<AuditRow[]> {}
+
+/** The pages of an export whose first page was read already. */
+async function* startingWith(
+  first: IteratorResult<AuditRow[]>,
+  rest: AsyncGenerator<AuditRow[]>,
+): AsyncGenerator<AuditRow[]> {
+  if (first.done) return;
+  yield first.value;
+  yield* rest;
+}
 
 async function* csvLines(pages: AsyncIterable<AuditRow[]>): AsyncGenerator<string> {
   yield `${AUDIT_EXPORT_COLUMNS.join(',')}\r\n`;

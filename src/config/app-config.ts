@@ -49,7 +49,8 @@ function isProxyAddress(value: unknown): boolean {
   const [address, bits, extra] = value.split('/');
   const written = ipaddr.IPv4.isValidFourPartDecimal(address) || ipaddr.IPv6.isValid(address);
   if (!written || extra !== undefined) return false;
-  return bits === undefined || ipaddr.isValidCIDR(value);
+  // A range of everything (/0) would let any client choose its address; Express refuses it too.
+  return bits === undefined || (ipaddr.isValidCIDR(value) && Number(bits) >= 1);
 }
 
 const toList = ({ value }: { value: unknown }) =>

@@ -179,6 +179,8 @@ describe(loadConfig.name, () => {
       ['TRUST_PROXY', { TRUST_PROXY: 'true' }],
       ['TRUST_PROXY', { TRUST_PROXY: '2' }],
       ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],
+      ['TRUST_PROXY', { TRUST_PROXY: '0.0.0.0/0' }],
+      ['TRUST_PROXY', { TRUST_PROXY: '::/0' }],
       ['REDIS_URL', { REDIS_URL: 'http://cache:6379' }],
       ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
       ['SECRET_KEY', { SECRET_KEY: 'k'.repeat(513) }],

@@ -723,6 +723,14 @@ describe('audit trail', () => {
       streamed.push(...rows.map((r) => r.id));
     expect(streamed).toEqual(all.slice(0, 2));
 
+    // An export whose record cannot be committed sends nothing of it: a JSON refusal, not a download.
+    await withAuditFailing(t.db, 'GET /api/v1/audit/export', async () => {
+      const refused = await rest(token, '/api/v1/audit/export?format=csv&tool=workspaces&limit=1');
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('content-type')).toContain('application/json');
+      expect([refused.headers.get('content-disposition'), refused.headers.get('x-next-cursor')]).toEqual([null, null]);
+    });
+
     // The AI client behind a call is a filter of its own. (Its id is set on a row directly here,
     // which breaks this chain: an agent call needs the browser flow, tested elsewhere.)
     const [connection] = await t.db.query<{ id: string }[]>(
