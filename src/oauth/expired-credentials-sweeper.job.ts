@@ -1,8 +1,8 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { HourlyJob } from '../common/jobs/hourly-job';
 
-const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Rows deleted per statement, so a long backlog never holds many row locks or one long transaction. */
 const BATCH = 5000;
 /** Each table swept, and which of its rows are gone for good. */
@@ -20,31 +20,13 @@ const EXPIRED: [table: string, condition: string][] = [
  * audited.
  */
 @Injectable()
-export class ExpiredCredentialsSweeperJob implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('ExpiredCredentialsSweeper');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.tick(), SWEEP_INTERVAL_MS).unref();
+export class ExpiredCredentialsSweeperJob extends HourlyJob<number> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    super(new Logger('ExpiredCredentialsSweeper'), 'expired credential sweep');
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  /** One sweep; returns how many rows were deleted. */
-  run(): Promise<number> {
-    this.running ??= this.sweep().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private async sweep(): Promise<number> {
+  /** Returns how many rows were deleted. */
+  protected async work(): Promise<number> {
     let deleted = 0;
     for (const [table, condition] of EXPIRED) {
       for (;;) {
@@ -59,12 +41,7 @@ export class ExpiredCredentialsSweeperJob implements OnModuleInit, OnModuleDestr
     return deleted;
   }
 
-  private async tick(): Promise<void> {
-    try {
-      const deleted = await this.run();
-      if (deleted) this.logger.log(`deleted ${deleted} expired token, session or registration record(s)`);
-    } catch (err) {
-      this.logger.error(`expired credential sweep failed; next try in an hour: ${(err as Error).message}`);
-    }
+  protected report(deleted: number): string | undefined {
+    return deleted ? `deleted ${deleted} expired token, session or registration record(s)` : undefined;
   }
 }
