@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuditContext } from '../audit/audit-context';
+import { AppError } from '../common/app-error';
 import { UsersService } from '../domain/users/users.service';
 import type { UserEntity } from '../domain/users/user.entity';
 import { ConsoleSessions } from './console-session.service';
 import { LoginLimiter } from './login-limiter';
 
-export type SignInResult = { user: UserEntity } | { status: 401 | 429; message: string };
+export type SignInResult = { user: UserEntity } | { status: 401 | 429 | 503; message: string };
 
 /**
  * Signing a person in, for the console and for an OAuth interaction alike: rate limit, password
@@ -24,7 +25,9 @@ export class ConsoleSignIn {
     try {
       await this.limiter.attempt(email, address);
     } catch (err) {
-      return { status: 429, message: (err as Error).message };
+      // Refused either way; a limiter that cannot answer is an outage to retry, not a rate limit.
+      const unavailable = err instanceof AppError && err.code === 'unavailable';
+      return { status: unavailable ? 503 : 429, message: (err as Error).message };
     }
     const user = await this.users.verifyPassword(email, password);
     if (!user) {
