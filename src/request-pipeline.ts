@@ -24,11 +24,11 @@ export function requestPipeline(app: INestApplication, config: AppConfig): Reque
   return [
     originForm,
     requestIdMiddleware as RequestHandler,
-    (req, res, next) => streams.track(req, res, next),
     (req, res, next) => audit.use(req as ActorRequest, res, next),
     // /mcp admits an inline media upload (base64) up to the configured cap; every other route keeps 1 MB.
     ...bodyParsers({ mcpLimitBytes: mcpBodyLimitBytes(config.media.maxInlineBytes) }),
     requireJsonBody,
     refuseUnsupportedMessages,
+    (req, res, next) => streams.track(req, res, next),
   ];
 }

@@ -5,6 +5,10 @@ import { targetPath } from '../common/origin-form';
 
 const EVENT_STREAM = /text\/event-stream/;
 
+function opensStream(req: Request): boolean {
+  return req.method === 'GET' || (req.body as { method?: unknown } | undefined)?.method === 'subscriptions/listen';
+}
+
 /**
  * The MCP event streams open on this instance (`subscriptions/listen`). One lasts until its client
  * hangs up, and closing the HTTP server waits for every open response: a single listening client
@@ -16,8 +20,9 @@ const EVENT_STREAM = /text\/event-stream/;
 export class ListenStreams implements BeforeApplicationShutdown {
   private readonly open = new Set<Response>();
 
+  /** After the body is parsed: only a listen request (or a GET, the older protocol's stream) can open one. */
   track(req: Request, res: Response, next: NextFunction): void {
-    if (isMcpPath(targetPath(req))) {
+    if (opensStream(req) && isMcpPath(targetPath(req))) {
       this.open.add(res);
       res.once('close', () => this.open.delete(res));
     }
