@@ -18,6 +18,7 @@ import { signInForm } from '../support/console-sign-in';
 import { connectMcp } from '../support/mcp-client';
 import { cleanEnv, runCli, waitFor } from '../support/processes';
 import { databaseUrl } from '../support/test-config';
+import { postRawMcp } from '../support/raw-mcp';
 import { withAuditFailing } from '../support/audit-failure';
 import { useTestApp } from '../support/test-app';
 
@@ -46,25 +47,13 @@ describe('audit trail', () => {
       ...init,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
     });
-  /** A raw JSON-RPC POST to /mcp, for what the SDK client would not send. */
   const postMcp = (
     token: string,
     requestId: string,
     body: unknown,
     headers: { [name: string]: string },
     path = '/mcp',
-  ) =>
-    fetch(`${t.url}${path}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'x-request-id': requestId,
-        ...headers,
-      },
-      body: JSON.stringify(body),
-    });
+  ) => postRawMcp(t.url, token, requestId, body, headers, path);
   /** fetch cannot send `OPTIONS *`, an undecodable path or an absolute-form target as written; node:http sends them verbatim. */
   const sendRaw = (method: string, path: string, headers: { [name: string]: string }, body?: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -311,17 +300,12 @@ describe('audit trail', () => {
       (await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]))[0];
     const nested = (depth: number, inner: string) => '['.repeat(depth) + inner + ']'.repeat(depth);
     const call = (id: string, args: string) =>
-      fetch(`${t.url}/mcp`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': '2025-06-18',
-          'x-request-id': id,
-        },
-        body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_draft","arguments":${args}}}`,
-      });
+      postMcp(
+        token,
+        id,
+        `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_draft","arguments":${args}}}`,
+        { 'mcp-protocol-version': '2025-06-18' },
+      );
     const anonymous = await fetch(`${t.url}/api/v1/drafts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'deep-anonymous' },

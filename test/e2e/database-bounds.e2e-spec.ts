@@ -2,8 +2,30 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { buildWorkspaceWithKey } from '../factories';
 import { waitersBehind } from '../support/lock-waiters';
-import { testConfig } from '../support/test-config';
+import { databaseUrl, testConfig } from '../support/test-config';
 import { startTestApp, useTestApp } from '../support/test-app';
+
+/**
+ * Runs `work` while a session of its own holds the rows `lock` locks, and gives it that session's
+ * pid. Not on the app's pool: the server's sessions end a transaction left idle this long.
+ */
+async function whileHolding(lock: string, params: unknown[], work: (pid: number) => Promise<void>): Promise<void> {
+  const unbounded = await new DataSource(dataSourceOptions(databaseUrl(), 1)).initialize();
+  const holder = unbounded.createQueryRunner();
+  try {
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(lock, params);
+    const [{ pid }] = (await holder.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
+    await work(pid);
+  } finally {
+    if (holder.isTransactionActive) await holder.rollbackTransaction();
+    await holder.release();
+    await unbounded.destroy();
+  }
+}
+
+const HOLD_CHAIN_HEAD = 'SELECT 1 FROM audit_chain_heads WHERE chain = $1 FOR UPDATE';
 
 describe('database statement bounds', () => {
   jest.setTimeout(60_000);
@@ -40,25 +62,14 @@ describe('database statement bounds', () => {
       // Every call of the workspace ends by appending to its audit chain; a session holding the
       // chain's head (a stuck lock, a failover) held every one of them, reads and refusals too, for
       // as long as it lasted.
-      // On a connection of its own: the server's would end a transaction left idle this long.
-      const unbounded = await new DataSource(dataSourceOptions(process.env.DATABASE_URL as string, 1)).initialize();
-      const holder = unbounded.createQueryRunner();
-      await holder.connect();
-      await holder.startTransaction();
-      try {
-        await holder.query('SELECT 1 FROM audit_chain_heads WHERE chain = $1 FOR UPDATE', [workspace.id]);
-        const [{ pid }] = (await holder.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
+      await whileHolding(HOLD_CHAIN_HEAD, [workspace.id], async (pid) => {
         const created = call('POST', '/api/v1/drafts', { text: 'held up' });
         const read = call('GET', `/api/v1/workspaces/${workspace.id}`);
         await waitersBehind(t.db, pid, 2);
         const [c, r] = await Promise.all([created, read]);
         expect([c.status, r.status]).toEqual([503, 503]);
         expect(await drafts()).toBe(0);
-      } finally {
-        await holder.rollbackTransaction();
-        await holder.release();
-        await unbounded.destroy();
-      }
+      });
 
       expect((await call('GET', `/api/v1/workspaces/${workspace.id}`)).status).toBe(200);
       expect((await call('POST', '/api/v1/drafts', { text: 'after' })).status).toBe(201);
@@ -74,13 +85,8 @@ describe('database statement bounds', () => {
         role: 'owner',
         scopes: ['workspace:read', 'drafts:create'],
       });
-      const unbounded = await new DataSource(dataSourceOptions(process.env.DATABASE_URL as string, 1)).initialize();
-      const holder = unbounded.createQueryRunner();
-      try {
-        await holder.connect();
-        await holder.startTransaction();
-        // A draft's row names its workspace, whose row is then held here: the insert waits for it.
-        await holder.query('SELECT 1 FROM workspaces WHERE id = $1 FOR UPDATE', [workspace.id]);
+      // A draft's row names its workspace, whose row is held here: the insert waits for it.
+      await whileHolding('SELECT 1 FROM workspaces WHERE id = $1 FOR UPDATE', [workspace.id], async () => {
         const res = await fetch(`${t.url}/api/v1/drafts`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-request-id': 'waited' },
@@ -90,11 +96,7 @@ describe('database statement bounds', () => {
           503,
           'unavailable',
         ]);
-      } finally {
-        if (holder.isTransactionActive) await holder.rollbackTransaction();
-        await holder.release();
-        await unbounded.destroy();
-      }
+      });
       const [row] = await t.db.query<{ outcome: string; error_code: string }[]>(
         `SELECT outcome, error_code FROM audit_records WHERE correlation_id = 'waited'`,
       );
@@ -108,8 +110,6 @@ describe('database statement bounds', () => {
       // With the default statement bound (30 s): the writer appends everyone's reads one batch at a
       // time, so a head held elsewhere held every workspace's calls for that long.
       const app = await startTestApp();
-      const unbounded = await new DataSource(dataSourceOptions(process.env.DATABASE_URL as string, 1)).initialize();
-      const holder = unbounded.createQueryRunner();
       try {
         const held = await buildWorkspaceWithKey(app.app, { role: 'owner', scopes: ['workspace:read'] });
         const other = await buildWorkspaceWithKey(app.app, { role: 'owner', scopes: ['workspace:read'] });
@@ -119,18 +119,13 @@ describe('database statement bounds', () => {
           });
         // Both chains' heads known to the writer, so their next records share its fast statement.
         expect([(await read(held)).status, (await read(other)).status]).toEqual([200, 200]);
-        await holder.connect();
-        await holder.startTransaction();
-        await holder.query('SELECT 1 FROM audit_chain_heads WHERE chain = $1 FOR UPDATE', [held.workspace.id]);
-        const [{ pid }] = (await holder.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
-        const stuck = read(held);
-        await waitersBehind(t.db, pid, 1);
-        const [mine, theirs] = await Promise.all([read(other), stuck]);
-        expect([mine.status, theirs.status]).toEqual([200, 503]);
+        await whileHolding(HOLD_CHAIN_HEAD, [held.workspace.id], async (pid) => {
+          const stuck = read(held);
+          await waitersBehind(t.db, pid, 1);
+          const [mine, theirs] = await Promise.all([read(other), stuck]);
+          expect([mine.status, theirs.status]).toEqual([200, 503]);
+        });
       } finally {
-        if (holder.isTransactionActive) await holder.rollbackTransaction();
-        await holder.release();
-        await unbounded.destroy();
         await app.close();
       }
     },
@@ -139,7 +134,7 @@ describe('database statement bounds', () => {
 
   it('leaves migrations and operator commands unbounded', async () => {
     // The CLI and migrations build their options without a bound: verifying a long trail may take long.
-    const cli = new DataSource(dataSourceOptions(process.env.DATABASE_URL as string, 1));
+    const cli = new DataSource(dataSourceOptions(databaseUrl(), 1));
     await cli.initialize();
     try {
       const [{ statement_timeout }] = await cli.query<{ statement_timeout: string }[]>('SHOW statement_timeout');

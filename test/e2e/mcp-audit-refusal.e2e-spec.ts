@@ -1,5 +1,6 @@
 import { buildWorkspaceWithKey } from '../factories';
 import { withAuditFailing } from '../support/audit-failure';
+import { postRawMcp } from '../support/raw-mcp';
 import { useTestApp } from '../support/test-app';
 
 /** Headers any answer may carry whoever wrote it: the server's, not the handler's. */
@@ -11,18 +12,7 @@ describe('MCP answers held for their audit record', () => {
 
   /** A raw JSON-RPC POST to /mcp, on the 2025-06-18 protocol unless `headers` say otherwise. */
   const postMcp = (token: string, requestId: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${t.url}/mcp`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-06-18',
-        'x-request-id': requestId,
-        ...headers,
-      },
-      body: JSON.stringify(body),
-    });
+    postRawMcp(t.url, token, requestId, body, { 'mcp-protocol-version': '2025-06-18', ...headers });
   const callTool = (token: string, requestId: string, name: string, args: object) =>
     postMcp(token, requestId, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } });
 
