@@ -1,0 +1,33 @@
+import type { TestingModule } from '@nestjs/testing';
+import type { Response } from 'express';
+import type { AppConfig } from '../../src/config/config.types';
+import { ConsoleSessions } from '../../src/console/console-session.service';
+import { ConsoleSignIn } from '../../src/console/console-sign-in.service';
+import { LoginLimiter } from '../../src/console/login-limiter';
+import { buildUser } from '../factories';
+import { startServiceContext } from '../support/service-context';
+
+describe(ConsoleSignIn.name, () => {
+  let app: TestingModule;
+
+  beforeAll(async () => {
+    app = await startServiceContext({
+      providers: [
+        ConsoleSignIn,
+        ConsoleSessions,
+        // A Redis nobody listens on: the limiter's store fails at once (it keeps no offline queue).
+        { provide: LoginLimiter, useFactory: () => new LoginLimiter({ redisUrl: 'redis://127.0.0.1:1' } as AppConfig) },
+      ],
+    });
+  });
+  afterAll(() => app.close());
+
+  it('refuses sign-in with 503, not 429, while the limiter cannot answer', async () => {
+    const user = await buildUser(app);
+    const cookies: string[] = [];
+    const res = { cookie: (name: string) => cookies.push(name) } as unknown as Response;
+    const result = await app.get(ConsoleSignIn).signIn(user.email, 'a long enough password', '192.0.2.1', res);
+    expect(result).toEqual({ status: 503, message: expect.stringContaining('unavailable') });
+    expect(cookies).toEqual([]);
+  });
+});
