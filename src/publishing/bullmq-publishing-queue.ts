@@ -1,4 +1,4 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import {
@@ -25,36 +25,55 @@ export class BullmqPublishingQueue implements PublishingQueue {
   constructor(
     @InjectQueue(PUBLISHING_QUEUE_NAME) private readonly queue: Queue,
     private readonly slot: PublishingHandlerSlot,
-  ) {}
+  ) {
+    // Without a listener BullMQ prints each reconnect failure's stack to stderr, past our logger.
+    queue.on('error', logRedisError);
+  }
 
   setHandler(handler: PublishingJobHandler): void {
     this.slot.handler = handler;
     this.slot.onHandler?.();
   }
 
+  /**
+   * Bounded, like ping: with Redis down BullMQ keeps the add until Redis is back, and a caller
+   * awaiting it (a schedule call whose change is already committed) would never be answered. The
+   * add itself is not withdrawn; sent late, it is one extra job, and a job id runs at most once.
+   */
   async enqueue(job: PublishingJob, options: EnqueueOptions = {}): Promise<void> {
     // BullMQ ignores an add whose jobId it already holds, which gives us "at most once" per id.
-    await this.queue.add(job.name, job.data, {
-      jobId: job.id,
-      delay: Math.max(0, options.delayMs ?? 0),
-      attempts: MAX_ATTEMPTS,
-      backoff: { type: 'exponential', delay: 2000 },
-      removeOnComplete: { age: 24 * 3600 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
+    await answeredInTime(
+      this.queue.add(job.name, job.data, {
+        jobId: job.id,
+        delay: Math.max(0, options.delayMs ?? 0),
+        attempts: MAX_ATTEMPTS,
+        backoff: { type: 'exponential', delay: 2000 },
+        removeOnComplete: { age: 24 * 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      }),
+    );
   }
 
   /** A real round trip to Redis, bounded: with Redis down, BullMQ would otherwise wait forever. */
   async ping(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('Redis did not answer within 2 s')), 2000);
-    });
-    try {
-      await Promise.race([this.queue.getJobCounts('waiting'), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await answeredInTime(this.queue.getJobCounts('waiting'));
+  }
+}
+
+const REDIS_ANSWER_MS = 2000;
+
+async function answeredInTime<T>(call: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Redis did not answer within ${REDIS_ANSWER_MS / 1000} s`)),
+      REDIS_ANSWER_MS,
+    );
+  });
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -83,8 +102,24 @@ export class PublishingProcessor extends WorkerHost implements OnApplicationBoot
       .catch((err: Error) => new Logger(PublishingProcessor.name).error(`publishing worker stopped: ${err.message}`));
   }
 
+  @OnWorkerEvent('error')
+  onError(err: Error): void {
+    logRedisError(err);
+  }
+
   async process(job: Job<Record<string, unknown>>): Promise<void> {
     if (!this.slot.handler) throw new Error(`no handler registered for ${job.name}`);
     await this.slot.handler({ id: job.id ?? '', name: job.name, data: job.data });
   }
+}
+
+const redisLog = new Logger('Redis');
+let lastRedisError = { message: '', at: 0 };
+
+/** One line per distinct error a minute: a Redis outage otherwise logs every reconnect attempt. */
+function logRedisError(err: Error): void {
+  const now = Date.now();
+  if (err.message === lastRedisError.message && now - lastRedisError.at < 60_000) return;
+  lastRedisError = { message: err.message, at: now };
+  redisLog.error(`publishing queue: ${err.message}; queueing waits until Redis answers`);
 }

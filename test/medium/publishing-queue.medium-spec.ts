@@ -148,6 +148,42 @@ describe('PublishingQueue', () => {
     });
   });
 
+  describe('bullmq adapter with Redis unreachable', () => {
+    let app: INestApplicationContext;
+    let queue: PublishingQueue;
+    const errors: string[] = [];
+    const quiet = () => undefined;
+
+    beforeAll(async () => {
+      // Nothing listens on port 1: ioredis keeps reconnecting, and BullMQ keeps every command for later.
+      const config = { ...testConfig(), redisUrl: 'redis://127.0.0.1:1' };
+      app = await NestFactory.createApplicationContext(PublishingModule.forRoot(config), {
+        logger: { log: quiet, warn: quiet, error: (message: string) => errors.push(message) },
+      });
+      queue = app.get<PublishingQueue>(PUBLISHING_QUEUE);
+    });
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    // A schedule call awaits its enqueue after its change committed; unbounded, it was never answered.
+    it.each([
+      ['enqueue', () => queue.enqueue(job())],
+      ['ping', () => queue.ping()],
+    ])('refuses %s within the bound instead of waiting for Redis', async (_name, call) => {
+      const started = Date.now();
+      await expect(call()).rejects.toThrow('Redis did not answer within 2 s');
+      expect(Date.now() - started).toBeLessThan(4000);
+    });
+
+    it('logs the outage once through the logger, not each reconnect attempt', () => {
+      // By now ioredis has failed to connect many times, for the queue and for the worker.
+      expect(errors.filter((e) => e.includes('ECONNREFUSED'))).toEqual([
+        'publishing queue: connect ECONNREFUSED 127.0.0.1:1; queueing waits until Redis answers',
+      ]);
+    });
+  });
+
   describe(`${InProcessPublishingQueue.name} retries`, () => {
     let app: INestApplicationContext;
     let queue: PublishingQueue;
