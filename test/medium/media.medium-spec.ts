@@ -10,6 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import S3rver from 's3rver';
@@ -158,6 +159,33 @@ describe(MediaService.name, () => {
 
     behavesAsMediaStorage(() => storage);
 
+    it('gives up on a store that accepts connections and then says nothing', async () => {
+      const sockets: Socket[] = [];
+      const silent = createServer((socket) => void sockets.push(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const mute = new S3MediaStorage(
+        {
+          bucket: 'postern-media',
+          region: 'us-east-1',
+          endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+          accessKeyId: 'S3RVER',
+          secretAccessKey: 'S3RVER',
+          forcePathStyle: true,
+        },
+        300,
+      );
+      try {
+        // Unbounded, each of these waited for ever (jest's 30 s timeout here).
+        await expect(mute.put(randomUUID(), png(), 'image/png')).rejects.toThrow();
+        await expect(mute.open(`${randomUUID()}/x`)).rejects.toThrow();
+        expect(sockets.length).toBeGreaterThan(0);
+      } finally {
+        mute.destroy();
+        sockets.forEach((socket) => socket.destroy());
+        await new Promise((resolve) => silent.close(resolve));
+      }
+    });
+
     it('fails, storing nothing, with an unknown access key or a missing bucket', async () => {
       // s3rver knows the S3RVER key id but does not verify SigV4 signatures, so a wrong secret would pass here.
       for (const [accessKeyId, bucket] of [
@@ -216,6 +244,47 @@ describe(MediaService.name, () => {
         expect(await readAll(stream)).toEqual(bytes);
         expect(existsSync(join(dataDir, 'media'))).toBe(false);
       });
+    });
+  });
+
+  describe('behind the service, with the S3 store down', () => {
+    let t: TestApp;
+    let dataDir: string;
+    beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'postern-media-s3-down-'));
+      t = await startTestApp(
+        testConfig({
+          DATA_DIR: dataDir,
+          MEDIA_STORAGE: 's3',
+          S3_BUCKET: 'postern-media',
+          // Nothing listens on port 1: every attempt is refused at once.
+          S3_ENDPOINT: 'http://127.0.0.1:1',
+          S3_ACCESS_KEY_ID: 'S3RVER',
+          S3_SECRET_ACCESS_KEY: 'S3RVER',
+          S3_FORCE_PATH_STYLE: 'true',
+        }),
+      );
+    });
+    afterAll(async () => {
+      await t.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('answers an upload with unavailable, for the caller to retry, and records no media', async () => {
+      const workspace = await buildWorkspace(t.app);
+      const actor: Actor = { ...operatorActor(), workspaceId: workspace.id };
+      await expect(
+        asOperator('media upload', () =>
+          t.app.get(MediaService).upload(actor, { contentBase64: png().toString('base64'), fileName: 'down.png' }),
+        ),
+      ).rejects.toMatchObject({
+        code: 'unavailable',
+        message: 'the media store did not take the file; try again shortly',
+      });
+      const rows = await t.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM media_assets WHERE workspace_id = $1`, [workspace.id]);
+      expect(rows).toEqual([{ n: 0 }]);
     });
   });
 

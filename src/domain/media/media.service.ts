@@ -149,7 +149,9 @@ export class MediaService implements OnApplicationBootstrap {
     // Read before storing: local storage moves the temporary file away.
     const video = detected.kind === 'video' ? await withFileReader(file.path, isoVideoMetadata) : undefined;
     const image = detected.kind === 'image' ? imageDimensions(head, detected.mimeType) : undefined;
-    const storageKey = await this.storage.putFile(workspaceId, file, detected.mimeType);
+    const storageKey = await this.storage.putFile(workspaceId, file, detected.mimeType).catch((error: unknown) => {
+      throw this.storeUnavailable('take the file', error);
+    });
     let result: MediaResponse & { replayed: boolean };
     try {
       AuditContext.concerns(workspaceId);
@@ -254,10 +256,16 @@ export class MediaService implements OnApplicationBootstrap {
     try {
       return { asset, stream: await this.storage.open(asset.storageKey) };
     } catch (error) {
-      if (!(error instanceof MediaObjectMissingError)) throw error;
+      if (!(error instanceof MediaObjectMissingError)) throw this.storeUnavailable('give the file back', error);
       this.logger.error(`media ${asset.id} has no stored file under its key`);
       throw new AppError('internal_error', 'the stored file of this media is missing; upload it again');
     }
+  }
+
+  /** An outage of the media store is the caller's to retry, not an internal error; why goes to the log. */
+  private storeUnavailable(what: string, error: unknown): AppError {
+    this.logger.error(`the media store did not ${what}: ${(error as Error).message}`);
+    return new AppError('unavailable', `the media store did not ${what}; try again shortly`);
   }
 
   /** The assets, in the order asked, for attaching to a draft or post; foreign or deleted ids are "not found". */

@@ -14,9 +14,18 @@ import { checkedStorageKey, type MediaStorage, MediaObjectMissingError, newStora
 export class S3MediaStorage implements MediaStorage {
   private readonly client: S3Client;
 
-  constructor(private readonly config: S3Config) {
+  /**
+   * `idleMs` bounds a connection attempt and any silence mid-request (not a whole transfer, so
+   * large files still upload): without it, a store that stopped answering held an upload, and the
+   * caller's request, for ever. The SDK retries a timed-out request twice more.
+   */
+  constructor(
+    private readonly config: S3Config,
+    idleMs = 30_000,
+  ) {
     const compatible = config.endpoint !== undefined;
     this.client = new S3Client({
+      requestHandler: { connectionTimeout: Math.min(idleMs, 5_000), socketTimeout: idleMs },
       region: config.region,
       endpoint: config.endpoint,
       forcePathStyle: config.forcePathStyle,
