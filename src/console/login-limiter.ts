@@ -1,8 +1,9 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
 import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../common/app-error';
+import { RepeatedErrorLog } from '../common/repeated-error-log';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 
 /**
@@ -22,6 +23,9 @@ export class LoginLimiter implements OnApplicationShutdown {
     const address = { keyPrefix: 'login-address', points: 30, duration: 15 * 60 };
     if (config.redisUrl) {
       this.redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      // Without a listener ioredis prints each reconnect failure to stderr, past our logger.
+      const errors = new RepeatedErrorLog(new Logger(LoginLimiter.name), 'sign-in limiter');
+      this.redis.on('error', (err) => errors.error(err));
       this.perAccount = new RateLimiterRedis({ storeClient: this.redis, ...account });
       this.perAddress = new RateLimiterRedis({ storeClient: this.redis, ...address });
     } else {

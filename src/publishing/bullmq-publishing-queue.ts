@@ -1,5 +1,6 @@
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { RepeatedErrorLog } from '../common/repeated-error-log';
 import type { Job, Queue } from 'bullmq';
 import {
   MAX_ATTEMPTS,
@@ -27,7 +28,8 @@ export class BullmqPublishingQueue implements PublishingQueue {
     private readonly slot: PublishingHandlerSlot,
   ) {
     // Without a listener BullMQ prints each reconnect failure's stack to stderr, past our logger.
-    queue.on('error', logRedisError);
+    const errors = new RepeatedErrorLog(new Logger(BullmqPublishingQueue.name), 'publishing queue');
+    queue.on('error', (err) => errors.error(err));
   }
 
   setHandler(handler: PublishingJobHandler): void {
@@ -38,7 +40,8 @@ export class BullmqPublishingQueue implements PublishingQueue {
   /**
    * Bounded, like ping: with Redis down BullMQ keeps the add until Redis is back, and a caller
    * awaiting it (a schedule call whose change is already committed) would never be answered. The
-   * add itself is not withdrawn; sent late, it is one extra job, and a job id runs at most once.
+   * add itself is not withdrawn: each one given up on is sent when Redis is back, an extra job for
+   * a target that is claimed at most once.
    */
   async enqueue(job: PublishingJob, options: EnqueueOptions = {}): Promise<void> {
     // BullMQ ignores an add whose jobId it already holds, which gives us "at most once" per id.
@@ -82,10 +85,14 @@ async function answeredInTime<T>(call: Promise<T>): Promise<T> {
  * or a misconfigured worker) would otherwise take jobs from the shared queue and fail them.
  */
 @Processor(PUBLISHING_QUEUE_NAME, { autorun: false })
-export class PublishingProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class PublishingProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private booted = false;
+  private readonly errors = new RepeatedErrorLog(new Logger(PublishingProcessor.name), 'publishing worker');
 
-  constructor(private readonly slot: PublishingHandlerSlot) {
+  constructor(
+    private readonly slot: PublishingHandlerSlot,
+    @InjectQueue(PUBLISHING_QUEUE_NAME) private readonly queue: Queue,
+  ) {
     super();
     slot.onHandler = () => this.start();
   }
@@ -93,6 +100,19 @@ export class PublishingProcessor extends WorkerHost implements OnApplicationBoot
   onApplicationBootstrap(): void {
     this.booted = true;
     if (this.slot.handler) this.start();
+  }
+
+  /**
+   * Before the BullMQ module closes the worker gracefully: that waits for the worker's loop, which
+   * with Redis down waits for Redis, so shutdown hung. Then the worker is closed at once; a job it
+   * held is retried elsewhere once its lock expires, and a target is claimed at most once.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const reachable = await answeredInTime(this.queue.getJobCounts('waiting')).then(
+      () => true,
+      () => false,
+    );
+    if (!reachable) await this.worker.close(true);
   }
 
   private start(): void {
@@ -104,22 +124,11 @@ export class PublishingProcessor extends WorkerHost implements OnApplicationBoot
 
   @OnWorkerEvent('error')
   onError(err: Error): void {
-    logRedisError(err);
+    this.errors.error(err);
   }
 
   async process(job: Job<Record<string, unknown>>): Promise<void> {
     if (!this.slot.handler) throw new Error(`no handler registered for ${job.name}`);
     await this.slot.handler({ id: job.id ?? '', name: job.name, data: job.data });
   }
-}
-
-const redisLog = new Logger('Redis');
-let lastRedisError = { message: '', at: 0 };
-
-/** One line per distinct error a minute: a Redis outage otherwise logs every reconnect attempt. */
-function logRedisError(err: Error): void {
-  const now = Date.now();
-  if (err.message === lastRedisError.message && now - lastRedisError.at < 60_000) return;
-  lastRedisError = { message: err.message, at: now };
-  redisLog.error(`publishing queue: ${err.message}; queueing waits until Redis answers`);
 }

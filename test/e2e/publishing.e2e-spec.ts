@@ -459,3 +459,46 @@ describe('scheduling and publishing (MCP and REST)', () => {
     expect((await status(token, post.id)).status).toBe('ready');
   });
 });
+
+describe('scheduling and publishing with Redis unreachable', () => {
+  // Nothing listens on port 1: the queue cannot take a job, and BullMQ would wait for ever.
+  const t = useTestApp(() => startTestApp(testConfig({ REDIS_URL: 'redis://127.0.0.1:1' })));
+  const linkedin = new NetworkDouble('linkedin');
+  beforeAll(() => t.app.get(PlatformConnectors).register(linkedin));
+
+  it('still schedules, and the sweep still settles what needs only the database', async () => {
+    const { workspace, token } = await buildWorkspaceWithKey(t.app, {
+      allowDirect: ['schedule', 'publish'],
+      scopes: ['ai-publishing-assistant'],
+    });
+    const account = await buildSocialAccount(t.app, workspace.id, 'linkedin');
+    const due = await buildPost(t.app, workspace.id, {
+      text: 'Queued once Redis is back.',
+      social_account_ids: [account.id],
+    });
+    const stuck = await buildPost(t.app, workspace.id, {
+      text: 'Its worker went away.',
+      social_account_ids: [account.id],
+    });
+
+    // The change commits; queueing gives up after 2 s and is left to the sweep.
+    const reply = await callTool(t.url, token, 'schedule_post', {
+      post_id: due.id,
+      publish_at: new Date(Date.now() + 1000).toISOString(),
+    });
+    expect(reply.data).toMatchObject({ status: 'scheduled' });
+
+    // An attempt whose lease ran out: the sweep makes it unknown even though it cannot queue.
+    await t.db.query(
+      `UPDATE post_targets SET status = 'publishing', claim_token = gen_random_uuid(), lease_expires_at = now() - interval '1 minute' WHERE post_id = $1`,
+      [stuck.id],
+    );
+    await expect(t.app.get(PublishRunner).sweep()).resolves.toBeUndefined();
+    const rows = await t.db.query<{ post_id: string; status: string }[]>(
+      `SELECT post_id, status FROM post_targets WHERE post_id = ANY ($1) ORDER BY post_id = $2`,
+      [[due.id, stuck.id], stuck.id],
+    );
+    expect(rows.map((r) => r.status)).toEqual(['scheduled', 'unknown']);
+    expect(linkedin.calls).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
 import type { Response } from 'express';
 import type { AppConfig } from '../../src/config/config.types';
@@ -9,8 +10,10 @@ import { startServiceContext } from '../support/service-context';
 
 describe(ConsoleSignIn.name, () => {
   let app: TestingModule;
+  let logged: jest.SpyInstance;
 
   beforeAll(async () => {
+    logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     app = await startServiceContext({
       providers: [
         ConsoleSignIn,
@@ -20,7 +23,10 @@ describe(ConsoleSignIn.name, () => {
       ],
     });
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    logged.mockRestore();
+  });
 
   it('refuses sign-in with 503, not 429, while the limiter cannot answer', async () => {
     const user = await buildUser(app);
@@ -29,5 +35,12 @@ describe(ConsoleSignIn.name, () => {
     const result = await app.get(ConsoleSignIn).signIn(user.email, 'a long enough password', '192.0.2.1', res);
     expect(result).toEqual({ status: 503, message: expect.stringContaining('unavailable') });
     expect(cookies).toEqual([]);
+  });
+
+  it('logs the unreachable Redis through the logger once, not each reconnect on stderr', async () => {
+    // ioredis reconnects every second or two; without a listener each failure went to stderr.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const lines = logged.mock.calls.map(([line]) => String(line)).filter((l) => l.startsWith('sign-in limiter:'));
+    expect(lines).toEqual(['sign-in limiter: connect ECONNREFUSED 127.0.0.1:1']);
   });
 });

@@ -8,6 +8,7 @@ import { PUBLISHING_QUEUE, type PublishingJob, type PublishingQueue } from '../.
 import type { PostStatus } from '../post-status';
 import { lockPost, MEDIA_MISSING, readTargets, refreshPostStatus, type PublishTarget } from './publish-target';
 import { NothingToDo, WorkerChanges } from './worker-changes';
+import { RepeatedErrorLog } from '../../../common/repeated-error-log';
 
 export const PUBLISH_JOB = 'publish-target';
 /** How long a claimed target is held; past it, a silent process's attempt counts as outcome unknown. */
@@ -42,6 +43,7 @@ type TargetError = { code: string; message: string };
 @Injectable()
 export class PublishRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('PublishRunner');
+  private readonly queueErrors = new RepeatedErrorLog(this.logger, 'due posts wait for the next sweep');
   private timer?: NodeJS.Timeout;
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
@@ -114,10 +116,11 @@ export class PublishRunner implements OnApplicationBootstrap, OnModuleDestroy {
       `t.status = 'scheduled' AND t.scheduled_at <= now() + make_interval(secs => $1)`,
       [QUEUE_AHEAD_MS / 1000],
     );
+    // The rest needs only PostgreSQL: a queue that is down (Redis) must not stop it.
     await this.enqueue(
       due.filter((t) => this.connectors.for(t.platform)),
       `-r${Math.floor(Date.now() / SWEEP_MS)}`,
-    );
+    ).catch((err: unknown) => this.queueErrors.error(err));
     for (const t of await readTargets(this.m, `t.status = 'publishing' AND t.lease_expires_at < now()`, [])) {
       await this.logged(t, () =>
         this.settle(t, ['publishing'], 'unknown', {
