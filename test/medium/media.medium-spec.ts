@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import S3rver from 's3rver';
@@ -18,7 +18,12 @@ import { DataSource } from 'typeorm';
 import { type Actor, operatorActor } from '../../src/access/actor';
 import { MediaService } from '../../src/domain/media/media.service';
 import { LocalMediaStorage } from '../../src/domain/media/storage/local-media-storage';
-import { MediaObjectMissingError, type MediaStorage } from '../../src/domain/media/storage/media-storage';
+import {
+  MediaObjectMissingError,
+  MediaStoreUnavailableError,
+  newStorageKey,
+  type MediaStorage,
+} from '../../src/domain/media/storage/media-storage';
 import { S3MediaStorage } from '../../src/domain/media/storage/s3-media-storage';
 import { asOperator, buildWorkspace } from '../factories';
 import { jpeg, png } from '../support/media-files';
@@ -159,30 +164,80 @@ describe(MediaService.name, () => {
 
     behavesAsMediaStorage(() => storage);
 
-    it('gives up on a store that accepts connections and then says nothing', async () => {
-      const sockets: Socket[] = [];
-      const silent = createServer((socket) => void sockets.push(socket));
-      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-      const mute = new S3MediaStorage(
+    /** The storage against another endpoint, with the S3RVER credentials s3rver checks. */
+    const storageAt = (at: string, idleMs?: number) =>
+      new S3MediaStorage(
         {
           bucket: 'postern-media',
           region: 'us-east-1',
-          endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+          endpoint: at,
           accessKeyId: 'S3RVER',
           secretAccessKey: 'S3RVER',
           forcePathStyle: true,
         },
-        300,
+        idleMs,
       );
+    /** A file as an upload leaves it in its temporary folder. */
+    const fileOf = (bytes: Buffer) => {
+      const path = join(directory, `upload-${randomUUID()}`);
+      writeFileSync(path, bytes);
+      return { path, size: bytes.length };
+    };
+    /** A TCP server on loopback that hands each connection to `onSocket`; closed by the returned function. */
+    async function tcpServer(onSocket: (socket: Socket) => void): Promise<{ url: string; close: () => Promise<void> }> {
+      const sockets: Socket[] = [];
+      const server = createServer((socket) => {
+        sockets.push(socket);
+        onSocket(socket);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: async () => {
+          sockets.forEach((socket) => socket.destroy());
+          await new Promise((resolve) => server.close(resolve));
+        },
+      };
+    }
+
+    it('gives up on a store that accepts connections and then says nothing, as an outage', async () => {
+      const silent = await tcpServer(() => undefined);
+      const mute = storageAt(silent.url, 300);
       try {
-        // Unbounded, each of these waited for ever (jest's 30 s timeout here).
-        await expect(mute.put(randomUUID(), png(), 'image/png')).rejects.toThrow();
-        await expect(mute.open(`${randomUUID()}/x`)).rejects.toThrow();
-        expect(sockets.length).toBeGreaterThan(0);
+        // Unbounded, each of these waited for ever (jest's timeout here).
+        await expect(mute.put(randomUUID(), png(), 'image/png')).rejects.toBeInstanceOf(MediaStoreUnavailableError);
+        await expect(mute.putFile(randomUUID(), fileOf(png()), 'image/png')).rejects.toBeInstanceOf(
+          MediaStoreUnavailableError,
+        );
+        await expect(mute.open(newStorageKey(randomUUID()))).rejects.toBeInstanceOf(MediaStoreUnavailableError);
       } finally {
         mute.destroy();
-        sockets.forEach((socket) => socket.destroy());
-        await new Promise((resolve) => silent.close(resolve));
+        await silent.close();
+      }
+    });
+
+    it('uploads a file again, from its start, after the store dropped the first attempt', async () => {
+      let connections = 0;
+      // The first connection is reset mid-request; the rest are passed through to s3rver.
+      const flaky = await tcpServer((socket) => {
+        if (++connections === 1) {
+          socket.once('data', () => socket.resetAndDestroy());
+          return;
+        }
+        const upstream = connect(Number(new URL(endpoint).port), '127.0.0.1');
+        socket.pipe(upstream).pipe(socket);
+        upstream.on('error', () => socket.destroy());
+        socket.on('error', () => upstream.destroy());
+      });
+      const through = storageAt(flaky.url);
+      try {
+        const bytes = png(5, 3);
+        const key = await through.putFile(randomUUID(), fileOf(bytes), 'image/png');
+        expect(await readAll(await storage.open(key))).toEqual(bytes);
+        expect(connections).toBeGreaterThan(1);
+      } finally {
+        through.destroy();
+        await flaky.close();
       }
     });
 
@@ -201,7 +256,10 @@ describe(MediaService.name, () => {
           forcePathStyle: true,
         });
         try {
-          await expect(wrong.put(randomUUID(), png(), 'image/png')).rejects.toThrow();
+          // Not an outage: retrying cannot help, so callers get an internal error, not "try again".
+          const failure = await wrong.put(randomUUID(), png(), 'image/png').catch((error: unknown) => error);
+          expect(failure).toBeInstanceOf(Error);
+          expect(failure).not.toBeInstanceOf(MediaStoreUnavailableError);
         } finally {
           wrong.destroy();
         }

@@ -23,7 +23,12 @@ import { MediaAssetEntity } from './media-asset.entity';
 import { fetchAnsweredWith, fetchRefused, tooLarge, unsupportedMedia } from './media.errors';
 import { MediaFetchService } from './media-fetch.service';
 import { checkedFileName, decodeBase64, fileNameFromUrl } from './media-source';
-import { MEDIA_STORAGE, MediaObjectMissingError, type MediaStorage } from './storage/media-storage';
+import {
+  MEDIA_STORAGE,
+  MediaObjectMissingError,
+  MediaStoreUnavailableError,
+  type MediaStorage,
+} from './storage/media-storage';
 import { UUID_PATTERN } from '../../common/validation/uuid';
 
 export interface MediaMetadataInput {
@@ -262,9 +267,13 @@ export class MediaService implements OnApplicationBootstrap {
     }
   }
 
-  /** An outage of the media store is the caller's to retry, not an internal error; why goes to the log. */
-  private storeUnavailable(what: string, error: unknown): AppError {
-    this.logger.error(`the media store did not ${what}: ${(error as Error).message}`);
+  /**
+   * An outage of the media store is the caller's to retry, not an internal error; why goes to the
+   * log. Anything else (a denied access, a missing bucket, a full disk) stays an internal error.
+   */
+  private storeUnavailable(what: string, error: unknown): unknown {
+    if (!(error instanceof MediaStoreUnavailableError)) return error;
+    this.logger.error(`the media store did not ${what}: ${error.message}`);
     return new AppError('unavailable', `the media store did not ${what}; try again shortly`);
   }
 

@@ -40,3 +40,11 @@ export class MediaObjectMissingError extends Error {
     this.name = 'MediaObjectMissingError';
   }
 }
+
+/** The store could not be reached or answered that it is busy or failing: the caller may retry. */
+export class MediaStoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`the media store is unavailable: ${(cause as Error | undefined)?.message ?? String(cause)}`, { cause });
+    this.name = 'MediaStoreUnavailableError';
+  }
+}

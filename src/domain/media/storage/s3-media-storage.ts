@@ -2,7 +2,19 @@ import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3C
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { S3Config } from '../../../config/config.types';
-import { checkedStorageKey, type MediaStorage, MediaObjectMissingError, newStorageKey } from './media-storage';
+import { Logger } from '@nestjs/common';
+import {
+  checkedStorageKey,
+  type MediaStorage,
+  MediaObjectMissingError,
+  MediaStoreUnavailableError,
+  newStorageKey,
+} from './media-storage';
+import { isTransientS3Error } from './s3-transient-error';
+
+/** Attempts of an upload from a file: the SDK retries buffered bodies, never a stream. */
+const FILE_ATTEMPTS = 3;
+const FILE_RETRY_MS = 200;
 
 /**
  * Media objects in an S3 bucket, or in an S3-compatible store when an endpoint is configured,
@@ -17,15 +29,32 @@ export class S3MediaStorage implements MediaStorage {
   /**
    * `idleMs` bounds a connection attempt and any silence mid-request (not a whole transfer, so
    * large files still upload): without it, a store that stopped answering held an upload, and the
-   * caller's request, for ever. The SDK retries a timed-out request twice more.
+   * caller's request, for ever. No cap on sockets: a download holds one for as long as its client
+   * reads, and a queue for a free one would count against the connection bound.
    */
   constructor(
     private readonly config: S3Config,
     idleMs = 30_000,
   ) {
     const compatible = config.endpoint !== undefined;
+    const agent = { keepAlive: true, maxSockets: Infinity };
+    const log = new Logger(S3MediaStorage.name);
     this.client = new S3Client({
-      requestHandler: { connectionTimeout: Math.min(idleMs, 5_000), socketTimeout: idleMs },
+      requestHandler: {
+        connectionTimeout: Math.min(idleMs, 5_000),
+        socketTimeout: idleMs,
+        httpAgent: agent,
+        httpsAgent: agent,
+      },
+      // The SDK's own warnings through our logger, not straight to stderr. Its per-request lines
+      // (an error for every failed call, a missing key included, with the call's input) are left
+      // out: callers log what a failure means.
+      logger: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: (m: unknown) => log.warn(m),
+        error: () => undefined,
+      },
       region: config.region,
       endpoint: config.endpoint,
       forcePathStyle: config.forcePathStyle,
@@ -38,7 +67,7 @@ export class S3MediaStorage implements MediaStorage {
 
   async put(workspaceId: string, bytes: Buffer, mimeType: string): Promise<string> {
     const key = newStorageKey(workspaceId);
-    await this.client.send(
+    await this.send(
       new PutObjectCommand({
         Bucket: this.config.bucket,
         Key: key,
@@ -52,28 +81,32 @@ export class S3MediaStorage implements MediaStorage {
 
   async putFile(workspaceId: string, file: { path: string; size: number }, mimeType: string): Promise<string> {
     const key = newStorageKey(workspaceId);
-    const body = createReadStream(file.path);
-    try {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.config.bucket,
-          Key: key,
-          Body: body,
-          ContentLength: file.size,
-          ContentType: mimeType,
-        }),
-      );
-    } finally {
-      body.destroy();
+    for (let attempt = 1; ; attempt++) {
+      const body = createReadStream(file.path);
+      try {
+        await this.send(
+          new PutObjectCommand({
+            Bucket: this.config.bucket,
+            Key: key,
+            Body: body,
+            ContentLength: file.size,
+            ContentType: mimeType,
+          }),
+        );
+        return key;
+      } catch (error) {
+        if (!(error instanceof MediaStoreUnavailableError) || attempt >= FILE_ATTEMPTS) throw error;
+      } finally {
+        body.destroy();
+      }
+      // A fresh stream from the start of the file: the failed one was partly read.
+      await new Promise((resolve) => setTimeout(resolve, FILE_RETRY_MS * 2 ** (attempt - 1)));
     }
-    return key;
   }
 
   async open(key: string): Promise<Readable> {
     try {
-      const object = await this.client.send(
-        new GetObjectCommand({ Bucket: this.config.bucket, Key: checkedStorageKey(key) }),
-      );
+      const object = await this.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: checkedStorageKey(key) }));
       if (!(object.Body instanceof Readable)) throw new Error('the S3 client returned no readable body');
       return object.Body;
     } catch (error) {
@@ -83,8 +116,17 @@ export class S3MediaStorage implements MediaStorage {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: checkedStorageKey(key) }));
+    await this.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: checkedStorageKey(key) }));
   }
+
+  /** A call, with an outage of the store told apart from everything else. */
+  private send: S3Client['send'] = async (command: Parameters<S3Client['send']>[0]) => {
+    try {
+      return await this.client.send(command);
+    } catch (error) {
+      throw isTransientS3Error(error) ? new MediaStoreUnavailableError(error) : error;
+    }
+  };
 
   /** Closes the client's connections (on shutdown). */
   destroy(): void {
