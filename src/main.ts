@@ -6,9 +6,7 @@ import { ConfigError } from './config/config.errors';
 import { loadConfig } from './config/load-config';
 import { resolveSecretKey } from './config/secret-key';
 import { openDatabase, type DatabaseEndpoint } from './database/database-endpoint';
-
-/** Longer than a database statement may take (30 s by default), shorter than most orchestrators wait. */
-const SHUTDOWN_DEADLINE_MS = 45_000;
+import { exitOnSignals } from './common/exit-on-signals';
 
 /** Starts the API, MCP endpoint and console; owns the embedded database when there is no DATABASE_URL. */
 export async function serve(): Promise<void> {
@@ -37,19 +35,10 @@ export async function serve(): Promise<void> {
       process.stdout.write(`\n  ${setupLink}\n\n`);
     }
 
-    const shutdown = async () => {
-      // Calls in flight finish and their records are written first; a dependency that no longer
-      // answers must not keep the process from ending.
-      setTimeout(() => {
-        process.stderr.write(`postern: shutdown not done after ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting\n`);
-        process.exit(1);
-      }, SHUTDOWN_DEADLINE_MS).unref();
+    exitOnSignals('postern', async () => {
       await app.close();
       await db?.close();
-      process.exit(0);
-    };
-    process.once('SIGTERM', () => void shutdown());
-    process.once('SIGINT', () => void shutdown());
+    });
   } catch (err) {
     await db?.close().catch(() => undefined);
     process.stderr.write(

@@ -11,6 +11,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { AuditModule } from './audit/audit.module';
 import { PublishRunnerModule } from './domain/posts/publishing/publish-runner.module';
 import { PublishingModule } from './publishing/publishing.module';
+import { exitOnSignals } from './common/exit-on-signals';
 
 @Module({})
 class WorkerModule {
@@ -42,7 +43,7 @@ export async function work(): Promise<void> {
     // Its audit records key their argument digests like the API's, so it needs the same SECRET_KEY.
     const config = { ...resolveSecretKey(loaded), databaseUrl: loaded.databaseUrl };
     const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config));
-    app.enableShutdownHooks();
+    exitOnSignals('postern worker', () => app.close());
     new Logger('Worker').log('consuming the publishing queue');
   } catch (err) {
     process.stderr.write(`postern worker: ${err instanceof ConfigError ? err.message : (err as Error).message}\n`);

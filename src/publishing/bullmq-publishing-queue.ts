@@ -9,6 +9,7 @@ import {
   type PublishingJob,
   type PublishingJobHandler,
   type PublishingQueue,
+  QueueUnavailableError,
 } from './publishing-queue';
 
 /** Shares the handler between the queue adapter and the BullMQ worker that calls it. */
@@ -22,6 +23,8 @@ export class PublishingHandlerSlot {
 @Injectable()
 export class BullmqPublishingQueue implements PublishingQueue {
   readonly kind = 'bullmq' as const;
+  /** Until when adds are refused without trying, after one timed out. */
+  private downUntil = 0;
 
   constructor(
     @InjectQueue(PUBLISHING_QUEUE_NAME) private readonly queue: Queue,
@@ -41,20 +44,27 @@ export class BullmqPublishingQueue implements PublishingQueue {
    * Bounded, like ping: with Redis down BullMQ keeps the add until Redis is back, and a caller
    * awaiting it (a schedule call whose change is already committed) would never be answered. The
    * add itself is not withdrawn: each one given up on is sent when Redis is back, an extra job for
-   * a target that is claimed at most once.
+   * a target that is claimed at most once. After a timeout, adds fail at once for a few seconds, so
+   * an outage costs a sweep or a burst of calls one wait, not one each.
    */
   async enqueue(job: PublishingJob, options: EnqueueOptions = {}): Promise<void> {
+    if (Date.now() < this.downUntil) throw new QueueUnavailableError('Redis did not answer a moment ago');
     // BullMQ ignores an add whose jobId it already holds, which gives us "at most once" per id.
-    await answeredInTime(
-      this.queue.add(job.name, job.data, {
-        jobId: job.id,
-        delay: Math.max(0, options.delayMs ?? 0),
-        attempts: MAX_ATTEMPTS,
-        backoff: { type: 'exponential', delay: 2000 },
-        removeOnComplete: { age: 24 * 3600 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      }),
-    );
+    try {
+      await answeredInTime(
+        this.queue.add(job.name, job.data, {
+          jobId: job.id,
+          delay: Math.max(0, options.delayMs ?? 0),
+          attempts: MAX_ATTEMPTS,
+          backoff: { type: 'exponential', delay: 2000 },
+          removeOnComplete: { age: 24 * 3600 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof QueueUnavailableError) this.downUntil = Date.now() + DOWN_FOR_MS;
+      throw err;
+    }
   }
 
   /** A real round trip to Redis, bounded: with Redis down, BullMQ would otherwise wait forever. */
@@ -64,12 +74,13 @@ export class BullmqPublishingQueue implements PublishingQueue {
 }
 
 const REDIS_ANSWER_MS = 2000;
+const DOWN_FOR_MS = 5000;
 
 async function answeredInTime<T>(call: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`Redis did not answer within ${REDIS_ANSWER_MS / 1000} s`)),
+      () => reject(new QueueUnavailableError(`Redis did not answer within ${REDIS_ANSWER_MS / 1000} s`)),
       REDIS_ANSWER_MS,
     );
   });
@@ -88,6 +99,8 @@ async function answeredInTime<T>(call: Promise<T>): Promise<T> {
 export class PublishingProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private booted = false;
   private readonly errors = new RepeatedErrorLog(new Logger(PublishingProcessor.name), 'publishing worker');
+  /** Handlers running now: a forced close does not wait for them, shutdown does. */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     private readonly slot: PublishingHandlerSlot,
@@ -103,16 +116,21 @@ export class PublishingProcessor extends WorkerHost implements OnApplicationBoot
   }
 
   /**
-   * Before the BullMQ module closes the worker gracefully: that waits for the worker's loop, which
-   * with Redis down waits for Redis, so shutdown hung. Then the worker is closed at once; a job it
-   * held is retried elsewhere once its lock expires, and a target is claimed at most once.
+   * Before the BullMQ module closes the worker and queue gracefully: that waits for the worker's
+   * loop and for the queue's commands, which with Redis down wait for Redis, so shutdown hung.
+   * Then both are closed at once, and the handlers still running are waited for here, while the
+   * database is still open: a publish in flight records its outcome. A job whose lock lapses is
+   * retried elsewhere and finds its target already claimed.
    */
   async beforeApplicationShutdown(): Promise<void> {
     const reachable = await answeredInTime(this.queue.getJobCounts('waiting')).then(
       () => true,
       () => false,
     );
-    if (!reachable) await this.worker.close(true);
+    if (reachable) return;
+    await this.worker.close(true);
+    await this.queue.getBackend().close(true);
+    await Promise.allSettled(this.running);
   }
 
   private start(): void {
@@ -129,6 +147,12 @@ export class PublishingProcessor extends WorkerHost implements OnApplicationBoot
 
   async process(job: Job<Record<string, unknown>>): Promise<void> {
     if (!this.slot.handler) throw new Error(`no handler registered for ${job.name}`);
-    await this.slot.handler({ id: job.id ?? '', name: job.name, data: job.data });
+    const run = this.slot.handler({ id: job.id ?? '', name: job.name, data: job.data });
+    this.running.add(run);
+    try {
+      await run;
+    } finally {
+      this.running.delete(run);
+    }
   }
 }

@@ -18,6 +18,7 @@ export interface EnqueueOptions {
  */
 export interface PublishingQueue {
   readonly kind: 'bullmq' | 'in-process';
+  /** Throws `QueueUnavailableError` when the queue's store does not answer in time. */
   enqueue(job: PublishingJob, options?: EnqueueOptions): Promise<void>;
   /** The one handler that executes jobs; set by the pipeline at start-up. */
   setHandler(handler: PublishingJobHandler): void;
@@ -27,3 +28,11 @@ export interface PublishingQueue {
 export const PUBLISHING_QUEUE = Symbol('PUBLISHING_QUEUE');
 export const PUBLISHING_QUEUE_NAME = 'publishing';
 export const MAX_ATTEMPTS = 3;
+
+/** The queue's store (Redis) did not answer: nothing was queued, and the rows still say what is due. */
+export class QueueUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueueUnavailableError';
+  }
+}

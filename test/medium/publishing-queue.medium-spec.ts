@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import type { AppConfig } from '../../src/config/config.types';
 import { InProcessPublishingQueue } from '../../src/publishing/in-process-publishing-queue';
 import {
@@ -8,6 +9,7 @@ import {
   PUBLISHING_QUEUE,
   type PublishingJob,
   type PublishingQueue,
+  QueueUnavailableError,
 } from '../../src/publishing/publishing-queue';
 import { PublishingModule } from '../../src/publishing/publishing.module';
 import { testConfig } from '../support/test-config';
@@ -145,6 +147,54 @@ describe('PublishingQueue', () => {
       const url = new URL(process.env.REDIS_URL as string);
       url.pathname = '/9';
       return { ...testConfig(), redisUrl: url.toString() };
+    });
+  });
+
+  // Needs a real Redis to lose: through a proxy the test can cut, after the queue has connected.
+  (process.env.REDIS_URL ? describe : describe.skip)('bullmq adapter when Redis goes away', () => {
+    it('refuses adds at once, and shuts down without waiting for Redis, after the job in hand', async () => {
+      const redis = new URL(process.env.REDIS_URL as string);
+      const sockets: Socket[] = [];
+      const proxy = createServer((socket) => {
+        const upstream = connect(Number(redis.port || 6379), redis.hostname);
+        sockets.push(socket, upstream);
+        socket.pipe(upstream).pipe(socket);
+        socket.on('error', () => upstream.destroy());
+        upstream.on('error', () => socket.destroy());
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const through = new URL(redis);
+      through.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      through.pathname = '/8';
+      const app = await NestFactory.createApplicationContext(
+        PublishingModule.forRoot({ ...testConfig(), redisUrl: through.toString() }),
+        { logger: false },
+      );
+      const queue = app.get<PublishingQueue>(PUBLISHING_QUEUE);
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      let finished = false;
+      queue.setHandler(async () => {
+        started();
+        // Still running when the shutdown below starts (about 4 s from now).
+        await sleep(6000);
+        finished = true;
+      });
+      await queue.enqueue(job());
+      await running;
+
+      proxy.close();
+      sockets.forEach((socket) => socket.destroy());
+      await expect(queue.enqueue(job())).rejects.toBeInstanceOf(QueueUnavailableError);
+      // Refused without another wait while Redis was just found not answering.
+      const again = Date.now();
+      await expect(queue.enqueue(job())).rejects.toBeInstanceOf(QueueUnavailableError);
+      expect(Date.now() - again).toBeLessThan(500);
+
+      const closing = Date.now();
+      await app.close();
+      expect(Date.now() - closing).toBeLessThan(15_000);
+      expect(finished).toBe(true);
     });
   });
 

@@ -4,7 +4,12 @@ import type { EntityManager } from 'typeorm';
 import { returningRows } from '../../../database/returning-rows';
 import { PlatformConnectors } from '../../../publishing/connectors/platform-connectors';
 import { PublishRejected, type PublishedPost } from '../../../publishing/connectors/platform-connector';
-import { PUBLISHING_QUEUE, type PublishingJob, type PublishingQueue } from '../../../publishing/publishing-queue';
+import {
+  PUBLISHING_QUEUE,
+  QueueUnavailableError,
+  type PublishingJob,
+  type PublishingQueue,
+} from '../../../publishing/publishing-queue';
 import type { PostStatus } from '../post-status';
 import { lockPost, MEDIA_MISSING, readTargets, refreshPostStatus, type PublishTarget } from './publish-target';
 import { NothingToDo, WorkerChanges } from './worker-changes';
@@ -43,7 +48,7 @@ type TargetError = { code: string; message: string };
 @Injectable()
 export class PublishRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('PublishRunner');
-  private readonly queueErrors = new RepeatedErrorLog(this.logger, 'due posts wait for the next sweep');
+  private readonly queueErrors = new RepeatedErrorLog(this.logger, 'queueing waits for a later sweep');
   private timer?: NodeJS.Timeout;
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
@@ -120,7 +125,7 @@ export class PublishRunner implements OnApplicationBootstrap, OnModuleDestroy {
     await this.enqueue(
       due.filter((t) => this.connectors.for(t.platform)),
       `-r${Math.floor(Date.now() / SWEEP_MS)}`,
-    ).catch((err: unknown) => this.queueErrors.error(err));
+    ).catch((err: unknown) => this.queueDown(err));
     for (const t of await readTargets(this.m, `t.status = 'publishing' AND t.lease_expires_at < now()`, [])) {
       await this.logged(t, () =>
         this.settle(t, ['publishing'], 'unknown', {
@@ -285,7 +290,16 @@ export class PublishRunner implements OnApplicationBootstrap, OnModuleDestroy {
       await refreshPostStatus(m, t.workspaceId, t.postId);
       return true;
     });
-    if (moved) await this.enqueue([{ id: t.id, attempts: t.attempts, scheduledAt: at }]);
+    if (moved)
+      await this.enqueue([{ id: t.id, attempts: t.attempts, scheduledAt: at }]).catch((err: unknown) =>
+        this.queueDown(err),
+      );
+  }
+
+  /** A queue that did not answer is logged, and its work left to a later sweep; any other error is thrown. */
+  private queueDown(err: unknown): void {
+    if (!(err instanceof QueueUnavailableError)) throw err;
+    this.queueErrors.error(err);
   }
 
   private async settle(t: PublishTarget, from: PostStatus[], to: 'unknown' | 'failed', error: TargetError) {
