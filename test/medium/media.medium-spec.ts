@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import S3rver from 's3rver';
 import { DataSource } from 'typeorm';
 import { type Actor, operatorActor } from '../../src/access/actor';
+import { AppError } from '../../src/common/app-error';
 import { MediaService } from '../../src/domain/media/media.service';
 import { LocalMediaStorage } from '../../src/domain/media/storage/local-media-storage';
 import {
@@ -29,6 +30,40 @@ import { asOperator, buildWorkspace } from '../factories';
 import { jpeg, png } from '../support/media-files';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testConfig } from '../support/test-config';
+
+/** The app with S3 media storage: s3rver's credentials, path-style, a private data directory. */
+async function startS3App(env: NodeJS.ProcessEnv): Promise<TestApp & { dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'postern-media-s3-app-'));
+  const app = await startTestApp(
+    testConfig({
+      DATA_DIR: dataDir,
+      MEDIA_STORAGE: 's3',
+      S3_BUCKET: 'postern-media',
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+      S3_FORCE_PATH_STYLE: 'true',
+      ...env,
+    }),
+  );
+  return {
+    ...app,
+    dataDir,
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An upload of a small PNG through the service, by the operator, into a fresh workspace. */
+async function uploadThrough(app: TestApp['app']): Promise<{ workspaceId: string; upload: Promise<unknown> }> {
+  const workspace = await buildWorkspace(app);
+  const actor: Actor = { ...operatorActor(), workspaceId: workspace.id };
+  const upload = asOperator('media upload', () =>
+    app.get(MediaService).upload(actor, { contentBase64: png().toString('base64'), fileName: 'one.png' }),
+  );
+  return { workspaceId: workspace.id, upload };
+}
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -267,26 +302,13 @@ describe(MediaService.name, () => {
     });
 
     describe('behind the service (MEDIA_STORAGE=s3)', () => {
-      let t: TestApp;
+      let t: TestApp & { dataDir: string };
       let dataDir: string;
       beforeAll(async () => {
-        dataDir = mkdtempSync(join(tmpdir(), 'postern-media-s3-app-'));
-        t = await startTestApp(
-          testConfig({
-            DATA_DIR: dataDir,
-            MEDIA_STORAGE: 's3',
-            S3_BUCKET: 'postern-media',
-            S3_ENDPOINT: endpoint,
-            S3_ACCESS_KEY_ID: 'S3RVER',
-            S3_SECRET_ACCESS_KEY: 'S3RVER',
-            S3_FORCE_PATH_STYLE: 'true',
-          }),
-        );
+        t = await startS3App({ S3_ENDPOINT: endpoint });
+        dataDir = t.dataDir;
       });
-      afterAll(async () => {
-        await t.close();
-        rmSync(dataDir, { recursive: true, force: true });
-      });
+      afterAll(() => t.close());
 
       it('uploads into the bucket and streams the content back, writing nothing locally', async () => {
         const workspace = await buildWorkspace(t.app);
@@ -303,45 +325,45 @@ describe(MediaService.name, () => {
         expect(existsSync(join(dataDir, 'media'))).toBe(false);
       });
     });
+
+    describe('behind the service, with a bucket that does not exist', () => {
+      let t: TestApp;
+      beforeAll(async () => {
+        t = await startS3App({ S3_ENDPOINT: endpoint, S3_BUCKET: 'no-such-bucket' });
+      });
+      afterAll(() => t.close());
+
+      it('answers an upload with an internal error, not "try again", and records no media', async () => {
+        const { workspaceId, upload } = await uploadThrough(t.app);
+        // A setup error no retry fixes: not an AppError, so the filter answers a bare 500.
+        const failure = await upload.catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(Error);
+        expect(failure).not.toBeInstanceOf(AppError);
+        const rows = await t.app
+          .get(DataSource)
+          .query(`SELECT count(*)::int AS n FROM media_assets WHERE workspace_id = $1`, [workspaceId]);
+        expect(rows).toEqual([{ n: 0 }]);
+      });
+    });
   });
 
   describe('behind the service, with the S3 store down', () => {
     let t: TestApp;
-    let dataDir: string;
+    // Nothing listens on port 1: every attempt is refused at once.
     beforeAll(async () => {
-      dataDir = mkdtempSync(join(tmpdir(), 'postern-media-s3-down-'));
-      t = await startTestApp(
-        testConfig({
-          DATA_DIR: dataDir,
-          MEDIA_STORAGE: 's3',
-          S3_BUCKET: 'postern-media',
-          // Nothing listens on port 1: every attempt is refused at once.
-          S3_ENDPOINT: 'http://127.0.0.1:1',
-          S3_ACCESS_KEY_ID: 'S3RVER',
-          S3_SECRET_ACCESS_KEY: 'S3RVER',
-          S3_FORCE_PATH_STYLE: 'true',
-        }),
-      );
+      t = await startS3App({ S3_ENDPOINT: 'http://127.0.0.1:1' });
     });
-    afterAll(async () => {
-      await t.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    });
+    afterAll(() => t.close());
 
     it('answers an upload with unavailable, for the caller to retry, and records no media', async () => {
-      const workspace = await buildWorkspace(t.app);
-      const actor: Actor = { ...operatorActor(), workspaceId: workspace.id };
-      await expect(
-        asOperator('media upload', () =>
-          t.app.get(MediaService).upload(actor, { contentBase64: png().toString('base64'), fileName: 'down.png' }),
-        ),
-      ).rejects.toMatchObject({
+      const { workspaceId, upload } = await uploadThrough(t.app);
+      await expect(upload).rejects.toMatchObject({
         code: 'unavailable',
         message: 'the media store did not take the file; try again shortly',
       });
       const rows = await t.app
         .get(DataSource)
-        .query(`SELECT count(*)::int AS n FROM media_assets WHERE workspace_id = $1`, [workspace.id]);
+        .query(`SELECT count(*)::int AS n FROM media_assets WHERE workspace_id = $1`, [workspaceId]);
       expect(rows).toEqual([{ n: 0 }]);
     });
   });

@@ -95,7 +95,15 @@ export class S3MediaStorage implements MediaStorage {
         );
         return key;
       } catch (error) {
-        if (!(error instanceof MediaStoreUnavailableError) || attempt >= FILE_ATTEMPTS) throw error;
+        if (!(error instanceof MediaStoreUnavailableError)) throw error;
+        if (attempt >= FILE_ATTEMPTS) {
+          // An earlier attempt may have landed with its answer lost, and nothing would point at it.
+          // Not awaited: against a store that is not answering, the caller would wait for this too.
+          void this.client
+            .send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }))
+            .catch(() => undefined);
+          throw error;
+        }
       } finally {
         body.destroy();
       }

@@ -26,6 +26,7 @@ describe(isTransientS3Error.name, () => {
     ['an unknown access key', s3('InvalidAccessKeyId', 403)],
     ['a denied access', s3('AccessDenied', 403)],
     ['a bad signature', s3('SignatureDoesNotMatch', 403)],
+    ['a feature the store lacks', s3('NotImplemented', 501)],
     ['a programming error', new Error('not a media storage key')],
     ['a message that merely mentions a code', new Error('the file ECONNRESET.png is missing')],
     ['nothing at all', undefined],

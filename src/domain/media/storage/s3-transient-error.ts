@@ -21,6 +21,9 @@ const RETRY_NAMES = new Set(['TimeoutError', 'SlowDown', 'ServiceUnavailable', '
  */
 const WRAPPED = new RegExp(`^AWS SDK error wrapper for .*\\b(${[...NETWORK_CODES, 'TimeoutError'].join('|')})\\b`);
 
+/** As the SDK's own retries: not 501 (a feature the store lacks) or 505, which no retry fixes. */
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+
 interface S3ErrorShape {
   name?: string;
   code?: string;
@@ -42,6 +45,6 @@ export function isTransientS3Error(err: unknown): boolean {
     (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
     (typeof e.message === 'string' && WRAPPED.test(e.message)) ||
     (e.name !== undefined && RETRY_NAMES.has(e.name)) ||
-    (status !== undefined && (status >= 500 || status === 429))
+    (status !== undefined && TRANSIENT_STATUS.has(status))
   );
 }
