@@ -19,17 +19,34 @@ function opensStream(req: Request): boolean {
 @Injectable()
 export class ListenStreams implements BeforeApplicationShutdown {
   private readonly open = new Set<Response>();
+  private closing = false;
 
   /** After the body is parsed: only a listen request (or a GET, the older protocol's stream) can open one. */
   track(req: Request, res: Response, next: NextFunction): void {
     if (opensStream(req) && isMcpPath(targetPath(req))) {
       this.open.add(res);
       res.once('close', () => this.open.delete(res));
+      // The server takes requests until every shutdown hook is done (a publish in flight can take
+      // a while): a stream opened meanwhile is ended as soon as it has started.
+      if (this.closing) endOnceStarted(res);
     }
     next();
   }
 
   beforeApplicationShutdown(): void {
-    for (const res of this.open) if (EVENT_STREAM.test(String(res.getHeader('content-type') ?? ''))) res.end();
+    this.closing = true;
+    for (const res of this.open) if (isStream(res)) res.end();
   }
+}
+
+const isStream = (res: Response) => EVENT_STREAM.test(String(res.getHeader('content-type') ?? ''));
+
+/** Node says nothing when a response's head goes out: looked for every 50 ms until the response ends. */
+function endOnceStarted(res: Response): void {
+  const timer = setInterval(() => {
+    if (!res.headersSent) return;
+    clearInterval(timer);
+    if (isStream(res)) res.end();
+  }, 50);
+  res.once('close', () => clearInterval(timer));
 }

@@ -1,38 +1,42 @@
+import { ListenStreams } from '../../src/mcp/listen-streams';
 import { buildWorkspaceWithKey } from '../factories';
 import { startTestApp } from '../support/test-app';
 
 describe('shutdown', () => {
   jest.setTimeout(60_000);
 
+  /** A raw MCP POST, so the test sees the event stream itself. */
+  const postTo = (url: string, token: string, signal: AbortSignal) => (method: string, params: object) =>
+    fetch(`${url}/mcp`, {
+      method: 'POST',
+      signal,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': method,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method,
+        params: {
+          ...params,
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+            'io.modelcontextprotocol/clientInfo': { name: 'shutdown', version: '1' },
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
+      }),
+    });
+
   it('ends open MCP listen streams so the server can close', async () => {
     const t = await startTestApp();
     const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
     const client = new AbortController();
-    const post = (method: string, params: object) =>
-      fetch(`${t.url}/mcp`, {
-        method: 'POST',
-        signal: client.signal,
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': '2026-07-28',
-          'mcp-method': method,
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method,
-          params: {
-            ...params,
-            _meta: {
-              'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-              'io.modelcontextprotocol/clientInfo': { name: 'shutdown', version: '1' },
-              'io.modelcontextprotocol/clientCapabilities': {},
-            },
-          },
-        }),
-      });
+    const post = postTo(t.url, token, client.signal);
     const listen = await post('subscriptions/listen', { notifications: { toolsListChanged: true } });
     expect(listen.headers.get('content-type')).toContain('text/event-stream');
     const reading = listen.text().then(
@@ -53,5 +57,33 @@ describe('shutdown', () => {
     await t.close().catch(() => undefined);
     expect(closed).toBe('closed');
     expect(await reading).toBe('ended');
+  });
+
+  it('ends a listen stream opened while shutdown hooks still run', async () => {
+    const t = await startTestApp();
+    try {
+      const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+      const client = new AbortController();
+      // The HTTP server takes requests until every hook is done; this is the first hook's doing.
+      t.app.get(ListenStreams).beforeApplicationShutdown();
+      const listen = await postTo(
+        t.url,
+        token,
+        client.signal,
+      )('subscriptions/listen', {
+        notifications: { toolsListChanged: true },
+      });
+      expect(listen.headers.get('content-type')).toContain('text/event-stream');
+      let timer: NodeJS.Timeout | undefined;
+      const ended = await Promise.race([
+        listen.text().then(() => 'ended'),
+        new Promise((resolve) => (timer = setTimeout(() => resolve('still open after 5 s'), 5_000))),
+      ]);
+      clearTimeout(timer);
+      client.abort();
+      expect(ended).toBe('ended');
+    } finally {
+      await t.close();
+    }
   });
 });
