@@ -36,8 +36,12 @@ export async function serve(): Promise<void> {
     }
 
     exitOnSignals('postern', async () => {
-      await app.close();
-      await db?.close();
+      try {
+        await app.close();
+      } finally {
+        // The embedded PostgreSQL is stopped cleanly even when closing the app failed.
+        await db?.close();
+      }
     });
   } catch (err) {
     await db?.close().catch(() => undefined);

@@ -7,7 +7,12 @@ export const SHUTDOWN_DEADLINE_MS = 45_000;
  * failed, the process exits 1.
  */
 export function exitOnSignals(name: string, close: () => Promise<void>): void {
+  let started = false;
   const shutdown = async () => {
+    // A second signal (Ctrl-C under npm arrives twice) must neither kill the process mid-close nor
+    // close twice.
+    if (started) return;
+    started = true;
     setTimeout(() => {
       process.stderr.write(`${name}: shutdown not done after ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting\n`);
       process.exit(1);
@@ -20,6 +25,6 @@ export function exitOnSignals(name: string, close: () => Promise<void>): void {
     }
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown());
-  process.once('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
 }

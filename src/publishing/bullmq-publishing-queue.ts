@@ -63,6 +63,8 @@ export class BullmqPublishingQueue implements PublishingQueue {
       );
     } catch (err) {
       if (err instanceof QueueUnavailableError) this.downUntil = Date.now() + DOWN_FOR_MS;
+      // Closed at shutdown with Redis gone (see PublishingProcessor): the same outage to callers.
+      if ((err as Error).message === CONNECTION_CLOSED) throw new QueueUnavailableError(`Redis: ${CONNECTION_CLOSED}`);
       throw err;
     }
   }
@@ -75,6 +77,8 @@ export class BullmqPublishingQueue implements PublishingQueue {
 
 const REDIS_ANSWER_MS = 2000;
 const DOWN_FOR_MS = 5000;
+/** ioredis' refusal of a command on a connection closed on purpose. */
+const CONNECTION_CLOSED = 'Connection is closed.';
 
 async function answeredInTime<T>(call: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

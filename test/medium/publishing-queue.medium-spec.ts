@@ -170,31 +170,40 @@ describe('PublishingQueue', () => {
         PublishingModule.forRoot({ ...testConfig(), redisUrl: through.toString() }),
         { logger: false },
       );
-      const queue = app.get<PublishingQueue>(PUBLISHING_QUEUE);
-      let started!: () => void;
-      const running = new Promise<void>((resolve) => (started = resolve));
-      let finished = false;
-      queue.setHandler(async () => {
-        started();
-        // Still running when the shutdown below starts (about 4 s from now).
-        await sleep(6000);
-        finished = true;
-      });
-      await queue.enqueue(job());
-      await running;
+      let closed = false;
+      try {
+        const queue = app.get<PublishingQueue>(PUBLISHING_QUEUE);
+        let started!: () => void;
+        const running = new Promise<void>((resolve) => (started = resolve));
+        let finished = false;
+        queue.setHandler(async () => {
+          started();
+          // Still running when the shutdown below starts (about 4 s from now).
+          await sleep(6000);
+          finished = true;
+        });
+        await queue.enqueue(job());
+        await running;
 
-      proxy.close();
-      sockets.forEach((socket) => socket.destroy());
-      await expect(queue.enqueue(job())).rejects.toBeInstanceOf(QueueUnavailableError);
-      // Refused without another wait while Redis was just found not answering.
-      const again = Date.now();
-      await expect(queue.enqueue(job())).rejects.toBeInstanceOf(QueueUnavailableError);
-      expect(Date.now() - again).toBeLessThan(500);
+        proxy.close();
+        sockets.forEach((socket) => socket.destroy());
+        await expect(queue.enqueue(job())).rejects.toBeInstanceOf(QueueUnavailableError);
+        // Refused without another wait while Redis was just found not answering.
+        const again = Date.now();
+        await expect(queue.enqueue(job())).rejects.toBeInstanceOf(QueueUnavailableError);
+        expect(Date.now() - again).toBeLessThan(500);
 
-      const closing = Date.now();
-      await app.close();
-      expect(Date.now() - closing).toBeLessThan(15_000);
-      expect(finished).toBe(true);
+        const closing = Date.now();
+        await app.close();
+        closed = true;
+        expect(Date.now() - closing).toBeLessThan(15_000);
+        expect(finished).toBe(true);
+      } finally {
+        // A failure above must not leave the app's reconnect loops or the proxy running.
+        if (!closed) await app.close().catch(() => undefined);
+        proxy.close();
+        sockets.forEach((socket) => socket.destroy());
+      }
     });
   });
 

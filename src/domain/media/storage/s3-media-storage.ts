@@ -25,6 +25,7 @@ const FILE_RETRY_MS = 200;
  */
 export class S3MediaStorage implements MediaStorage {
   private readonly client: S3Client;
+  private readonly log = new Logger(S3MediaStorage.name);
 
   /**
    * `idleMs` bounds a connection attempt and any silence mid-request (not a whole transfer, so
@@ -38,7 +39,6 @@ export class S3MediaStorage implements MediaStorage {
   ) {
     const compatible = config.endpoint !== undefined;
     const agent = { keepAlive: true, maxSockets: Infinity };
-    const log = new Logger(S3MediaStorage.name);
     this.client = new S3Client({
       requestHandler: {
         connectionTimeout: Math.min(idleMs, 5_000),
@@ -52,7 +52,7 @@ export class S3MediaStorage implements MediaStorage {
       logger: {
         debug: () => undefined,
         info: () => undefined,
-        warn: (m: unknown) => log.warn(m),
+        warn: (m: unknown) => this.log.warn(m),
         error: () => undefined,
       },
       region: config.region,
@@ -82,6 +82,8 @@ export class S3MediaStorage implements MediaStorage {
   async putFile(workspaceId: string, file: { path: string; size: number }, mimeType: string): Promise<string> {
     const key = newStorageKey(workspaceId);
     for (let attempt = 1; ; attempt++) {
+      // Each attempt reads the file from its start: a failed one's stream was partly read.
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, FILE_RETRY_MS * 2 ** (attempt - 2)));
       const body = createReadStream(file.path);
       try {
         await this.send(
@@ -95,21 +97,24 @@ export class S3MediaStorage implements MediaStorage {
         );
         return key;
       } catch (error) {
-        if (!(error instanceof MediaStoreUnavailableError)) throw error;
-        if (attempt >= FILE_ATTEMPTS) {
-          // An earlier attempt may have landed with its answer lost, and nothing would point at it.
-          // Not awaited: against a store that is not answering, the caller would wait for this too.
-          void this.client
-            .send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }))
-            .catch(() => undefined);
-          throw error;
-        }
+        if (error instanceof MediaStoreUnavailableError && attempt < FILE_ATTEMPTS) continue;
+        // An earlier attempt may have landed with its answer lost, and nothing would point at it.
+        if (attempt > 1) this.forget(key);
+        throw error;
       } finally {
         body.destroy();
       }
-      // A fresh stream from the start of the file: the failed one was partly read.
-      await new Promise((resolve) => setTimeout(resolve, FILE_RETRY_MS * 2 ** (attempt - 1)));
     }
+  }
+
+  /**
+   * Deletes what an upload that failed may have left. Not awaited: against a store that is not
+   * answering, the caller would wait for this too. Failing, the key is logged for the operator.
+   */
+  private forget(key: string): void {
+    this.client
+      .send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }))
+      .catch((err: Error) => this.log.warn(`a failed upload may have left ${key} in the bucket: ${err.message}`));
   }
 
   async open(key: string): Promise<Readable> {

@@ -125,7 +125,7 @@ export class PublishRunner implements OnApplicationBootstrap, OnModuleDestroy {
     await this.enqueue(
       due.filter((t) => this.connectors.for(t.platform)),
       `-r${Math.floor(Date.now() / SWEEP_MS)}`,
-    ).catch((err: unknown) => this.queueDown(err));
+    ).catch((err: unknown) => this.queueFailed(err));
     for (const t of await readTargets(this.m, `t.status = 'publishing' AND t.lease_expires_at < now()`, [])) {
       await this.logged(t, () =>
         this.settle(t, ['publishing'], 'unknown', {
@@ -292,14 +292,18 @@ export class PublishRunner implements OnApplicationBootstrap, OnModuleDestroy {
     });
     if (moved)
       await this.enqueue([{ id: t.id, attempts: t.attempts, scheduledAt: at }]).catch((err: unknown) =>
-        this.queueDown(err),
+        this.queueFailed(err),
       );
   }
 
-  /** A queue that did not answer is logged, and its work left to a later sweep; any other error is thrown. */
-  private queueDown(err: unknown): void {
-    if (!(err instanceof QueueUnavailableError)) throw err;
-    this.queueErrors.error(err);
+  /**
+   * Queueing that failed is left to a later sweep (the rows say what is due), and the sweep goes on:
+   * its other work needs only PostgreSQL. A queue that does not answer is logged once a minute;
+   * one that answers with an error (Redis out of memory, read-only after a failover) every time.
+   */
+  private queueFailed(err: unknown): void {
+    if (err instanceof QueueUnavailableError) this.queueErrors.error(err);
+    else this.logger.error(`queueing failed; a later sweep tries again: ${messageOf(err)}`);
   }
 
   private async settle(t: PublishTarget, from: PostStatus[], to: 'unknown' | 'failed', error: TargetError) {
