@@ -1,6 +1,7 @@
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { RepeatedErrorLog } from '../common/repeated-error-log';
+import { within } from '../common/within';
 import type { Job, Queue } from 'bullmq';
 import {
   MAX_ATTEMPTS,
@@ -51,7 +52,7 @@ export class BullmqPublishingQueue implements PublishingQueue {
     if (Date.now() < this.downUntil) throw new QueueUnavailableError('Redis did not answer a moment ago');
     // BullMQ ignores an add whose jobId it already holds, which gives us "at most once" per id.
     try {
-      await answeredInTime(
+      await answeredInTime(() =>
         this.queue.add(job.name, job.data, {
           jobId: job.id,
           delay: Math.max(0, options.delayMs ?? 0),
@@ -69,9 +70,8 @@ export class BullmqPublishingQueue implements PublishingQueue {
     }
   }
 
-  /** A real round trip to Redis, bounded: with Redis down, BullMQ would otherwise wait forever. */
   async ping(): Promise<void> {
-    await answeredInTime(this.queue.getJobCounts('waiting'));
+    await redisRoundTrip(this.queue);
   }
 }
 
@@ -80,19 +80,18 @@ const DOWN_FOR_MS = 5000;
 /** ioredis' refusal of a command on a connection closed on purpose. */
 const CONNECTION_CLOSED = 'Connection is closed.';
 
-async function answeredInTime<T>(call: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new QueueUnavailableError(`Redis did not answer within ${REDIS_ANSWER_MS / 1000} s`)),
-      REDIS_ANSWER_MS,
-    );
-  });
-  try {
-    return await Promise.race([call, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** A real round trip to Redis, bounded. */
+function redisRoundTrip(queue: Queue): Promise<unknown> {
+  return answeredInTime(() => queue.getJobCounts('waiting'));
+}
+
+/** A call to Redis, bounded: with Redis down, BullMQ would otherwise wait for ever. */
+function answeredInTime<T>(call: () => Promise<T>): Promise<T> {
+  return within(
+    REDIS_ANSWER_MS,
+    call,
+    () => new QueueUnavailableError(`Redis did not answer within ${REDIS_ANSWER_MS / 1000} s`),
+  );
 }
 
 /**
@@ -102,7 +101,8 @@ async function answeredInTime<T>(call: Promise<T>): Promise<T> {
 @Processor(PUBLISHING_QUEUE_NAME, { autorun: false })
 export class PublishingProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private booted = false;
-  private readonly errors = new RepeatedErrorLog(new Logger(PublishingProcessor.name), 'publishing worker');
+  private readonly logger = new Logger(PublishingProcessor.name);
+  private readonly errors = new RepeatedErrorLog(this.logger, 'publishing worker');
   /** Handlers running now: a forced close does not wait for them, shutdown does. */
   private readonly running = new Set<Promise<void>>();
 
@@ -127,7 +127,7 @@ export class PublishingProcessor extends WorkerHost implements OnApplicationBoot
    * retried elsewhere and finds its target already claimed.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    const reachable = await answeredInTime(this.queue.getJobCounts('waiting')).then(
+    const reachable = await redisRoundTrip(this.queue).then(
       () => true,
       () => false,
     );
@@ -139,9 +139,7 @@ export class PublishingProcessor extends WorkerHost implements OnApplicationBoot
 
   private start(): void {
     if (!this.booted || this.worker.isRunning()) return;
-    this.worker
-      .run()
-      .catch((err: Error) => new Logger(PublishingProcessor.name).error(`publishing worker stopped: ${err.message}`));
+    this.worker.run().catch((err: Error) => this.logger.error(`publishing worker stopped: ${err.message}`));
   }
 
   @OnWorkerEvent('error')

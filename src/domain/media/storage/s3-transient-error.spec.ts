@@ -13,7 +13,7 @@ describe(isTransientS3Error.name, () => {
     ['a wrapped timeout', new Error('AWS SDK error wrapper for TimeoutError: read ECONNRESET')],
     ['SlowDown', s3('SlowDown', 503)],
     ['an internal error', s3('InternalError', 500)],
-    ['any 5xx', s3('Whatever', 502)],
+    ['a bad gateway', s3('Whatever', 502)],
     ['throttling', s3('TooManyRequests', 429)],
     ['an error the SDK marks retryable', s3('Odd', 400, { $retryable: {} })],
   ])('takes %s for an outage', (_what, error) => {

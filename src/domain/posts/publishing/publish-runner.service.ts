@@ -14,6 +14,7 @@ import type { PostStatus } from '../post-status';
 import { lockPost, MEDIA_MISSING, readTargets, refreshPostStatus, type PublishTarget } from './publish-target';
 import { NothingToDo, WorkerChanges } from './worker-changes';
 import { RepeatedErrorLog } from '../../../common/repeated-error-log';
+import { within } from '../../../common/within';
 
 export const PUBLISH_JOB = 'publish-target';
 /** How long a claimed target is held; past it, a silent process's attempt counts as outcome unknown. */
@@ -172,7 +173,7 @@ export class PublishRunner implements OnApplicationBootstrap, OnModuleDestroy {
     }
     let published: PublishedPost;
     try {
-      published = await withTimeout((signal) => connector.publish(claimed.request, signal), PUBLISH_TIMEOUT_MS);
+      published = await within(PUBLISH_TIMEOUT_MS, (signal) => connector.publish(claimed.request, signal), noAnswer);
     } catch (err) {
       await this.afterFailure(claimed, err);
       return;
@@ -238,7 +239,7 @@ export class PublishRunner implements OnApplicationBootstrap, OnModuleDestroy {
       return true;
     });
     if (!held) return;
-    const found = await withTimeout(() => connector.find(t.request), PUBLISH_TIMEOUT_MS);
+    const found = await within(PUBLISH_TIMEOUT_MS, () => connector.find(t.request), noAnswer);
     if (found) await this.markPublished(t, found);
     else if (t.attempts < MAX_PUBLISH_ATTEMPTS)
       await this.retryLater(t, ['unknown'], {
@@ -358,23 +359,9 @@ function argsOf(t: PublishTarget, attempt = t.attempts): Record<string, unknown>
   return { post_id: t.postId, target_id: t.id, social_account_id: t.request.account.id, attempt };
 }
 
+/** A network that did not answer in time: the caller treats it as no answer. */
+const noAnswer = () => new Error(`no answer within ${PUBLISH_TIMEOUT_MS / 1000} s`);
+
 function messageOf(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).slice(0, 500);
-}
-
-/** Runs `work`, giving up after `ms` (and aborting its signal): the caller treats that as no answer. */
-async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new Error(`no answer within ${ms / 1000} s`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([work(controller.signal), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
