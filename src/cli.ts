@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { operatorActor, type Actor } from './access/actor';
 import { ApiKeysService } from './access/api-keys/api-keys.service';
 import { toApiKeyResponse } from './access/api-keys/dto/api-key.response';
+import { KEY_STATUSES, type KeyStatus } from './access/api-keys/key-status';
 import { AuditVerifier } from './audit/audit-verifier.service';
 import { readAnchors, writeAnchors } from './audit/audit-anchor-file';
 import { ROLES } from './access/roles';
@@ -12,6 +13,7 @@ import { BUNDLE_NAMES } from './access/scopes';
 import { out, setInvocation, withServices } from './cli/cli-context';
 import { parseBoolean, parseExpiry, parseList, readStdin } from './cli/cli-input';
 import { AppError } from './common/app-error';
+import { MAX_PAGE_SIZE } from './common/pagination';
 import { ConfigError } from './config/config.errors';
 import { toSocialAccountResponse } from './domain/social-accounts/dto/social-account.response';
 import { SocialAccountsService } from './domain/social-accounts/social-accounts.service';
@@ -197,19 +199,27 @@ key
   .command('list')
   .description('list the keys of a workspace (never their secrets)')
   .requiredOption('--workspace <slug-or-id>', 'workspace')
+  .addOption(new Option('--status <status>', 'only keys with this status').choices(KEY_STATUSES))
   .option('--json', 'print JSON lines')
-  .action((o: { workspace: string; json?: boolean }) =>
+  .action((o: { workspace: string; status?: KeyStatus; json?: boolean }) =>
     withServices(async (app) => {
       const ws = await app.get(WorkspacesService).resolve(o.workspace);
-      for (const k of await app.get(ApiKeysService).list(actor, ws.id)) {
-        const row = toApiKeyResponse(k);
-        const audit = k.auditAccess ? '  +audit_access' : '';
-        out(
-          o.json
-            ? JSON.stringify(row)
-            : `${k.prefix}  ${row.status.padEnd(7)}  ${k.name}  [${k.scopes.join(' ')}]${audit}`,
-        );
-      }
+      const keys = app.get(ApiKeysService);
+      // Every key, newest first, read a page at a time.
+      let cursor: string | undefined;
+      do {
+        const page = await keys.list(ws.id, { status: o.status, cursor, limit: MAX_PAGE_SIZE });
+        for (const k of page.items) {
+          const row = toApiKeyResponse(k);
+          const audit = k.auditAccess ? '  +audit_access' : '';
+          out(
+            o.json
+              ? JSON.stringify(row)
+              : `${k.prefix}  ${row.status.padEnd(7)}  ${k.name}  [${k.scopes.join(' ')}]${audit}`,
+          );
+        }
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
     }),
   );
 key

@@ -17,9 +17,25 @@ interface Position {
   id: string;
 }
 
+/** The items a page holds: as asked, within 1..MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE when not asked. */
+export function pageSize(limit: number | undefined): number {
+  return Number.isInteger(limit) ? Math.min(Math.max(limit as number, 1), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
+}
+
+/**
+ * A timestamptz column as ISO 8601 text to the microsecond, in UTC. A JavaScript Date keeps
+ * milliseconds only, too coarse a cursor for a table whose creation times keep microseconds
+ * (credentials and memberships: see migration 1763870000000): rows made within one millisecond
+ * would be skipped.
+ */
+export function exactInstantSql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
 /** Opaque to callers: the position (created_at, id) of the last item of the previous page. */
-export function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+export function encodeCursor(row: { createdAt: Date | string; id: string }): string {
+  const at = typeof row.createdAt === 'string' ? row.createdAt : row.createdAt.toISOString();
+  return Buffer.from(JSON.stringify([at, row.id])).toString('base64url');
 }
 
 export function decodeCursor(cursor: string): Position {
@@ -47,8 +63,37 @@ export async function paginate<T extends ObjectLiteral & { createdAt: Date; id: 
   query: SelectQueryBuilder<T>,
   options: { cursor?: string; limit?: number },
 ): Promise<Page<T>> {
+  const limit = keyset(query, options);
+  const rows = await query.take(limit + 1).getMany();
+  const items = rows.slice(0, limit);
+  return { items, next_cursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
+}
+
+/**
+ * paginate for a query of one table, without joins, whose created_at keeps microseconds: its
+ * cursor holds the exact instant (exactInstantSql).
+ */
+export async function paginateExact<T extends ObjectLiteral & { id: string }>(
+  query: SelectQueryBuilder<T>,
+  options: { cursor?: string; limit?: number },
+): Promise<Page<T>> {
   const alias = query.alias;
-  const limit = Math.min(Math.max(options.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
+  const limit = keyset(query, options);
+  const { entities, raw } = await query
+    .addSelect(exactInstantSql(`${alias}.created_at`), 'page_cursor_at')
+    .limit(limit + 1)
+    .getRawAndEntities<Record<string, string>>();
+  const items = entities.slice(0, limit);
+  if (entities.length <= limit) return { items, next_cursor: null };
+  const last = items[limit - 1];
+  const at = raw.find((r) => r[`${alias}_id`] === last.id)?.page_cursor_at;
+  if (!at) throw new Error('paginateExact: the last row has no raw instant');
+  return { items, next_cursor: encodeCursor({ createdAt: at, id: last.id }) };
+}
+
+/** Orders newest first and starts after the cursor's position; returns the page size. */
+function keyset<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, options: { cursor?: string; limit?: number }) {
+  const alias = query.alias;
   if (options.cursor) {
     const at = decodeCursor(options.cursor);
     query.andWhere(`(${alias}.created_at, ${alias}.id) < (:cursorAt, :cursorId)`, {
@@ -56,11 +101,6 @@ export async function paginate<T extends ObjectLiteral & { createdAt: Date; id: 
       cursorId: at.id,
     });
   }
-  const rows = await query
-    .orderBy(`${alias}.created_at`, 'DESC')
-    .addOrderBy(`${alias}.id`, 'DESC')
-    .take(limit + 1)
-    .getMany();
-  const items = rows.slice(0, limit);
-  return { items, next_cursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
+  query.orderBy(`${alias}.created_at`, 'DESC').addOrderBy(`${alias}.id`, 'DESC');
+  return pageSize(options.limit);
 }

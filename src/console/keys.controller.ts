@@ -29,7 +29,14 @@ export class KeysController {
   @Get()
   @ConsoleSession()
   async page(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.render(req, res, 200);
+    const older = { workspace: field(req.query, 'workspace'), cursor: field(req.query, 'cursor') };
+    try {
+      await this.render(req, res, 200, {}, older.cursor ? older : undefined);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      noteError(AuditContext.current(), err.code, err.message);
+      await this.render(req, res, err.status, { error: err.message });
+    }
   }
 
   @Post()
@@ -102,32 +109,28 @@ export class KeysController {
     return actor;
   }
 
+  /** Each admin workspace's newest keys; `older`: that workspace's keys after the cursor instead. */
   private async render(
     req: Request,
     res: Response,
     status: number,
     extra: { created?: { secret: string; name: string }; error?: string } = {},
+    older?: { workspace: string; cursor: string },
   ) {
     const session = sessionOf(req);
     const admin = (await this.workspaces.membershipsOf(session.userId)).filter((w) => roleAtLeast(w.role, 'admin'));
     const workspaces = await Promise.all(
-      admin.map(async (w) => ({
-        id: w.id,
-        name: w.name,
-        keys: (
-          await this.keys.list(
-            {
-              kind: 'user',
-              surface: 'console',
-              userId: session.userId,
-              workspaceId: w.id,
-              grantedScopes: new Set(),
-              scopes: new Set(),
-            },
-            w.id,
-          )
-        ).map(toApiKeyResponse),
-      })),
+      admin.map(async (w) => {
+        const cursor = older?.workspace === w.id ? older.cursor : undefined;
+        const page = await this.keys.list(w.id, { cursor });
+        return {
+          id: w.id,
+          name: w.name,
+          keys: page.items.map(toApiKeyResponse),
+          older: cursor !== undefined,
+          nextCursor: page.next_cursor,
+        };
+      }),
     );
     sendPage(res, status, 'API keys', keysPage({ csrf: session.csrf, workspaces, ...extra }));
   }

@@ -93,6 +93,10 @@ describe('postern CLI', () => {
     await ok(['key', 'create', '--workspace', slug, '--name', 'auditor', ...auditArgs]);
     expect((await keys()).find((k) => k.name === 'auditor')).toMatchObject({ audit_access: true });
     expect(await ok(['key', 'list', '--workspace', slug])).toMatch(/auditor {2}\[workspace:read\] {2}\+audit_access/);
+    // Newest first; a status keeps only the keys in it.
+    expect((await keys()).map((k) => k.name)).toEqual(['auditor', 'agent']);
+    const revoked = await ok(['key', 'list', '--workspace', slug, '--status', 'revoked']);
+    expect(revoked.trim().split('\n')).toEqual([expect.stringMatching(/ revoked {2}agent /)]);
   });
 
   it.each([
@@ -107,6 +111,7 @@ describe('postern CLI', () => {
       /expires/,
     ],
     [['key', 'list'], /workspace/],
+    [['key', 'list', '--workspace', 'x', '--status', 'lost'], /status/],
     [['frobnicate'], /unknown command/],
   ])('refuses %j with one line and a non-zero exit', async (args, reason) => {
     const r = await runCli(args, env);

@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { buildUser, buildWorkspace } from '../factories';
+import { operatorActor } from '../../src/access/actor';
+import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
+import { DEFAULT_PAGE_SIZE } from '../../src/common/pagination';
+import { asOperator, buildUser, buildWorkspace } from '../factories';
 import { ARTIFACTS, launchChromium } from '../support/browser';
 import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
 
@@ -71,6 +74,38 @@ describe('console pages in a browser', () => {
     expect(await readTrail(await create('auditor', true))).toBe(200);
     const rows = await page.locator('tr', { hasText: 'reads the audit trail' }).allTextContents();
     expect(rows).toEqual([expect.stringContaining('auditor')]);
+    await page.close();
+  });
+
+  it('shows a workspace’s newest keys a page at a time, with a link to the older ones', async () => {
+    const owner = await buildUser(t.app);
+    const workspace = await buildWorkspace(t.app, 'Many Keys Co', owner.id);
+    const keys = t.app.get(ApiKeysService);
+    const names: string[] = [];
+    for (let i = 1; i <= DEFAULT_PAGE_SIZE + 2; i++) {
+      const name = `key-${String(i).padStart(2, '0')}`;
+      await asOperator('key create', () =>
+        keys.create(operatorActor(), { workspaceId: workspace.id, name, scopes: ['workspace:read'] }),
+      );
+      names.push(name);
+    }
+    const listed = async () =>
+      (await page.locator('tbody tr td:first-child').allTextContents()).map((c) => c.slice(0, 6));
+    const page = await browser.newPage();
+    await signIn(page, owner.email);
+    expect(await listed()).toEqual([...names].reverse().slice(0, DEFAULT_PAGE_SIZE));
+
+    await page.click('text=Older keys');
+    await page.waitForURL(/cursor=/);
+    expect(await listed()).toEqual(['key-02', 'key-01']);
+    expect(await page.locator('text=Older keys').count()).toBe(0);
+    await page.click('text=Newest keys');
+    await page.waitForURL(/\/console\/keys#/);
+    expect((await listed())[0]).toBe(names[names.length - 1]);
+
+    const bad = await page.goto(`${t.url}/console/keys?workspace=${workspace.id}&cursor=bm90LWEtY3Vyc29y`);
+    expect(bad?.status()).toBe(400);
+    expect(await page.textContent('[role=alert]')).toContain('cursor');
     await page.close();
   });
 

@@ -173,6 +173,46 @@ describe('keys, members and the scope catalogue', () => {
       await expectRefused(missing, 404, 'not_found', 'allowed');
     });
 
+    it('pages the key list newest first and filters it by status', async () => {
+      const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ALL_SCOPES });
+      const made: string[] = [];
+      for (const name of ['first', 'second', 'third']) {
+        const r = await call(admin.token, 'POST', '/api/v1/keys', { name, scopes: ['workspace:read'] });
+        await expectChanged(r, 201, 'POST /api/v1/keys');
+        made.push(r.body.id);
+      }
+      await expectChanged(
+        await call(admin.token, 'DELETE', `/api/v1/keys/${made[1]}`),
+        200,
+        'DELETE /api/v1/keys/:keyId',
+      );
+
+      const first = await call(admin.token, 'GET', '/api/v1/keys?limit=2');
+      expect(first.status).toBe(200);
+      expect(first.body.items.map((k: { id: string }) => k.id)).toEqual([made[2], made[1]]);
+      const rest = await call(admin.token, 'GET', `/api/v1/keys?limit=2&cursor=${first.body.next_cursor}`);
+      expect(rest.body).toEqual({
+        items: [expect.objectContaining({ id: made[0] }), expect.objectContaining({ id: admin.key.id })],
+        next_cursor: null,
+      });
+      const revoked = await call(admin.token, 'GET', '/api/v1/keys?status=revoked');
+      expect(revoked.body).toEqual({
+        items: [expect.objectContaining({ id: made[1], status: 'revoked' })],
+        next_cursor: null,
+      });
+      const active = await call(admin.token, 'GET', '/api/v1/keys?status=active');
+      expect(active.body.items.map((k: { id: string }) => k.id)).toEqual([made[2], made[0], admin.key.id]);
+
+      for (const query of ['status=gone', 'limit=0', 'limit=101', 'cursor=bm90LWEtY3Vyc29y']) {
+        await expectRefused(
+          await call(admin.token, 'GET', `/api/v1/keys?${query}`),
+          400,
+          'validation_failed',
+          'invalid',
+        );
+      }
+    });
+
     it('refuses to grant a scope the creator does not hold, and writes nothing', async () => {
       const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ['ai-publishing-assistant'] });
       const before = await state(admin.workspace.id);
@@ -369,6 +409,40 @@ describe('keys, members and the scope catalogue', () => {
   });
 
   describe('members', () => {
+    it('pages the member list newest first and filters it by role', async () => {
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+      const joined: string[] = [];
+      for (const role of ['editor', 'viewer', 'editor']) {
+        const user = await buildUser(t.app);
+        await expectChanged(
+          await call(owner.token, 'POST', '/api/v1/members', { email: user.email, role }),
+          201,
+          'POST /api/v1/members',
+        );
+        joined.push(user.id);
+      }
+
+      const first = await call(owner.token, 'GET', '/api/v1/members?limit=3');
+      expect(first.status).toBe(200);
+      expect(first.body.items.map((m: { user_id: string }) => m.user_id)).toEqual([...joined].reverse());
+      const rest = await call(owner.token, 'GET', `/api/v1/members?limit=3&cursor=${first.body.next_cursor}`);
+      expect(rest.body).toEqual({
+        items: [{ user_id: owner.user.id, email: owner.user.email, role: 'owner', since: expect.any(String) }],
+        next_cursor: null,
+      });
+      const editors = await call(owner.token, 'GET', '/api/v1/members?role=editor');
+      expect(editors.body.items.map((m: { user_id: string }) => m.user_id)).toEqual([joined[2], joined[0]]);
+
+      for (const query of ['role=boss', 'limit=x', 'cursor=%25%25']) {
+        await expectRefused(
+          await call(owner.token, 'GET', `/api/v1/members?${query}`),
+          400,
+          'validation_failed',
+          'invalid',
+        );
+      }
+    });
+
     it('lets an owner list members, add a user by email and change their role', async () => {
       const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
       const newcomer = await buildUser(t.app);

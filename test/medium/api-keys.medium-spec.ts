@@ -440,10 +440,64 @@ describe(ApiKeysService.name, () => {
       );
       const theirs = await buildWorkspaceWithKey(app);
 
-      const listed = await apiKeys.list(operator, mine.workspace.id);
+      const listed = await apiKeys.list(mine.workspace.id);
 
-      expect(listed.map((k) => k.id)).toEqual([mine.key.id, second.key.id]);
-      expect((await apiKeys.list(operator, theirs.workspace.id)).map((k) => k.id)).toEqual([theirs.key.id]);
+      expect(listed.items.map((k) => k.id)).toEqual([second.key.id, mine.key.id]);
+      expect(listed.next_cursor).toBeNull();
+      expect((await apiKeys.list(theirs.workspace.id)).items.map((k) => k.id)).toEqual([theirs.key.id]);
+    });
+
+    /** Keys of a fresh workspace, the first created first, dated as given (microseconds kept). */
+    async function keysAt(instants: string[]) {
+      const { workspace, key } = await buildWorkspaceWithKey(app);
+      const ids = [key.id];
+      for (const _ of instants.slice(1)) {
+        const made = await asOperator('key create', () =>
+          apiKeys.create(operator, { workspaceId: workspace.id, name: uniqueName(), scopes: ['workspace:read'] }),
+        );
+        ids.push(made.key.id);
+      }
+      for (const [i, id] of ids.entries())
+        await dataSource.query(`UPDATE api_keys SET created_at = $2 WHERE id = $1`, [id, instants[i]]);
+      return { workspaceId: workspace.id, ids };
+    }
+
+    async function allPages(workspaceId: string, limit: number, status?: 'active' | 'expired' | 'revoked') {
+      const seen: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await apiKeys.list(workspaceId, { cursor, limit, status });
+        seen.push(page.items.map((k) => k.id));
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor && seen.length < 10);
+      return seen;
+    }
+
+    it('pages newest first without skipping keys made within the same millisecond', async () => {
+      const { workspaceId, ids } = await keysAt([
+        '2026-11-21T10:00:00.123300Z',
+        '2026-11-21T10:00:00.123456Z',
+        '2026-11-21T10:00:00.123400Z',
+        '2026-11-21T09:00:00Z',
+      ]);
+
+      expect(await allPages(workspaceId, 1)).toEqual([[ids[1]], [ids[2]], [ids[0]], [ids[3]]]);
+      expect(await allPages(workspaceId, 3)).toEqual([[ids[1], ids[2], ids[0]], [ids[3]]]);
+    });
+
+    it('lists only the keys in a status when asked', async () => {
+      const { workspaceId, ids } = await keysAt([
+        '2026-11-21T10:00:03Z',
+        '2026-11-21T10:00:02Z',
+        '2026-11-21T10:00:01Z',
+      ]);
+      await dataSource.query(`UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = $1`, [ids[1]]);
+      await asOperator('key revoke', () => apiKeys.revoke(operator, workspaceId, ids[2]));
+
+      expect(await allPages(workspaceId, 1, 'active')).toEqual([[ids[0]]]);
+      expect(await allPages(workspaceId, 1, 'expired')).toEqual([[ids[1]]]);
+      expect(await allPages(workspaceId, 1, 'revoked')).toEqual([[ids[2]]]);
+      expect(await allPages(workspaceId, 2)).toEqual([[ids[0], ids[1]], [ids[2]]]);
     });
   });
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { workspaceOf, type Actor } from '../actor';
 import { CurrentActor } from '../current-actor.decorator';
@@ -6,7 +6,8 @@ import { ADMINISTRATION, ADMINISTRATION_RULE } from '../administration';
 import { RequireRole } from '../require-role.decorator';
 import { RequireScopes } from '../require-scopes.decorator';
 import { ApiKeysService } from './api-keys.service';
-import { ApiKeyResponse, CreatedApiKeyResponse, toApiKeyResponse } from './dto/api-key.response';
+import { ApiKeyPageResponse, ApiKeyResponse, CreatedApiKeyResponse, toApiKeyResponse } from './dto/api-key.response';
+import { ListApiKeysQueryDto } from './dto/list-api-keys.dto';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
 /** Keys of the caller's own workspace. Admins only; nobody can grant scopes they do not hold. */
@@ -41,10 +42,14 @@ export class ApiKeysController {
 
   @Get()
   @RequireScopes(...ADMINISTRATION)
-  @ApiOperation({ summary: 'List API keys (admins)', description: `Never includes secrets. ${ADMINISTRATION_RULE}` })
-  @ApiOkResponse({ type: [ApiKeyResponse] })
-  async list(@CurrentActor() actor: Actor): Promise<{ items: ApiKeyResponse[] }> {
-    return { items: (await this.keys.list(actor, workspaceOf(actor))).map(toApiKeyResponse) };
+  @ApiOperation({
+    summary: 'List API keys (admins)',
+    description: `Newest first; pass next_cursor back as cursor for the next page. Never includes secrets. ${ADMINISTRATION_RULE}`,
+  })
+  @ApiOkResponse({ type: ApiKeyPageResponse })
+  async list(@CurrentActor() actor: Actor, @Query() query: ListApiKeysQueryDto): Promise<ApiKeyPageResponse> {
+    const page = await this.keys.list(workspaceOf(actor), query);
+    return { items: page.items.map(toApiKeyResponse), next_cursor: page.next_cursor };
   }
 
   @Delete(':keyId')

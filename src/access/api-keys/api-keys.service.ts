@@ -23,6 +23,8 @@ import { TOOL_SCOPES } from '../../mcp/tool-scopes';
 import { assertHolds } from '../assert-holds';
 import { lockMembership } from '../../domain/workspaces/membership-lock';
 import { assertSafeName } from '../../common/validation/assert-safe-name';
+import { paginateExact, type Page } from '../../common/pagination';
+import type { KeyStatus } from './key-status';
 
 export interface CreateApiKeyInput {
   workspaceId: string;
@@ -35,6 +37,19 @@ export interface CreateApiKeyInput {
   expiresAt?: Date;
   createdByUserId?: string;
 }
+
+export interface ListApiKeysOptions {
+  status?: KeyStatus;
+  cursor?: string;
+  limit?: number;
+}
+
+/** Each status as toApiKeyResponse decides it, at the instant :now. */
+const STATUS_CONDITIONS: Record<KeyStatus, string> = {
+  active: 'k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > :now)',
+  expired: 'k.revoked_at IS NULL AND k.expires_at <= :now',
+  revoked: 'k.revoked_at IS NOT NULL',
+};
 
 @Injectable()
 export class ApiKeysService {
@@ -198,8 +213,14 @@ export class ApiKeysService {
     );
   }
 
-  list(_actor: Actor, workspaceId: string): Promise<ApiKeyEntity[]> {
-    return this.keys.find({ where: { workspaceId }, order: { createdAt: 'ASC' } });
+  /**
+   * A workspace's keys, newest first, a page at a time: revoked and expired keys are kept for the
+   * record, so a workspace's list only grows. With a status, only the keys in it at `now`.
+   */
+  list(workspaceId: string, options: ListApiKeysOptions = {}, now = new Date()): Promise<Page<ApiKeyEntity>> {
+    const query = this.keys.createQueryBuilder('k').where('k.workspace_id = :workspaceId', { workspaceId });
+    if (options.status) query.andWhere(STATUS_CONDITIONS[options.status], { now });
+    return paginateExact(query, options);
   }
 
   async revoke(actor: Actor, workspaceId: string, idOrPrefix: string): Promise<ApiKeyEntity> {

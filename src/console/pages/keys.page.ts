@@ -4,7 +4,8 @@ import { escapeHtml } from '../html';
 
 export interface KeysView {
   csrf: string;
-  workspaces: { id: string; name: string; keys: ApiKeyResponse[] }[];
+  /** Each workspace's page of keys, newest first: its first, or (`older`) the one after a cursor. */
+  workspaces: { id: string; name: string; keys: ApiKeyResponse[]; older?: boolean; nextCursor?: string | null }[];
   created?: { secret: string; name: string };
   error?: string;
 }
@@ -24,7 +25,13 @@ export function keysPage(v: KeysView): string {
 <td>${k.status === 'active' ? `<form method="post" action="/console/keys/${k.id}/revoke"><input type="hidden" name="csrf" value="${escapeHtml(v.csrf)}"><input type="hidden" name="workspace" value="${w.id}"><button type="submit">Revoke</button></form>` : ''}</td></tr>`,
         )
         .join('');
-      return `<h2>${escapeHtml(w.name)}</h2>${rows ? `<table><thead><tr><th>Key</th><th>Status</th><th>Scopes</th><th>Expires</th><th>Last used</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : '<p>No keys.</p>'}`;
+      const links = [
+        w.older ? `<a href="/console/keys#ws-${w.id}">Newest keys</a>` : '',
+        w.nextCursor
+          ? `<a href="/console/keys?workspace=${w.id}&amp;cursor=${encodeURIComponent(w.nextCursor)}#ws-${w.id}">Older keys</a>`
+          : '',
+      ].filter(Boolean);
+      return `<h2 id="ws-${w.id}">${escapeHtml(w.name)}</h2>${rows ? `<table><thead><tr><th>Key</th><th>Status</th><th>Scopes</th><th>Expires</th><th>Last used</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : `<p>${w.older ? 'No older keys.' : 'No keys.'}</p>`}${links.length ? `<p class="muted">${links.join(' · ')}</p>` : ''}`;
     })
     .join('');
   const options = v.workspaces.map((w) => `<option value="${w.id}">${escapeHtml(w.name)}</option>`).join('');

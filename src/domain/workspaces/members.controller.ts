@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../access/actor';
 import { CurrentActor } from '../../access/current-actor.decorator';
 import { ADMINISTRATION, ADMINISTRATION_RULE } from '../../access/administration';
 import { RequireScopes } from '../../access/require-scopes.decorator';
-import { AddMemberDto, ChangeRoleDto, MemberResponse } from './dto/member.dto';
+import { AddMemberDto, ChangeRoleDto, ListMembersQueryDto, MemberPageResponse, MemberResponse } from './dto/member.dto';
 import { MembersService } from './members.service';
 
 /** What a change of membership needs beyond ADMINISTRATION, as each such route's description states it. */
@@ -18,10 +18,13 @@ export class MembersController {
 
   @Get()
   @RequireScopes(...ADMINISTRATION)
-  @ApiOperation({ summary: 'List the members of this workspace (admins)', description: ADMINISTRATION_RULE })
-  @ApiOkResponse({ type: [MemberResponse] })
-  async list(@CurrentActor() actor: Actor) {
-    return { items: await this.members.list(actor) };
+  @ApiOperation({
+    summary: 'List the members of this workspace (admins)',
+    description: `Newest members first; pass next_cursor back as cursor for the next page. ${ADMINISTRATION_RULE}`,
+  })
+  @ApiOkResponse({ type: MemberPageResponse })
+  list(@CurrentActor() actor: Actor, @Query() query: ListMembersQueryDto): Promise<MemberPageResponse> {
+    return this.members.list(actor, query);
   }
 
   @Post()

@@ -6,9 +6,16 @@ import { assertHolds } from '../../access/assert-holds';
 import { ROLE_CEILINGS, roleAtLeast, type Role } from '../../access/roles';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError, notFound } from '../../common/app-error';
+import { decodeCursor, encodeCursor, exactInstantSql, pageSize, type Page } from '../../common/pagination';
 import { UserEntity } from '../users/user.entity';
 import { MembershipEntity } from './membership.entity';
 import { WorkspacesService } from './workspaces.service';
+
+export interface ListMembersOptions {
+  role?: Role;
+  cursor?: string;
+  limit?: number;
+}
 
 export interface MemberView {
   user_id: string;
@@ -29,13 +36,39 @@ export class MembersService {
     private readonly audited: AuditedTransactions,
   ) {}
 
-  async list(actor: Actor): Promise<MemberView[]> {
-    const rows = await this.dataSource.query<{ user_id: string; email: string; role: Role; created_at: Date }[]>(
-      `SELECT m.user_id, u.email, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
-        WHERE m.workspace_id = $1 ORDER BY m.created_at, u.email`,
-      [workspaceOf(actor)],
+  /** Newest members first, a page at a time, keyset on (joined, user id); with a role, only members holding it. */
+  async list(actor: Actor, options: ListMembersOptions = {}): Promise<Page<MemberView>> {
+    const params: unknown[] = [workspaceOf(actor)];
+    const where = ['m.workspace_id = $1'];
+    if (options.role) {
+      params.push(options.role);
+      where.push(`m.role = $${params.length}`);
+    }
+    if (options.cursor) {
+      const at = decodeCursor(options.cursor);
+      params.push(at.createdAt, at.id);
+      where.push(`(m.created_at, m.user_id) < ($${params.length - 1}, $${params.length})`);
+    }
+    const limit = pageSize(options.limit);
+    const rows = await this.dataSource.query<
+      { user_id: string; email: string; role: Role; created_at: Date; cursor_at: string }[]
+    >(
+      `SELECT m.user_id, u.email, m.role, m.created_at, ${exactInstantSql('m.created_at')} AS cursor_at
+         FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE ${where.join(' AND ')} ORDER BY m.created_at DESC, m.user_id DESC LIMIT ${limit + 1}`,
+      params,
     );
-    return rows.map((r) => ({ user_id: r.user_id, email: r.email, role: r.role, since: r.created_at.toISOString() }));
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((r) => ({
+        user_id: r.user_id,
+        email: r.email,
+        role: r.role,
+        since: r.created_at.toISOString(),
+      })),
+      next_cursor: rows.length > limit ? encodeCursor({ createdAt: last.cursor_at, id: last.user_id }) : null,
+    };
   }
 
   async add(actor: Actor, email: string, role: Role): Promise<MemberView> {

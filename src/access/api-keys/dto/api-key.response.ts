@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ApiKeyEntity } from '../api-key.entity';
+import { KEY_STATUSES, keyStatus, type KeyStatus } from '../key-status';
 
 export class ApiKeyResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'pst_1a2b3c4d5e6f', description: 'Public part of the key; safe to show and log.' })
   prefix: string;
   @ApiProperty() name: string;
-  @ApiProperty({ enum: ['active', 'expired', 'revoked'] }) status: 'active' | 'expired' | 'revoked';
+  @ApiProperty({ enum: KEY_STATUSES }) status: KeyStatus;
   @ApiProperty({ type: [String] }) scopes: string[];
   @ApiPropertyOptional({ type: [String], nullable: true }) tools: string[] | null;
   @ApiProperty({ description: 'Whether the key may read the audit trail; set at creation only.' })
@@ -21,13 +22,18 @@ export class CreatedApiKeyResponse extends ApiKeyResponse {
   @ApiProperty({ description: 'The secret key. Shown only in this response; store it now.' }) secret: string;
 }
 
+export class ApiKeyPageResponse {
+  @ApiProperty({ type: [ApiKeyResponse] }) items: ApiKeyResponse[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last.' })
+  next_cursor: string | null;
+}
+
 export function toApiKeyResponse(k: ApiKeyEntity): ApiKeyResponse {
-  const status = k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt <= new Date() ? 'expired' : 'active';
   return {
     id: k.id,
     prefix: k.prefix,
     name: k.name,
-    status,
+    status: keyStatus(k),
     scopes: k.scopes,
     tools: k.toolAllowlist,
     audit_access: k.auditAccess,

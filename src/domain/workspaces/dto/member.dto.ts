@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsIn, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../../common/page-query.dto';
 import { ROLES, type Role } from '../../../access/roles';
 
 export class AddMemberDto {
@@ -24,4 +25,17 @@ export class MemberResponse {
   @ApiProperty() email: string;
   @ApiProperty({ enum: ROLES }) role: Role;
   @ApiProperty({ format: 'date-time' }) since: string;
+}
+
+export class MemberPageResponse {
+  @ApiProperty({ type: [MemberResponse] }) items: MemberResponse[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last.' })
+  next_cursor: string | null;
+}
+
+export class ListMembersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ROLES, description: 'Only members holding this role.' })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
 }
