@@ -14,6 +14,7 @@ import { ConsoleSignIn } from './console-sign-in.service';
 import { sendPage } from './html';
 import { consentPage } from './pages/consent.page';
 import { loginPage } from './pages/login.page';
+import { CONNECTION_LIFETIME } from '../oauth/connection-lifetime';
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -186,6 +187,7 @@ export class InteractionController {
       clientName: client?.clientName ?? clientId,
       redirectHost: new URL(details.params.redirect_uri as string).host,
       requested: this.requested(details),
+      lifetime: CONNECTION_LIFETIME,
       workspaces: await this.workspaces.membershipsOf(details.session?.accountId ?? ''),
       error,
     });

@@ -14,6 +14,7 @@ import { oauthUrls } from './oauth-urls';
 import { redirectUriProblem } from './redirect-uri-policy';
 import { OAUTH_ROUTES } from './oauth-routes';
 import { OAuthUnit } from './oauth-unit-of-work';
+import { AUTHORIZATION_SESSION_TTL_SECONDS, GRANT_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS } from './connection-lifetime';
 
 /** Long enough for any product name; short enough to leave the redirect host in view. */
 const CLIENT_NAME_MAX = 64;
@@ -126,12 +127,17 @@ export async function createOAuthProvider(
       AccessToken: config.oauthAccessTokenTtlSeconds,
       AuthorizationCode: 60,
       Interaction: 15 * 60,
-      Session: 24 * 3600,
-      Grant: 90 * 24 * 3600,
-      RefreshToken: 30 * 24 * 3600,
+      Session: AUTHORIZATION_SESSION_TTL_SECONDS,
+      Grant: GRANT_TTL_SECONDS,
+      RefreshToken: REFRESH_TOKEN_TTL_SECONDS,
     },
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
+    // An agent connection is a delegation the person manages under Connected AI clients, bounded by
+    // its grant, not part of a browser's sign-in. oidc-provider's default binds the tokens of a
+    // request without offline_access (which MCP clients do not ask for) to the sign-in session:
+    // signing out of the console, or a day passing, cut those clients off.
+    expiresWithSession: () => false,
     // Every authorization shows consent (the user chooses a workspace and scopes per connection);
     // only the grant made by this very interaction is picked up, never an older one.
     loadExistingGrant: async (ctx) => {

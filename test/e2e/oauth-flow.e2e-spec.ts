@@ -92,6 +92,10 @@ describe('connecting an AI client with OAuth', () => {
     await page.waitForSelector('h1:has-text("Connect Test Agent?")');
     await page.selectOption('#workspace', workspace.id);
     for (const scope of untick) await page.uncheck(`input[name=scope][value="${scope}"]`);
+    // The person is told for how long they connect the client.
+    expect(await page.textContent('#lifetime')).toMatch(
+      /at most 90 days\. It ends sooner if the client does not use it for 30 days.*signing out of the console does not end it/,
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, 'consent-page.png'), fullPage: true });
     await page.click('button[value=approve]');
     await page.waitForURL(/127\.0\.0\.1:1\/callback/);

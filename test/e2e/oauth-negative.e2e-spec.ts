@@ -125,10 +125,13 @@ describe('OAuth authorization server: what it refuses', () => {
   }
 
   /** A fresh client, a real consent in Chromium, and the authorization code it returns. */
-  async function consentedCode(scope?: string): Promise<{ client: RegisteredClient; p: Pkce; code: string }> {
+  async function consentedCode(
+    scope?: string,
+    extra: Record<string, string> = {},
+  ): Promise<{ client: RegisteredClient; p: Pkce; code: string; run: BrowserRun }> {
     const client = await registeredClient(t.url, CALLBACK);
     const p = pkce();
-    const params = authParams(client, p.challenge, scope ? { scope } : {});
+    const params = authParams(client, p.challenge, { ...(scope ? { scope } : {}), ...extra });
     const run = await openBrowser();
     await signIn(run.page, authorizationUrl(t.url, params));
     const callback = await decide(run, 'approve');
@@ -136,7 +139,7 @@ describe('OAuth authorization server: what it refuses', () => {
     expect(callback.searchParams.get('iss')).toBe(t.url);
     const code = callback.searchParams.get('code');
     if (!code) throw new Error(`no code in ${callback.href}`);
-    return { client, p, code };
+    return { client, p, code, run };
   }
 
   const exchange = (client: RegisteredClient, code: string, verifier: string) =>
@@ -229,6 +232,32 @@ describe('OAuth authorization server: what it refuses', () => {
     await run.page.goto(authorizationUrl(t.url, authParams(second, pkce().challenge)));
     await run.page.waitForSelector('h1:has-text("Sign in to Postern")');
     expect(await run.page.locator('h1:has-text("Connect")').count()).toBe(0);
+  });
+
+  it.each([
+    ['without offline_access', undefined, {}],
+    // As the MCP SDK asks for it: offline_access counts only with prompt=consent (OIDC Core §11).
+    ['with offline_access', 'workspace:list workspace:read offline_access', { prompt: 'consent' }],
+  ])('keeps a connection made %s after its person signs out of the console', async (_, scope, extra) => {
+    // A connection is a delegation the person manages under Connected AI clients, not part of the
+    // browser's sign-in: MCP clients do not ask for offline_access, and signing out would otherwise
+    // cut every one of them off.
+    const { client, p, code, run } = await consentedCode(scope, extra);
+    const first = await exchange(client, code, p.verifier);
+    expect(first.status).toBe(200);
+    const tokens = (await first.json()) as Required<TokenResponse>;
+    await run.page.goto(`${t.url}/console/connections`);
+    await run.page.click('button:has-text("Sign out")');
+    await run.page.waitForURL(/\/console\/login/);
+
+    const refreshed = await tokenRequest(t.url, {
+      grant_type: 'refresh_token',
+      client_id: client.client_id,
+      refresh_token: tokens.refresh_token,
+    });
+    expect(refreshed.status).toBe(200);
+    const next = (await refreshed.json()) as Required<TokenResponse>;
+    expect((await mcpRequest(t.url, next.access_token)).status).toBe(200);
   });
 
   it('takes a consent only from a live console session of the same account', async () => {

@@ -8,6 +8,8 @@ export interface ConsentView {
   clientId: string;
   redirectHost: string;
   requested: Scope[];
+  /** How long the connection can last, in words (connectionLifetime). */
+  lifetime: string;
   workspaces: { id: string; name: string; role: string; draftFirst: boolean }[];
   error?: string;
 }
@@ -51,6 +53,7 @@ ${v.error ? `<p class="error" role="alert">${escapeHtml(v.error)}</p>` : ''}
 <p class="muted">A preset grants its scopes that were requested. Whatever you choose is also capped by your role in the workspace,
 and draft-only workspaces never give agents publish or schedule.</p>
 ${groups}
+<p id="lifetime">${escapeHtml(v.lifetime)}</p>
 <button type="submit" name="decision" value="approve">Allow</button>
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
 </form>`;

@@ -1,0 +1,16 @@
+/** How long an agent connection made by consent can last, and the words the consent page uses for it. */
+
+/** The grant: no connection outlives it, however often its tokens are refreshed. */
+export const GRANT_TTL_SECONDS = 90 * 24 * 3600;
+/** Each refresh token; a refresh rotates it, so a connection used within this time stays alive. */
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+/** The authorization server's sign-in session in a browser: it asks for no password again within it. */
+export const AUTHORIZATION_SESSION_TTL_SECONDS = 24 * 3600;
+
+const days = (seconds: number) => `${Math.round(seconds / 86400)} days`;
+
+/**
+ * What the person consenting agrees to, in time. Tokens are not bound to the browser's sign-in
+ * (expiresWithSession is off), so signing out of the console leaves the connection alone.
+ */
+export const CONNECTION_LIFETIME = `This connection lasts at most ${days(GRANT_TTL_SECONDS)}. It ends sooner if the client does not use it for ${days(REFRESH_TOKEN_TTL_SECONDS)}, or when you disconnect it under Connected AI clients; signing out of the console does not end it.`;
