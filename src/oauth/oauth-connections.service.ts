@@ -8,6 +8,8 @@ import { AuditedTransactions } from '../audit/audited-transactions.service';
 import { notFound } from '../common/app-error';
 import { returningRows } from '../database/returning-rows';
 import { OIDC_PROVIDER } from './oauth.tokens';
+import { SecretBox } from '../common/crypto/secret-box';
+import { APP_CONFIG, type AppConfig } from '../config/config.types';
 
 export interface ConnectionView {
   grant_id: string;
@@ -19,16 +21,23 @@ export interface ConnectionView {
   scopes: string[];
   created_at: Date;
   last_used_at: Date | null;
+  /** When its grant ends, and with it the connection, however often it is used. */
+  grant_expires_at: Date | null;
 }
 
 /** A user's authorized AI clients: one row per OAuth grant, with the workspace it is bound to. */
 @Injectable()
 export class OAuthConnectionsService {
+  private readonly box: SecretBox;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
     private readonly audited: AuditedTransactions,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig & { secretKey: string },
+  ) {
+    this.box = new SecretBox(config.secretKey, 'oauth');
+  }
 
   async record(
     m: EntityManager,
@@ -58,13 +67,29 @@ export class OAuthConnectionsService {
     );
   }
 
-  listFor(userId: string): Promise<ConnectionView[]> {
-    return this.dataSource.query<ConnectionView[]>(
+  /**
+   * The user's live connections, newest first. One whose grant has ended (or was ended by a
+   * replayed code) is left out: no token of it works any more, and the page would call it connected.
+   */
+  async listFor(userId: string): Promise<ConnectionView[]> {
+    const rows = await this.dataSource.query<Omit<ConnectionView, 'grant_expires_at'>[]>(
       `SELECT c.grant_id, c.client_id, c.client_name, c.redirect_host, c.workspace_id, w.name AS workspace_name, c.scopes, c.created_at, c.last_used_at
          FROM oauth_connections c JOIN workspaces w ON w.id = c.workspace_id
         WHERE c.user_id = $1 AND c.revoked_at IS NULL ORDER BY c.created_at DESC`,
       [userId],
     );
+    if (!rows.length) return [];
+    // Grants are found by a keyed digest of their id (see the adapter), so the keys are made here.
+    const grants = await this.dataSource.query<{ grant_id: string; expires_at: Date | null }[]>(
+      `SELECT k.grant_id, g.expires_at FROM unnest($1::text[], $2::text[]) AS k(grant_id, key)
+         JOIN oauth_artifacts g ON g.key = k.key AND g.model = 'Grant'
+        WHERE g.expires_at IS NULL OR g.expires_at > now()`,
+      [rows.map((r) => r.grant_id), rows.map((r) => this.box.digest(`Grant:${r.grant_id}`))],
+    );
+    const live = new Map(grants.map((g) => [g.grant_id, g.expires_at]));
+    return rows
+      .filter((r) => live.has(r.grant_id))
+      .map((r) => ({ ...r, grant_expires_at: live.get(r.grant_id) ?? null }));
   }
 
   /** Ends a connection at once: its grant, refresh tokens and access tokens stop working. */

@@ -260,6 +260,26 @@ describe('OAuth authorization server: what it refuses', () => {
     expect((await mcpRequest(t.url, next.access_token)).status).toBe(200);
   });
 
+  it('shows when a connection ends, and lists it no more once its grant has ended', async () => {
+    const { client, p, code, run } = await consentedCode();
+    const first = await exchange(client, code, p.verifier);
+    const tokens = (await first.json()) as Required<TokenResponse>;
+    const grantId = String(decodeJwt(tokens.access_token).gid);
+    const row = run.page.locator(`tr:has(form[action="/console/connections/${grantId}/revoke"])`);
+    await run.page.goto(`${t.url}/console/connections`);
+    const ends = new Date(Date.now() + 90 * 86400_000).toISOString().slice(0, 10);
+    expect(await row.textContent()).toContain(`by ${ends}, sooner if unused for 30 days`);
+
+    const box = new SecretBox(t.app.get<AppConfig & { secretKey: string }>(APP_CONFIG).secretKey, 'oauth');
+    const grantKey = box.digest(`Grant:${grantId}`);
+    const db = t.app.get<DataSource>(getDataSourceToken());
+    await db.query(`UPDATE oauth_artifacts SET expires_at = now() - interval '1 second' WHERE key = $1`, [grantKey]);
+    await run.page.reload();
+    expect(await row.count()).toBe(0);
+    // The page agrees with the endpoint: the connection's token no longer works either.
+    expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(401);
+  });
+
   it('takes a consent only from a live console session of the same account', async () => {
     const client = await registeredClient(t.url, CALLBACK);
     const run = await openBrowser();

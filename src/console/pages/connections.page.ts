@@ -1,4 +1,5 @@
 import type { ConnectionView } from '../../oauth/oauth-connections.service';
+import { REFRESH_TOKEN_TTL_SECONDS } from '../../oauth/connection-lifetime';
 import { escapeHtml } from '../html';
 
 export function connectionsPage(o: {
@@ -14,11 +15,12 @@ export function connectionsPage(o: {
       ) => `<tr><td>${escapeHtml(c.client_name ?? c.client_id)}<br><span class="muted">${escapeHtml(c.redirect_host ?? '')}</span></td>
 <td>${escapeHtml(c.workspace_name)}</td><td>${c.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}</td>
 <td>${c.last_used_at ? escapeHtml(new Date(c.last_used_at).toISOString()) : 'never'}</td>
+<td>${c.grant_expires_at ? `by ${escapeHtml(new Date(c.grant_expires_at).toISOString().slice(0, 10))}, sooner if unused for ${Math.round(REFRESH_TOKEN_TTL_SECONDS / 86400)} days` : 'when revoked'}</td>
 <td><form method="post" action="/console/connections/${encodeURIComponent(c.grant_id)}/revoke"><input type="hidden" name="csrf" value="${escapeHtml(o.csrf)}"><button type="submit">Revoke</button></form></td></tr>`,
     )
     .join('');
   return `<h1>Connected AI clients</h1><p class="muted">Signed in as ${escapeHtml(o.email)} · <a href="/console/keys">API keys</a></p>
 ${o.notice ? `<p role="status">${escapeHtml(o.notice)}</p>` : ''}
-${o.connections.length ? `<table><thead><tr><th>Client</th><th>Workspace</th><th>Scopes</th><th>Last used</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : '<p>No AI client is connected.</p>'}
+${o.connections.length ? `<table><thead><tr><th>Client</th><th>Workspace</th><th>Scopes</th><th>Last used</th><th>Ends</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : '<p>No AI client is connected.</p>'}
 <form method="post" action="/console/logout"><input type="hidden" name="csrf" value="${escapeHtml(o.csrf)}"><button type="submit" class="secondary">Sign out</button></form>`;
 }
