@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import Redis from 'ioredis';
 import { PlatformConnectors } from '../../src/publishing/connectors/platform-connectors';
 import { PUBLISH_JOB, PublishRunner } from '../../src/domain/posts/publishing/publish-runner.service';
 import { PUBLISHING_QUEUE, type PublishingQueue } from '../../src/publishing/publishing-queue';
@@ -5,7 +7,7 @@ import { buildWorkspaceWithKey } from '../factories';
 import { buildImage, buildPost, buildSocialAccount } from '../factories/drafts-posts';
 import { auditOf, callTool } from '../support/content-calls';
 import { NetworkDouble } from '../support/network-double';
-import { waitFor } from '../support/processes';
+import { cleanEnv, freePort, startProcess, waitFor, type Server } from '../support/processes';
 import { callRest } from '../support/rest-client';
 import { startTestApp, useTestApp } from '../support/test-app';
 import { testConfig } from '../support/test-config';
@@ -502,3 +504,89 @@ describe('scheduling and publishing with Redis unreachable', () => {
     expect(linkedin.calls).toEqual([]);
   });
 });
+
+// A Redis of its own, which the test turns read-only for writes: error replies, not silence.
+const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
+(hasRedisServer ? describe : describe.skip)('scheduling and publishing with Redis refusing writes', () => {
+  let port = 0;
+  let redis: Server | undefined;
+  beforeAll(async () => {
+    port = await freePort();
+    redis = startProcess(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      cleanEnv({}),
+    );
+    await waitFor(() => ping(port), 10_000, 'redis-server to answer');
+  });
+  const t = useTestApp(() => startTestApp(testConfig({ REDIS_URL: `redis://127.0.0.1:${port}` })));
+  afterAll(() => redis?.stop());
+  const linkedin = new NetworkDouble('linkedin');
+  beforeAll(() => t.app.get(PlatformConnectors).register(linkedin));
+
+  it('still schedules, and the sweep goes on past an out-of-memory reply', async () => {
+    const { workspace, token } = await buildWorkspaceWithKey(t.app, {
+      allowDirect: ['schedule', 'publish'],
+      scopes: ['ai-publishing-assistant'],
+    });
+    const account = await buildSocialAccount(t.app, workspace.id, 'linkedin');
+    const due = await buildPost(t.app, workspace.id, {
+      text: 'Queued once Redis has room.',
+      social_account_ids: [account.id],
+    });
+    const stuck = await buildPost(t.app, workspace.id, {
+      text: 'Its worker went away.',
+      social_account_ids: [account.id],
+    });
+    const admin = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0 });
+    try {
+      await admin.connect();
+      await admin.config('SET', 'maxmemory', '1');
+      // Redis answers at once, with an error: the add is refused, not left waiting.
+      const queue = t.app.get<PublishingQueue>(PUBLISHING_QUEUE);
+      await expect(queue.enqueue({ id: 'oom-probe', name: PUBLISH_JOB, data: {} })).rejects.toThrow(/OOM/);
+
+      const reply = await callTool(t.url, token, 'schedule_post', {
+        post_id: due.id,
+        publish_at: new Date(Date.now() + 1000).toISOString(),
+      });
+      expect(reply.data).toMatchObject({ status: 'scheduled' });
+      await t.db.query(
+        `UPDATE post_targets SET status = 'publishing', claim_token = gen_random_uuid(), lease_expires_at = now() - interval '1 minute' WHERE post_id = $1`,
+        [stuck.id],
+      );
+      await expect(t.app.get(PublishRunner).sweep()).resolves.toBeUndefined();
+      const rows = await t.db.query<{ post_id: string; status: string }[]>(
+        `SELECT post_id, status FROM post_targets WHERE post_id = ANY ($1) ORDER BY post_id = $2`,
+        [[due.id, stuck.id], stuck.id],
+      );
+      expect(rows.map((r) => r.status)).toEqual(['scheduled', 'unknown']);
+
+      // With room again, the next sweep queues the due post and it is published.
+      await admin.config('SET', 'maxmemory', '0');
+      await t.app.get(PublishRunner).sweep();
+      await waitFor(
+        async () =>
+          (await t.db.query(`SELECT 1 FROM post_targets WHERE post_id = $1 AND status = 'published'`, [due.id])).length
+            ? true
+            : undefined,
+        15_000,
+        'the due post to be published',
+      );
+      expect(linkedin.calls).toHaveLength(1);
+    } finally {
+      await admin.config('SET', 'maxmemory', '0').catch(() => undefined);
+      admin.disconnect();
+    }
+  });
+});
+
+async function ping(port: number): Promise<true | undefined> {
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG' ? true : undefined;
+  } finally {
+    probe.disconnect();
+  }
+}

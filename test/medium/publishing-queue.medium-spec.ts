@@ -1,5 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import type { AppConfig } from '../../src/config/config.types';
@@ -7,6 +9,7 @@ import { InProcessPublishingQueue } from '../../src/publishing/in-process-publis
 import {
   MAX_ATTEMPTS,
   PUBLISHING_QUEUE,
+  PUBLISHING_QUEUE_NAME,
   type PublishingJob,
   type PublishingQueue,
   QueueUnavailableError,
@@ -203,6 +206,29 @@ describe('PublishingQueue', () => {
         if (!closed) await app.close().catch(() => undefined);
         proxy.close();
         sockets.forEach((socket) => socket.destroy());
+      }
+    });
+  });
+
+  (process.env.REDIS_URL ? describe : describe.skip)('bullmq adapter after a forced close', () => {
+    it('refuses an add on the closed connection as the queue being unavailable', async () => {
+      // The shutdown path with Redis gone force-closes the queue's connection; a schedule call still
+      // in flight then gets ioredis' "Connection is closed.", which callers must see as an outage.
+      const redis = new URL(process.env.REDIS_URL as string);
+      redis.pathname = '/8';
+      const app = await NestFactory.createApplicationContext(
+        PublishingModule.forRoot({ ...testConfig(), redisUrl: redis.toString() }),
+        { logger: false },
+      );
+      try {
+        const queue = app.get<PublishingQueue>(PUBLISHING_QUEUE);
+        await queue.enqueue(job());
+        await app.get<Queue>(getQueueToken(PUBLISHING_QUEUE_NAME)).getBackend().close(true);
+        const refused = queue.enqueue(job());
+        await expect(refused).rejects.toBeInstanceOf(QueueUnavailableError);
+        await expect(refused).rejects.toThrow('Redis: Connection is closed.');
+      } finally {
+        await app.close();
       }
     });
   });
