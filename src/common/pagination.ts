@@ -24,9 +24,9 @@ export function pageSize(limit: number | undefined): number {
 
 /**
  * A timestamptz column as ISO 8601 text to the microsecond, in UTC. A JavaScript Date keeps
- * milliseconds only, too coarse a cursor for a table whose creation times keep microseconds
- * (credentials and memberships: see migration 1763870000000): rows made within one millisecond
- * would be skipped.
+ * milliseconds only, too coarse a cursor for a table whose creation times keep microseconds (API
+ * keys, memberships: unlike the content tables of migration 1763780000000, theirs are not truncated):
+ * rows made within one millisecond would be skipped.
  */
 export function exactInstantSql(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

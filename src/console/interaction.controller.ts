@@ -14,7 +14,8 @@ import { ConsoleSignIn } from './console-sign-in.service';
 import { sendPage } from './html';
 import { consentPage } from './pages/consent.page';
 import { loginPage } from './pages/login.page';
-import { CONNECTION_LIFETIME } from '../oauth/connection-lifetime';
+import { connectionLifetime } from '../oauth/connection-lifetime';
+import { APP_CONFIG, type AppConfig } from '../config/config.types';
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -41,6 +42,7 @@ export class InteractionController {
     private readonly signIn: ConsoleSignIn,
     private readonly consent: OAuthConsentService,
     private readonly workspaces: WorkspacesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get(':uid')
@@ -187,7 +189,10 @@ export class InteractionController {
       clientName: client?.clientName ?? clientId,
       redirectHost: new URL(details.params.redirect_uri as string).host,
       requested: this.requested(details),
-      lifetime: CONNECTION_LIFETIME,
+      lifetime: connectionLifetime(
+        client?.grantTypeAllowed('refresh_token') ?? false,
+        this.config.oauthAccessTokenTtlSeconds,
+      ),
       workspaces: await this.workspaces.membershipsOf(details.session?.accountId ?? ''),
       error,
     });

@@ -11,6 +11,11 @@ const days = (seconds: number) => `${Math.round(seconds / 86400)} days`;
 
 /**
  * What the person consenting agrees to, in time. Tokens are not bound to the browser's sign-in
- * (expiresWithSession is off), so signing out of the console leaves the connection alone.
+ * (expiresWithSession is off), so signing out of the console leaves the connection alone. A client
+ * registered without the refresh_token grant gets no refresh token: its one access token is all.
  */
-export const CONNECTION_LIFETIME = `This connection lasts at most ${days(GRANT_TTL_SECONDS)}. It ends sooner if the client does not use it for ${days(REFRESH_TOKEN_TTL_SECONDS)}, or when you disconnect it under Connected AI clients; signing out of the console does not end it.`;
+export function connectionLifetime(canRefresh: boolean, accessTokenTtlSeconds: number): string {
+  return canRefresh
+    ? `This connection lasts at most ${days(GRANT_TTL_SECONDS)}. It ends sooner if the client does not use it for ${days(REFRESH_TOKEN_TTL_SECONDS)}, or when you disconnect it under Connected AI clients; signing out of the console does not end it.`
+    : `This client cannot renew its access: the connection ends ${Math.round(accessTokenTtlSeconds / 60)} minutes after you allow it (or sooner, if you disconnect it under Connected AI clients), and the client must then ask again.`;
+}

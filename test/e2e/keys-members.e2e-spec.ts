@@ -443,6 +443,35 @@ describe('keys, members and the scope catalogue', () => {
       }
     });
 
+    it('pages members who joined within one millisecond, or at the same instant, without skipping any', async () => {
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+      const joined: string[] = [];
+      for (const at of ['2026-11-21T10:00:00.123456Z', '2026-11-21T10:00:00.123456Z', '2026-11-21T10:00:00.1234Z']) {
+        const user = await buildUser(t.app);
+        await expectChanged(
+          await call(owner.token, 'POST', '/api/v1/members', { email: user.email, role: 'viewer' }),
+          201,
+          'POST /api/v1/members',
+        );
+        await t.db.query(`UPDATE memberships SET created_at = $3 WHERE workspace_id = $1 AND user_id = $2`, [
+          owner.workspace.id,
+          user.id,
+          at,
+        ]);
+        joined.push(user.id);
+      }
+      const seen: string[] = [];
+      let cursor = '';
+      do {
+        const page = await call(owner.token, 'GET', `/api/v1/members?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.status).toBe(200);
+        seen.push(...page.body.items.map((m: { user_id: string }) => m.user_id));
+        cursor = page.body.next_cursor ?? '';
+      } while (cursor && seen.length < 10);
+      // The owner joined last; the two at the same instant come by user id, newest-first order.
+      expect(seen).toEqual([owner.user.id, ...joined.slice(0, 2).sort().reverse(), joined[2]]);
+    });
+
     it('lets an owner list members, add a user by email and change their role', async () => {
       const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
       const newcomer = await buildUser(t.app);

@@ -280,6 +280,23 @@ describe('OAuth authorization server: what it refuses', () => {
     expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(401);
   });
 
+  it('tells the person how long the connection lasts, shorter for a client that cannot refresh', async () => {
+    const lifetimeFor = async (grantTypes: string[]) => {
+      const registered = await registerClient(t.url, [CALLBACK], 'Probe Agent', grantTypes);
+      expect(registered.status).toBe(201);
+      const client = (await registered.json()) as RegisteredClient;
+      const run = await openBrowser();
+      await signIn(run.page, authorizationUrl(t.url, authParams(client, pkce().challenge)));
+      return run.page.textContent('#lifetime');
+    };
+    expect(await lifetimeFor(['authorization_code', 'refresh_token'])).toBe(
+      'This connection lasts at most 90 days. It ends sooner if the client does not use it for 30 days, or when you disconnect it under Connected AI clients; signing out of the console does not end it.',
+    );
+    expect(await lifetimeFor(['authorization_code'])).toContain(
+      'This client cannot renew its access: the connection ends 15 minutes after you allow it',
+    );
+  });
+
   it('takes a consent only from a live console session of the same account', async () => {
     const client = await registeredClient(t.url, CALLBACK);
     const run = await openBrowser();

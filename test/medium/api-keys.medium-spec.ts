@@ -485,6 +485,14 @@ describe(ApiKeysService.name, () => {
       expect(await allPages(workspaceId, 3)).toEqual([[ids[1], ids[2], ids[0]], [ids[3]]]);
     });
 
+    it('orders keys made at the very same instant by id, each on exactly one page', async () => {
+      const same = '2026-11-21T10:00:00.123456Z';
+      const { workspaceId, ids } = await keysAt([same, same, same]);
+      const byId = [...ids].sort().reverse();
+      expect(await allPages(workspaceId, 1)).toEqual(byId.map((id) => [id]));
+      expect(await allPages(workspaceId, 2)).toEqual([byId.slice(0, 2), byId.slice(2)]);
+    });
+
     it('lists only the keys in a status when asked', async () => {
       const { workspaceId, ids } = await keysAt([
         '2026-11-21T10:00:03Z',

@@ -19,14 +19,19 @@ export interface RegisteredClient {
 }
 
 /** Dynamic client registration (RFC 7591) of a public client, as an MCP client sends it. */
-export function registerClient(baseUrl: string, redirectUris: string[], clientName = 'Probe Agent'): Promise<Response> {
+export function registerClient(
+  baseUrl: string,
+  redirectUris: string[],
+  clientName = 'Probe Agent',
+  grantTypes = ['authorization_code', 'refresh_token'],
+): Promise<Response> {
   return fetch(`${baseUrl}/oauth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({
       client_name: clientName,
       redirect_uris: redirectUris,
-      grant_types: ['authorization_code', 'refresh_token'],
+      grant_types: grantTypes,
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
     }),
