@@ -7,6 +7,8 @@ import { loadConfig } from './config/load-config';
 import { resolveSecretKey } from './config/secret-key';
 import { openDatabase, type DatabaseEndpoint } from './database/database-endpoint';
 import { exitOnSignals } from './common/exit-on-signals';
+import { MEDIA_STORAGE, type MediaStorage } from './domain/media/storage/media-storage';
+import { reportMediaStore } from './domain/media/storage/report-media-store';
 
 /** Starts the API, MCP endpoint and console; owns the embedded database when there is no DATABASE_URL. */
 export async function serve(): Promise<void> {
@@ -27,6 +29,8 @@ export async function serve(): Promise<void> {
     log.log(`Health         ${base}/health/ready`);
     log.log(`Data directory ${config.dataDir}${db.embedded ? ' (embedded PostgreSQL)' : ''}`);
     log.log(`Queue          ${config.redisUrl ? 'BullMQ on Redis' : 'in-process'}`);
+    // Not awaited: a store that is slow to answer does not hold the start.
+    void reportMediaStore(app.get<MediaStorage>(MEDIA_STORAGE, { strict: false }), log);
     if (setupLink) {
       log.warn(
         `First run: open this one-time link to create the owner account (expires in ${config.setupTokenTtlMinutes} min):`,

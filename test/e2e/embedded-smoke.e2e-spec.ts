@@ -47,6 +47,13 @@ describe('embedded mode from npm start', () => {
     const link = /(http:\/\/localhost:\d+\/console\/setup\?token=[A-Za-z0-9_-]{43})/.exec(server.output())?.[1];
     expect(link).toBeDefined();
     expect(server.output()).toContain(`${base}/mcp`);
+    // The media store is checked once at startup, after the server is up.
+    await waitFor(
+      () =>
+        Promise.resolve(server!.output().includes(`Media store    folder ${path.join(dataDir, 'media')}`) || undefined),
+      10_000,
+      'the media store line',
+    );
     const secretFile = path.join(dataDir, 'secret.key');
     expect(fs.statSync(secretFile).mode & 0o777).toBe(0o600);
 

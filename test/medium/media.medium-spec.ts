@@ -26,6 +26,7 @@ import {
   type MediaStorage,
 } from '../../src/domain/media/storage/media-storage';
 import { S3MediaStorage } from '../../src/domain/media/storage/s3-media-storage';
+import { reportMediaStore } from '../../src/domain/media/storage/report-media-store';
 import { asOperator, buildWorkspace } from '../factories';
 import { jpeg, png } from '../support/media-files';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -113,6 +114,16 @@ function behavesAsMediaStorage(storage: () => MediaStorage) {
   });
 }
 
+/** What reportMediaStore wrote, as "log: …" and "warn: …" lines. */
+async function reported(storage: MediaStorage): Promise<string[]> {
+  const lines: string[] = [];
+  await reportMediaStore(storage, {
+    log: (m: string) => lines.push(`log: ${m}`),
+    warn: (m: string) => lines.push(`warn: ${m}`),
+  });
+  return lines;
+}
+
 describe(MediaService.name, () => {
   jest.setTimeout(60_000);
 
@@ -126,6 +137,15 @@ describe(MediaService.name, () => {
     afterAll(() => rmSync(join(root, '..'), { recursive: true, force: true }));
 
     behavesAsMediaStorage(() => storage);
+
+    it('reports at startup whether its folder can be written', async () => {
+      expect(await reported(storage)).toEqual([`log: Media store    folder ${root}`]);
+      // A folder that cannot exist: its parent is a file.
+      const blocked = join(root, '..', 'a-file');
+      writeFileSync(blocked, 'not a folder');
+      const [line] = await reported(new LocalMediaStorage(join(blocked, 'media')));
+      expect(line).toMatch(/^warn: Media store {4}folder .*a-file\/media cannot be used: ENOTDIR/);
+    });
 
     it('keeps files private (0600 in 0700 folders) and leaves no temporary file behind', async () => {
       const workspaceId = randomUUID();
@@ -273,6 +293,32 @@ describe(MediaService.name, () => {
       } finally {
         through.destroy();
         await flaky.close();
+      }
+    });
+
+    it('reports at startup whether the bucket answers, naming what is wrong when it does not', async () => {
+      expect(await reported(storage)).toEqual([`log: Media store    S3 bucket postern-media at ${endpoint}`]);
+      const missing = new S3MediaStorage({
+        bucket: 'no-such-bucket',
+        region: 'us-east-1',
+        endpoint,
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+        forcePathStyle: true,
+      });
+      const down = storageAt('http://127.0.0.1:1');
+      try {
+        expect(await reported(missing)).toEqual([
+          `warn: Media store    S3 bucket no-such-bucket at ${endpoint} cannot be used: NotFound (HTTP 404). ` +
+            'Uploads and downloads fail until it can; check the S3_* or DATA_DIR settings.',
+        ]);
+        const [line] = await reported(down);
+        expect(line).toMatch(
+          /^warn: Media store {4}S3 bucket postern-media at http:\/\/127\.0\.0\.1:1 cannot be used: the media store is unavailable: .*ECONNREFUSED/,
+        );
+      } finally {
+        missing.destroy();
+        down.destroy();
       }
     });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, constants, mkdir, open, rename, rm } from 'node:fs/promises';
+import { access, chmod, copyFile, constants, mkdir, open, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { checkedStorageKey, type MediaStorage, MediaObjectMissingError, newStorageKey } from './media-storage';
@@ -14,6 +14,16 @@ const FILE_MODE = 0o600;
  */
 export class LocalMediaStorage implements MediaStorage {
   constructor(private readonly root: string) {}
+
+  get location(): string {
+    return `folder ${this.root}`;
+  }
+
+  /** The folder exists (it is made, 0700, if not) and this process may write in it. */
+  async check(): Promise<void> {
+    await mkdir(this.root, { recursive: true, mode: DIRECTORY_MODE });
+    await access(this.root, constants.W_OK | constants.X_OK);
+  }
 
   async put(workspaceId: string, bytes: Buffer): Promise<string> {
     const key = newStorageKey(workspaceId);

@@ -15,6 +15,10 @@ export interface MediaStorage {
   open(key: string): Promise<Readable>;
   /** Removes the object; removing one that is not there is not an error. */
   delete(key: string): Promise<void>;
+  /** Where the bytes go, for the operator's log: a folder, or a bucket and its endpoint. */
+  readonly location: string;
+  /** Resolves if the store can be used now; otherwise rejects with why (unreachable, no bucket, denied). */
+  check(): Promise<void>;
 }
 
 export const MEDIA_STORAGE = Symbol('MEDIA_STORAGE');

@@ -1,4 +1,11 @@
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { S3Config } from '../../../config/config.types';
@@ -130,6 +137,25 @@ export class S3MediaStorage implements MediaStorage {
 
   async delete(key: string): Promise<void> {
     await this.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: checkedStorageKey(key) }));
+  }
+
+  get location(): string {
+    return `S3 bucket ${this.config.bucket}${this.config.endpoint ? ` at ${this.config.endpoint}` : ` in ${this.config.region}`}`;
+  }
+
+  /**
+   * The bucket answers for these credentials. A HEAD answer has no body, so the SDK's message of a
+   * refusal says nothing ("UnknownError"): the error is named by its code and HTTP status instead.
+   */
+  async check(): Promise<void> {
+    try {
+      await this.send(new HeadBucketCommand({ Bucket: this.config.bucket }));
+    } catch (error) {
+      if (error instanceof MediaStoreUnavailableError) throw error;
+      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+      const status = e.$metadata?.httpStatusCode;
+      throw new Error(`${e.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}`, { cause: error });
+    }
   }
 
   /** A call, with an outage of the store told apart from everything else. */
