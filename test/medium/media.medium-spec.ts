@@ -307,9 +307,20 @@ describe(MediaService.name, () => {
         forcePathStyle: true,
       });
       const down = storageAt('http://127.0.0.1:1');
+      const stranger = new S3MediaStorage({
+        bucket: 'postern-media',
+        region: 'us-east-1',
+        endpoint,
+        accessKeyId: 'NOT-A-KEY',
+        secretAccessKey: 'S3RVER',
+        forcePathStyle: true,
+      });
       try {
+        expect(await reported(stranger)).toEqual([
+          expect.stringContaining('cannot be used: access denied to these credentials (HTTP 403).'),
+        ]);
         expect(await reported(missing)).toEqual([
-          `warn: Media store    S3 bucket no-such-bucket at ${endpoint} cannot be used: NotFound (HTTP 404). ` +
+          `warn: Media store    S3 bucket no-such-bucket at ${endpoint} cannot be used: no such bucket (HTTP 404). ` +
             'Uploads and downloads fail until it can; check the S3_* or DATA_DIR settings.',
         ]);
         const [line] = await reported(down);
@@ -319,6 +330,7 @@ describe(MediaService.name, () => {
       } finally {
         missing.destroy();
         down.destroy();
+        stranger.destroy();
       }
     });
 

@@ -19,6 +19,13 @@ import {
 } from './media-storage';
 import { isTransientS3Error } from './s3-transient-error';
 
+/** What a HeadBucket refusal means, by status. */
+const HEAD_BUCKET_REFUSALS: Record<number, string> = {
+  301: 'the bucket is in another region than S3_REGION',
+  403: 'access denied to these credentials',
+  404: 'no such bucket',
+};
+
 /** Attempts of an upload from a file: the SDK retries buffered bodies, never a stream. */
 const FILE_ATTEMPTS = 3;
 const FILE_RETRY_MS = 200;
@@ -144,8 +151,8 @@ export class S3MediaStorage implements MediaStorage {
   }
 
   /**
-   * The bucket answers for these credentials. A HEAD answer has no body, so the SDK's message of a
-   * refusal says nothing ("UnknownError"): the error is named by its code and HTTP status instead.
+   * The bucket answers for these credentials. A HEAD answer has no body, so the SDK cannot say
+   * what a refusal means ("UnknownError", named "Unknown" for a 403): it is told by its status.
    */
   async check(): Promise<void> {
     try {
@@ -154,7 +161,8 @@ export class S3MediaStorage implements MediaStorage {
       if (error instanceof MediaStoreUnavailableError) throw error;
       const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
       const status = e.$metadata?.httpStatusCode;
-      throw new Error(`${e.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}`, { cause: error });
+      const why = (status && HEAD_BUCKET_REFUSALS[status]) ?? e.name ?? 'error';
+      throw new Error(`${why}${status ? ` (HTTP ${status})` : ''}`, { cause: error });
     }
   }
 
