@@ -4,6 +4,8 @@
 export const GRANT_TTL_SECONDS = 90 * 24 * 3600;
 /** Each refresh token; a refresh rotates it, so a connection used within this time stays alive. */
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+/** An authorization code: the client redeems it at once, for its first tokens. */
+export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 /** The authorization server's sign-in session in a browser: it asks for no password again within it. */
 export const AUTHORIZATION_SESSION_TTL_SECONDS = 24 * 3600;
 

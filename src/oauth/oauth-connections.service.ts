@@ -9,6 +9,7 @@ import { notFound } from '../common/app-error';
 import { returningRows } from '../database/returning-rows';
 import { OIDC_PROVIDER } from './oauth.tokens';
 import { SecretBox } from '../common/crypto/secret-box';
+import { AUTHORIZATION_CODE_TTL_SECONDS } from './connection-lifetime';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 
 export interface ConnectionView {
@@ -21,14 +22,20 @@ export interface ConnectionView {
   scopes: string[];
   created_at: Date;
   last_used_at: Date | null;
-  /** When its grant ends, and with it the connection, however often it is used. */
-  grant_expires_at: Date | null;
+  /**
+   * When the connection ends at the latest: its grant's end for a client that renews its access
+   * with refresh tokens; for one that cannot, its one access token's.
+   */
+  ends_at: Date | null;
+  /** Whether the client renews its access (refresh tokens), so unused for 30 days it ends sooner. */
+  renews: boolean;
 }
 
 /** A user's authorized AI clients: one row per OAuth grant, with the workspace it is bound to. */
 @Injectable()
 export class OAuthConnectionsService {
   private readonly box: SecretBox;
+  private readonly accessTokenTtlSeconds: number;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -37,6 +44,7 @@ export class OAuthConnectionsService {
     @Inject(APP_CONFIG) config: AppConfig & { secretKey: string },
   ) {
     this.box = new SecretBox(config.secretKey, 'oauth');
+    this.accessTokenTtlSeconds = config.oauthAccessTokenTtlSeconds;
   }
 
   async record(
@@ -68,11 +76,12 @@ export class OAuthConnectionsService {
   }
 
   /**
-   * The user's live connections, newest first. One whose grant has ended (or was ended by a
-   * replayed code) is left out: no token of it works any more, and the page would call it connected.
+   * The user's live connections, newest first. One that has ended is left out: its grant ended (or
+   * was ended by a replayed code), or its client cannot renew its access and its one access token
+   * has expired. No token of it works any more, and the page would call it connected.
    */
   async listFor(userId: string): Promise<ConnectionView[]> {
-    const rows = await this.dataSource.query<Omit<ConnectionView, 'grant_expires_at'>[]>(
+    const rows = await this.dataSource.query<Omit<ConnectionView, 'ends_at' | 'renews'>[]>(
       `SELECT c.grant_id, c.client_id, c.client_name, c.redirect_host, c.workspace_id, w.name AS workspace_name, c.scopes, c.created_at, c.last_used_at
          FROM oauth_connections c JOIN workspaces w ON w.id = c.workspace_id
         WHERE c.user_id = $1 AND c.revoked_at IS NULL ORDER BY c.created_at DESC`,
@@ -87,9 +96,21 @@ export class OAuthConnectionsService {
       [rows.map((r) => r.grant_id), rows.map((r) => this.box.digest(`Grant:${r.grant_id}`))],
     );
     const live = new Map(grants.map((g) => [g.grant_id, g.expires_at]));
+    const renews = new Map<string, boolean>();
+    for (const id of new Set(rows.map((r) => r.client_id))) {
+      // A client whose registration lapsed cannot refresh either.
+      renews.set(id, (await this.provider.Client.find(id))?.grantTypeAllowed('refresh_token') ?? false);
+    }
+    const accessEnds = (r: { created_at: Date }) =>
+      new Date(r.created_at.getTime() + (AUTHORIZATION_CODE_TTL_SECONDS + this.accessTokenTtlSeconds) * 1000);
     return rows
       .filter((r) => live.has(r.grant_id))
-      .map((r) => ({ ...r, grant_expires_at: live.get(r.grant_id) ?? null }));
+      .map((r) => {
+        const grantEnds = live.get(r.grant_id) ?? null;
+        const refreshes = renews.get(r.client_id) ?? false;
+        return { ...r, renews: refreshes, ends_at: refreshes ? grantEnds : accessEnds(r) };
+      })
+      .filter((r) => !r.ends_at || r.ends_at.getTime() > Date.now());
   }
 
   /** Ends a connection at once: its grant, refresh tokens and access tokens stop working. */

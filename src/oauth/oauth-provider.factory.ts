@@ -14,7 +14,12 @@ import { oauthUrls } from './oauth-urls';
 import { redirectUriProblem } from './redirect-uri-policy';
 import { OAUTH_ROUTES } from './oauth-routes';
 import { OAuthUnit } from './oauth-unit-of-work';
-import { AUTHORIZATION_SESSION_TTL_SECONDS, GRANT_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS } from './connection-lifetime';
+import {
+  AUTHORIZATION_CODE_TTL_SECONDS,
+  AUTHORIZATION_SESSION_TTL_SECONDS,
+  GRANT_TTL_SECONDS,
+  REFRESH_TOKEN_TTL_SECONDS,
+} from './connection-lifetime';
 
 /** Long enough for any product name; short enough to leave the redirect host in view. */
 const CLIENT_NAME_MAX = 64;
@@ -125,7 +130,7 @@ export async function createOAuthProvider(
     },
     ttl: {
       AccessToken: config.oauthAccessTokenTtlSeconds,
-      AuthorizationCode: 60,
+      AuthorizationCode: AUTHORIZATION_CODE_TTL_SECONDS,
       Interaction: 15 * 60,
       Session: AUTHORIZATION_SESSION_TTL_SECONDS,
       Grant: GRANT_TTL_SECONDS,

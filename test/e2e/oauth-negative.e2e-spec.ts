@@ -280,6 +280,28 @@ describe('OAuth authorization server: what it refuses', () => {
     expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(401);
   });
 
+  it('lists the connection of a client that cannot refresh only while its one access token lasts', async () => {
+    const registered = await registerClient(t.url, [CALLBACK], 'Probe Agent', ['authorization_code']);
+    const client = (await registered.json()) as RegisteredClient;
+    const p = pkce();
+    const run = await openBrowser();
+    await signIn(run.page, authorizationUrl(t.url, authParams(client, p.challenge)));
+    const code = (await decide(run, 'approve')).searchParams.get('code') ?? '';
+    const tokens = (await (await exchange(client, code, p.verifier)).json()) as TokenResponse;
+    expect(tokens.refresh_token).toBeUndefined();
+    const grantId = String(decodeJwt(tokens.access_token ?? '').gid);
+    const row = run.page.locator(`tr:has(form[action="/console/connections/${grantId}/revoke"])`);
+    await run.page.goto(`${t.url}/console/connections`);
+    expect(await row.textContent()).toContain('UTC (this client cannot renew its access)');
+
+    // Made 20 minutes ago: its access token (15 minutes) has expired, and nothing can renew it.
+    await t.app
+      .get<DataSource>(getDataSourceToken())
+      .query(`UPDATE oauth_connections SET created_at = now() - interval '20 minutes' WHERE grant_id = $1`, [grantId]);
+    await run.page.reload();
+    expect(await row.count()).toBe(0);
+  });
+
   it('tells the person how long the connection lasts, shorter for a client that cannot refresh', async () => {
     const lifetimeFor = async (grantTypes: string[]) => {
       const registered = await registerClient(t.url, [CALLBACK], 'Probe Agent', grantTypes);

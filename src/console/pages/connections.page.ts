@@ -15,7 +15,7 @@ export function connectionsPage(o: {
       ) => `<tr><td>${escapeHtml(c.client_name ?? c.client_id)}<br><span class="muted">${escapeHtml(c.redirect_host ?? '')}</span></td>
 <td>${escapeHtml(c.workspace_name)}</td><td>${c.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}</td>
 <td>${c.last_used_at ? escapeHtml(new Date(c.last_used_at).toISOString()) : 'never'}</td>
-<td>${c.grant_expires_at ? `by ${escapeHtml(new Date(c.grant_expires_at).toISOString().slice(0, 10))}, sooner if unused for ${Math.round(REFRESH_TOKEN_TTL_SECONDS / 86400)} days` : 'when revoked'}</td>
+<td>${endsText(c)}</td>
 <td><form method="post" action="/console/connections/${encodeURIComponent(c.grant_id)}/revoke"><input type="hidden" name="csrf" value="${escapeHtml(o.csrf)}"><button type="submit">Revoke</button></form></td></tr>`,
     )
     .join('');
@@ -23,4 +23,13 @@ export function connectionsPage(o: {
 ${o.notice ? `<p role="status">${escapeHtml(o.notice)}</p>` : ''}
 ${o.connections.length ? `<table><thead><tr><th>Client</th><th>Workspace</th><th>Scopes</th><th>Last used</th><th>Ends</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : '<p>No AI client is connected.</p>'}
 <form method="post" action="/console/logout"><input type="hidden" name="csrf" value="${escapeHtml(o.csrf)}"><button type="submit" class="secondary">Sign out</button></form>`;
+}
+
+/** When a connection ends: a day for one that renews its access, a minute for one that cannot. */
+function endsText(c: ConnectionView): string {
+  if (!c.ends_at) return 'when revoked';
+  const at = new Date(c.ends_at).toISOString();
+  return c.renews
+    ? `by ${at.slice(0, 10)}, sooner if unused for ${Math.round(REFRESH_TOKEN_TTL_SECONDS / 86400)} days`
+    : `at ${at.slice(0, 16).replace('T', ' ')} UTC (this client cannot renew its access)`;
 }
