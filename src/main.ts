@@ -29,8 +29,9 @@ export async function serve(): Promise<void> {
     log.log(`Health         ${base}/health/ready`);
     log.log(`Data directory ${config.dataDir}${db.embedded ? ' (embedded PostgreSQL)' : ''}`);
     log.log(`Queue          ${config.redisUrl ? 'BullMQ on Redis' : 'in-process'}`);
+    let closing = false;
     // Not awaited: a store that is slow to answer does not hold the start.
-    void reportMediaStore(app.get<MediaStorage>(MEDIA_STORAGE, { strict: false }), log);
+    void reportMediaStore(app.get<MediaStorage>(MEDIA_STORAGE, { strict: false }), log, () => closing);
     if (setupLink) {
       log.warn(
         `First run: open this one-time link to create the owner account (expires in ${config.setupTokenTtlMinutes} min):`,
@@ -40,6 +41,7 @@ export async function serve(): Promise<void> {
     }
 
     exitOnSignals('postern', async () => {
+      closing = true;
       try {
         await app.close();
       } finally {

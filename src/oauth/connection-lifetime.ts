@@ -10,6 +10,10 @@ export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 export const AUTHORIZATION_SESSION_TTL_SECONDS = 24 * 3600;
 
 const days = (seconds: number) => `${Math.round(seconds / 86400)} days`;
+const minutes = (seconds: number) => {
+  const n = Math.ceil(seconds / 60);
+  return `${n} minute${n === 1 ? '' : 's'}`;
+};
 
 /**
  * What the person consenting agrees to, in time. Tokens are not bound to the browser's sign-in
@@ -19,5 +23,5 @@ const days = (seconds: number) => `${Math.round(seconds / 86400)} days`;
 export function connectionLifetime(canRefresh: boolean, accessTokenTtlSeconds: number): string {
   return canRefresh
     ? `This connection lasts at most ${days(GRANT_TTL_SECONDS)}. It ends sooner if the client does not use it for ${days(REFRESH_TOKEN_TTL_SECONDS)}, or when you disconnect it under Connected AI clients; signing out of the console does not end it.`
-    : `This client cannot renew its access: the connection ends ${Math.round(accessTokenTtlSeconds / 60)} minutes after you allow it (or sooner, if you disconnect it under Connected AI clients), and the client must then ask again.`;
+    : `This client cannot renew its access: the connection ends at the latest ${minutes(AUTHORIZATION_CODE_TTL_SECONDS + accessTokenTtlSeconds)} after you allow it (sooner if you disconnect it under Connected AI clients), and the client must then ask again.`;
 }

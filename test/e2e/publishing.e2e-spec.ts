@@ -511,13 +511,20 @@ const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
   let port = 0;
   let redis: Server | undefined;
   beforeAll(async () => {
-    port = await freePort();
-    redis = startProcess(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      cleanEnv({}),
-    );
-    await waitFor(() => ping(port), 10_000, 'redis-server to answer');
+    // A free port can be taken by another process before redis-server binds it: then try another.
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      redis = startProcess(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        cleanEnv({}),
+      );
+      const server = redis;
+      const answered = await waitFor(() => ping(port), 10_000, 'redis-server').catch(() => false);
+      if (answered) return;
+      await server.stop();
+      if (attempt === 3) throw new Error(`redis-server did not start:\n${server.output()}`);
+    }
   });
   const t = useTestApp(() => startTestApp(testConfig({ REDIS_URL: `redis://127.0.0.1:${port}` })));
   afterAll(() => redis?.stop());

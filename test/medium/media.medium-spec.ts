@@ -115,12 +115,13 @@ function behavesAsMediaStorage(storage: () => MediaStorage) {
 }
 
 /** What reportMediaStore wrote, as "log: …" and "warn: …" lines. */
-async function reported(storage: MediaStorage): Promise<string[]> {
+async function reported(storage: MediaStorage, closing = false): Promise<string[]> {
   const lines: string[] = [];
-  await reportMediaStore(storage, {
-    log: (m: string) => lines.push(`log: ${m}`),
-    warn: (m: string) => lines.push(`warn: ${m}`),
-  });
+  await reportMediaStore(
+    storage,
+    { log: (m: string) => lines.push(`log: ${m}`), warn: (m: string) => lines.push(`warn: ${m}`) },
+    () => closing,
+  );
   return lines;
 }
 
@@ -317,12 +318,15 @@ describe(MediaService.name, () => {
       });
       try {
         expect(await reported(stranger)).toEqual([
-          expect.stringContaining('cannot be used: access denied to these credentials (HTTP 403).'),
+          expect.stringContaining(
+            'cannot be used: access denied: these credentials cannot reach the bucket, or lack s3:ListBucket, which only this check uses (HTTP 403).',
+          ),
         ]);
         expect(await reported(missing)).toEqual([
-          `warn: Media store    S3 bucket no-such-bucket at ${endpoint} cannot be used: no such bucket (HTTP 404). ` +
-            'Uploads and downloads fail until it can; check the S3_* or DATA_DIR settings.',
+          `warn: Media store    S3 bucket no-such-bucket at ${endpoint} cannot be used: no such bucket (HTTP 404). Check the S3_* or DATA_DIR settings.`,
         ]);
+        // A failure once shutdown has begun is the shutdown's doing: nothing is said.
+        expect(await reported(down, true)).toEqual([]);
         const [line] = await reported(down);
         expect(line).toMatch(
           /^warn: Media store {4}S3 bucket postern-media at http:\/\/127\.0\.0\.1:1 cannot be used: the media store is unavailable: .*ECONNREFUSED/,

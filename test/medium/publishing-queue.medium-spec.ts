@@ -222,7 +222,8 @@ describe('PublishingQueue', () => {
       );
       try {
         const queue = app.get<PublishingQueue>(PUBLISHING_QUEUE);
-        await queue.enqueue(job());
+        // Connected (a round trip), with nothing left behind in the shared database.
+        await queue.ping();
         await app.get<Queue>(getQueueToken(PUBLISHING_QUEUE_NAME)).getBackend().close(true);
         const refused = queue.enqueue(job());
         await expect(refused).rejects.toBeInstanceOf(QueueUnavailableError);

@@ -22,7 +22,8 @@ import { isTransientS3Error } from './s3-transient-error';
 /** What a HeadBucket refusal means, by status. */
 const HEAD_BUCKET_REFUSALS: Record<number, string> = {
   301: 'the bucket is in another region than S3_REGION',
-  403: 'access denied to these credentials',
+  // S3 answers a HeadBucket 403 also to credentials without s3:ListBucket, which media does not use.
+  403: 'access denied: these credentials cannot reach the bucket, or lack s3:ListBucket, which only this check uses',
   404: 'no such bucket',
 };
 
