@@ -27,6 +27,7 @@ import { CredentialCreationClock1763870000000 } from './migrations/1763870000000
 import { ApiKeysByWorkspace1763880000000 } from './migrations/1763880000000-api-keys-by-workspace';
 import { ContentByCampaign1763890000000 } from './migrations/1763890000000-content-by-campaign';
 import { AuditAppendLockWait1763900000000 } from './migrations/1763900000000-audit-append-lock-wait';
+import { ConnectionRenews1763910000000 } from './migrations/1763910000000-connection-renews';
 
 export const ENTITIES = [
   UserEntity,
@@ -59,6 +60,7 @@ export const MIGRATIONS = [
   ApiKeysByWorkspace1763880000000,
   ContentByCampaign1763890000000,
   AuditAppendLockWait1763900000000,
+  ConnectionRenews1763910000000,
 ];
 
 /**

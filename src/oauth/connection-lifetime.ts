@@ -4,6 +4,8 @@
 export const GRANT_TTL_SECONDS = 90 * 24 * 3600;
 /** Each refresh token; a refresh rotates it, so a connection used within this time stays alive. */
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+/** A sign-in and consent in the browser, from the client's request to the code it gets back. */
+export const INTERACTION_TTL_SECONDS = 15 * 60;
 /** An authorization code: the client redeems it at once, for its first tokens. */
 export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 /** The authorization server's sign-in session in a browser: it asks for no password again within it. */
@@ -23,5 +25,5 @@ const minutes = (seconds: number) => {
 export function connectionLifetime(canRefresh: boolean, accessTokenTtlSeconds: number): string {
   return canRefresh
     ? `This connection lasts at most ${days(GRANT_TTL_SECONDS)}. It ends sooner if the client does not use it for ${days(REFRESH_TOKEN_TTL_SECONDS)}, or when you disconnect it under Connected AI clients; signing out of the console does not end it.`
-    : `This client cannot renew its access: the connection ends at the latest ${minutes(AUTHORIZATION_CODE_TTL_SECONDS + accessTokenTtlSeconds)} after you allow it (sooner if you disconnect it under Connected AI clients), and the client must then ask again.`;
+    : `This client cannot renew its access: the connection ends when the access it gets now ends, ${minutes(accessTokenTtlSeconds)} later (sooner if you disconnect it under Connected AI clients), and the client must then ask again.`;
 }

@@ -9,7 +9,7 @@ import { notFound } from '../common/app-error';
 import { returningRows } from '../database/returning-rows';
 import { OIDC_PROVIDER } from './oauth.tokens';
 import { SecretBox } from '../common/crypto/secret-box';
-import { AUTHORIZATION_CODE_TTL_SECONDS } from './connection-lifetime';
+import { AUTHORIZATION_CODE_TTL_SECONDS, INTERACTION_TTL_SECONDS } from './connection-lifetime';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 
 export interface ConnectionView {
@@ -57,12 +57,14 @@ export class OAuthConnectionsService {
       clientName?: string;
       redirectHost?: string;
       scopes: string[];
+      /** The client renews its access with refresh tokens (it was registered with that grant). */
+      renews: boolean;
     },
   ): Promise<void> {
     AuditContext.concerns(row.workspaceId);
     await lockMembership(m, row.workspaceId, row.userId);
     await m.query(
-      `INSERT INTO oauth_connections (grant_id, user_id, workspace_id, client_id, client_name, redirect_host, scopes) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO oauth_connections (grant_id, user_id, workspace_id, client_id, client_name, redirect_host, scopes, renews) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         row.grantId,
         row.userId,
@@ -71,6 +73,7 @@ export class OAuthConnectionsService {
         row.clientName ?? null,
         row.redirectHost ?? null,
         row.scopes,
+        row.renews,
       ],
     );
   }
@@ -81,8 +84,8 @@ export class OAuthConnectionsService {
    * has expired. No token of it works any more, and the page would call it connected.
    */
   async listFor(userId: string): Promise<ConnectionView[]> {
-    const rows = await this.dataSource.query<Omit<ConnectionView, 'ends_at' | 'renews'>[]>(
-      `SELECT c.grant_id, c.client_id, c.client_name, c.redirect_host, c.workspace_id, w.name AS workspace_name, c.scopes, c.created_at, c.last_used_at
+    const rows = await this.dataSource.query<Omit<ConnectionView, 'ends_at'>[]>(
+      `SELECT c.grant_id, c.client_id, c.client_name, c.redirect_host, c.workspace_id, w.name AS workspace_name, c.scopes, c.created_at, c.last_used_at, c.renews
          FROM oauth_connections c JOIN workspaces w ON w.id = c.workspace_id
         WHERE c.user_id = $1 AND c.revoked_at IS NULL ORDER BY c.created_at DESC`,
       [userId],
@@ -96,21 +99,20 @@ export class OAuthConnectionsService {
       [rows.map((r) => r.grant_id), rows.map((r) => this.box.digest(`Grant:${r.grant_id}`))],
     );
     const live = new Map(grants.map((g) => [g.grant_id, g.expires_at]));
-    const renews = new Map<string, boolean>();
-    for (const id of new Set(rows.map((r) => r.client_id))) {
-      // A client whose registration lapsed cannot refresh either.
-      renews.set(id, (await this.provider.Client.find(id))?.grantTypeAllowed('refresh_token') ?? false);
-    }
-    const accessEnds = (r: { created_at: Date }) =>
-      new Date(r.created_at.getTime() + (AUTHORIZATION_CODE_TTL_SECONDS + this.accessTokenTtlSeconds) * 1000);
     return rows
       .filter((r) => live.has(r.grant_id))
-      .map((r) => {
-        const grantEnds = live.get(r.grant_id) ?? null;
-        const refreshes = renews.get(r.client_id) ?? false;
-        return { ...r, renews: refreshes, ends_at: refreshes ? grantEnds : accessEnds(r) };
-      })
+      .map((r) => ({ ...r, ends_at: r.renews ? (live.get(r.grant_id) ?? null) : this.accessEnds(r.created_at) }))
       .filter((r) => !r.ends_at || r.ends_at.getTime() > Date.now());
+  }
+
+  /**
+   * The latest a client that cannot renew holds access, from its consent: its browser comes back
+   * for the code within the interaction's life, the code is redeemed within its own, and the access
+   * token then lasts its TTL. Generous rather than exact, so a working token is never hidden.
+   */
+  private accessEnds(consentedAt: Date): Date {
+    const seconds = INTERACTION_TTL_SECONDS + AUTHORIZATION_CODE_TTL_SECONDS + this.accessTokenTtlSeconds;
+    return new Date(consentedAt.getTime() + seconds * 1000);
   }
 
   /** Ends a connection at once: its grant, refresh tokens and access tokens stop working. */

@@ -78,6 +78,8 @@ export class OAuthConsentService {
           clientName: client?.clientName,
           redirectHost: new URL(input.redirectUri).host,
           scopes: granted,
+          // As the server decides at the token endpoint whether to issue a refresh token.
+          renews: client?.grantTypeAllowed('refresh_token') ?? false,
         }),
       );
     } catch (err) {

@@ -18,6 +18,7 @@ import {
   AUTHORIZATION_CODE_TTL_SECONDS,
   AUTHORIZATION_SESSION_TTL_SECONDS,
   GRANT_TTL_SECONDS,
+  INTERACTION_TTL_SECONDS,
   REFRESH_TOKEN_TTL_SECONDS,
 } from './connection-lifetime';
 
@@ -131,7 +132,7 @@ export async function createOAuthProvider(
     ttl: {
       AccessToken: config.oauthAccessTokenTtlSeconds,
       AuthorizationCode: AUTHORIZATION_CODE_TTL_SECONDS,
-      Interaction: 15 * 60,
+      Interaction: INTERACTION_TTL_SECONDS,
       Session: AUTHORIZATION_SESSION_TTL_SECONDS,
       Grant: GRANT_TTL_SECONDS,
       RefreshToken: REFRESH_TOKEN_TTL_SECONDS,

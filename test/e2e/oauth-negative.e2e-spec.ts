@@ -274,7 +274,8 @@ describe('OAuth authorization server: what it refuses', () => {
     const grantKey = box.digest(`Grant:${grantId}`);
     const db = t.app.get<DataSource>(getDataSourceToken());
     await db.query(`UPDATE oauth_artifacts SET expires_at = now() - interval '1 second' WHERE key = $1`, [grantKey]);
-    await run.page.reload();
+    expect((await run.page.reload())?.status()).toBe(200);
+    expect(await run.page.textContent('h1')).toBe('Connected AI clients');
     expect(await row.count()).toBe(0);
     // The page agrees with the endpoint: the connection's token no longer works either.
     expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(401);
@@ -294,11 +295,13 @@ describe('OAuth authorization server: what it refuses', () => {
     await run.page.goto(`${t.url}/console/connections`);
     expect(await row.textContent()).toContain('UTC (this client cannot renew its access)');
 
-    // Made 20 minutes ago: its access token (15 minutes) has expired, and nothing can renew it.
+    // Consented 40 minutes ago: past the interaction's 15, the code's 1 and the token's 15 minutes,
+    // its access has ended and nothing can renew it.
     await t.app
       .get<DataSource>(getDataSourceToken())
-      .query(`UPDATE oauth_connections SET created_at = now() - interval '20 minutes' WHERE grant_id = $1`, [grantId]);
-    await run.page.reload();
+      .query(`UPDATE oauth_connections SET created_at = now() - interval '40 minutes' WHERE grant_id = $1`, [grantId]);
+    expect((await run.page.reload())?.status()).toBe(200);
+    expect(await run.page.textContent('h1')).toBe('Connected AI clients');
     expect(await row.count()).toBe(0);
   });
 
@@ -315,8 +318,7 @@ describe('OAuth authorization server: what it refuses', () => {
       'This connection lasts at most 90 days. It ends sooner if the client does not use it for 30 days, or when you disconnect it under Connected AI clients; signing out of the console does not end it.',
     );
     expect(await lifetimeFor(['authorization_code'])).toContain(
-      // The code's minute, then the access token's 15.
-      'This client cannot renew its access: the connection ends at the latest 16 minutes after you allow it',
+      'This client cannot renew its access: the connection ends when the access it gets now ends, 15 minutes later',
     );
   });
 
