@@ -9,7 +9,7 @@ import { auditOf, callTool } from '../support/content-calls';
 import { NetworkDouble } from '../support/network-double';
 import { cleanEnv, freePort, startProcess, waitFor, type Server } from '../support/processes';
 import { callRest } from '../support/rest-client';
-import { startTestApp, useTestApp } from '../support/test-app';
+import { startTestApp, useTestApp, type SharedTestApp } from '../support/test-app';
 import { testConfig } from '../support/test-config';
 
 /** With Redis, a private database: other suites' apps share db 0 and would take these jobs. */
@@ -469,41 +469,53 @@ describe('scheduling and publishing with Redis unreachable', () => {
   beforeAll(() => t.app.get(PlatformConnectors).register(linkedin));
 
   it('still schedules, and the sweep still settles what needs only the database', async () => {
-    const { workspace, token } = await buildWorkspaceWithKey(t.app, {
-      allowDirect: ['schedule', 'publish'],
-      scopes: ['ai-publishing-assistant'],
-    });
-    const account = await buildSocialAccount(t.app, workspace.id, 'linkedin');
-    const due = await buildPost(t.app, workspace.id, {
-      text: 'Queued once Redis is back.',
-      social_account_ids: [account.id],
-    });
-    const stuck = await buildPost(t.app, workspace.id, {
-      text: 'Its worker went away.',
-      social_account_ids: [account.id],
-    });
-
+    const { token, due, stuck } = await dueAndStuck(t);
     // The change commits; queueing gives up after 2 s and is left to the sweep.
-    const reply = await callTool(t.url, token, 'schedule_post', {
-      post_id: due.id,
-      publish_at: new Date(Date.now() + 1000).toISOString(),
-    });
-    expect(reply.data).toMatchObject({ status: 'scheduled' });
-
-    // An attempt whose lease ran out: the sweep makes it unknown even though it cannot queue.
-    await t.db.query(
-      `UPDATE post_targets SET status = 'publishing', claim_token = gen_random_uuid(), lease_expires_at = now() - interval '1 minute' WHERE post_id = $1`,
-      [stuck.id],
-    );
-    await expect(t.app.get(PublishRunner).sweep()).resolves.toBeUndefined();
-    const rows = await t.db.query<{ post_id: string; status: string }[]>(
-      `SELECT post_id, status FROM post_targets WHERE post_id = ANY ($1) ORDER BY post_id = $2`,
-      [[due.id, stuck.id], stuck.id],
-    );
-    expect(rows.map((r) => r.status)).toEqual(['scheduled', 'unknown']);
+    await scheduleAndSweep(t, token, due.id, stuck.id);
     expect(linkedin.calls).toEqual([]);
   });
 });
+
+/** A workspace whose key may schedule, with two LinkedIn posts: one to schedule, one to strand. */
+async function dueAndStuck(t: SharedTestApp) {
+  const { workspace, token } = await buildWorkspaceWithKey(t.app, {
+    allowDirect: ['schedule', 'publish'],
+    scopes: ['ai-publishing-assistant'],
+  });
+  const account = await buildSocialAccount(t.app, workspace.id, 'linkedin');
+  const due = await buildPost(t.app, workspace.id, {
+    text: 'Queued when the queue takes it.',
+    social_account_ids: [account.id],
+  });
+  const stuck = await buildPost(t.app, workspace.id, {
+    text: 'Its worker went away.',
+    social_account_ids: [account.id],
+  });
+  return { token, account, due, stuck };
+}
+
+/**
+ * With the queue failing: scheduling `due` still answers "scheduled" (the change has committed),
+ * and a sweep still turns `stuck`, an attempt whose lease ran out, into unknown, which needs only
+ * the database.
+ */
+async function scheduleAndSweep(t: SharedTestApp, token: string, due: string, stuck: string): Promise<void> {
+  const reply = await callTool(t.url, token, 'schedule_post', {
+    post_id: due,
+    publish_at: new Date(Date.now() + 1000).toISOString(),
+  });
+  expect(reply.data).toMatchObject({ status: 'scheduled' });
+  await t.db.query(
+    `UPDATE post_targets SET status = 'publishing', claim_token = gen_random_uuid(), lease_expires_at = now() - interval '1 minute' WHERE post_id = $1`,
+    [stuck],
+  );
+  await expect(t.app.get(PublishRunner).sweep()).resolves.toBeUndefined();
+  const rows = await t.db.query<{ status: string }[]>(
+    `SELECT status FROM post_targets WHERE post_id = ANY ($1) ORDER BY post_id = $2`,
+    [[due, stuck], stuck],
+  );
+  expect(rows.map((r) => r.status)).toEqual(['scheduled', 'unknown']);
+}
 
 // A Redis of its own, which the test turns read-only for writes: error replies, not silence.
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
@@ -532,19 +544,7 @@ const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
   beforeAll(() => t.app.get(PlatformConnectors).register(linkedin));
 
   it('still schedules, and the sweep goes on past an out-of-memory reply', async () => {
-    const { workspace, token } = await buildWorkspaceWithKey(t.app, {
-      allowDirect: ['schedule', 'publish'],
-      scopes: ['ai-publishing-assistant'],
-    });
-    const account = await buildSocialAccount(t.app, workspace.id, 'linkedin');
-    const due = await buildPost(t.app, workspace.id, {
-      text: 'Queued once Redis has room.',
-      social_account_ids: [account.id],
-    });
-    const stuck = await buildPost(t.app, workspace.id, {
-      text: 'Its worker went away.',
-      social_account_ids: [account.id],
-    });
+    const { token, account, due, stuck } = await dueAndStuck(t);
     const admin = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0 });
     try {
       await admin.connect();
@@ -552,22 +552,7 @@ const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
       // Redis answers at once, with an error: the add is refused, not left waiting.
       const queue = t.app.get<PublishingQueue>(PUBLISHING_QUEUE);
       await expect(queue.enqueue({ id: 'oom-probe', name: PUBLISH_JOB, data: {} })).rejects.toThrow(/OOM/);
-
-      const reply = await callTool(t.url, token, 'schedule_post', {
-        post_id: due.id,
-        publish_at: new Date(Date.now() + 1000).toISOString(),
-      });
-      expect(reply.data).toMatchObject({ status: 'scheduled' });
-      await t.db.query(
-        `UPDATE post_targets SET status = 'publishing', claim_token = gen_random_uuid(), lease_expires_at = now() - interval '1 minute' WHERE post_id = $1`,
-        [stuck.id],
-      );
-      await expect(t.app.get(PublishRunner).sweep()).resolves.toBeUndefined();
-      const rows = await t.db.query<{ post_id: string; status: string }[]>(
-        `SELECT post_id, status FROM post_targets WHERE post_id = ANY ($1) ORDER BY post_id = $2`,
-        [[due.id, stuck.id], stuck.id],
-      );
-      expect(rows.map((r) => r.status)).toEqual(['scheduled', 'unknown']);
+      await scheduleAndSweep(t, token, due.id, stuck.id);
 
       // With room again, the next sweep queues the due post and it is published.
       await admin.config('SET', 'maxmemory', '0');
