@@ -22,11 +22,16 @@ export interface ConnectionView {
   scopes: string[];
   created_at: Date;
   last_used_at: Date | null;
+  /** When the connection ends at the latest as things stand; `ends_by` says what sets it. */
+  ends_at: Date;
   /**
-   * When the connection ends at the latest: its grant's end for a client that renews its access
-   * with refresh tokens; for one that cannot, its one access token's.
+   * `refresh`: its refresh token lapses then unless used (each use moves it on, up to the grant's
+   * end); `grant`: its grant ends then, however it is used; `access`: no live refresh token (a
+   * client that cannot renew, or one that has not redeemed its code yet), so its first access
+   * token's end.
    */
-  ends_at: Date | null;
+  ends_by: 'refresh' | 'grant' | 'access';
+  grant_ends_at: Date | null;
   /** Whether the client renews its access (refresh tokens), so unused for 30 days it ends sooner. */
   renews: boolean;
 }
@@ -79,30 +84,54 @@ export class OAuthConnectionsService {
   }
 
   /**
-   * The user's live connections, newest first. One that has ended is left out: its grant ended (or
-   * was ended by a replayed code), or its client cannot renew its access and its one access token
+   * The user's live connections, newest first, each with when it ends at the latest. One that has
+   * ended is left out: its grant ended (or was ended by a replayed code), or nothing can renew its
+   * access any more (its client cannot, or its refresh token lapsed unused) and its access token
    * has expired. No token of it works any more, and the page would call it connected.
    */
   async listFor(userId: string): Promise<ConnectionView[]> {
-    const rows = await this.dataSource.query<Omit<ConnectionView, 'ends_at'>[]>(
+    const rows = await this.dataSource.query<Omit<ConnectionView, 'ends_at' | 'ends_by' | 'grant_ends_at'>[]>(
       `SELECT c.grant_id, c.client_id, c.client_name, c.redirect_host, c.workspace_id, w.name AS workspace_name, c.scopes, c.created_at, c.last_used_at, c.renews
          FROM oauth_connections c JOIN workspaces w ON w.id = c.workspace_id
         WHERE c.user_id = $1 AND c.revoked_at IS NULL ORDER BY c.created_at DESC`,
       [userId],
     );
     if (!rows.length) return [];
-    // Grants are found by a keyed digest of their id (see the adapter), so the keys are made here.
-    const grants = await this.dataSource.query<{ grant_id: string; expires_at: Date | null }[]>(
-      `SELECT k.grant_id, g.expires_at FROM unnest($1::text[], $2::text[]) AS k(grant_id, key)
+    // Grants, and the tokens of a grant, are found by keyed digests (see the adapter), made here.
+    const grants = await this.dataSource.query<
+      { grant_id: string; expires_at: Date | null; refresh_expires_at: Date | null }[]
+    >(
+      `SELECT k.grant_id, g.expires_at,
+              (SELECT max(r.expires_at) FROM oauth_artifacts r
+                WHERE r.grant_key = k.ref AND r.model = 'RefreshToken' AND r.consumed_at IS NULL
+                  AND r.expires_at > now()) AS refresh_expires_at
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS k(grant_id, key, ref)
          JOIN oauth_artifacts g ON g.key = k.key AND g.model = 'Grant'
         WHERE g.expires_at IS NULL OR g.expires_at > now()`,
-      [rows.map((r) => r.grant_id), rows.map((r) => this.box.digest(`Grant:${r.grant_id}`))],
+      [
+        rows.map((r) => r.grant_id),
+        rows.map((r) => this.box.digest(`Grant:${r.grant_id}`)),
+        rows.map((r) => this.box.digest(`grant:${r.grant_id}`)),
+      ],
     );
-    const live = new Map(grants.map((g) => [g.grant_id, g.expires_at]));
+    const live = new Map(grants.map((g) => [g.grant_id, g]));
     return rows
       .filter((r) => live.has(r.grant_id))
-      .map((r) => ({ ...r, ends_at: r.renews ? (live.get(r.grant_id) ?? null) : this.accessEnds(r.created_at) }))
-      .filter((r) => !r.ends_at || r.ends_at.getTime() > Date.now());
+      .map((r) => ({ ...r, ...this.ending(r, live.get(r.grant_id)) }))
+      .filter((r) => r.ends_at.getTime() > Date.now());
+  }
+
+  private ending(
+    r: { renews: boolean; created_at: Date },
+    grant: { expires_at: Date | null; refresh_expires_at: Date | null } | undefined,
+  ): Pick<ConnectionView, 'ends_at' | 'ends_by' | 'grant_ends_at'> {
+    const grantEnds = grant?.expires_at ?? null;
+    const refresh = r.renews ? (grant?.refresh_expires_at ?? null) : null;
+    // Without a live refresh token (none yet, or it lapsed unused), only the first access token counts.
+    if (!refresh) return { ends_at: this.accessEnds(r.created_at), ends_by: 'access', grant_ends_at: grantEnds };
+    if (grantEnds && grantEnds.getTime() <= refresh.getTime())
+      return { ends_at: grantEnds, ends_by: 'grant', grant_ends_at: grantEnds };
+    return { ends_at: refresh, ends_by: 'refresh', grant_ends_at: grantEnds };
   }
 
   /**

@@ -267,8 +267,8 @@ describe('OAuth authorization server: what it refuses', () => {
     const grantId = String(decodeJwt(tokens.access_token).gid);
     const row = run.page.locator(`tr:has(form[action="/console/connections/${grantId}/revoke"])`);
     await run.page.goto(`${t.url}/console/connections`);
-    const ends = new Date(Date.now() + 90 * 86400_000).toISOString().slice(0, 10);
-    expect(await row.textContent()).toContain(`by ${ends}, sooner if unused for 30 days`);
+    const day = (days: number) => new Date(Date.now() + days * 86400_000).toISOString().slice(0, 10);
+    expect(await row.textContent()).toContain(`by ${day(30)} if unused until then; at the latest ${day(90)}`);
 
     const box = new SecretBox(t.app.get<AppConfig & { secretKey: string }>(APP_CONFIG).secretKey, 'oauth');
     const grantKey = box.digest(`Grant:${grantId}`);
@@ -279,6 +279,36 @@ describe('OAuth authorization server: what it refuses', () => {
     expect(await row.count()).toBe(0);
     // The page agrees with the endpoint: the connection's token no longer works either.
     expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(401);
+  });
+
+  it('lists a connection no more once its refresh token lapsed unused', async () => {
+    const { client, p, code, run } = await consentedCode();
+    const tokens = (await (await exchange(client, code, p.verifier)).json()) as Required<TokenResponse>;
+    const grantId = String(decodeJwt(tokens.access_token).gid);
+    const row = run.page.locator(`tr:has(form[action="/console/connections/${grantId}/revoke"])`);
+    await run.page.goto(`${t.url}/console/connections`);
+    expect(await row.count()).toBe(1);
+
+    // 30 days without a refresh, long after the consent and its first access token.
+    const box = new SecretBox(t.app.get<AppConfig & { secretKey: string }>(APP_CONFIG).secretKey, 'oauth');
+    const db = t.app.get<DataSource>(getDataSourceToken());
+    await db.query(
+      `UPDATE oauth_artifacts SET expires_at = now() - interval '1 second' WHERE grant_key = $1 AND model = 'RefreshToken'`,
+      [box.digest(`grant:${grantId}`)],
+    );
+    await db.query(`UPDATE oauth_connections SET created_at = now() - interval '40 minutes' WHERE grant_id = $1`, [
+      grantId,
+    ]);
+    expect((await run.page.reload())?.status()).toBe(200);
+    expect(await run.page.textContent('h1')).toBe('Connected AI clients');
+    expect(await row.count()).toBe(0);
+    // The page agrees with the token endpoint: the lapsed refresh token is refused.
+    const refreshed = await tokenRequest(t.url, {
+      grant_type: 'refresh_token',
+      client_id: client.client_id,
+      refresh_token: tokens.refresh_token,
+    });
+    expect(refreshed.status).toBe(400);
   });
 
   it('lists the connection of a client that cannot refresh only while its one access token lasts', async () => {

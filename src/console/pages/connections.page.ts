@@ -1,5 +1,4 @@
 import type { ConnectionView } from '../../oauth/oauth-connections.service';
-import { REFRESH_TOKEN_TTL_SECONDS } from '../../oauth/connection-lifetime';
 import { escapeHtml } from '../html';
 
 export function connectionsPage(o: {
@@ -25,11 +24,12 @@ ${o.connections.length ? `<table><thead><tr><th>Client</th><th>Workspace</th><th
 <form method="post" action="/console/logout"><input type="hidden" name="csrf" value="${escapeHtml(o.csrf)}"><button type="submit" class="secondary">Sign out</button></form>`;
 }
 
-/** When a connection ends: a day for one that renews its access, a minute for one that cannot. */
+/** When a connection ends, and what would change it. */
 function endsText(c: ConnectionView): string {
-  if (!c.ends_at) return 'when revoked';
-  const at = new Date(c.ends_at).toISOString();
-  return c.renews
-    ? `by ${at.slice(0, 10)}, sooner if unused for ${Math.round(REFRESH_TOKEN_TTL_SECONDS / 86400)} days`
-    : `at ${at.slice(0, 16).replace('T', ' ')} UTC (this client cannot renew its access)`;
+  const day = (d: Date) => new Date(d).toISOString().slice(0, 10);
+  if (c.ends_by === 'grant') return `by ${day(c.ends_at)}`;
+  if (c.ends_by === 'refresh')
+    return `by ${day(c.ends_at)} if unused until then${c.grant_ends_at ? `; at the latest ${day(c.grant_ends_at)}` : ''}`;
+  const minute = `at ${new Date(c.ends_at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return c.renews ? minute : `${minute} (this client cannot renew its access)`;
 }
