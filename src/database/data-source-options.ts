@@ -28,6 +28,7 @@ import { ApiKeysByWorkspace1763880000000 } from './migrations/1763880000000-api-
 import { ContentByCampaign1763890000000 } from './migrations/1763890000000-content-by-campaign';
 import { AuditAppendLockWait1763900000000 } from './migrations/1763900000000-audit-append-lock-wait';
 import { ConnectionRenews1763910000000 } from './migrations/1763910000000-connection-renews';
+import { RefreshTokensByGrant1763920000000 } from './migrations/1763920000000-refresh-tokens-by-grant';
 
 export const ENTITIES = [
   UserEntity,
@@ -61,6 +62,7 @@ export const MIGRATIONS = [
   ContentByCampaign1763890000000,
   AuditAppendLockWait1763900000000,
   ConnectionRenews1763910000000,
+  RefreshTokensByGrant1763920000000,
 ];
 
 /**

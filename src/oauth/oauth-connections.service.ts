@@ -90,8 +90,11 @@ export class OAuthConnectionsService {
    * has expired. No token of it works any more, and the page would call it connected.
    */
   async listFor(userId: string): Promise<ConnectionView[]> {
-    const rows = await this.dataSource.query<Omit<ConnectionView, 'ends_at' | 'ends_by' | 'grant_ends_at'>[]>(
-      `SELECT c.grant_id, c.client_id, c.client_name, c.redirect_host, c.workspace_id, w.name AS workspace_name, c.scopes, c.created_at, c.last_used_at, c.renews
+    const rows = await this.dataSource.query<
+      (Omit<ConnectionView, 'ends_at' | 'ends_by' | 'grant_ends_at'> & { db_now: Date })[]
+    >(
+      // The database's clock, which dates the rows, decides what has ended: not this process's.
+      `SELECT c.grant_id, c.client_id, c.client_name, c.redirect_host, c.workspace_id, w.name AS workspace_name, c.scopes, c.created_at, c.last_used_at, c.renews, now() AS db_now
          FROM oauth_connections c JOIN workspaces w ON w.id = c.workspace_id
         WHERE c.user_id = $1 AND c.revoked_at IS NULL ORDER BY c.created_at DESC`,
       [userId],
@@ -117,8 +120,9 @@ export class OAuthConnectionsService {
     const live = new Map(grants.map((g) => [g.grant_id, g]));
     return rows
       .filter((r) => live.has(r.grant_id))
-      .map((r) => ({ ...r, ...this.ending(r, live.get(r.grant_id)) }))
-      .filter((r) => r.ends_at.getTime() > Date.now());
+      .map(({ db_now, ...r }) => ({ ...r, ...this.ending(r, live.get(r.grant_id)), db_now }))
+      .filter((r) => r.ends_at.getTime() > r.db_now.getTime())
+      .map(({ db_now: _, ...r }) => r);
   }
 
   private ending(
@@ -126,7 +130,9 @@ export class OAuthConnectionsService {
     grant: { expires_at: Date | null; refresh_expires_at: Date | null } | undefined,
   ): Pick<ConnectionView, 'ends_at' | 'ends_by' | 'grant_ends_at'> {
     const grantEnds = grant?.expires_at ?? null;
-    const refresh = r.renews ? (grant?.refresh_expires_at ?? null) : null;
+    // The refresh token decides, not `renews`: the server chooses to issue one at the token endpoint,
+    // from the client as it is then (a metadata document can change after consent).
+    const refresh = grant?.refresh_expires_at ?? null;
     // Without a live refresh token (none yet, or it lapsed unused), only the first access token counts.
     if (!refresh) return { ends_at: this.accessEnds(r.created_at), ends_by: 'access', grant_ends_at: grantEnds };
     if (grantEnds && grantEnds.getTime() <= refresh.getTime())

@@ -281,6 +281,36 @@ describe('OAuth authorization server: what it refuses', () => {
     expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(401);
   });
 
+  it('moves a connection’s end on when it refreshes, whatever was recorded about its client', async () => {
+    const { client, p, code, run } = await consentedCode();
+    const tokens = (await (await exchange(client, code, p.verifier)).json()) as Required<TokenResponse>;
+    const grantId = String(decodeJwt(tokens.access_token).gid);
+    const row = run.page.locator(`tr:has(form[action="/console/connections/${grantId}/revoke"])`);
+    const box = new SecretBox(t.app.get<AppConfig & { secretKey: string }>(APP_CONFIG).secretKey, 'oauth');
+    const db = t.app.get<DataSource>(getDataSourceToken());
+    // Its refresh token has 5 days left, and consent recorded (wrongly, say) a client that cannot renew.
+    await db.query(
+      `UPDATE oauth_artifacts SET expires_at = now() + interval '5 days' WHERE grant_key = $1 AND model = 'RefreshToken'`,
+      [box.digest(`grant:${grantId}`)],
+    );
+    await db.query(
+      `UPDATE oauth_connections SET renews = false, created_at = now() - interval '40 minutes' WHERE grant_id = $1`,
+      [grantId],
+    );
+    const day = (days: number) => new Date(Date.now() + days * 86400_000).toISOString().slice(0, 10);
+    await run.page.goto(`${t.url}/console/connections`);
+    expect(await row.textContent()).toContain(`by ${day(5)} if unused until then; at the latest ${day(90)}`);
+
+    const refreshed = await tokenRequest(t.url, {
+      grant_type: 'refresh_token',
+      client_id: client.client_id,
+      refresh_token: tokens.refresh_token,
+    });
+    expect(refreshed.status).toBe(200);
+    await run.page.reload();
+    expect(await row.textContent()).toContain(`by ${day(30)} if unused until then`);
+  });
+
   it('lists a connection no more once its refresh token lapsed unused', async () => {
     const { client, p, code, run } = await consentedCode();
     const tokens = (await (await exchange(client, code, p.verifier)).json()) as Required<TokenResponse>;

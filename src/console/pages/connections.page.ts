@@ -31,5 +31,7 @@ function endsText(c: ConnectionView): string {
   if (c.ends_by === 'refresh')
     return `by ${day(c.ends_at)} if unused until then${c.grant_ends_at ? `; at the latest ${day(c.grant_ends_at)}` : ''}`;
   const minute = `at ${new Date(c.ends_at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return c.renews ? minute : `${minute} (this client cannot renew its access)`;
+  return c.renews
+    ? `${minute}, later once the client has collected its tokens`
+    : `${minute} (this client cannot renew its access)`;
 }

@@ -1,10 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Whether a connection's client renews its access with refresh tokens, recorded at consent (when
- * the server decides to issue them). The connections page needs it for every row, and asking the
- * authorization server per client there fetched metadata documents of clients' own choosing and
- * kept idle registrations alive. Connections made before are taken to renew, as MCP clients do.
+ * Whether a connection's client was registered to renew its access with refresh tokens, recorded at
+ * consent, so the connections page can say why a connection lasts only as long as its one access
+ * token. Asking the authorization server per client there fetched metadata documents of clients'
+ * own choosing and kept idle registrations alive. Connections made before are taken to renew, as
+ * MCP clients do.
  */
 export class ConnectionRenews1763910000000 implements MigrationInterface {
   name = 'ConnectionRenews1763910000000';
