@@ -14,7 +14,7 @@ import { ConsoleSignIn } from './console-sign-in.service';
 import { sendPage } from './html';
 import { consentPage } from './pages/consent.page';
 import { loginPage } from './pages/login.page';
-import { connectionLifetime } from '../oauth/connection-lifetime';
+import { connectionLifetime, issuesRefreshTokens } from '../oauth/connection-lifetime';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -189,10 +189,7 @@ export class InteractionController {
       clientName: client?.clientName ?? clientId,
       redirectHost: new URL(details.params.redirect_uri as string).host,
       requested: this.requested(details),
-      lifetime: connectionLifetime(
-        client?.grantTypeAllowed('refresh_token') ?? false,
-        this.config.oauthAccessTokenTtlSeconds,
-      ),
+      lifetime: connectionLifetime(issuesRefreshTokens(client), this.config.oauthAccessTokenTtlSeconds),
       workspaces: await this.workspaces.membershipsOf(details.session?.accountId ?? ''),
       error,
     });

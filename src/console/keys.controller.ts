@@ -33,9 +33,7 @@ export class KeysController {
     try {
       await this.render(req, res, 200, {}, older.cursor ? older : undefined);
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      noteError(AuditContext.current(), err.code, err.message);
-      await this.render(req, res, err.status, { error: err.message });
+      await this.renderRefusal(req, res, err);
     }
   }
 
@@ -63,10 +61,7 @@ export class KeysController {
       });
       await this.render(req, res, 201, { created: { secret: token, name: key.name } });
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      // Answered as a page, not through the exception filter: the record still takes the code.
-      noteError(AuditContext.current(), err.code, err.message);
-      await this.render(req, res, err.status, { error: err.message });
+      await this.renderRefusal(req, res, err);
     }
   }
 
@@ -107,6 +102,14 @@ export class KeysController {
     };
     if (draft) draft.actor = actor;
     return actor;
+  }
+
+  /** A refusal the person can act on, as the page with its message; anything else goes to the exception filter. */
+  private async renderRefusal(req: Request, res: Response, err: unknown): Promise<void> {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    // Answered as a page, not through the exception filter: the record still takes the code.
+    noteError(AuditContext.current(), err.code, err.message);
+    await this.render(req, res, err.status, { error: err.message });
   }
 
   /** Each admin workspace's newest keys; `older`: that workspace's keys after the cursor instead. */

@@ -11,6 +11,14 @@ export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 /** The authorization server's sign-in session in a browser: it asks for no password again within it. */
 export const AUTHORIZATION_SESSION_TTL_SECONDS = 24 * 3600;
 
+/**
+ * Whether the server gives this client refresh tokens, so its connection outlives its first access
+ * token: the provider's issueRefreshToken, and what consent records and says, all ask this.
+ */
+export function issuesRefreshTokens(client: { grantTypeAllowed(type: string): boolean } | undefined): boolean {
+  return client?.grantTypeAllowed('refresh_token') ?? false;
+}
+
 const days = (seconds: number) => `${Math.round(seconds / 86400)} days`;
 const minutes = (seconds: number) => {
   const n = Math.ceil(seconds / 60);

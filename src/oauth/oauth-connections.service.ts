@@ -32,7 +32,7 @@ export interface ConnectionView {
    */
   ends_by: 'refresh' | 'grant' | 'access';
   grant_ends_at: Date | null;
-  /** Whether the client renews its access (refresh tokens), so unused for 30 days it ends sooner. */
+  /** Whether consent found the client registered to renew its access; words the page, decides nothing. */
   renews: boolean;
 }
 
@@ -118,11 +118,11 @@ export class OAuthConnectionsService {
       ],
     );
     const live = new Map(grants.map((g) => [g.grant_id, g]));
+    const now = rows[0].db_now.getTime();
     return rows
       .filter((r) => live.has(r.grant_id))
-      .map(({ db_now, ...r }) => ({ ...r, ...this.ending(r, live.get(r.grant_id)), db_now }))
-      .filter((r) => r.ends_at.getTime() > r.db_now.getTime())
-      .map(({ db_now: _, ...r }) => r);
+      .map(({ db_now: _, ...r }) => ({ ...r, ...this.ending(r, live.get(r.grant_id)) }))
+      .filter((r) => r.ends_at.getTime() > now);
   }
 
   private ending(

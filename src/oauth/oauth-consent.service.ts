@@ -7,6 +7,7 @@ import { AppError } from '../common/app-error';
 import { WorkspacesService } from '../domain/workspaces/workspaces.service';
 import { OAuthConnectionsService } from './oauth-connections.service';
 import { OIDC_PROVIDER } from './oauth.tokens';
+import { issuesRefreshTokens } from './connection-lifetime';
 
 export interface ConsentInput {
   accountId: string;
@@ -78,8 +79,7 @@ export class OAuthConsentService {
           clientName: client?.clientName,
           redirectHost: new URL(input.redirectUri).host,
           scopes: granted,
-          // As the server decides at the token endpoint whether to issue a refresh token.
-          renews: client?.grantTypeAllowed('refresh_token') ?? false,
+          renews: issuesRefreshTokens(client),
         }),
       );
     } catch (err) {

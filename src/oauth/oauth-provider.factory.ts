@@ -19,6 +19,7 @@ import {
   AUTHORIZATION_SESSION_TTL_SECONDS,
   GRANT_TTL_SECONDS,
   INTERACTION_TTL_SECONDS,
+  issuesRefreshTokens,
   REFRESH_TOKEN_TTL_SECONDS,
 } from './connection-lifetime';
 
@@ -137,7 +138,7 @@ export async function createOAuthProvider(
       Grant: GRANT_TTL_SECONDS,
       RefreshToken: REFRESH_TOKEN_TTL_SECONDS,
     },
-    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: (_ctx, client) => issuesRefreshTokens(client),
     rotateRefreshToken: true,
     // An agent connection is a delegation the person manages under Connected AI clients, bounded by
     // its grant, not part of a browser's sign-in. oidc-provider's default binds the tokens of a
