@@ -19,6 +19,7 @@ import {
   type ResourcePermissions,
 } from './resource-permissions';
 import { argumentErrorDetails } from './tool-argument-errors';
+import { answerMalformedParams, methodOf } from './invalid-params';
 import { resourceVisible, toolVisible, type ToolPermissions } from './tool-visibility';
 
 type Handler = (
@@ -56,7 +57,7 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
     // The scopes of this call: the tool's own, and those its arguments add (validate_post's draft_id).
     const permissions = {
       ...declared,
-      scopes: scopesWithArguments(declared.scopes, declared.argumentScopes, argumentsOf(request?.body)),
+      scopes: callScopes(declared, argumentsOf(request?.body)),
     };
     const missing = permissions.scopes.filter((s) => !actor.scopes.has(s));
     if (!missing.length || !stepUpCanHelp(actor, permissions, missing)) return undefined;
@@ -92,8 +93,22 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
     rawRequest?: unknown,
   ): void {
     const inner = server.server as unknown as { setRequestHandler: SetRequestHandler };
-    const original = inner.setRequestHandler.bind(inner);
+    const registered = inner.setRequestHandler.bind(inner);
     const actor = (rawRequest as ActorRequest | undefined)?.actor;
+    // One server per request (stateless): the method asked is known, and whether the SDK got as
+    // far as its handler tells a refusal of the params from a failure of the handler.
+    const asked = methodOf(rawRequest);
+    let reached = false;
+    const original: SetRequestHandler = (method, handler) =>
+      registered(
+        method,
+        method === asked
+          ? (request, context) => {
+              reached = true;
+              return handler(request, context);
+            }
+          : handler,
+      );
     inner.setRequestHandler = (method, handler) => {
       if (method === 'tools/list') {
         return original(method, async (request, context) => {
@@ -138,11 +153,14 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
       if (method === 'tools/call') {
         return original(method, (request, context) => {
           const name = request.params?.name ?? '';
+          const permissions = this.permissionsOf(name);
           // A name that is no tool goes on to be answered as unknown, and recorded as invalid.
-          if (allowlistHides(actor, name) && this.permissionsOf(name)) {
+          if (allowlistHides(actor, name) && permissions) {
             // Answered as an unknown tool, recorded as what it is: a refusal (the code keeps the
-            // transport's invalid_params from relabelling it).
-            noteError(AuditContext.current(), 'forbidden', 'tool not in the key allowlist');
+            // transport's invalid_params from relabelling it) of a call needing these scopes.
+            const draft = AuditContext.current();
+            if (draft) draft.scopesRequired = callScopes(permissions, request.params?.arguments);
+            noteError(draft, 'forbidden', 'tool not in the key allowlist');
             throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
           }
           const refused = this.refuseArguments(actor, name, request.params?.arguments);
@@ -154,8 +172,9 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
     try {
       super.bindRequestHandlers(server, session, rawRequest);
     } finally {
-      inner.setRequestHandler = original;
+      inner.setRequestHandler = registered;
     }
+    if (asked) answerMalformedParams(server, asked, () => reached);
   }
 
   /**
@@ -168,18 +187,19 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
     if (!schema) return undefined;
     const parsed = schema.safeParse(args ?? {});
     if (parsed.success) return undefined;
+    // Refused before the guards, which would have recorded the scopes the call needs.
+    const scopes = callScopes(permissions, args);
+    const draft = AuditContext.current();
+    if (draft) draft.scopesRequired = scopes;
     // A caller who may not make this call is told so (denied), as the guards would, in their order,
     // before anything about its arguments: the schema of a tool it cannot use is none of its business.
     if (actor?.role) {
-      const scopes = scopesWithArguments(permissions.scopes, permissions.argumentScopes, args);
       try {
         assertRole({ ...actor, role: actor.role }, permissions.scopes, permissions.roleFloor);
         assertScopes(actor, scopes);
         if (permissions.approval) assertNotReserved(actor, permissions.approval.action);
       } catch (err) {
         const refusal = err as AppError;
-        const draft = AuditContext.current();
-        if (draft) draft.scopesRequired = scopes;
         noteError(draft, refusal.code, refusal.message);
         const error = { code: refusal.code, message: refusal.message, details: refusal.details };
         return Promise.resolve({ content: [{ type: 'text', text: JSON.stringify({ error }) }], isError: true });
@@ -187,7 +207,7 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
     }
     const details = argumentErrorDetails(parsed.error);
     const message = details.map((d) => `${d.field}: ${d.issue}`).join('; ');
-    noteError(AuditContext.current(), 'validation_failed', message.slice(0, 300));
+    noteError(draft, 'validation_failed', message.slice(0, 300));
     const error = { code: 'validation_failed', message: `invalid arguments for ${tool}: ${message}`, details };
     return Promise.resolve({ content: [{ type: 'text', text: JSON.stringify({ error }) }], isError: true });
   }
@@ -232,6 +252,11 @@ interface CallPermissions extends ToolPermissions {
 }
 
 /** The arguments of a JSON-RPC tools/call body, if it is one. */
+/** The scopes a call of the tool with these arguments needs: its own and those its arguments add. */
+function callScopes(permissions: CallPermissions, args: unknown): Scope[] {
+  return scopesWithArguments(permissions.scopes, permissions.argumentScopes, args);
+}
+
 function argumentsOf(body: unknown): Record<string, unknown> {
   const args = (body as { params?: { arguments?: unknown } } | undefined)?.params?.arguments;
   return args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};

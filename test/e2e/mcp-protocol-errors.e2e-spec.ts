@@ -1,0 +1,72 @@
+import { buildWorkspaceWithKey } from '../factories';
+import { postRawMcp } from '../support/raw-mcp';
+import { useTestApp } from '../support/test-app';
+
+interface Row {
+  decision: string;
+  error_code: string | null;
+  reason: string | null;
+  scopes_required: string[];
+}
+
+/**
+ * A client's malformed JSON-RPC is the client's mistake: it is told so in JSON-RPC's own terms
+ * (-32700, -32600, -32602) in one line, and recorded as invalid, never as a server failure.
+ */
+describe('MCP protocol errors', () => {
+  jest.setTimeout(60_000);
+  const t = useTestApp();
+  const row = async (id: string) =>
+    (await t.db.query<Row[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]))[0];
+  const rpc = (id: number, method: string, params?: unknown) => ({ jsonrpc: '2.0', id, method, params });
+
+  it('answers malformed params of any method as invalid params, in one line, recorded as invalid', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['workspace:read'] });
+    const cases: [string, unknown][] = [
+      ['read-no-uri', rpc(1, 'resources/read', {})],
+      ['read-number-uri', rpc(1, 'resources/read', { uri: 5 })],
+      ['list-number-cursor', rpc(1, 'tools/list', { cursor: 5 })],
+      ['templates-number-cursor', rpc(1, 'resources/templates/list', { cursor: 5 })],
+      ['call-array-arguments', rpc(1, 'tools/call', { name: 'list_workspaces', arguments: [] })],
+      ['call-number-name', rpc(1, 'tools/call', { name: 5 })],
+    ];
+    for (const [id, body] of cases) {
+      const res = await postRawMcp(t.url, token, id, body);
+      const answer = (await res.json()) as { error?: { code: number; message: string } };
+      expect([id, res.status, answer.error?.code]).toEqual([id, 200, -32602]);
+      expect(answer.error?.message).toMatch(/^invalid params for [a-z/]+: \S/);
+      expect(answer.error?.message).not.toMatch(/\n|"expected"|invalid_type/);
+      const record = await row(id);
+      expect([id, record.decision, record.error_code]).toEqual([id, 'invalid', 'invalid_params']);
+      expect(record.reason).toBe(answer.error?.message);
+    }
+  });
+
+  it('records the scopes of the tool a refused call named', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['ai-publishing-assistant'] });
+    await postRawMcp(t.url, token, 'bad-draft', rpc(1, 'tools/call', { name: 'create_draft', arguments: { text: 5 } }));
+    expect(await row('bad-draft')).toMatchObject({
+      decision: 'invalid',
+      error_code: 'validation_failed',
+      scopes_required: ['drafts:create'],
+    });
+
+    const limited = await buildWorkspaceWithKey(t.app, {
+      role: 'owner',
+      scopes: ['ai-publishing-assistant'],
+      toolAllowlist: ['list_drafts'],
+    });
+    const hidden = await postRawMcp(
+      t.url,
+      limited.token,
+      'hidden-draft',
+      rpc(1, 'tools/call', { name: 'create_draft', arguments: { text: 'x' } }),
+    );
+    expect(((await hidden.json()) as { error: { message: string } }).error.message).toBe('Unknown tool: create_draft');
+    expect(await row('hidden-draft')).toMatchObject({
+      decision: 'denied',
+      error_code: 'forbidden',
+      scopes_required: ['drafts:create'],
+    });
+  });
+});
