@@ -7,7 +7,7 @@ import { auditChainKey, canonicalFields, canonicalJson, chainHashOfCanonical } f
 import { shapeOf } from './args-preview';
 import type { AuditDraft } from './audit-context';
 import { poolQuery } from '../database/pool-query';
-import { LONE_SURROGATE } from '../common/validation/control-characters';
+import { storable } from './storable-text';
 import { returningRows } from '../database/returning-rows';
 import { GENESIS_HASH, GLOBAL_CHAIN, type AuditFields, type AuditOutcome } from './audit-record';
 
@@ -234,17 +234,6 @@ export class AuditWriter implements OnApplicationShutdown {
     if (appended.length !== links.length) throw new Error('audit chain heads moved while locked');
     return links.map((l) => l.next);
   }
-}
-
-const UNSTORABLE = new RegExp(`\\0|${LONE_SURROGATE.source}`, 'g');
-
-/**
- * Text PostgreSQL can store: no NUL, no lone UTF-16 surrogate (each becomes U+FFFD). Callers choose
- * tool names, URIs and keys; one such character would otherwise fail the insert of the whole batch
- * it rides in, and so the calls of other callers.
- */
-function storable(text: string): string {
-  return text.replace(UNSTORABLE, '\uFFFD');
 }
 
 interface ChainHead {

@@ -3,6 +3,7 @@ import { postRawMcp } from '../support/raw-mcp';
 import { useTestApp } from '../support/test-app';
 
 interface Row {
+  operation: string;
   decision: string;
   error_code: string | null;
   reason: string | null;
@@ -68,5 +69,26 @@ describe('MCP protocol errors', () => {
       error_code: 'forbidden',
       scopes_required: ['drafts:create'],
     });
+  });
+
+  it('records names the caller chose without control characters or a URI password', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['workspace:read'] });
+    const forged = 'list_workspaces\nFAKE: mcp tools/call delete_post allowed\u202Eevil';
+    await postRawMcp(t.url, token, 'forged-name', rpc(1, 'tools/call', { name: forged, arguments: {} }));
+    const named = await row('forged-name');
+    expect(named.operation).toBe(
+      'mcp tools/call list_workspaces\uFFFDFAKE: mcp tools/call delete_post allowed\uFFFDevil',
+    );
+    expect(named.reason).not.toMatch(/[\n\u202E]/);
+
+    await postRawMcp(
+      t.url,
+      token,
+      'uri-password',
+      rpc(1, 'resources/read', { uri: 'https://ops:PASSWORD1@example.com/x' }),
+    );
+    const read = await row('uri-password');
+    expect(read.operation).toBe('mcp resources/read https://…@example.com/x');
+    expect(JSON.stringify(read)).not.toContain('PASSWORD1');
   });
 });
