@@ -65,8 +65,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.redirect(303, `/console/login?next=${encodeURIComponent(req.path)}`);
       return;
     }
-    if (status === 401)
-      res.setHeader('WWW-Authenticate', isMcpPath(req.path) ? this.mcpChallenge : 'Bearer realm="postern"');
+    if (status === 401) {
+      const challenge = isMcpPath(req.path) ? this.mcpChallenge : 'Bearer realm="postern"';
+      // RFC 6750 §3.1: a bearer token was sent and refused (unknown, expired, revoked), so the client
+      // knows to refresh or ask again instead of sending it once more; no credential, no error code.
+      res.setHeader('WWW-Authenticate', sentBearer(req) ? `${challenge}, error="invalid_token"` : challenge);
+    }
     res.status(status).json(body);
   }
 
@@ -76,4 +80,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (status !== undefined && status < 500) return;
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   }
+}
+
+function sentBearer(req: Request): boolean {
+  return /^Bearer\s+\S/i.test(req.headers.authorization ?? '');
 }

@@ -152,6 +152,12 @@ describe('MCP endpoint', () => {
       const res = await post(t.url, initialize, auth ? { authorization: auth } : {});
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      // RFC 6750: a refused token is named as such; a request without one gets the bare challenge.
+      const refusedToken = auth?.startsWith('Bearer') ?? false;
+      expect([auth, res.headers.get('www-authenticate')?.endsWith(', error="invalid_token"')]).toEqual([
+        auth,
+        refusedToken,
+      ]);
       const body = (await res.json()) as { error: { code: string; requestId: string } };
       expect(body.error.code).toBe('unauthenticated');
       expect(body.error.requestId).toBe(res.headers.get('x-request-id'));
