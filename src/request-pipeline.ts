@@ -7,6 +7,7 @@ import { originForm } from './common/origin-form';
 import type { AppConfig } from './config/config.types';
 import { requestIdMiddleware } from './logging/logging.module';
 import { ListenStreams } from './mcp/listen-streams';
+import { allowOnlyPost } from './mcp/mcp-methods';
 import { refuseUnsupportedMessages } from './mcp/refuse-unsupported-messages';
 import { requireJsonBody } from './mcp/require-json-body';
 
@@ -29,6 +30,7 @@ export function requestPipeline(app: INestApplication, config: AppConfig): Reque
     ...bodyParsers({ mcpLimitBytes: mcpBodyLimitBytes(config.media.maxInlineBytes) }),
     requireJsonBody,
     refuseUnsupportedMessages,
+    allowOnlyPost,
     (req, res, next) => streams.track(req, res, next),
   ];
 }

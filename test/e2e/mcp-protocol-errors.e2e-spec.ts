@@ -91,4 +91,15 @@ describe('MCP protocol errors', () => {
     expect(read.operation).toBe('mcp resources/read https://…@example.com/x');
     expect(JSON.stringify(read)).not.toContain('PASSWORD1');
   });
+
+  it('answers other HTTP methods on /mcp with 405 and the one it allows', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['workspace:read'] });
+    for (const method of ['GET', 'DELETE']) {
+      const res = await fetch(`${t.url}/mcp`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json, text/event-stream' },
+      });
+      expect([method, res.status, res.headers.get('allow')]).toEqual([method, 405, 'POST']);
+    }
+  });
 });
