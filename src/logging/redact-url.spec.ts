@@ -19,4 +19,11 @@ describe('redactUrl', () => {
     expect(redactUrl(url)).toBe(url);
     expect(redactUrl('/api/v1/tokens/token=literal-in-path')).toBe('/api/v1/tokens/token=literal-in-path');
   });
+
+  it('redacts a key secret or a JWT in the path, keeping the key prefix that names it', () => {
+    const secret = 'AbC_-123'.repeat(5) + 'xyz';
+    expect(redactUrl(`/api/v1/keys/pst_0123456789ab_${secret}`)).toBe('/api/v1/keys/pst_0123456789ab_[redacted]');
+    expect(redactUrl('/api/v1/x/eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln/y')).toBe('/api/v1/x/[redacted]/y');
+    expect(redactUrl('/api/v1/keys/pst_0123456789ab')).toBe('/api/v1/keys/pst_0123456789ab');
+  });
 });

@@ -4,7 +4,15 @@
  */
 const SECRET_PARAM = /([?&](?:[^=&#]*token[^=&#]*|code|client_secret|password|secret|key)=)[^&#]*/gi;
 
-/** A request URL as it may be logged: every credential in its query replaced, however often it appears. */
+/**
+ * Credentials wherever they stand, a path included (a key pasted where its id belongs:
+ * `DELETE /api/v1/keys/pst_…`): an API key's secret after its public prefix, and a JWT.
+ */
+const SECRET_SHAPED = /(pst_[0-9a-f]{12}_)[A-Za-z0-9_-]+|eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/gi;
+
+/** A request URL as it may be logged: every credential in it replaced, however often it appears. */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PARAM, '$1[redacted]');
+  return url
+    .replace(SECRET_PARAM, '$1[redacted]')
+    .replace(SECRET_SHAPED, (_match, prefix?: string) => `${prefix ?? ''}[redacted]`);
 }
