@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApprovalGuard } from './access/approval.guard';
 import { ApiKeysModule } from './access/api-keys/api-keys.module';
 import { AuthenticationGuard } from './access/authentication.guard';
+import { EarlyRefusalAttribution } from './access/early-refusal-attribution';
 import { ResolveWorkspaceGuard } from './access/resolve-workspace.guard';
 import { RoleGuard } from './access/role.guard';
 import { ScopesGuard } from './access/scopes.guard';
@@ -73,6 +74,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: ApprovalGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         ListenStreams,
+        EarlyRefusalAttribution,
       ],
     };
   }

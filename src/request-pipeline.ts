@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { RequestHandler } from 'express';
 import type { ActorRequest } from './access/request-actor';
+import { EarlyRefusalAttribution } from './access/early-refusal-attribution';
 import { AuditMiddleware } from './audit/audit.middleware';
 import { bodyParsers, mcpBodyLimitBytes } from './common/body-parsers';
 import { originForm } from './common/origin-form';
@@ -21,6 +22,8 @@ import { requireJsonBody } from './mcp/require-json-body';
  */
 export function requestPipeline(app: INestApplication, config: AppConfig): RequestHandler[] {
   const audit = app.get(AuditMiddleware);
+  const attribution = app.get(EarlyRefusalAttribution);
+  audit.attributeEarlyRefusalsWith((draft, req) => attribution.attribute(draft, req));
   const streams = app.get(ListenStreams);
   return [
     originForm,

@@ -31,7 +31,14 @@ function surfaceOf(path: string): Surface {
 export class AuditMiddleware implements NestMiddleware {
   private readonly logger = new Logger('Audit');
 
+  private attribution?: (draft: AuditDraft, req: ActorRequest) => Promise<void>;
+
   constructor(private readonly writer: AuditWriter) {}
+
+  /** Who names the caller of a request refused before the guards (the access layer, which checks credentials). */
+  attributeEarlyRefusalsWith(attribute: (draft: AuditDraft, req: ActorRequest) => Promise<void>): void {
+    this.attribution = attribute;
+  }
 
   use(req: ActorRequest, res: Response, next: NextFunction): void {
     const path = targetPath(req);
@@ -66,6 +73,9 @@ export class AuditMiddleware implements NestMiddleware {
       noteMcpResponse(draft, body.subarray(0, BODY_READ));
     if (res.statusCode >= 400 && !draft.errorCode)
       noteError(draft, res.statusCode >= 500 ? 'internal_error' : `http_${res.statusCode}`);
+    // Refused before authentication looked at the credential (which, refusing it, names it itself).
+    if (res.statusCode >= 400 && !draft.actor && !draft.refusedCredential && !req.principal)
+      if (draft.errorCode !== 'unauthenticated') await this.attribution?.(draft, req);
     const ok = res.statusCode < 400 && !draft.errorCode;
     const record = this.writer.toFields(draft, ok ? 'ok' : 'error');
     await (draft.commit ? draft.commit(record) : this.writer.write(record));

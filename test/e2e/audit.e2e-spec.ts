@@ -171,11 +171,12 @@ describe('audit trail', () => {
       rest(token, path, { method: 'POST', body, headers: { 'x-request-id': id } });
 
     expect((await post('/api/v1/keys', '{"name": ', 'malformed-rest')).status).toBe(400);
+    // Refused before the guards, and still filed under the workspace of the key that sent it.
     expect(await row('malformed-rest')).toMatchObject({
       operation: 'POST /api/v1/keys',
       decision: 'invalid',
       error_code: 'malformed_json',
-      workspace_id: null,
+      workspace_id: workspace.id,
     });
     const huge = JSON.stringify({ name: 'x'.repeat(1_100_000) });
     expect((await post('/api/v1/keys', huge, 'oversized-rest')).status).toBe(413);
@@ -417,7 +418,7 @@ describe('audit trail', () => {
               surface: 'mcp',
               decision: 'invalid',
               error_code: 'unsupported_media_type',
-              workspace_id: null,
+              workspace_id: workspace.id,
             }),
           ]);
         }

@@ -1,0 +1,97 @@
+import { buildWorkspaceWithKey } from '../factories';
+import { postRawMcp } from '../support/raw-mcp';
+import { useTestApp } from '../support/test-app';
+
+interface Row {
+  chain: string;
+  workspace_id: string | null;
+  actor_kind: string | null;
+  key_id: string | null;
+  operation: string;
+  decision: string;
+  error_code: string | null;
+  reason: string | null;
+}
+
+/**
+ * A request refused before the guards ran (its body, its route) is filed under the workspace of
+ * the credential it carried, when that credential verifies: that workspace's admins see what their
+ * key sent. One with a token that does not verify names no one.
+ */
+describe('audit attribution of early refusals', () => {
+  jest.setTimeout(60_000);
+  const t = useTestApp();
+  const row = async (id: string) =>
+    (await t.db.query<Row[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]))[0];
+  const send = (token: string, id: string, path: string, init: RequestInit = {}) =>
+    fetch(`${t.url}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'x-request-id': id,
+        ...(init.headers ?? {}),
+      },
+    });
+
+  it('files refusals of a live key under its workspace, naming the key', async () => {
+    const { token, key, workspace } = await buildWorkspaceWithKey(t.app, {
+      role: 'owner',
+      scopes: ['drafts:create', 'workspace:read'],
+      auditAccess: true,
+    });
+    const named = { chain: workspace.id, workspace_id: workspace.id, actor_kind: 'api_key', key_id: key.id };
+
+    expect((await send(token, 'early-malformed', '/api/v1/drafts', { method: 'POST', body: '{"text":' })).status).toBe(
+      400,
+    );
+    expect(await row('early-malformed')).toMatchObject({
+      ...named,
+      decision: 'invalid',
+      error_code: 'malformed_json',
+      reason: 'request body is not valid JSON',
+    });
+
+    expect((await send(token, 'early-route', '/api/v1/no-such-thing/42')).status).toBe(404);
+    expect(await row('early-route')).toMatchObject({
+      ...named,
+      operation: 'GET /api/v1/no-such-thing/42',
+      decision: 'invalid',
+      error_code: 'not_found',
+    });
+
+    const batch = await postRawMcp(t.url, token, 'early-batch', [{ jsonrpc: '2.0', id: 1, method: 'tools/list' }]);
+    expect(batch.status).toBe(400);
+    expect(await row('early-batch')).toMatchObject({ ...named, decision: 'invalid', error_code: 'invalid_request' });
+
+    // The workspace's admins find them in their own trail.
+    const listed = (await (await send(token, 'list', '/api/v1/audit?decision=invalid')).json()) as {
+      items: { correlation_id: string }[];
+    };
+    expect(listed.items.map((i) => i.correlation_id)).toEqual(
+      expect.arrayContaining(['early-malformed', 'early-route', 'early-batch']),
+    );
+  });
+
+  it('names a revoked key with the refusal its request got, and no one for a token that does not verify', async () => {
+    const { token, key, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['drafts:create'] });
+    await t.db.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [key.id]);
+    await send(token, 'early-revoked', '/api/v1/drafts', { method: 'POST', body: '{"text":' });
+    expect(await row('early-revoked')).toMatchObject({
+      chain: workspace.id,
+      key_id: key.id,
+      error_code: 'malformed_json',
+      reason: 'request body is not valid JSON',
+    });
+
+    const forged = `${token.slice(0, -4)}AAAA`;
+    await send(forged, 'early-forged', '/api/v1/drafts', { method: 'POST', body: '{"text":' });
+    expect(await row('early-forged')).toMatchObject({
+      chain: 'global',
+      workspace_id: null,
+      actor_kind: null,
+      key_id: null,
+      error_code: 'malformed_json',
+    });
+  });
+});
