@@ -12,9 +12,9 @@ describe(shapeOf.name, () => {
   });
 
   it('shapes an object member by member', () => {
-    expect(shapeOf({ name: 'claude', scopes: ['workspace:read'], ttl: 90, on: true })).toEqual({
+    expect(shapeOf({ name: 'claude', labels: ['workspace:read'], ttl: 90, on: true })).toEqual({
       name: 'string(6)',
-      scopes: ['array(1)', 'string(14)'],
+      labels: ['array(1)', 'string(14)'],
       ttl: 'number',
       on: 'boolean',
     });
@@ -77,5 +77,68 @@ describe(shapeOf.name, () => {
   it('cuts keys to 64 characters', () => {
     const shape = shapeOf({ ['k'.repeat(100)]: 'v' }) as Record<string, unknown>;
     expect(Object.keys(shape)).toEqual(['k'.repeat(64)]);
+  });
+
+  it('keeps the scopes and bundles of the catalogue under scopes, and only the shape of anything else', () => {
+    const secret = 'pst_0123456789ab_supersecretsupersecret';
+    const shape = shapeOf({ scopes: ['posts:read', 'ai-publishing-assistant', 'posts:reed', secret] });
+    expect(shape).toEqual({
+      scopes: ['array(4)', 'posts:read', 'ai-publishing-assistant', 'string(10)', `string(${secret.length})`],
+    });
+    expect(canonicalJson(shape)).not.toContain(secret);
+    // One value, as a console form posts it.
+    expect(shapeOf({ scope: 'media:read', bundle: 'campaign-operator', preset: 'nope' })).toEqual({
+      scope: 'media:read',
+      bundle: 'campaign-operator',
+      preset: 'string(4)',
+    });
+  });
+
+  it('keeps roles, tool names, key statuses and audit_access, each only from its own vocabulary', () => {
+    expect(
+      shapeOf({
+        role: 'admin',
+        previous_role: 'owner',
+        tools: ['list_posts', 'rm_everything'],
+        status: 'revoked',
+        audit_access: true,
+        auditAccess: 'true',
+      }),
+    ).toEqual({
+      role: 'admin',
+      previous_role: 'owner',
+      tools: ['array(2)', 'list_posts', 'string(13)'],
+      status: 'revoked',
+      audit_access: true,
+      auditAccess: 'true',
+    });
+    // A value of another vocabulary, or no vocabulary, is only a shape.
+    expect(
+      shapeOf({ role: 'superuser', scopes: 'owner', tools: ['posts:read'], status: 'published', audit_access: 'yes' }),
+    ).toEqual({
+      role: 'string(9)',
+      scopes: 'string(5)',
+      tools: ['array(1)', 'string(10)'],
+      status: 'string(9)',
+      audit_access: 'string(3)',
+    });
+  });
+
+  it('keeps a catalogue value only under the name of its vocabulary', () => {
+    expect(shapeOf({ name: 'posts:read', text: 'owner', on: false, list: ['list_posts'] })).toEqual({
+      name: 'string(10)',
+      text: 'string(5)',
+      on: 'boolean',
+      list: ['array(1)', 'string(10)'],
+    });
+  });
+
+  it('keeps a list of catalogue values within the depth limit only', () => {
+    expect(shapeOf({ a: { b: { scopes: ['posts:read'] } } })).toEqual({
+      a: { b: { scopes: ['array(1)', 'posts:read'] } },
+    });
+    expect(shapeOf({ a: { b: { c: { scopes: ['posts:read'] } } } })).toEqual({
+      a: { b: { c: { scopes: 'array(1)' } } },
+    });
   });
 });

@@ -1,4 +1,8 @@
+import { KEY_STATUSES } from '../access/api-keys/key-status';
+import { isRole } from '../access/roles';
+import { isBundleName, isScope } from '../access/scopes';
 import { UUID_PATTERN } from '../common/validation/uuid';
+import { TOOL_SCOPES } from '../mcp/tool-scopes';
 
 const MAX_DEPTH = 4;
 const MAX_KEYS = 50;
@@ -6,11 +10,41 @@ const MAX_KEYS = 50;
 /** A member that names an object (`id`, `post_id`, `:userId`), by the name the API gives it. */
 const ID_NAME = /^(id|.+_id|[a-z]+Id)$/;
 
+const named =
+  (test: (value: string) => boolean) =>
+  (value: unknown): boolean =>
+    typeof value === 'string' && test(value);
+
+const scopeOrBundle = named((v) => isScope(v) || isBundleName(v));
+
+/** true or false, as JSON gives it, or as a console form posts it. */
+const flag = (value: unknown): boolean => typeof value === 'boolean' || value === 'true' || value === 'false';
+
+/**
+ * The members whose values say what access a call gave, each with the closed vocabulary its values
+ * come from (under the names REST, MCP, the console forms and the CLI give them). A value in it
+ * names a catalogue entry and cannot be a secret or free text, so it is kept; anything else there
+ * (a typo, a token pasted into `scopes`) is only a shape, like every other value.
+ */
+const VOCABULARIES = new Map<string, (value: unknown) => boolean>([
+  ['scopes', scopeOrBundle],
+  ['scope', scopeOrBundle],
+  ['bundle', named(isBundleName)],
+  ['preset', named(isBundleName)],
+  ['role', named(isRole)],
+  ['previous_role', named(isRole)],
+  ['tools', named((v) => TOOL_SCOPES.has(v))],
+  ['status', named((v) => (KEY_STATUSES as readonly string[]).includes(v))],
+  ['audit_access', flag],
+  ['auditAccess', flag],
+]);
+
 /**
  * The shape of the arguments, not their values: `"string(42)"`, `"number"`, `"array(3)"`. Enough
- * to see what a call tried to do without storing post text, tokens or personal data. The one kind
- * of value kept is an object's id under an id's name (a UUID names a row and grants nothing), so
- * the record says which post, key or member a change was about.
+ * to see what a call tried to do without storing post text, tokens or personal data. Two kinds of
+ * value are kept: an object's id under an id's name (a UUID names a row and grants nothing), so the
+ * record says which post, key or member a change was about; and a value from the vocabulary of its
+ * member's name (a scope under `scopes`, a role under `role`), so it says which access was given.
  */
 export function shapeOf(value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return 'null';
@@ -20,12 +54,17 @@ export function shapeOf(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.length ? [`array(${value.length})`, shapeOf(value[0], depth + 1)] : 'array(0)';
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).slice(0, MAX_KEYS);
-    return Object.fromEntries(
-      entries.map(([k, v]) => [
-        k.slice(0, 64),
-        ID_NAME.test(k) && typeof v === 'string' && UUID_PATTERN.test(v) ? v.toLowerCase() : shapeOf(v, depth + 1),
-      ]),
-    );
+    return Object.fromEntries(entries.map(([k, v]) => [k.slice(0, 64), memberShape(k, v, depth + 1)]));
   }
   return typeof value;
+}
+
+function memberShape(name: string, value: unknown, depth: number): unknown {
+  if (ID_NAME.test(name) && typeof value === 'string' && UUID_PATTERN.test(value)) return value.toLowerCase();
+  const known = VOCABULARIES.get(name);
+  if (known?.(value)) return value;
+  // A list of such values keeps each one that is, after the list's length as every list shape starts.
+  if (!known || !Array.isArray(value) || !value.length || depth >= MAX_DEPTH) return shapeOf(value, depth);
+  const each = (value as unknown[]).slice(0, MAX_KEYS).map((v) => (known(v) ? v : shapeOf(v, depth + 1)));
+  return [`array(${value.length})`, ...each];
 }

@@ -581,7 +581,8 @@ describe('audit trail', () => {
       `create-${workspace.id}`,
     ]);
     expect(row).toMatchObject({ operation: 'POST /api/v1/keys', decision: 'allowed', outcome: 'ok' });
-    expect(row.args_preview).toBe('{"body":{"name":"string(7)","scopes":["array(1)","string(14)"]}}');
+    // The scope is a catalogue value: kept, where a name is only its shape.
+    expect(row.args_preview).toBe('{"body":{"name":"string(7)","scopes":["array(1)","workspace:read"]}}');
 
     // A broken audit store: inserts for this workspace fail. The change must not happen.
     const fn = `audit_fail_${workspace.id.replace(/-/g, '')}`;

@@ -492,12 +492,12 @@ describe('keys, members and the scope catalogue', () => {
       const changed = await call(owner.token, 'PATCH', `/api/v1/members/${newcomer.id}`, { role: 'viewer' });
       await expectChanged(changed, 200, 'PATCH /api/v1/members/:userId');
       expect(changed.body).toMatchObject({ user_id: newcomer.id, role: 'viewer' });
-      // The record says whose role changed (an id grants nothing), not what the body held.
+      // The record says whose role changed (an id grants nothing) and to which role (a catalogue value).
       const [{ args_preview }] = await t.db.query<{ args_preview: string }[]>(
         `SELECT args_preview FROM audit_records WHERE correlation_id = $1`,
         [changed.requestId],
       );
-      expect(JSON.parse(args_preview)).toEqual({ body: { role: 'string(6)' }, params: { userId: newcomer.id } });
+      expect(JSON.parse(args_preview)).toEqual({ body: { role: 'viewer' }, params: { userId: newcomer.id } });
 
       const after = await call(owner.token, 'GET', '/api/v1/members');
       expect(after.body.items.map((m: { user_id: string; role: string }) => [m.user_id, m.role]).sort()).toEqual(
