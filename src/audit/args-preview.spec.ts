@@ -1,5 +1,5 @@
 import { canonicalJson } from './audit-hash';
-import { shapeOf } from './args-preview';
+import { previewOf, shapeOf } from './args-preview';
 
 describe(shapeOf.name, () => {
   it('turns scalars into their type, and strings into their length', () => {
@@ -140,5 +140,45 @@ describe(shapeOf.name, () => {
     expect(shapeOf({ a: { b: { c: { scopes: ['posts:read'] } } } })).toEqual({
       a: { b: { c: { scopes: 'array(1)' } } },
     });
+  });
+});
+
+describe(previewOf.name, () => {
+  const id = '0b7e8c2e-5d1a-4c7e-9f3e-2a6b1c9d8e7f';
+
+  it('adds what the change named under result, held to the same rules', () => {
+    const secret = 'pst_0123456789ab_supersecret';
+    const preview = previewOf(
+      { body: { name: 'k4', scopes: ['posts:read'] } },
+      { key_id: id, scopes: ['posts:read'], audit_access: false, token: secret, email: 'a@example.com' },
+    );
+    expect(preview).toEqual({
+      body: { name: 'string(2)', scopes: ['array(1)', 'posts:read'] },
+      result: {
+        key_id: id,
+        scopes: ['array(1)', 'posts:read'],
+        audit_access: false,
+        token: 'string(28)',
+        email: 'string(13)',
+      },
+    });
+    expect(canonicalJson(preview)).not.toContain(secret);
+  });
+
+  it('leaves out an argument named result, so a caller cannot write one in', () => {
+    expect(previewOf({ note: 'x', result: { key_id: id } })).toEqual({ note: 'string(1)' });
+    expect(previewOf({ result: { key_id: id } }, { user_id: id })).toEqual({ result: { user_id: id } });
+    expect(previewOf({ result: 'x' })).toBeUndefined();
+  });
+
+  it('shows a result without arguments, and nothing when there is neither', () => {
+    expect(previewOf(undefined, { user_id: id, role: 'owner' })).toEqual({ result: { user_id: id, role: 'owner' } });
+    expect(previewOf(undefined)).toBeUndefined();
+    expect(previewOf({})).toBeUndefined();
+    expect(previewOf(['x'], { user_id: id })).toEqual({
+      arguments: ['array(1)', 'string(1)'],
+      result: { user_id: id },
+    });
+    expect(previewOf(null)).toBe('null');
   });
 });

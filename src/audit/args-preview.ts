@@ -68,3 +68,19 @@ function memberShape(name: string, value: unknown, depth: number): unknown {
   const each = (value as unknown[]).slice(0, MAX_KEYS).map((v) => (known(v) ? v : shapeOf(v, depth + 1)));
   return [`array(${value.length})`, ...each];
 }
+
+/**
+ * What a record's args_preview holds: the shape of the call's arguments and, under `result`, what
+ * its change named (AuditContext.noteResult), held to the same rules. `result` is the change's
+ * alone: an argument of that name is left out, so a caller cannot write one in. Undefined when there
+ * is nothing to show.
+ */
+export function previewOf(args: unknown, result?: Record<string, unknown>): unknown {
+  const shape = args === undefined ? {} : shapeOf(args);
+  const named = result && (shapeOf({ result }) as { result: unknown }).result;
+  // Arguments that are not an object (a tool called with a list) never get as far as a change.
+  if (typeof shape !== 'object' || Array.isArray(shape)) return named ? { arguments: shape, result: named } : shape;
+  const preview = Object.fromEntries(Object.entries(shape as object).filter(([k]) => k !== 'result'));
+  if (named) preview.result = named;
+  return Object.keys(preview).length ? preview : undefined;
+}

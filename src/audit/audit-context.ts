@@ -27,6 +27,8 @@ export interface AuditDraft {
   approvalId?: string;
   idempotencyKey?: string;
   args?: unknown;
+  /** What the call's change named (see AuditContext.noteResult); shown in the preview under `result`. */
+  result?: Record<string, unknown>;
   errorCode?: string;
   /** True once operation and arguments were read from the request. */
   described?: boolean;
@@ -74,6 +76,16 @@ export const AuditContext = {
     draft.workspaceId = workspaceId;
     draft.refusedCredential = credential;
     draft.reason = reason;
+  },
+  /**
+   * Names in the record what a change did and to whom (`{ key_id, scopes }`, `{ user_id, role }`), for
+   * a service to call inside its audited transaction: the arguments alone do not carry the id of a
+   * key just created, or the scopes of a bundle. The preview keeps only ids and catalogue values of
+   * it, as it does of arguments; a change that rolls back names nothing.
+   */
+  noteResult(result: Record<string, unknown>): void {
+    const draft = storage.getStore();
+    if (draft) draft.result = { ...draft.result, ...result };
   },
   start(surface: Surface, operation: string, correlationId: string): AuditDraft {
     return {

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 import { auditChainKey, canonicalFields, canonicalJson, chainHashOfCanonical } from './audit-hash';
-import { shapeOf } from './args-preview';
+import { previewOf } from './args-preview';
 import type { AuditDraft } from './audit-context';
 import { poolQuery } from '../database/pool-query';
 import { storable } from './storable-text';
@@ -57,6 +57,7 @@ export class AuditWriter implements OnApplicationShutdown {
     const who = a ?? draft.refusedCredential;
     const args = draft.args;
     const hasArgs = args !== undefined && !(typeof args === 'object' && args !== null && !Object.keys(args).length);
+    const preview = previewOf(hasArgs ? args : undefined, draft.result);
     // Every entry point resolves the key first; without one, a digest could confirm guesses.
     const key = this.config.secretKey;
     if (!key) throw new Error('audit digests need SECRET_KEY');
@@ -77,7 +78,7 @@ export class AuditWriter implements OnApplicationShutdown {
       approval_id: draft.approvalId ?? null,
       idempotency_key: draft.idempotencyKey === undefined ? null : storable(draft.idempotencyKey.slice(0, 200)),
       args_digest: hasArgs ? createHmac('sha256', key).update(canonicalJson(args)).digest('hex') : null,
-      args_preview: hasArgs ? canonicalJson(shapeOf(args)) : null,
+      args_preview: preview === undefined ? null : canonicalJson(preview),
       outcome,
       error_code: draft.errorCode === undefined ? null : storable(draft.errorCode),
       duration_ms: Number((process.hrtime.bigint() - draft.startedHr) / 1_000_000n),

@@ -20,12 +20,19 @@ export class AuditedTransactions {
     const draft = AuditContext.current();
     if (!draft) throw new AppError('unavailable', 'state changes must be audited, and no audit context is open');
     if (draft.written) throw new AppError('internal_error', 'this call already recorded a state change');
-    const result = await this.dataSource.transaction(async (m) => {
-      const value = await work(m);
-      draft.decision ??= 'allowed';
-      await this.writer.writeIn(m, this.writer.toFields(draft, 'ok'));
-      return value;
-    });
+    let result: T;
+    try {
+      result = await this.dataSource.transaction(async (m) => {
+        const value = await work(m);
+        draft.decision ??= 'allowed';
+        await this.writer.writeIn(m, this.writer.toFields(draft, 'ok'));
+        return value;
+      });
+    } catch (err) {
+      // The key or member it named was rolled back: the record of the failure must not name it.
+      draft.result = undefined;
+      throw err;
+    }
     draft.written = true;
     return result;
   }

@@ -581,8 +581,12 @@ describe('audit trail', () => {
       `create-${workspace.id}`,
     ]);
     expect(row).toMatchObject({ operation: 'POST /api/v1/keys', decision: 'allowed', outcome: 'ok' });
-    // The scope is a catalogue value: kept, where a name is only its shape.
-    expect(row.args_preview).toBe('{"body":{"name":"string(7)","scopes":["array(1)","workspace:read"]}}');
+    // The scope is a catalogue value; the result names the key made, which the arguments cannot.
+    const key = (await created.json()) as { id: string };
+    expect(row.args_preview).toBe(
+      `{"body":{"name":"string(7)","scopes":["array(1)","workspace:read"]},` +
+        `"result":{"audit_access":false,"key_id":"${key.id}","scopes":["array(1)","workspace:read"]}}`,
+    );
 
     // A broken audit store: inserts for this workspace fail. The change must not happen.
     const fn = `audit_fail_${workspace.id.replace(/-/g, '')}`;

@@ -39,6 +39,13 @@ describe('console writes', () => {
         [requestId],
       )
     )[0];
+  const preview = async (requestId: string) => {
+    const [row] = await t.db.query<{ args_preview: string }[]>(
+      `SELECT args_preview FROM audit_records WHERE correlation_id = $1`,
+      [requestId],
+    );
+    return JSON.parse(row.args_preview) as unknown;
+  };
   /** Keys (id, revoked) and connections (grant, revoked) of a workspace. */
   const state = async (workspaceId: string) =>
     (
@@ -114,7 +121,13 @@ describe('console writes', () => {
     // The control: the owner's same forms do change things.
     const created = await post(
       '/console/keys',
-      { workspace: ws, name: 'by-owner', bundle: 'ai-publishing-assistant' },
+      {
+        workspace: ws,
+        name: 'by-owner',
+        bundle: 'ai-publishing-assistant',
+        tools: 'list_posts, get_post',
+        audit_access: 'true',
+      },
       'console-owner-create',
     );
     expect(created.status).toBe(201);
@@ -129,6 +142,21 @@ describe('console writes', () => {
     expect(after).not.toBe(before);
     expect(after).toContain(`${grantId}:2`);
     expect(await record('console-owner-create')).toMatchObject({ workspace_id: ws, decision: 'allowed' });
+    // The grant's record says what the form gave to which key, as the REST route's does.
+    const [made] = await t.db.query<{ id: string; scopes: string[] }[]>(
+      `SELECT id, scopes FROM api_keys WHERE workspace_id = $1 AND name = 'by-owner'`,
+      [ws],
+    );
+    expect(await preview('console-owner-create')).toMatchObject({
+      body: { bundle: 'ai-publishing-assistant', audit_access: 'true' },
+      result: {
+        key_id: made.id,
+        scopes: [`array(${made.scopes.length})`, ...made.scopes],
+        tools: ['array(2)', 'list_posts', 'get_post'],
+        audit_access: true,
+      },
+    });
+    expect(await preview('console-owner-revoke')).toMatchObject({ result: { key_id: owner.key.id } });
   });
 
   it('answers what cannot name a key, a connection or an account as not found, never a 500', async () => {

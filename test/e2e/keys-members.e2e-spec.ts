@@ -492,12 +492,16 @@ describe('keys, members and the scope catalogue', () => {
       const changed = await call(owner.token, 'PATCH', `/api/v1/members/${newcomer.id}`, { role: 'viewer' });
       await expectChanged(changed, 200, 'PATCH /api/v1/members/:userId');
       expect(changed.body).toMatchObject({ user_id: newcomer.id, role: 'viewer' });
-      // The record says whose role changed (an id grants nothing) and to which role (a catalogue value).
+      // The record says whose role changed (an id grants nothing) and to which role, a catalogue value.
       const [{ args_preview }] = await t.db.query<{ args_preview: string }[]>(
         `SELECT args_preview FROM audit_records WHERE correlation_id = $1`,
         [changed.requestId],
       );
-      expect(JSON.parse(args_preview)).toEqual({ body: { role: 'viewer' }, params: { userId: newcomer.id } });
+      expect(JSON.parse(args_preview)).toEqual({
+        body: { role: 'viewer' },
+        params: { userId: newcomer.id },
+        result: { user_id: newcomer.id, role: 'viewer', previous_role: 'editor' },
+      });
 
       const after = await call(owner.token, 'GET', '/api/v1/members');
       expect(after.body.items.map((m: { user_id: string; role: string }) => [m.user_id, m.role]).sort()).toEqual(
@@ -866,6 +870,78 @@ describe('keys, members and the scope catalogue', () => {
         user_id: member.user.id,
         reason: expect.stringContaining('disabled'),
       });
+    });
+  });
+
+  describe('the audit trail of grants', () => {
+    it('says who gave which access to which key or member, and keeps no value outside the catalogue', async () => {
+      const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES, auditAccess: true });
+      const newcomer = await buildUser(t.app);
+      const pasted = `pst_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+
+      const typo = await call(owner.token, 'POST', '/api/v1/keys', { name: 'k3', scopes: ['posts:read', pasted] });
+      await expectRefused(typo, 400, 'validation_failed', 'invalid');
+      const created = await call(owner.token, 'POST', '/api/v1/keys', {
+        name: 'k4',
+        scopes: ['posts:read', 'read-only-analytics'],
+        tools: ['list_posts', 'get_post'],
+        audit_access: true,
+      });
+      await expectChanged(created, 201, 'POST /api/v1/keys');
+      const added = await call(owner.token, 'POST', '/api/v1/members', { email: newcomer.email, role: 'editor' });
+      await expectChanged(added, 201, 'POST /api/v1/members');
+      const promoted = await call(owner.token, 'PATCH', `/api/v1/members/${newcomer.id}`, { role: 'admin' });
+      await expectChanged(promoted, 200, 'PATCH /api/v1/members/:userId');
+      const revoked = await call(owner.token, 'DELETE', `/api/v1/keys/${created.body.prefix as string}`);
+      await expectChanged(revoked, 200, 'DELETE /api/v1/keys/:keyId');
+
+      // Read back as an admin reads the trail.
+      const trail = await call(owner.token, 'GET', '/api/v1/audit?limit=20');
+      expect(trail.status).toBe(200);
+      const recordOf = (r: RestReply) => {
+        const found = (trail.body.items as { correlation_id: string }[]).find((x) => x.correlation_id === r.requestId);
+        return found as { key_id: string; user_id: string; args_preview: string } | undefined;
+      };
+      const preview = (r: RestReply) => JSON.parse(recordOf(r)?.args_preview ?? 'null') as unknown;
+      for (const r of [typo, created, added, promoted, revoked])
+        expect([r.call, recordOf(r)]).toEqual([
+          r.call,
+          expect.objectContaining({ key_id: owner.key.id, user_id: owner.user.id }),
+        ]);
+
+      expect(preview(typo)).toEqual({
+        body: { name: 'string(2)', scopes: ['array(2)', 'posts:read', `string(${pasted.length})`] },
+      });
+      expect(preview(created)).toEqual({
+        body: {
+          name: 'string(2)',
+          scopes: ['array(2)', 'posts:read', 'read-only-analytics'],
+          tools: ['array(2)', 'list_posts', 'get_post'],
+          audit_access: true,
+        },
+        result: {
+          key_id: created.body.id,
+          scopes: [`array(${created.body.scopes.length})`, ...(created.body.scopes as string[])],
+          tools: ['array(2)', 'list_posts', 'get_post'],
+          audit_access: true,
+        },
+      });
+      expect(created.body.scopes).toEqual(expect.arrayContaining(['posts:read', 'analytics:read']));
+      expect(preview(added)).toEqual({
+        body: { email: `string(${newcomer.email.length})`, role: 'editor' },
+        result: { user_id: newcomer.id, role: 'editor' },
+      });
+      expect(preview(promoted)).toEqual({
+        body: { role: 'admin' },
+        params: { userId: newcomer.id },
+        result: { user_id: newcomer.id, role: 'admin', previous_role: 'editor' },
+      });
+      expect(preview(revoked)).toEqual({ params: { keyId: 'string(16)' }, result: { key_id: created.body.id } });
+      // No preview keeps the value pasted as a scope; the trail has neither the new key's secret nor an email.
+      expect((trail.body.items as { args_preview: string | null }[]).map((x) => x.args_preview).join()).not.toContain(
+        pasted,
+      );
+      for (const value of [created.body.secret as string, newcomer.email]) expect(trail.text).not.toContain(value);
     });
   });
 

@@ -178,6 +178,13 @@ export class ApiKeysService {
           throw new AppError('conflict', `an active key named "${name}" already exists in this workspace`);
         throw err;
       }
+      // The new key's id and what it may do, which the arguments (a bundle, a console form) do not say.
+      AuditContext.noteResult({
+        key_id: key.id,
+        scopes: key.scopes,
+        ...(key.toolAllowlist && { tools: key.toolAllowlist }),
+        audit_access: key.auditAccess,
+      });
       return { key, token };
     };
     return manager ? insert(manager) : this.audited.run(insert);
@@ -235,6 +242,8 @@ export class ApiKeysService {
       const key = await m.getRepository(ApiKeyEntity).findOne({ where, lock: { mode: 'pessimistic_write' } });
       if (!key) throw notFound('API key');
       assertHolds(actor, key.scopes, 'you cannot revoke a key holding scopes you do not hold', 'scopes');
+      // Named by id even when the caller gave its prefix, which the preview does not keep.
+      AuditContext.noteResult({ key_id: key.id });
       if (!key.revokedAt) {
         key.revokedAt = new Date();
         await m.save(key);

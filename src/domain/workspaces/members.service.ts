@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { workspaceOf, type Actor } from '../../access/actor';
 import { assertHolds } from '../../access/assert-holds';
 import { ROLE_CEILINGS, roleAtLeast, type Role } from '../../access/roles';
+import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError, notFound } from '../../common/app-error';
 import { decodeCursor, encodeCursor, exactInstantSql, pageSize, type Page } from '../../common/pagination';
@@ -91,6 +92,8 @@ export class MembersService {
       assertHoldsRole(actor, member.role, 'change the role of');
       if (!roleAtLeast(member.role, role)) assertLasting(actor, 'raise a role');
       if (member.role === 'owner' && role !== 'owner') await this.assertOwnerMayGo(actor, m, workspaceId, member);
+      // With the role it had: a demoted owner and a promoted viewer read differently.
+      AuditContext.noteResult({ user_id: member.userId, role, previous_role: member.role });
       member.role = role;
       await m.save(member);
       return this.view(m, member);
