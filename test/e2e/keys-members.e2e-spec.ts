@@ -237,6 +237,23 @@ describe('keys, members and the scope catalogue', () => {
       expect(unknownScope.body.error.message).toContain('posts:teleport');
       expect(unknownScope.body.error.message).not.toContain('workspace:read');
 
+      // A secret pasted into the list is not repeated, to the caller or into the trail.
+      const pasted = `sk_live_${'Ab9'.repeat(10)}`;
+      const secretScope = await call(admin.token, 'POST', '/api/v1/keys', { name: 'k', scopes: [pasted] });
+      await expectRefused(secretScope, 400, 'validation_failed', 'invalid');
+      expect(secretScope.body.error.message).toContain(`(${pasted.length} characters, not shown)`);
+      const secretTool = await call(admin.token, 'POST', '/api/v1/keys', {
+        name: 'k',
+        scopes: ['workspace:read'],
+        tools: [pasted],
+      });
+      await expectRefused(secretTool, 400, 'validation_failed', 'invalid');
+      const [kept] = await t.db.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM audit_records WHERE workspace_id = $1 AND concat_ws(' ', reason, args_preview) LIKE $2`,
+        [admin.workspace.id, `%${pasted}%`],
+      );
+      expect(kept.n).toBe(0);
+
       const unknownField = await call(admin.token, 'POST', '/api/v1/keys', {
         name: 'k',
         scopes: ['workspace:read'],

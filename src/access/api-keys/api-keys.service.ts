@@ -84,7 +84,7 @@ export class ApiKeysService {
     if (unknown.length) {
       throw new AppError(
         'validation_failed',
-        `unknown scope or bundle: ${unknown.join(', ')} (bundles: ${BUNDLE_NAMES.join(', ')})`,
+        `unknown scope or bundle: ${unknown.map(shownName).join(', ')} (bundles: ${BUNDLE_NAMES.join(', ')})`,
         [{ field: 'scopes', issue: 'unknown' }],
       );
     }
@@ -113,8 +113,8 @@ export class ApiKeysService {
     if (unknownTools.length) {
       throw new AppError(
         'validation_failed',
-        `unknown tools: ${unknownTools.join(', ')}`,
-        unknownTools.map((t) => ({ field: 'tools', issue: `unknown tool ${t}` })),
+        `unknown tools: ${unknownTools.map(shownName).join(', ')}`,
+        unknownTools.map((t) => ({ field: 'tools', issue: `unknown tool ${shownName(t)}` })),
       );
     }
     // So would a tool the key's own scopes do not allow: it stays hidden from the key for good.
@@ -290,4 +290,12 @@ export class ApiKeysService {
       binding: bindingFrom(key, key.created_by_user_id),
     };
   }
+}
+
+/**
+ * An unknown name as an error message (and so the call's audit record, which keeps it) may repeat
+ * it: a misspelt scope or tool is, a secret pasted into the list (a key, a token) is not.
+ */
+function shownName(name: string): string {
+  return /^[a-z][a-z0-9_:-]{0,39}$/.test(name) ? name : `(${name.length} characters, not shown)`;
 }
