@@ -2,6 +2,7 @@ import { KEY_STATUSES } from '../access/api-keys/key-status';
 import { isRole } from '../access/roles';
 import { isBundleName, isScope } from '../access/scopes';
 import { UUID_PATTERN } from '../common/validation/uuid';
+import { storable } from './storable-text';
 import { TOOL_SCOPES } from '../mcp/tool-scopes';
 
 const MAX_DEPTH = 4;
@@ -54,7 +55,8 @@ export function shapeOf(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.length ? [`array(${value.length})`, shapeOf(value[0], depth + 1)] : 'array(0)';
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).slice(0, MAX_KEYS);
-    return Object.fromEntries(entries.map(([k, v]) => [k.slice(0, 64), memberShape(k, v, depth + 1)]));
+    // A member's name is the caller's text: stored as record text is (storable-text.ts).
+    return Object.fromEntries(entries.map(([k, v]) => [storable(k.slice(0, 64)), memberShape(k, v, depth + 1)]));
   }
   return typeof value;
 }

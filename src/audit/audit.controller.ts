@@ -106,6 +106,12 @@ async function* csvLines(pages: AsyncIterable<AuditRow[]>): AsyncGenerator<strin
     yield rows.map((r) => `${AUDIT_EXPORT_COLUMNS.map((c) => csvCell(r[c])).join(',')}\r\n`).join('');
 }
 
+/**
+ * One record per line. JSON leaves U+2028 and U+2029 unescaped, and readers that split on every
+ * line terminator (Python's splitlines, some log shippers) would cut a record there: escaped here.
+ */
 async function* jsonLines(pages: AsyncIterable<AuditRow[]>): AsyncGenerator<string> {
-  for await (const rows of pages) yield rows.map((r) => `${JSON.stringify(r)}\n`).join('');
+  const line = (r: AuditRow) =>
+    JSON.stringify(r).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  for await (const rows of pages) yield rows.map((r) => `${line(r)}\n`).join('');
 }

@@ -645,6 +645,31 @@ describe('audit trail', () => {
     expect(await sessions()).toBe(1);
   });
 
+  it("stores the caller's member names as record text, and exports one record per line whatever a row holds", async () => {
+    const { token } = await buildWorkspaceWithKey(t.app, { role: 'admin', auditAccess: true });
+    const body = JSON.stringify({ text: 'x', 'line\u2028break': 1, 'over\u202Eride': 2 });
+    const refused = await rest(token, '/api/v1/drafts', {
+      method: 'POST',
+      body,
+      headers: { 'x-request-id': 'odd-names' },
+    });
+    expect(refused.status).toBe(400);
+    const [stored] = await t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = 'odd-names'`);
+    expect(JSON.parse(stored.args_preview ?? '{}')).toMatchObject({
+      body: { 'line\uFFFDbreak': 'number', 'over\uFFFDride': 'number' },
+    });
+
+    // A row written before that rule (or by hand) still exports as one line.
+    await t.db.query(`UPDATE audit_records SET reason = 'a' || chr(8232) || 'b' || chr(8233) WHERE id = $1`, [
+      stored.id,
+    ]);
+    const jsonl = await (await rest(token, '/api/v1/audit/export?format=jsonl')).text();
+    expect(jsonl).not.toMatch(/[\u2028\u2029]/);
+    const lines = jsonl.trim().split('\n');
+    const odd = lines.map((l) => JSON.parse(l) as Record & { reason: string }).find((r) => r.id === stored.id);
+    expect(odd?.reason).toBe('a\u2028b\u2029');
+  });
+
   it('filters, paginates and exports for admins only', async () => {
     const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'admin', auditAccess: true });
     for (let i = 0; i < 3; i++) await rest(token, `/api/v1/workspaces/${workspace.id}`);
