@@ -51,7 +51,11 @@ export async function createApp(
 
   const openapi = new DocumentBuilder()
     .setTitle('Postern REST API')
-    .setDescription('The same service layer as the MCP tools. Authenticate with `Authorization: Bearer pst_…`.')
+    .setDescription(
+      'The same service layer as the MCP tools. Authenticate with `Authorization: Bearer pst_…`. Request bodies ' +
+        'are JSON (`Content-Type: application/json`, UTF-8), except the multipart media upload; a body of any ' +
+        'other type, or with none, answers 415 unsupported_media_type.',
+    )
     .setVersion(VERSION)
     .addBearerAuth()
     .build();

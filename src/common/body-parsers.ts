@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { AuditContext } from '../audit/audit-context';
 import { noteError } from '../audit/audit-outcome';
 import { MEDIA_DEFAULTS } from '../config/app-config';
+import { isApiPath } from './api-path';
 import { AppError } from './app-error';
 import { base64Length } from './base64-length';
 import { inspectJson, isNotUtf8, NOT_UTF8_MESSAGE, refusedBody } from './json-body-checks';
@@ -36,10 +37,43 @@ const isMcp = (req: Request) => {
   return (path === '/mcp' || path === '/mcp/') && /^Bearer\s+\S{20,}$/i.test(req.headers.authorization ?? '');
 };
 
+/** The one REST route that reads a form: the media upload, its file in multipart/form-data (multer reads it). */
+const UPLOAD_PATHS = new Set(['/api/v1/media', '/api/v1/media/']);
+const NOT_JSON_MESSAGE = 'request body must be JSON, sent with Content-Type: application/json';
+const NOT_UPLOAD_MESSAGE = 'send the file as multipart/form-data (or a JSON body with Content-Type: application/json)';
+
 /**
- * JSON and form parsing whose failures (too large, malformed) answer in our error shape before any
- * handler runs, so a rejected body can change nothing; the audit draft is already open and records
- * the refusal. Every route keeps the 1 MB limit except
+ * A REST body is read as JSON only (the media upload: as multipart/form-data too). The JSON parser
+ * skips a body of any other type, or of none: the handler then ran as if it had been sent empty (a
+ * draft created without its text), and the form parser applied a urlencoded one. Refused here,
+ * before any parser reads it, so nothing changes. The charset of a JSON body is the parser's to check.
+ */
+function requireJsonApiBody(req: Request, res: Response, next: NextFunction): void {
+  const path = targetPath(req);
+  if (!isApiPath(path) || !hasContent(req) || req.is('application/json')) return next();
+  const upload = req.method === 'POST' && UPLOAD_PATHS.has(path);
+  if (upload && req.is('multipart/form-data')) return next();
+  refuse(req, res, new AppError('unsupported_media_type', upload ? NOT_UPLOAD_MESSAGE : NOT_JSON_MESSAGE));
+}
+
+/** A body is coming: a length above zero, or chunks. An empty POST (`curl -X POST`) carries neither. */
+function hasContent(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
+}
+
+/** Answers in our error shape, and notes the refusal on the audit draft (already open) as the call's outcome. */
+function refuse(req: Request, res: Response, error: unknown): void {
+  if (error instanceof AppError) noteError(AuditContext.current(), error.code, error.message);
+  else noteError(AuditContext.current(), 'internal_error');
+  const id = (req as Request & { id?: unknown }).id;
+  const { status, body } = toErrorBody(error, typeof id === 'string' ? id : undefined);
+  res.status(status).json(body);
+}
+
+/**
+ * JSON and form parsing whose failures (too large, malformed, a REST body that is not JSON) answer
+ * in our error shape before any handler runs, so a rejected body can change nothing; the audit draft
+ * is already open and records the refusal. Every route keeps the 1 MB limit except
  * `/mcp`, where `upload_media` carries a file as base64.
  */
 export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
@@ -56,7 +90,7 @@ export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
       limitOf: () => BODY_LIMIT,
     },
   ];
-  return parsers.map(({ parse, limitOf }) => (req: Request, res: Response, next: NextFunction) => {
+  const parsing = parsers.map(({ parse, limitOf }) => (req: Request, res: Response, next: NextFunction) => {
     // The authorization server reads its own bodies (with its own limits and error responses).
     if (req.originalUrl.startsWith('/oauth/')) return next();
     void parse(req, res, (err?: unknown) => {
@@ -70,13 +104,10 @@ export function bodyParsers(options: BodyParserOptions = {}): RequestHandler[] {
         error = unexpected;
       }
       if (!error) return next();
-      if (error instanceof AppError) noteError(AuditContext.current(), error.code, error.message);
-      else noteError(AuditContext.current(), 'internal_error');
-      const id = (req as Request & { id?: unknown }).id;
-      const { status, body } = toErrorBody(error, typeof id === 'string' ? id : undefined);
-      res.status(status).json(body);
+      refuse(req, res, error);
     });
   });
+  return [requireJsonApiBody, ...parsing];
 }
 
 function parserError(err: unknown, limit: string): AppError {

@@ -222,6 +222,58 @@ describe('drafts over MCP and REST', () => {
     expect(await contentState(t.db, s.workspace.id)).toEqual(mine);
   });
 
+  it('refuses a REST body in any type but JSON with 415, audits it as invalid and changes nothing', async () => {
+    const s = await setup();
+    const draft = await s.rest('POST', '/api/v1/drafts', { text: 'kept' });
+    expect(draft.status).toBe(201);
+    const before = await contentState(t.db, s.workspace.id);
+    const send = async (
+      method: string,
+      path: string,
+      body: RequestInit['body'],
+      headers: Record<string, string> = {},
+    ) => {
+      const requestId = `type-${randomUUID()}`;
+      const res = await fetch(`${t.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${s.token}`, 'x-request-id': requestId, ...headers },
+        body,
+      });
+      return { requestId, status: res.status, body: (await res.json()) as { error?: { code: string } } };
+    };
+    const json = JSON.stringify({ text: 'x' });
+    const form = new FormData();
+    form.append('text', 'x');
+    const cases: [string, () => ReturnType<typeof send>][] = [
+      ['text/plain', () => send('POST', '/api/v1/drafts', json, { 'content-type': 'text/plain' })],
+      // A byte body goes without Content-Type at all.
+      ['none', () => send('POST', '/api/v1/drafts', new TextEncoder().encode(json))],
+      ['multipart', () => send('POST', '/api/v1/drafts', form)],
+      ['urlencoded', () => send('PATCH', `/api/v1/drafts/${draft.body.id}`, new URLSearchParams({ text: 'changed' }))],
+      [
+        'json-ish',
+        () => send('PATCH', `/api/v1/drafts/${draft.body.id}`, json, { 'content-type': 'application/jsonx' }),
+      ],
+    ];
+    for (const [name, call] of cases) {
+      const r = await call();
+      expect([name, r.status, r.body.error?.code]).toEqual([name, 415, 'unsupported_media_type']);
+      expect([name, await auditOf(t.db, r.requestId)]).toEqual([
+        name,
+        [expect.objectContaining({ decision: 'invalid', outcome: 'error', error_code: 'unsupported_media_type' })],
+      ]);
+    }
+    expect(await contentState(t.db, s.workspace.id)).toEqual(before);
+
+    // JSON with its charset is read; a POST without a body needs no type.
+    const typed = await send('PATCH', `/api/v1/drafts/${draft.body.id}`, json, {
+      'content-type': 'application/json; charset=utf-8',
+    });
+    expect(typed.status).toBe(200);
+    const bodiless = await send('POST', `/api/v1/posts/${randomUUID()}/restore`, new Uint8Array());
+    expect([bodiless.status, bodiless.body.error?.code]).toEqual([404, 'not_found']);
+  });
+
   it('refuses bad input naming the field, writes nothing, and audits the call as invalid', async () => {
     const s = await setup();
     const before = await contentState(t.db, s.workspace.id);
