@@ -10,8 +10,26 @@ import { holdResponse } from './hold-response';
 import { isMcpPath } from '../mcp/mcp-path';
 import { targetPath } from '../common/origin-form';
 
-/** Probes and docs are not calls on anyone's behalf. */
-const UNAUDITED = /^\/(health|api\/docs)(\/|$)/;
+/**
+ * Probes and the API docs are not calls on anyone's behalf: these exact routes, read with GET (or
+ * HEAD), are not audited. The docs are the page (with and without its slash), the files it loads and
+ * the document. Anything else under these paths (another method, an unknown path) is audited like
+ * any request; a file a newer Swagger UI loads under another name is audited too, never missed.
+ */
+const UNAUDITED = new Set([
+  '/health/live',
+  '/health/ready',
+  '/api/docs',
+  '/api/docs/',
+  '/api/docs/openapi.json',
+  '/api/docs/swagger-ui-init.js',
+  '/api/docs/swagger-ui.css',
+  '/api/docs/swagger-ui-bundle.js',
+  '/api/docs/swagger-ui-standalone-preset.js',
+  '/api/docs/favicon-32x32.png',
+  '/api/docs/favicon-16x16.png',
+]);
+const unaudited = (method: string, path: string) => (method === 'GET' || method === 'HEAD') && UNAUDITED.has(path);
 /** An MCP answer is read for its outcome (isError, JSON-RPC error); the start is enough. */
 const BODY_READ = 256 * 1024;
 
@@ -42,7 +60,7 @@ export class AuditMiddleware implements NestMiddleware {
 
   use(req: ActorRequest, res: Response, next: NextFunction): void {
     const path = targetPath(req);
-    if (UNAUDITED.test(path)) return next();
+    if (unaudited(req.method, path)) return next();
     const draft = AuditContext.start(surfaceOf(path), `${req.method} ${path}`, String(req.id ?? ''));
     holdResponse(
       res,

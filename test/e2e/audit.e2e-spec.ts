@@ -509,6 +509,36 @@ describe('audit trail', () => {
     }
   });
 
+  it('leaves only the documented probes and docs unaudited: anything else under their paths has its record', async () => {
+    const rows = (id: string) => t.db.query<Record[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]);
+    const others: [string, string][] = [
+      ['POST', '/health/x'],
+      ['POST', '/health/live'],
+      ['GET', '/health/live/extra'],
+      ['DELETE', '/api/docs/anything'],
+      ['GET', '/api/docs/no-such-file.js'],
+    ];
+    for (const [n, [method, path]] of others.entries()) {
+      const id = `near-docs-${n}`;
+      const r = await sendRaw(method, path, { 'x-request-id': id });
+      expect([id, r.status]).toEqual([id, 404]);
+      expect([id, await rows(id)]).toEqual([
+        id,
+        [expect.objectContaining({ operation: `${method} ${path}`, decision: 'invalid', error_code: 'not_found' })],
+      ]);
+    }
+    // The page, with each file it loads, as a browser would fetch them.
+    const page = await (await fetch(`${t.url}/api/docs`)).text();
+    const files = [...page.matchAll(/(?:href|src)="\.\/docs\/([^"]+)"/g)].map((m) => `/api/docs/${m[1]}`);
+    expect(files).toEqual(expect.arrayContaining(['/api/docs/swagger-ui-init.js', '/api/docs/swagger-ui.css']));
+    const documented = ['/health/live', '/health/ready', '/api/docs', '/api/docs/', '/api/docs/openapi.json', ...files];
+    for (const [n, path] of documented.entries()) {
+      const id = `docs-${n}`;
+      const r = await sendRaw('GET', path, { 'x-request-id': id });
+      expect([path, r.status, await rows(id)]).toEqual([path, 200, []]);
+    }
+  });
+
   it('stores characters PostgreSQL text cannot hold as U+FFFD, so one caller cannot fail a batch', async () => {
     const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['workspace:list'] });
     const call = (name: string, id: string) =>
