@@ -29,6 +29,7 @@ import { ContentByCampaign1763890000000 } from './migrations/1763890000000-conte
 import { AuditAppendLockWait1763900000000 } from './migrations/1763900000000-audit-append-lock-wait';
 import { ConnectionRenews1763910000000 } from './migrations/1763910000000-connection-renews';
 import { RefreshTokensByGrant1763920000000 } from './migrations/1763920000000-refresh-tokens-by-grant';
+import { ApiKeyNameReleased1763930000000 } from './migrations/1763930000000-api-key-name-released';
 
 export const ENTITIES = [
   UserEntity,
@@ -63,6 +64,7 @@ export const MIGRATIONS = [
   AuditAppendLockWait1763900000000,
   ConnectionRenews1763910000000,
   RefreshTokensByGrant1763920000000,
+  ApiKeyNameReleased1763930000000,
 ];
 
 /**

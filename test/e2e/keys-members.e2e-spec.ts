@@ -338,6 +338,25 @@ describe('keys, members and the scope catalogue', () => {
       expect(await state(admin.workspace.id)).toBe(before);
     });
 
+    it('lets a new key take the name of an expired one, which stays listed as expired', async () => {
+      const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ALL_SCOPES });
+      const create = () => call(admin.token, 'POST', '/api/v1/keys', { name: 'exp2', scopes: ['workspace:read'] });
+      const old = await create();
+      await expectChanged(old, 201, 'POST /api/v1/keys');
+      await t.db.query(`UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = $1`, [old.body.id]);
+
+      const renewed = await create();
+      await expectChanged(renewed, 201, 'POST /api/v1/keys');
+      const expired = await call(admin.token, 'GET', '/api/v1/keys?status=expired');
+      expect(expired.body.items).toEqual([
+        expect.objectContaining({ id: old.body.id, name: 'exp2', status: 'expired' }),
+      ]);
+      // The name is taken again, by a key that is active: the refusal says so truly.
+      const again = await create();
+      await expectRefused(again, 409, 'conflict', 'allowed');
+      expect(again.body.error.message).toBe('an active key named "exp2" already exists in this workspace');
+    });
+
     it('gives audit_access only from an admin or owner whose own key has it, and lists the flag', async () => {
       const admin = await buildWorkspaceWithKey(t.app, { role: 'admin', scopes: ALL_SCOPES, auditAccess: true });
       const ws = admin.workspace.id;

@@ -15,6 +15,8 @@ export class ApiKeyEntity {
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true }) expiresAt: Date | null;
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true }) lastUsedAt: Date | null;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt: Date | null;
+  /** When a newer key took this expired key's name (names are unique among live keys only). */
+  @Column({ name: 'name_released_at', type: 'timestamptz', nullable: true }) nameReleasedAt: Date | null;
   /** May read the workspace's audit trail. Set at creation and never changed; not a scope. */
   @Column({ name: 'audit_access', type: 'boolean', default: false }) auditAccess: boolean;
   @Column({ name: 'created_by_user_id', type: 'uuid', nullable: true }) createdByUserId: string | null;

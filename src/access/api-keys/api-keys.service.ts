@@ -51,6 +51,20 @@ const STATUS_CONDITIONS: Record<KeyStatus, string> = {
   revoked: 'k.revoked_at IS NOT NULL',
 };
 
+/**
+ * Names are unique among live keys (the index api_keys_live_name_key): an expired key holding the
+ * name gives it up to the key being created, and stays listed as expired under it. Its row is locked
+ * by the update, so a second creation of the name waits here and then finds the new key.
+ */
+async function releaseExpiredName(m: EntityManager, workspaceId: string, name: string): Promise<void> {
+  // The clock that says a key has expired when it is used and listed (the app's), not the database's.
+  await m.query(
+    `UPDATE api_keys SET name_released_at = $3
+      WHERE workspace_id = $1 AND name = $2 AND revoked_at IS NULL AND name_released_at IS NULL AND expires_at <= $3`,
+    [workspaceId, name, new Date()],
+  );
+}
+
 @Injectable()
 export class ApiKeysService {
   constructor(
@@ -153,7 +167,9 @@ export class ApiKeysService {
       if (input.createdByUserId) await lockMembership(m, input.workspaceId, input.createdByUserId);
       if (input.auditAccess) await this.assertMayGrantAuditAccess(actor, input, m);
       const keys = m.getRepository(ApiKeyEntity);
-      if (await keys.exists({ where: { workspaceId: input.workspaceId, name, revokedAt: IsNull() } })) {
+      await releaseExpiredName(m, input.workspaceId, name);
+      const live = { workspaceId: input.workspaceId, name, revokedAt: IsNull(), nameReleasedAt: IsNull() };
+      if (await keys.exists({ where: live })) {
         throw new AppError('conflict', `an active key named "${name}" already exists in this workspace`);
       }
       const { token, prefix } = generateApiKeyToken();
