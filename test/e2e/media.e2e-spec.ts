@@ -471,6 +471,17 @@ describe('media library', () => {
       expect(Buffer.from(await content.arrayBuffer())).toEqual(file);
     });
 
+    it('keeps a file name sent in UTF-8 as it was written', async () => {
+      const c = await caller();
+      for (const [seed, name] of ['Café.png', '写真.png'].entries()) {
+        const res = await api(c, 'POST', '/api/v1/media', { form: form(png(2, 2, 10 + seed), name, 'image/png') });
+        const asset = (await res.json()) as { id: string; file_name: string };
+        expect([name, res.status, asset.file_name]).toEqual([name, 201, name]);
+        const got = (await (await api(c, 'GET', `/api/v1/media/${asset.id}`)).json()) as { file_name: string };
+        expect(got.file_name).toBe(name);
+      }
+    });
+
     it('refuses unknown form fields and extra files, and a JSON body without a file', async () => {
       const c = await caller();
       const extraField = await api(c, 'POST', '/api/v1/media', {

@@ -34,6 +34,11 @@ const MAX_FORM_FIELDS = 30;
       inject: [APP_CONFIG, PrivateTempDir],
       useFactory: (config: AppConfig, temp: PrivateTempDir) => ({
         storage: new TempFileStorageEngine(temp, largestMediaCap(config)),
+        // A part's file name as browsers and curl send it: UTF-8 bytes in `filename="…"`. Multer's
+        // default reads them as latin1, storing "Café.png" as "CafÃ©.png" and refusing "写真.png" for
+        // the control characters that decoding made of it. (`filename*=` names its charset and is
+        // read either way.)
+        defParamCharset: 'utf8',
         limits: {
           files: 1,
           fileSize: largestMediaCap(config),
