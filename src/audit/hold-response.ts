@@ -3,7 +3,7 @@ import type { Response } from 'express';
 
 type Chunk = string | Uint8Array;
 /** The headers writeHead takes: an object, [name, value] pairs, or a flat [name, value, name, value…] list. */
-type Head = OutgoingHttpHeaders | readonly (OutgoingHttpHeader | readonly [string, OutgoingHttpHeader])[];
+export type Head = OutgoingHttpHeaders | readonly (OutgoingHttpHeader | readonly [string, OutgoingHttpHeader])[];
 
 /** Strings are encoded; bytes are kept as a view, as the socket would keep them, not copied. */
 function toBuffer(chunk: Chunk, encoding?: unknown): Buffer {
@@ -13,7 +13,7 @@ function toBuffer(chunk: Chunk, encoding?: unknown): Buffer {
 }
 
 /** A head's headers by name. A name a list gives twice keeps both values, as Node would send them. */
-function headersOf(head: Head): [string, OutgoingHttpHeader | undefined][] {
+export function headersOf(head: Head): [string, OutgoingHttpHeader | undefined][] {
   const pairs: (readonly [string, OutgoingHttpHeader | undefined])[] = !Array.isArray(head)
     ? Object.entries(head as OutgoingHttpHeaders)
     : Array.isArray(head[0])

@@ -585,6 +585,7 @@ describe('audit trail', () => {
     });
     expect(call.status).toBe(200);
     expect(call.headers.get('content-type')).toContain('application/json');
+    expect(call.headers.get('cache-control')).toBe('no-store');
     expect(await rowsOf('modern-call')).toEqual([
       expect.objectContaining({ operation: 'mcp tools/call get_workspace' }),
     ]);
@@ -592,6 +593,8 @@ describe('audit trail', () => {
 
     const listen = await modern('modern-listen', 'subscriptions/listen', { notifications: { toolsListChanged: true } });
     expect(listen.headers.get('content-type')).toContain('text/event-stream');
+    // The SDK's own policy for its streams, with no-store before it.
+    expect(listen.headers.get('cache-control')).toBe('no-store, no-cache, no-transform');
     // The stream is open: its record is already there.
     expect(await rowsOf('modern-listen')).toEqual([
       expect.objectContaining({ operation: 'mcp subscriptions/listen', decision: 'allowed' }),
@@ -642,6 +645,46 @@ describe('audit trail', () => {
     );
     expect(names).toContain('audited');
     expect(names).not.toContain('never-written');
+  });
+
+  it('lets no cache keep an API answer: a new key, the trail, an error, a refusal', async () => {
+    const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES, auditAccess: true });
+    const answers: [string, Response][] = [
+      [
+        'new key',
+        await rest(owner.token, '/api/v1/keys', {
+          method: 'POST',
+          body: JSON.stringify({ name: 'cached?', scopes: ['workspace:read'] }),
+        }),
+      ],
+      ['trail', await rest(owner.token, '/api/v1/audit')],
+      ['export', await rest(owner.token, '/api/v1/audit/export')],
+      ['unknown route', await rest(owner.token, '/api/v1/no-such-route')],
+      ['no key', await fetch(`${t.url}/api/v1/workspaces`)],
+      [
+        'not json',
+        await rest(owner.token, '/api/v1/keys', {
+          method: 'POST',
+          body: 'x',
+          headers: { 'content-type': 'text/plain' },
+        }),
+      ],
+    ];
+    await withAuditFailing(t.db, 'GET /api/v1/workspaces', async () => {
+      answers.push(['audit down', await rest(owner.token, '/api/v1/workspaces')]);
+    });
+    expect(answers.map(([name, r]) => [name, r.status, r.headers.get('cache-control')])).toEqual([
+      ['new key', 201, 'no-store'],
+      ['trail', 200, 'no-store'],
+      ['export', 200, 'no-store'],
+      ['unknown route', 404, 'no-store'],
+      ['no key', 401, 'no-store'],
+      ['not json', 415, 'no-store'],
+      ['audit down', 503, 'no-store'],
+    ]);
+    // The docs page's files keep the static server's own caching.
+    const css = await fetch(`${t.url}/api/docs/swagger-ui.css`);
+    expect([css.status, css.headers.get('cache-control')]).toEqual([200, 'public, max-age=0']);
   });
 
   it("sends none of the refused call's headers with the 503, and signs nobody in without a record", async () => {
