@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { workspaceOf, type Actor } from '../access/actor';
-import type { AuditQueryDto } from './dto/audit-query.dto';
+import { AUDIT_PAGE_DEFAULT, type AuditQueryDto } from './dto/audit-query.dto';
 import { AUDIT_FIELD_COLUMNS } from './audit-record';
 
 export interface AuditRow {
@@ -67,7 +67,7 @@ export class AuditQueryService {
   async page(
     actor: Actor,
     q: AuditQueryDto,
-    limit = q.limit ?? 50,
+    limit = q.limit ?? AUDIT_PAGE_DEFAULT,
   ): Promise<{ items: AuditRow[]; next_cursor: string | null }> {
     const rows = await this.rows(actor, q, limit + 1);
     const items = rows.slice(0, limit);

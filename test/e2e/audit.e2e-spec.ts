@@ -855,6 +855,30 @@ describe('audit trail', () => {
     expect(await refused.json()).toMatchObject({ error: { code: 'insufficient_role' } });
   });
 
+  it('reads the page size as every list does: digits only, within bounds, given once, one message', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES, auditAccess: true });
+    const refusal = async (path: string) => {
+      const r = await rest(token, path);
+      const body = (await r.json()) as { error?: { code: string; details: { field: string; issue: string }[] } };
+      return [path, r.status, body.error?.code, body.error?.details];
+    };
+    const once = [{ field: 'limit', issue: 'limit must be given once' }];
+    for (const [list, max] of [
+      ['/api/v1/audit', 200],
+      ['/api/v1/audit/export', 100_000],
+      ['/api/v1/keys', 100],
+    ] as const) {
+      const bounds = [{ field: 'limit', issue: `limit must be a whole number from 1 to ${max}` }];
+      for (const query of ['limit=1e1', 'limit=0x10', 'limit=%2010', 'limit=0', `limit=${max + 1}`, 'limit=-1']) {
+        const path = `${list}?${query}`;
+        expect(await refusal(path)).toEqual([path, 400, 'validation_failed', bounds]);
+      }
+      const twice = `${list}?limit=1&limit=2`;
+      expect(await refusal(twice)).toEqual([twice, 400, 'validation_failed', once]);
+      expect((await rest(token, `${list}?limit=${max}`)).status).toBe(200);
+    }
+  });
+
   it('is read only with a key created with audit_access, however broad the key or high the role behind it', async () => {
     // An owner hands an assistant a narrow key, and keeps a key with every scope for themselves.
     const narrow = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['read-only-analytics'] });

@@ -1,9 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
+import { PageLimit } from '../../common/page-query.dto';
 import { IsIsoTimestamp, IsRecordId } from '../../common/validation/validators.decorator';
 
 export const DECISIONS = ['allowed', 'denied', 'invalid', 'failed'] as const;
+/** The audit list's page sizes, larger than the other lists' (1–100, 25). */
+export const AUDIT_PAGE_MAX = 200;
+export const AUDIT_PAGE_DEFAULT = 50;
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'User id or API key id of the caller.', format: 'uuid' })
@@ -52,12 +55,7 @@ export class AuditQueryDto {
   @IsRecordId()
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit(AUDIT_PAGE_MAX, AUDIT_PAGE_DEFAULT)
   limit?: number;
 }
 
@@ -65,12 +63,7 @@ export class AuditQueryDto {
 export const EXPORT_LIMIT = 100_000;
 
 export class AuditExportDto extends AuditQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: EXPORT_LIMIT, default: EXPORT_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(EXPORT_LIMIT)
+  @PageLimit(EXPORT_LIMIT, EXPORT_LIMIT)
   declare limit?: number;
 
   @ApiPropertyOptional({ enum: ['csv', 'jsonl'], default: 'jsonl' })
