@@ -1,4 +1,4 @@
-import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import type { Application } from 'express';
@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { StrictValidationPipe } from './common/validation/built-in-keys';
 import { validationError } from './common/validation-error';
 import type { AppConfig } from './config/config.types';
 import { dataSourceOptions } from './database/data-source-options';
@@ -41,7 +42,7 @@ export async function createApp(
   // Before Swagger's routes and before Nest mounts any route or module middleware at init.
   app.use(...requestPipeline(app, config));
   app.useGlobalPipes(
-    new ValidationPipe({
+    new StrictValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,

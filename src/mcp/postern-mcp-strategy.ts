@@ -11,6 +11,7 @@ import type { Scope } from '../access/scopes';
 import type { z } from 'zod';
 import { AuditContext } from '../audit/audit-context';
 import type { AppError } from '../common/app-error';
+import { builtInKeys } from '../common/validation/built-in-keys';
 import { noteError } from '../audit/audit-outcome';
 import type { ResourceScopeDeficiency, ResourceStepUp } from './postern-http-transport';
 import {
@@ -163,7 +164,10 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
             noteError(draft, 'forbidden', 'tool not in the key allowlist');
             throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
           }
-          const refused = this.refuseArguments(actor, name, request.params?.arguments);
+          // The arguments as parsed from the body: the SDK's copy has lost a `__proto__` key (or made it
+          // the object's prototype, so `{"__proto__":{"text":"x"}}` read as text "x").
+          const raw = (rawRequest as { body?: { params?: { arguments?: unknown } } } | undefined)?.body?.params;
+          const refused = this.refuseArguments(actor, name, request.params?.arguments, raw?.arguments);
           return refused ?? handler(request, context);
         });
       }
@@ -181,12 +185,20 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
    * The tool's own schema, checked here so a refusal names every bad field in the structured error
    * every other failure uses (mcp-nest would answer a plain "Invalid parameters" sentence).
    */
-  private refuseArguments(actor: Actor | undefined, tool: string, args: Record<string, unknown> | undefined) {
+  private refuseArguments(
+    actor: Actor | undefined,
+    tool: string,
+    args: Record<string, unknown> | undefined,
+    rawArgs: unknown,
+  ) {
     const permissions = this.permissionsOf(tool);
     const schema = permissions?.parameters;
     if (!schema) return undefined;
     const parsed = schema.safeParse(args ?? {});
-    if (parsed.success) return undefined;
+    // A name every object has (`__proto__`, `constructor` …) is no argument either; the schema would
+    // not see it.
+    const builtIn = builtInKeys(rawArgs).map((field) => ({ field, issue: 'is not a known argument' }));
+    if (parsed.success && !builtIn.length) return undefined;
     // Refused before the guards, which would have recorded the scopes the call needs.
     const scopes = callScopes(permissions, args);
     const draft = AuditContext.current();
@@ -205,7 +217,7 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
         return Promise.resolve({ content: [{ type: 'text', text: JSON.stringify({ error }) }], isError: true });
       }
     }
-    const details = argumentErrorDetails(parsed.error);
+    const details = [...(parsed.success ? [] : argumentErrorDetails(parsed.error)), ...builtIn];
     const message = details.map((d) => `${d.field}: ${d.issue}`).join('; ');
     noteError(draft, 'validation_failed', message.slice(0, 300));
     const error = { code: 'validation_failed', message: `invalid arguments for ${tool}: ${message}`, details };

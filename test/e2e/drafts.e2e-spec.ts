@@ -292,6 +292,13 @@ describe('drafts over MCP and REST', () => {
       [{ variants: { myspace: { text: 'hi' } } }, 'variants.myspace'],
       [{ variants: { x: { text: 'hi', colour: 'red' } } }, 'variants.x.colour'],
       [{ idempotency_key: 'has spaces' }, 'idempotency_key'],
+      // Names every object has through its prototype are unknown properties like any other.
+      [{ text: 'v', variants: { toString: { text: 'p' } } }, 'variants.toString'],
+      [
+        JSON.parse('{"text":"v","variants":{"__proto__":{"text":"p"}}}') as Record<string, unknown>,
+        'variants.__proto__',
+      ],
+      [JSON.parse('{"__proto__":{"text":"p"}}') as Record<string, unknown>, '__proto__'],
     ];
     for (const [args, field] of toolCases) {
       const reply = await s.tool('create_draft', args);
@@ -324,13 +331,29 @@ describe('drafts over MCP and REST', () => {
       [{ variants: { myspace: { text: 'hi' } } }, 'variants.myspace'],
       [{ variants: { x: { link: 'ftp://example.com' } } }, 'variants.x.link'],
       [{ title: '   ' }, 'title'],
+      // Names every object has through its prototype are unknown properties like any other.
+      [{ text: 'v', variants: { toString: { text: 'p' } } }, 'variants.toString'],
+      [{ text: 'v', variants: { constructor: { text: 'p' } } }, 'variants.constructor'],
+      [{ text: 'v', variants: { hasOwnProperty: { text: 'p' } } }, 'variants.hasOwnProperty'],
+      [{ text: 'v', variants: { x: { valueOf: 'p' } } }, 'variants.x.valueOf'],
+      ['{"text":"v","variants":{"__proto__":{"text":"p"}}}', 'variants.__proto__'],
+      ['{"__proto__":{"text":"p"}}', '__proto__'],
+      [{ prototype: { text: 'p' } }, 'prototype'],
     ];
     for (const [body, field] of restCases) {
       const reply = await s.rest('POST', '/api/v1/drafts', body);
-      expect([field, reply.status, reply.body.error.code]).toEqual([field, 400, 'validation_failed']);
+      expect([field, reply.status, reply.body.error?.code]).toEqual([field, 400, 'validation_failed']);
       expect(reply.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
       expect(await auditOf(t.db, reply.requestId)).toEqual([
         expect.objectContaining({ decision: 'invalid', outcome: 'error' }),
+      ]);
+    }
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      const reply = await s.rest('GET', `/api/v1/drafts?${name}=x`);
+      expect([name, reply.status, reply.body.error?.details]).toEqual([
+        name,
+        400,
+        [{ field: name, issue: `property ${name} should not exist` }],
       ]);
     }
     const badQuery = await s.rest('GET', '/api/v1/drafts?created_before=2026-02-30T00:00:00Z&limit=500');
