@@ -8,6 +8,7 @@ import { base64Length } from './base64-length';
 import { inspectJson, isNotUtf8, NOT_UTF8_MESSAGE, refusedBody } from './json-body-checks';
 import { toErrorBody } from './error-body';
 import { targetPath } from './origin-form';
+import { isMcpPath } from '../mcp/mcp-path';
 
 export const BODY_LIMIT = '1mb';
 
@@ -61,13 +62,27 @@ function hasContent(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
 }
 
-/** Answers in our error shape, and notes the refusal on the audit draft (already open) as the call's outcome. */
+/**
+ * Answers in our error shape (on /mcp, a JSON-RPC error, which is what an MCP client reads), and
+ * notes the refusal on the audit draft (already open) as the call's outcome.
+ */
 function refuse(req: Request, res: Response, error: unknown): void {
   if (error instanceof AppError) noteError(AuditContext.current(), error.code, error.message);
   else noteError(AuditContext.current(), 'internal_error');
   const id = (req as Request & { id?: unknown }).id;
   const { status, body } = toErrorBody(error, typeof id === 'string' ? id : undefined);
-  res.status(status).json(body);
+  if (!isMcpPath(targetPath(req))) return void res.status(status).json(body);
+  // Led by our code, as every JSON-RPC error of ours is (`not_found: campaign not found`).
+  const { code, message } = body.error;
+  res
+    .status(status)
+    .json({ jsonrpc: '2.0', id: null, error: { code: rpcCodeOf(code), message: `${code}: ${message}` } });
+}
+
+/** JSON-RPC's own codes where it has one: unparsable (-32700), not a request (-32600); else the transport's -32000. */
+function rpcCodeOf(code: string): number {
+  if (code === 'malformed_json') return -32700;
+  return code === 'validation_failed' || code === 'payload_too_large' ? -32600 : -32000;
 }
 
 /**
@@ -115,10 +130,23 @@ function parserError(err: unknown, limit: string): AppError {
   return type === 'entity.too.large'
     ? new AppError('payload_too_large', `request body exceeds ${limit}`)
     : type === 'entity.parse.failed'
-      ? new AppError('malformed_json', 'request body is not valid JSON')
+      ? isJson((err as { body?: unknown }).body)
+        ? new AppError('validation_failed', 'request body must be a JSON object')
+        : new AppError('malformed_json', 'request body is not valid JSON')
       : type === 'charset.unsupported'
         ? new AppError('unsupported_media_type', NOT_UTF8_MESSAGE)
         : type === 'encoding.unsupported'
           ? new AppError('unsupported_media_type', 'request body Content-Encoding is not supported')
           : new AppError('validation_failed', 'request body could not be read');
+}
+
+/** A body the strict parser refused that is JSON all the same: a bare value (`null`, `42`, `"x"`). */
+function isJson(text: unknown): boolean {
+  if (typeof text !== 'string') return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

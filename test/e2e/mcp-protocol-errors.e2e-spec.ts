@@ -102,4 +102,36 @@ describe('MCP protocol errors', () => {
       expect([method, res.status, res.headers.get('allow')]).toEqual([method, 405, 'POST']);
     }
   });
+
+  it('answers a body it cannot read as JSON-RPC errors, as an MCP client expects', async () => {
+    const { token } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['workspace:read'] });
+    const cases: [string, string, Record<string, string>, number, number, string][] = [
+      ['unparsable', '{"jsonrpc":', {}, 400, -32700, 'malformed_json'],
+      ['bare-null', 'null', {}, 400, -32600, 'validation_failed'],
+      ['bare-number', '42', {}, 400, -32600, 'validation_failed'],
+      ['latin1', '{}', { 'content-type': 'application/json; charset=latin1' }, 415, -32000, 'unsupported_media_type'],
+    ];
+    for (const [id, body, headers, status, code, recorded] of cases) {
+      const res = await postRawMcp(t.url, token, id, body, headers);
+      const answer = (await res.json()) as {
+        jsonrpc?: string;
+        id?: unknown;
+        error?: { code: number; message: string };
+      };
+      expect([id, res.status, answer.jsonrpc, answer.id, answer.error?.code]).toEqual([id, status, '2.0', null, code]);
+      const record = await row(id);
+      expect(record).toMatchObject({ decision: 'invalid', error_code: recorded });
+      expect(answer.error?.message).toBe(`${recorded}: ${record.reason}`);
+    }
+    // REST keeps its own shape, and a bare JSON value is told for what it is.
+    const rest = await fetch(`${t.url}/api/v1/drafts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: 'null',
+    });
+    expect([rest.status, ((await rest.json()) as { error: { message: string } }).error.message]).toEqual([
+      400,
+      'request body must be a JSON object',
+    ]);
+  });
 });
