@@ -4,7 +4,15 @@ import { postRawMcp } from '../support/raw-mcp';
 import { useTestApp } from '../support/test-app';
 
 /** Headers any answer may carry whoever wrote it: the server's, not the handler's. */
-const TRANSPORT_HEADERS = ['connection', 'content-length', 'content-type', 'date', 'keep-alive', 'x-request-id'];
+const TRANSPORT_HEADERS = [
+  'cache-control',
+  'connection',
+  'content-length',
+  'content-type',
+  'date',
+  'keep-alive',
+  'x-request-id',
+];
 
 describe('MCP answers held for their audit record', () => {
   jest.setTimeout(120_000);
@@ -21,6 +29,8 @@ describe('MCP answers held for their audit record', () => {
     expect(answer.status).toBe(503);
     expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(answer.headers.get('x-request-id')).toBe(requestId);
+    // Nothing of the withheld answer goes out; the refusal is no more cacheable than it was.
+    expect(answer.headers.get('cache-control')).toBe('no-store');
     expect([...answer.headers.keys()].filter((name) => !TRANSPORT_HEADERS.includes(name))).toEqual([]);
     expect(await answer.json()).toEqual({
       error: { code: 'unavailable', message: 'audit trail unavailable; try again later', requestId },
