@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import type { Application } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { documentErrors } from './common/openapi-errors';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
@@ -60,7 +61,7 @@ export async function createApp(
     .setVersion(VERSION)
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), {
+  SwaggerModule.setup('api/docs', app, () => documentErrors(SwaggerModule.createDocument(app, openapi)), {
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
 

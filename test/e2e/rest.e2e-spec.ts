@@ -78,7 +78,10 @@ describe('REST API', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
     const doc = (await (await get('/api/docs/openapi.json')).json()) as {
-      paths: Record<string, Record<string, { responses?: Record<string, { description?: string }> }>>;
+      paths: Record<
+        string,
+        Record<string, { responses?: Record<string, { description?: string; content?: unknown }> }>
+      >;
     };
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/api/v1/workspaces', '/api/v1/workspaces/{idOrSlug}']),
@@ -97,5 +100,15 @@ describe('REST API', () => {
         path,
         expect.stringContaining('approval_required'),
       ]);
+    // Every operation documents the refusals any call can get, each with the one error body.
+    const errorBody = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+    for (const [path, item] of Object.entries(doc.paths).filter(([p]) => p.startsWith('/api/v1/')))
+      for (const [method, operation] of Object.entries(item)) {
+        const responses = operation.responses ?? {};
+        const refusals = ['400', '401', '403', '503'].map((status) => [status, responses[status]?.content]);
+        expect([method, path, refusals]).toEqual([method, path, refusals.map(([status]) => [status, errorBody])]);
+        if (path.includes('{')) expect([method, path, responses['404']?.content]).toEqual([method, path, errorBody]);
+      }
+    expect(doc.paths['/api/v1/posts/{id}'].delete.responses?.['403']?.description).toContain('approval_required');
   });
 });
