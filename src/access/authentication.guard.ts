@@ -50,6 +50,7 @@ export class AuthenticationGuard implements CanActivate {
     const meta = permissionMetadata(this.reflector, context);
     const req = requestOf(context);
     const draft = AuditContext.current();
+    if (draft) draft.guarded = true;
     if (draft && req) {
       describeRequest(draft, req);
       // With the scopes an argument adds, so a refusal by any guard records all the call needs.

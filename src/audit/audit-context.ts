@@ -32,6 +32,8 @@ export interface AuditDraft {
   errorCode?: string;
   /** True once operation and arguments were read from the request. */
   described?: boolean;
+  /** True once the authentication guard looked at the call (so it, not the audit, names its caller). */
+  guarded?: boolean;
   /** True once the record was written inside a state change's transaction. */
   written: boolean;
   /**

@@ -91,11 +91,26 @@ export class AuditMiddleware implements NestMiddleware {
       noteMcpResponse(draft, body.subarray(0, BODY_READ));
     if (res.statusCode >= 400 && !draft.errorCode)
       noteError(draft, res.statusCode >= 500 ? 'internal_error' : `http_${res.statusCode}`);
-    // Refused before authentication looked at the credential (which, refusing it, names it itself).
-    if (res.statusCode >= 400 && !draft.actor && !draft.refusedCredential && !req.principal)
-      if (draft.errorCode !== 'unauthenticated') await this.attribution?.(draft, req);
+    if (refusedUnguarded(draft, res)) await this.attribution?.(draft, req);
     const ok = res.statusCode < 400 && !draft.errorCode;
     const record = this.writer.toFields(draft, ok ? 'ok' : 'error');
     await (draft.commit ? draft.commit(record) : this.writer.write(record));
   }
+}
+
+/**
+ * An API or MCP call refused before any guard looked at it: its body, its route. Not the
+ * authorization server's or the console's, whose guards ran (they are public or session-bound) and
+ * whose records name their own workspace (an OAuth request also holds its transaction open here).
+ */
+function refusedUnguarded(draft: AuditDraft, res: Response): boolean {
+  return (
+    res.statusCode >= 400 &&
+    !draft.guarded &&
+    (draft.surface === 'rest' || draft.surface === 'mcp') &&
+    !draft.commit &&
+    !draft.workspaceId &&
+    !draft.actor &&
+    !draft.refusedCredential
+  );
 }

@@ -94,4 +94,47 @@ describe('audit attribution of early refusals', () => {
       error_code: 'malformed_json',
     });
   });
+
+  it("leaves the authorization server's and the console's refusals to their own records", async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['workspace:read'] });
+    const oauth = await fetch(`${t.url}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-request-id': 'oauth-with-key',
+      },
+      body: 'grant_type=refresh_token&refresh_token=guess',
+    });
+    expect(oauth.status).toBeGreaterThanOrEqual(400);
+    const authorize = await fetch(`${t.url}/oauth/auth?response_type=code&client_id=nobody&scope=posts:read`, {
+      headers: { authorization: `Bearer ${token}`, 'x-request-id': 'authorize-with-key' },
+      redirect: 'manual',
+    });
+    expect(authorize.status).toBeGreaterThanOrEqual(400);
+    const console = await fetch(`${t.url}/console/keys`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'x-request-id': 'console-with-key',
+      },
+      body: '{}',
+    });
+    expect(console.status).toBeGreaterThanOrEqual(400);
+    // Each answered, and recorded as the refusal it was (not as an unanswered, failed call).
+    for (const [id, decision] of [
+      ['oauth-with-key', 'invalid'],
+      ['authorize-with-key', 'invalid'],
+      ['console-with-key', 'denied'],
+    ]) {
+      const record = await row(id);
+      expect([id, record.key_id, record.workspace_id === workspace.id, record.decision]).toEqual([
+        id,
+        null,
+        false,
+        decision,
+      ]);
+    }
+  });
 });
