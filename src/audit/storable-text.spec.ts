@@ -23,4 +23,26 @@ describe('storable', () => {
     expect(storable('postern://campaigns/1?mail=a@b')).toBe('postern://campaigns/1?mail=a@b');
     expect(storable('contact: ops@example.com')).toBe('contact: ops@example.com');
   });
+
+  it('takes the user information up to its last @, and covers the Arabic letter mark', () => {
+    expect(storable('https://u:p@ss@host/x')).toBe('https://…@host/x');
+    expect(storable('a\u061Cb')).toBe('a\uFFFDb');
+  });
+
+  it('leaves out credentials a caller put in a path or URI', () => {
+    const secret = 'AbC_-123'.repeat(5) + 'xyz';
+    expect(storable(`GET /api/v1/nothing/pst_0123456789ab_${secret}`)).toBe(
+      'GET /api/v1/nothing/pst_0123456789ab_[redacted]',
+    );
+    expect(storable('mcp resources/read https://x.example/a?token=s3cr3t&b=1')).toBe(
+      'mcp resources/read https://x.example/a?token=[redacted]&b=1',
+    );
+  });
+
+  it('cleans before it cuts, and never cuts a character in two', () => {
+    const uri = `https://ops:${'p'.repeat(400)}@example.com/`;
+    expect(storable(uri, 300)).toBe('https://…@example.com/');
+    expect(storable(`${'x'.repeat(299)}👍`, 300)).toBe('x'.repeat(299));
+    expect(storable('short', 300)).toBe('short');
+  });
 });

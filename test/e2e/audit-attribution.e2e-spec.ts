@@ -60,6 +60,12 @@ describe('audit attribution of early refusals', () => {
       error_code: 'not_found',
     });
 
+    // A key pasted into a path is not kept: records are kept for good.
+    expect((await send(token, 'early-pasted', `/api/v1/nothing/${token}`)).status).toBe(404);
+    const pasted = await row('early-pasted');
+    expect(pasted).toMatchObject({ ...named, error_code: 'not_found' });
+    expect(pasted.operation).toBe(`GET /api/v1/nothing/${token.slice(0, 17)}[redacted]`);
+
     const batch = await postRawMcp(t.url, token, 'early-batch', [{ jsonrpc: '2.0', id: 1, method: 'tools/list' }]);
     expect(batch.status).toBe(400);
     expect(await row('early-batch')).toMatchObject({ ...named, decision: 'invalid', error_code: 'invalid_request' });
