@@ -248,11 +248,18 @@ describe('keys, members and the scope catalogue', () => {
         tools: [pasted],
       });
       await expectRefused(secretTool, 400, 'validation_failed', 'invalid');
-      const [kept] = await t.db.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM audit_records WHERE workspace_id = $1 AND concat_ws(' ', reason, args_preview) LIKE $2`,
-        [admin.workspace.id, `%${pasted}%`],
-      );
-      expect(kept.n).toBe(0);
+      // Nor one in lower case, as hex secrets are.
+      const hex = 'deadbeef0123456789abcdef01234567';
+      const hexScope = await call(admin.token, 'POST', '/api/v1/keys', { name: 'k', scopes: [hex] });
+      await expectRefused(hexScope, 400, 'validation_failed', 'invalid');
+      expect(hexScope.body.error.message).toContain(`(${hex.length} characters, not shown)`);
+      for (const secret of [pasted, hex]) {
+        const [kept] = await t.db.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM audit_records WHERE workspace_id = $1 AND concat_ws(' ', reason, args_preview) LIKE $2`,
+          [admin.workspace.id, `%${secret}%`],
+        );
+        expect([secret, kept.n]).toEqual([secret, 0]);
+      }
 
       const unknownField = await call(admin.token, 'POST', '/api/v1/keys', {
         name: 'k',

@@ -310,8 +310,9 @@ export class ApiKeysService {
 
 /**
  * An unknown name as an error message (and so the call's audit record, which keeps it) may repeat
- * it: a misspelt scope or tool is, a secret pasted into the list (a key, a token) is not.
+ * it: a misspelt scope or tool is, a secret pasted into the list (a key, a token) is not. Catalogue
+ * names are lower-case words without digits; secrets, hex ones included, have digits.
  */
 function shownName(name: string): string {
-  return /^[a-z][a-z0-9_:-]{0,39}$/.test(name) ? name : `(${name.length} characters, not shown)`;
+  return /^[a-z][a-z_:-]{0,39}$/.test(name) ? name : `(${name.length} characters, not shown)`;
 }
