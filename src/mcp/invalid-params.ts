@@ -13,9 +13,9 @@ export function methodOf(rawRequest: unknown): string | undefined {
 }
 
 /**
- * On this request's server, answers a refusal of `method`'s params by the SDK (thrown before the
- * handler is `reached`) with invalid params in one line, recorded as invalid. What the handler
- * itself throws is left as it is. The SDK keeps its stored handlers in a private map (2.x); without
+ * On this request's server, answers a refusal of `method`'s params by the SDK's schema (thrown,
+ * with its issue list, before the handler is `reached`) with invalid params in one line, recorded
+ * as invalid. What the handler itself throws, or anything else, is left as it is. The SDK keeps its stored handlers in a private map (2.x); without
  * it, nothing changes.
  */
 export function answerMalformedParams(server: McpServer, method: string, reached: () => boolean): void {
@@ -28,7 +28,10 @@ export function answerMalformedParams(server: McpServer, method: string, reached
     } catch (err) {
       if (reached() || (err instanceof ProtocolError && err.code !== Number(ProtocolErrorCode.InvalidParams)))
         throw err;
-      const refusal = invalidParams(method, err);
+      // Only a schema's refusal carries an issue list: anything else thrown on the way is a failure.
+      const issues = issuesIn(err instanceof Error ? err.message : '');
+      if (!issues) throw err;
+      const refusal = invalidParams(method, issues);
       noteError(AuditContext.current(), 'invalid_params', refusal.message);
       throw refusal;
     }
@@ -41,15 +44,12 @@ export function answerMalformedParams(server: McpServer, method: string, reached
  * for tools/call, as invalid params) with the dump as its message: the caller's mistake reported
  * as the server's, in a form no model reads well.
  */
-export function invalidParams(method: string, err: unknown): ProtocolError {
-  const issues = issuesIn(err instanceof Error ? err.message : '');
-  const fields = issues
-    ? argumentErrorDetails({ issues } as z.ZodError).map(({ field, issue }) => {
-        const name = (field ?? '').replace(/^params\.?/, '') || '(params)';
-        return `${name}: ${issue.replace(/\s+/g, ' ')}`;
-      })
-    : [];
-  const what = fields.length ? fields.join('; ') : 'params do not match the method';
+function invalidParams(method: string, issues: z.core.$ZodIssue[]): ProtocolError {
+  const fields = argumentErrorDetails({ issues } as z.ZodError).map(({ field, issue }) => {
+    const name = (field ?? '').replace(/^params\.?/, '') || '(params)';
+    return `${name}: ${issue.replace(/\s+/g, ' ')}`;
+  });
+  const what = fields.join('; ');
   return new ProtocolError(ProtocolErrorCode.InvalidParams, `invalid params for ${method}: ${what}`.slice(0, 300));
 }
 
