@@ -24,16 +24,18 @@ describe(AuditedTransactions.name, () => {
   it('writes what the change named into its record', async () => {
     const { audited, written } = transactions(() => Promise.resolve());
     const draft = AuditContext.start('rest', 'POST /api/v1/keys', 'c1');
-    await AuditContext.run(draft, () => audited.run(() => Promise.resolve(AuditContext.noteResult({ key_id: id }))));
-    expect(written).toEqual([{ result: { key_id: id } }]);
-    expect(draft.result).toEqual({ key_id: id });
+    await AuditContext.run(draft, () =>
+      audited.run(() => Promise.resolve(AuditContext.noteResult('key', { key_id: id }))),
+    );
+    expect(written).toEqual([{ result: { key: { key_id: id } } }]);
+    expect(draft.result).toEqual({ key: { key_id: id } });
   });
 
   it('forgets what a change named once it rolls back, so the record of the failure does not name it', async () => {
     const { audited } = transactions(() => Promise.reject(new Error('audit store down')));
     const draft = AuditContext.start('rest', 'POST /api/v1/keys', 'c2');
     const run = AuditContext.run(draft, () =>
-      audited.run(() => Promise.resolve(AuditContext.noteResult({ key_id: id }))),
+      audited.run(() => Promise.resolve(AuditContext.noteResult('key', { key_id: id }))),
     );
     await expect(run).rejects.toThrow('audit store down');
     expect(draft.result).toBeUndefined();

@@ -618,7 +618,7 @@ describe('audit trail', () => {
     const key = (await created.json()) as { id: string };
     expect(row.args_preview).toBe(
       `{"body":{"name":"string(7)","scopes":["array(1)","workspace:read"]},` +
-        `"result":{"audit_access":false,"key_id":"${key.id}","scopes":["array(1)","workspace:read"]}}`,
+        `"result":{"key":{"audit_access":false,"key_id":"${key.id}","scopes":["array(1)","workspace:read"]}}}`,
     );
 
     // A broken audit store: inserts for this workspace fail. The change must not happen.

@@ -150,13 +150,15 @@ describe('console writes', () => {
     expect(await preview('console-owner-create')).toMatchObject({
       body: { bundle: 'ai-publishing-assistant', audit_access: 'true' },
       result: {
-        key_id: made.id,
-        scopes: [`array(${made.scopes.length})`, ...made.scopes],
-        tools: ['array(2)', 'list_posts', 'get_post'],
-        audit_access: true,
+        key: {
+          key_id: made.id,
+          scopes: [`array(${made.scopes.length})`, ...made.scopes],
+          tools: ['array(2)', 'list_posts', 'get_post'],
+          audit_access: true,
+        },
       },
     });
-    expect(await preview('console-owner-revoke')).toMatchObject({ result: { key_id: owner.key.id } });
+    expect(await preview('console-owner-revoke')).toMatchObject({ result: { key: { key_id: owner.key.id } } });
   });
 
   it('answers what cannot name a key, a connection or an account as not found, never a 500', async () => {

@@ -543,7 +543,7 @@ describe('keys, members and the scope catalogue', () => {
       expect(JSON.parse(args_preview)).toEqual({
         body: { role: 'viewer' },
         params: { userId: newcomer.id },
-        result: { user_id: newcomer.id, role: 'viewer', previous_role: 'editor' },
+        result: { member: { user_id: newcomer.id, role: 'viewer', previous_role: 'editor' } },
       });
 
       const after = await call(owner.token, 'GET', '/api/v1/members');
@@ -963,23 +963,28 @@ describe('keys, members and the scope catalogue', () => {
           audit_access: true,
         },
         result: {
-          key_id: created.body.id,
-          scopes: [`array(${created.body.scopes.length})`, ...(created.body.scopes as string[])],
-          tools: ['array(2)', 'list_posts', 'get_post'],
-          audit_access: true,
+          key: {
+            key_id: created.body.id,
+            scopes: [`array(${created.body.scopes.length})`, ...(created.body.scopes as string[])],
+            tools: ['array(2)', 'list_posts', 'get_post'],
+            audit_access: true,
+          },
         },
       });
       expect(created.body.scopes).toEqual(expect.arrayContaining(['posts:read', 'analytics:read']));
       expect(preview(added)).toEqual({
         body: { email: `string(${newcomer.email.length})`, role: 'editor' },
-        result: { user_id: newcomer.id, role: 'editor' },
+        result: { member: { user_id: newcomer.id, role: 'editor' } },
       });
       expect(preview(promoted)).toEqual({
         body: { role: 'admin' },
         params: { userId: newcomer.id },
-        result: { user_id: newcomer.id, role: 'admin', previous_role: 'editor' },
+        result: { member: { user_id: newcomer.id, role: 'admin', previous_role: 'editor' } },
       });
-      expect(preview(revoked)).toEqual({ params: { keyId: 'string(16)' }, result: { key_id: created.body.id } });
+      expect(preview(revoked)).toEqual({
+        params: { keyId: 'string(16)' },
+        result: { key: { key_id: created.body.id } },
+      });
       // No preview keeps the value pasted as a scope; the trail has neither the new key's secret nor an email.
       expect((trail.body.items as { args_preview: string | null }[]).map((x) => x.args_preview).join()).not.toContain(
         pasted,

@@ -195,7 +195,7 @@ export class ApiKeysService {
         throw err;
       }
       // The new key's id and what it may do, which the arguments (a bundle, a console form) do not say.
-      AuditContext.noteResult({
+      AuditContext.noteResult('key', {
         key_id: key.id,
         scopes: key.scopes,
         ...(key.toolAllowlist && { tools: key.toolAllowlist }),
@@ -259,7 +259,7 @@ export class ApiKeysService {
       if (!key) throw notFound('API key');
       assertHolds(actor, key.scopes, 'you cannot revoke a key holding scopes you do not hold', 'scopes');
       // Named by id even when the caller gave its prefix, which the preview does not keep.
-      AuditContext.noteResult({ key_id: key.id });
+      AuditContext.noteResult('key', { key_id: key.id });
       if (!key.revokedAt) {
         key.revokedAt = new Date();
         await m.save(key);

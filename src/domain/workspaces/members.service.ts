@@ -93,7 +93,7 @@ export class MembersService {
       if (!roleAtLeast(member.role, role)) assertLasting(actor, 'raise a role');
       if (member.role === 'owner' && role !== 'owner') await this.assertOwnerMayGo(actor, m, workspaceId, member);
       // With the role it had: a demoted owner and a promoted viewer read differently.
-      AuditContext.noteResult({ user_id: member.userId, role, previous_role: member.role });
+      AuditContext.noteResult('member', { user_id: member.userId, role, previous_role: member.role });
       member.role = role;
       await m.save(member);
       return this.view(m, member);

@@ -233,7 +233,7 @@ export class WorkspacesService {
     const already = () => new AppError('conflict', 'the user is already a member of this workspace');
     if (await m.exists(MembershipEntity, { where: { workspaceId, userId } })) throw already();
     // Every way in (REST by email, the CLI, a new workspace's owner, setup) names who got which role.
-    AuditContext.noteResult({ user_id: userId, role });
+    AuditContext.noteResult('member', { user_id: userId, role });
     try {
       return await m.save(m.create(MembershipEntity, { workspaceId, userId, role }));
     } catch (err) {
