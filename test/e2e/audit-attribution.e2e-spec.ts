@@ -103,31 +103,18 @@ describe('audit attribution of early refusals', () => {
 
   it("leaves the authorization server's and the console's refusals to their own records", async () => {
     const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ['workspace:read'] });
-    const oauth = await fetch(`${t.url}/oauth/token`, {
+    const oauth = await send(token, 'oauth-with-key', '/oauth/token', {
       method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-request-id': 'oauth-with-key',
-      },
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=refresh_token&refresh_token=guess',
     });
     expect(oauth.status).toBeGreaterThanOrEqual(400);
-    const authorize = await fetch(`${t.url}/oauth/auth?response_type=code&client_id=nobody&scope=posts:read`, {
-      headers: { authorization: `Bearer ${token}`, 'x-request-id': 'authorize-with-key' },
+    const authorize = await send(token, 'authorize-with-key', '/oauth/auth?response_type=code&client_id=nobody', {
       redirect: 'manual',
     });
     expect(authorize.status).toBeGreaterThanOrEqual(400);
-    const console = await fetch(`${t.url}/console/keys`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        'x-request-id': 'console-with-key',
-      },
-      body: '{}',
-    });
-    expect(console.status).toBeGreaterThanOrEqual(400);
+    const form = await send(token, 'console-with-key', '/console/keys', { method: 'POST', body: '{}' });
+    expect(form.status).toBeGreaterThanOrEqual(400);
     // Each answered, and recorded as the refusal it was (not as an unanswered, failed call).
     for (const [id, decision] of [
       ['oauth-with-key', 'invalid'],
