@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/config.types';
-import { redactUrl } from './redact-url';
+import { redactSecrets } from '../common/secret-shapes';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -48,7 +48,7 @@ export class LoggingModule {
               req: (req: { id: unknown; method: string; url: string }) => ({
                 id: req.id,
                 method: req.method,
-                url: redactUrl(req.url),
+                url: redactSecrets(req.url),
               }),
             },
             customLogLevel: (_req, res, err) =>

@@ -1,4 +1,4 @@
-import { redactUrl } from './redact-url';
+import { redactSecrets as redactUrl } from './secret-shapes';
 
 describe('redactUrl', () => {
   it('redacts every credential parameter, each time it appears', () => {
