@@ -10,6 +10,7 @@ import type { ActorRequest } from './request-actor';
 import { requestOf } from './execution-request';
 import { permissionMetadata } from './permission-metadata';
 import { scopesWithArguments } from './scopes-for-arguments.decorator';
+import { bearerToken, principalOfBearer } from './bearer-credential';
 import { isMcpPath } from '../mcp/mcp-path';
 
 /**
@@ -64,22 +65,17 @@ export class AuthenticationGuard implements CanActivate {
     // A tool call rides on the /mcp POST whose guards already authenticated it.
     if (req.principal) return true;
 
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!match)
+    const token = bearerToken(req);
+    if (!token)
       throw new AppError(
         'unauthenticated',
         'missing bearer token: send Authorization: Bearer <API key or OAuth access token>',
       );
-    const token = match[1];
-    let principal;
-    if (OAuthTokenVerifier.looksLikeJwt(token)) {
-      // OAuth access tokens are minted for the MCP endpoint only (their audience); REST takes API keys.
-      if (!isMcpPath(req.path))
-        throw new AppError('unauthenticated', 'OAuth access tokens are accepted at /mcp only; use an API key here');
-      principal = await this.tokens.verify(token);
-    } else {
-      principal = await this.apiKeys.authenticate(token);
-    }
+    // OAuth access tokens are minted for the MCP endpoint only (their audience); REST takes API keys.
+    const onMcp = isMcpPath(req.path);
+    if (OAuthTokenVerifier.looksLikeJwt(token) && !onMcp)
+      throw new AppError('unauthenticated', 'OAuth access tokens are accepted at /mcp only; use an API key here');
+    const principal = await principalOfBearer(token, onMcp, this.apiKeys, this.tokens);
     if (!principal)
       throw new AppError('unauthenticated', 'the bearer token is not a valid, unexpired, unrevoked credential');
     req.principal = principal;

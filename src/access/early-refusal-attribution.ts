@@ -5,6 +5,7 @@ import { targetPath } from '../common/origin-form';
 import { isMcpPath } from '../mcp/mcp-path';
 import { OAuthTokenVerifier } from '../oauth/oauth-token-verifier.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { bearerToken, principalOfBearer } from './bearer-credential';
 
 /**
  * Names the caller of a request refused before any guard ran: a malformed, oversized or non-JSON
@@ -24,16 +25,12 @@ export class EarlyRefusalAttribution {
   ) {}
 
   async attribute(draft: AuditDraft, req: Request): Promise<void> {
-    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearerToken(req);
     if (!token) return;
     // A dead credential names itself on the draft (with why it is dead); the call's own reason stays.
     const reason = draft.reason;
     try {
-      const principal = OAuthTokenVerifier.looksLikeJwt(token)
-        ? isMcpPath(targetPath(req))
-          ? await this.tokens.verify(token)
-          : undefined
-        : await this.apiKeys.authenticate(token);
+      const principal = await principalOfBearer(token, isMcpPath(targetPath(req)), this.apiKeys, this.tokens);
       if (principal?.workspaceId) {
         draft.workspaceId = principal.workspaceId;
         const { kind, keyId, userId, clientId } = principal;
