@@ -8,6 +8,7 @@ import { base64Length } from './base64-length';
 import { inspectJson, isNotUtf8, NOT_UTF8_MESSAGE, refusedBody } from './json-body-checks';
 import { toErrorBody } from './error-body';
 import { targetPath } from './origin-form';
+import { jsonRpcError } from '../mcp/json-rpc-error';
 import { isMcpPath } from '../mcp/mcp-path';
 
 export const BODY_LIMIT = '1mb';
@@ -74,9 +75,7 @@ function refuse(req: Request, res: Response, error: unknown): void {
   if (!isMcpPath(targetPath(req))) return void res.status(status).json(body);
   // Led by our code, as every JSON-RPC error of ours is (`not_found: campaign not found`).
   const { code, message } = body.error;
-  res
-    .status(status)
-    .json({ jsonrpc: '2.0', id: null, error: { code: rpcCodeOf(code), message: `${code}: ${message}` } });
+  res.status(status).json(jsonRpcError(rpcCodeOf(code), `${code}: ${message}`));
 }
 
 /** JSON-RPC's own codes where it has one: unparsable (-32700), not a request (-32600); else the transport's -32000. */

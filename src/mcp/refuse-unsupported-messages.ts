@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AuditContext } from '../audit/audit-context';
 import { noteError } from '../audit/audit-outcome';
+import { jsonRpcError } from './json-rpc-error';
 import { isMcpPath } from './mcp-path';
 import { targetPath } from '../common/origin-form';
 
@@ -32,5 +33,5 @@ export function refuseUnsupportedMessages(req: Request, res: Response, next: Nex
   const problem = problemOf(req.body);
   if (!problem || !isMcpPath(targetPath(req))) return next();
   noteError(AuditContext.current(), 'invalid_request', problem);
-  res.status(400).json({ jsonrpc: '2.0', id: null, error: { code: -32600, message: problem } });
+  res.status(400).json(jsonRpcError(-32600, problem));
 }

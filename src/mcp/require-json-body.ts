@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AuditContext } from '../audit/audit-context';
 import { noteError } from '../audit/audit-outcome';
+import { jsonRpcError } from './json-rpc-error';
 import { isMcpPath } from './mcp-path';
 import { targetPath } from '../common/origin-form';
 
@@ -16,5 +17,5 @@ export function requireJsonBody(req: Request, res: Response, next: NextFunction)
   if (req.method !== 'POST' || !isMcpPath(targetPath(req))) return next();
   if (req.body !== undefined && req.is('application/json')) return next();
   noteError(AuditContext.current(), 'unsupported_media_type', MESSAGE);
-  res.status(415).json({ jsonrpc: '2.0', id: null, error: { code: -32000, message: MESSAGE } });
+  res.status(415).json(jsonRpcError(-32000, MESSAGE));
 }
