@@ -7,6 +7,7 @@ import { noteError, noteMcpResponse } from './audit-outcome';
 import { describeRequest } from './audit-request';
 import { AuditWriter } from './audit-writer.service';
 import { holdResponse } from './hold-response';
+import { jsonRpcError } from '../mcp/json-rpc-error';
 import { isMcpPath } from '../mcp/mcp-path';
 import { targetPath } from '../common/origin-form';
 
@@ -67,16 +68,7 @@ export class AuditMiddleware implements NestMiddleware {
       (body) => this.finish(draft, req, res, body),
       (err) => {
         this.logger.error(`audit record not written, response withheld: ${(err as Error).message}`);
-        return {
-          status: 503,
-          body: JSON.stringify({
-            error: {
-              code: 'unavailable',
-              message: 'audit trail unavailable; try again later',
-              requestId: draft.correlationId,
-            },
-          }),
-        };
+        return { status: 503, body: JSON.stringify(unavailable(draft, req)) };
       },
       () => draft.released === true,
     );
@@ -96,6 +88,14 @@ export class AuditMiddleware implements NestMiddleware {
     const record = this.writer.toFields(draft, ok ? 'ok' : 'error');
     await (draft.commit ? draft.commit(record) : this.writer.write(record));
   }
+}
+
+const UNAVAILABLE = 'audit trail unavailable; try again later';
+
+/** The refusal of a call whose record cannot be written, in the shape its client reads: JSON-RPC on /mcp. */
+function unavailable(draft: AuditDraft, req: ActorRequest): object {
+  if (draft.surface === 'mcp') return jsonRpcError(-32000, `unavailable: ${UNAVAILABLE}`, req.body);
+  return { error: { code: 'unavailable', message: UNAVAILABLE, requestId: draft.correlationId } };
 }
 
 /**

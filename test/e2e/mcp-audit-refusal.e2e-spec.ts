@@ -24,8 +24,11 @@ describe('MCP answers held for their audit record', () => {
   const callTool = (token: string, requestId: string, name: string, args: object) =>
     postMcp(token, requestId, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } });
 
-  /** The refusal every caller gets when its record cannot be written: a 503 it can read, not a dropped connection. */
-  async function expectRefused(answer: Response, requestId: string): Promise<void> {
+  /**
+   * The refusal every caller gets when its record cannot be written: a 503 it can read, not a
+   * dropped connection, and a JSON-RPC error for the request's own id (null for a notification).
+   */
+  async function expectRefused(answer: Response, requestId: string, id: number | string | null = 1): Promise<void> {
     expect(answer.status).toBe(503);
     expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(answer.headers.get('x-request-id')).toBe(requestId);
@@ -33,7 +36,9 @@ describe('MCP answers held for their audit record', () => {
     expect(answer.headers.get('cache-control')).toBe('no-store');
     expect([...answer.headers.keys()].filter((name) => !TRANSPORT_HEADERS.includes(name))).toEqual([]);
     expect(await answer.json()).toEqual({
-      error: { code: 'unavailable', message: 'audit trail unavailable; try again later', requestId },
+      jsonrpc: '2.0',
+      id,
+      error: { code: -32000, message: 'unavailable: audit trail unavailable; try again later' },
     });
   }
 
@@ -76,7 +81,7 @@ describe('MCP answers held for their audit record', () => {
         requestId,
         {
           jsonrpc: '2.0',
-          id: 1,
+          id: 'modern-7',
           method: 'tools/call',
           params: { name: 'get_workspace', arguments: { workspace_id: workspace.id }, _meta: meta },
         },
@@ -84,7 +89,7 @@ describe('MCP answers held for their audit record', () => {
       );
 
     await withAuditFailing(t.db, 'mcp tools/call get_workspace', async () => {
-      await expectRefused(await modern('refused-modern-read'), 'refused-modern-read');
+      await expectRefused(await modern('refused-modern-read'), 'refused-modern-read', 'modern-7');
     });
     const accepted = await modern('accepted-modern-read');
     expect(accepted.status).toBe(200);
@@ -97,7 +102,7 @@ describe('MCP answers held for their audit record', () => {
       postMcp(token, requestId, { jsonrpc: '2.0', method: 'notifications/initialized' });
 
     await withAuditFailing(t.db, 'mcp notifications/initialized', async () => {
-      await expectRefused(await notify('refused-mcp-notification'), 'refused-mcp-notification');
+      await expectRefused(await notify('refused-mcp-notification'), 'refused-mcp-notification', null);
     });
     const accepted = await notify('accepted-mcp-notification');
     expect(accepted.status).toBe(202);
