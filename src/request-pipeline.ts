@@ -12,6 +12,7 @@ import { ListenStreams } from './mcp/listen-streams';
 import { allowOnlyPost } from './mcp/mcp-methods';
 import { refuseUnsupportedMessages } from './mcp/refuse-unsupported-messages';
 import { requireJsonBody } from './mcp/require-json-body';
+import { refuseDisagreeingHeaders } from './mcp/routing-headers';
 
 /**
  * What every request passes through before any route: its target in origin form, its correlation
@@ -37,6 +38,7 @@ export function requestPipeline(app: INestApplication, config: AppConfig): Reque
     ...bodyParsers({ mcpLimitBytes: mcpBodyLimitBytes(config.media.maxInlineBytes) }),
     requireJsonBody,
     refuseUnsupportedMessages,
+    refuseDisagreeingHeaders,
     allowOnlyPost,
     (req, res, next) => streams.track(req, res, next),
   ];

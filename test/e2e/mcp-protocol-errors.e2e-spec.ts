@@ -134,4 +134,50 @@ describe('MCP protocol errors', () => {
       'request body must be a JSON object',
     ]);
   });
+
+  it('refuses routing headers that disagree with the body, whatever protocol the call names', async () => {
+    const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const legacy = { 'mcp-protocol-version': '2025-06-18' };
+    const draft = rpc(7, 'tools/call', { name: 'create_draft', arguments: { text: 'behind the gateway' } });
+    const cases: [string, Record<string, string>, string][] = [
+      // A gateway that allows list_workspaces by its header must not pass a create_draft.
+      [
+        'name-lies',
+        { 'mcp-method': 'tools/call', 'mcp-name': 'list_workspaces' },
+        'Mcp-Name header names "list_workspaces"',
+      ],
+      ['method-lies', { 'mcp-method': 'tools/list' }, 'Mcp-Method header names tools/list'],
+      ['bad-base64', { 'mcp-method': 'tools/call', 'mcp-name': '=?base64?Y3JlYXRl*?=' }, 'invalid Base64'],
+    ];
+    for (const [id, headers, why] of cases) {
+      const res = await postRawMcp(t.url, token, id, draft, { ...legacy, ...headers });
+      const answer = (await res.json()) as { id?: unknown; error?: { code: number; message: string } };
+      expect([id, res.status, answer.id, answer.error?.code]).toEqual([id, 400, 7, -32020]);
+      expect(answer.error?.message).toContain(why);
+      expect(await row(id)).toMatchObject({ decision: 'invalid', error_code: 'invalid_request' });
+    }
+    const [drafts] = await t.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM drafts WHERE workspace_id = $1`,
+      [workspace.id],
+    );
+    expect(drafts.n).toBe(0);
+
+    // Headers that agree, plain or Base64-encoded, and no headers at all, are served.
+    const encoded = `=?base64?${Buffer.from('create_draft').toString('base64')}?=`;
+    const agreeing: Record<string, string>[] = [
+      { 'mcp-method': 'tools/call', 'mcp-name': 'create_draft' },
+      { 'mcp-name': encoded },
+      {},
+    ];
+    for (const headers of agreeing) {
+      const res = await postRawMcp(t.url, token, 'agree', draft, { ...legacy, ...headers });
+      const answer = (await res.json()) as { error?: unknown; result?: { isError?: boolean } };
+      expect([res.status, answer.error, answer.result?.isError ?? false]).toEqual([200, undefined, false]);
+    }
+    const [served] = await t.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM drafts WHERE workspace_id = $1`,
+      [workspace.id],
+    );
+    expect(served.n).toBe(3);
+  });
 });
