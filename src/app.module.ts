@@ -11,6 +11,7 @@ import { ScopesGuard } from './access/scopes.guard';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { LimitsModule } from './common/limits.module';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.types';
 import { SetupModule } from './console/setup/setup.module';
@@ -48,6 +49,7 @@ export class AppModule {
           dataSourceOptions(runtime.databaseUrl, undefined, runtime.config.databaseStatementTimeoutMs),
         ),
         PublishingModule.forRoot(runtime.config),
+        LimitsModule,
         AuditModule,
         AccessModule,
         HealthModule,

@@ -1,10 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
-import Redis from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../common/app-error';
-import { RepeatedErrorLog } from '../common/repeated-error-log';
-import { APP_CONFIG, type AppConfig } from '../config/config.types';
+import { LimiterStore } from '../common/limiter-store';
 
 /**
  * Slows password guessing: failed sign-ins per email and address pair, and per address overall.
@@ -13,25 +11,13 @@ import { APP_CONFIG, type AppConfig } from '../config/config.types';
  * refused.
  */
 @Injectable()
-export class LoginLimiter implements OnApplicationShutdown {
+export class LoginLimiter {
   private readonly perAccount: RateLimiterAbstract;
   private readonly perAddress: RateLimiterAbstract;
-  private readonly redis?: Redis;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const account = { keyPrefix: 'login-account', points: 5, duration: 15 * 60 };
-    const address = { keyPrefix: 'login-address', points: 30, duration: 15 * 60 };
-    if (config.redisUrl) {
-      this.redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-      // Without a listener ioredis prints each reconnect failure to stderr, past our logger.
-      const errors = new RepeatedErrorLog(new Logger(LoginLimiter.name), 'sign-in limiter');
-      this.redis.on('error', (err) => errors.error(err));
-      this.perAccount = new RateLimiterRedis({ storeClient: this.redis, ...account });
-      this.perAddress = new RateLimiterRedis({ storeClient: this.redis, ...address });
-    } else {
-      this.perAccount = new RateLimiterMemory(account);
-      this.perAddress = new RateLimiterMemory(address);
-    }
+  constructor(store: LimiterStore) {
+    this.perAccount = store.limiter({ keyPrefix: 'login-account', points: 5, duration: 15 * 60 });
+    this.perAddress = store.limiter({ keyPrefix: 'login-address', points: 30, duration: 15 * 60 });
   }
 
   /** Before the password is checked: throws `rate_limited` with the wait once either limit is spent. */
@@ -70,10 +56,6 @@ export class LoginLimiter implements OnApplicationShutdown {
     } catch {
       throw new AppError('unavailable', 'login is unavailable right now; try again shortly');
     }
-  }
-
-  onApplicationShutdown(): void {
-    this.redis?.disconnect();
   }
 }
 

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { TestingModule } from '@nestjs/testing';
 import type { Response } from 'express';
-import type { AppConfig } from '../../src/config/config.types';
 import { ConsoleSessions } from '../../src/console/console-session.service';
 import { ConsoleSignIn } from '../../src/console/console-sign-in.service';
 import { LoginLimiter } from '../../src/console/login-limiter';
+import { LimiterStore } from '../../src/common/limiter-store';
 import { buildUser } from '../factories';
 import { startServiceContext } from '../support/service-context';
 
@@ -19,7 +19,8 @@ describe(ConsoleSignIn.name, () => {
         ConsoleSignIn,
         ConsoleSessions,
         // A Redis nobody listens on: the limiter's store fails at once (it keeps no offline queue).
-        { provide: LoginLimiter, useFactory: () => new LoginLimiter({ redisUrl: 'redis://127.0.0.1:1' } as AppConfig) },
+        { provide: LimiterStore, useFactory: () => new LimiterStore({ redisUrl: 'redis://127.0.0.1:1' }) },
+        LoginLimiter,
       ],
     });
   });
@@ -40,7 +41,7 @@ describe(ConsoleSignIn.name, () => {
   it('logs the unreachable Redis through the logger once, not each reconnect on stderr', async () => {
     // ioredis reconnects every second or two; without a listener each failure went to stderr.
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    const lines = logged.mock.calls.map(([line]) => String(line)).filter((l) => l.startsWith('sign-in limiter:'));
-    expect(lines).toEqual(['sign-in limiter: connect ECONNREFUSED 127.0.0.1:1']);
+    const lines = logged.mock.calls.map(([line]) => String(line)).filter((l) => l.startsWith('attempt limits:'));
+    expect(lines).toEqual(['attempt limits: connect ECONNREFUSED 127.0.0.1:1']);
   });
 });
