@@ -18,6 +18,8 @@ const DENIED = new Set([
   'insufficient_scope',
   'insufficient_role',
   'approval_required',
+  // A limit refused the call: a decision about the caller, not a failure of the server.
+  'rate_limited',
 ]);
 
 /** Records why a call failed: its error code and, from the code, the decision it amounts to. */

@@ -145,6 +145,13 @@ export class EnvSchema {
   OAUTH_ACCESS_TOKEN_TTL_SECONDS?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  OAUTH_REGISTRATIONS_PER_HOUR?: number;
+
+  @IsOptional()
   @Transform(toList)
   @IsString({ each: true })
   @Matches(/^[\w.:-]+$/, { each: true })
@@ -274,6 +281,11 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
   OAUTH_ACCESS_TOKEN_TTL_SECONDS: {
     default: '`900`',
     description: 'Lifetime of OAuth access tokens for MCP clients, 60–900 seconds; clients refresh them.',
+  },
+  OAUTH_REGISTRATIONS_PER_HOUR: {
+    default: '`60`',
+    description:
+      'OAuth client registrations (`POST /oauth/register`, which needs no credential) one client address may make per hour, 1–100000; more are refused with 429 and `Retry-After`. Counted per address as `TRUST_PROXY` gives it, across instances when `REDIS_URL` is set.',
   },
   ALLOWED_HOSTS: {
     default: '(PUBLIC_URL host, localhost, 127.0.0.1, [::1])',

@@ -20,6 +20,8 @@ export interface AppConfig {
   /** Peers whose X-Forwarded-For is believed (Express's `trust proxy`). */
   trustProxy: string[];
   oauthAccessTokenTtlSeconds: number;
+  /** Client registrations one address may make per hour. */
+  oauthRegistrationsPerHour: number;
   media: MediaConfig;
 }
 

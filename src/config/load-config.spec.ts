@@ -38,6 +38,7 @@ describe(loadConfig.name, () => {
     allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
     trustProxy: ['loopback'],
     oauthAccessTokenTtlSeconds: 900,
+    oauthRegistrationsPerHour: 60,
     media: {
       storage: 'local',
       s3: undefined,

@@ -60,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : undefined,
     setupTokenTtlMinutes: parsed.SETUP_TOKEN_TTL_MINUTES ?? 60,
     oauthAccessTokenTtlSeconds: parsed.OAUTH_ACCESS_TOKEN_TTL_SECONDS ?? 900,
+    oauthRegistrationsPerHour: parsed.OAUTH_REGISTRATIONS_PER_HOUR ?? 60,
     trustProxy: parsed.TRUST_PROXY ?? ['loopback'],
     allowedHosts: [...new Set([publicHost, 'localhost', '127.0.0.1', '[::1]', ...(parsed.ALLOWED_HOSTS ?? [])])],
     media: {

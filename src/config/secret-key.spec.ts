@@ -20,6 +20,7 @@ describe(resolveSecretKey.name, () => {
       runMigrations: true,
       databaseStatementTimeoutMs: 30_000,
       oauthAccessTokenTtlSeconds: 900,
+      oauthRegistrationsPerHour: 60,
       setupTokenTtlMinutes: 60,
       allowedHosts: ['localhost'],
       trustProxy: ['loopback'],

@@ -11,8 +11,13 @@ import { recordUnanswered } from '../audit/record-unanswered';
 import { forgetUntrustedForwarding } from './untrusted-forwarding';
 import { AppError } from '../common/app-error';
 import { Gate, OAuthUnit, OAuthUnitOfWork } from './oauth-unit-of-work';
-import { oauthOperation } from './oauth-routes';
+import { OAUTH_ROUTES, oauthOperation } from './oauth-routes';
+import { RegistrationLimiter } from './registration-limiter';
+import { refuseRegistration } from './refuse-registration';
+import { clientAddress } from '../console/console-pages';
 import { OIDC_PROVIDER } from './oauth.tokens';
+
+const REGISTRATION = `POST /oauth${OAUTH_ROUTES.registration}`;
 
 /** Requests that may hold an OAuth transaction at once: under half of the pool of 8 (see Gate). */
 const CONCURRENT_OAUTH_TRANSACTIONS = 3;
@@ -33,13 +38,14 @@ export class OAuthController {
     @Inject(OIDC_PROVIDER) provider: Provider,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly writer: AuditWriter,
+    private readonly registrations: RegistrationLimiter,
   ) {
     this.callback = provider.callback();
   }
 
   @All('*path')
   @Public()
-  handle(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async handle(@Req() req: Request, @Res() res: Response): Promise<void> {
     const draft = AuditContext.current();
     // Fail closed: what the server stores here must commit with a record, and there is none to write.
     if (!draft) throw new AppError('unavailable', 'the authorization server needs an audit context');
@@ -61,6 +67,10 @@ export class OAuthController {
     req.url = req.originalUrl.replace(/^\/oauth/, '') || '/';
     forgetUntrustedForwarding(req);
     draft.operation = oauthOperation(req.method, req.url);
+    if (draft.operation === REGISTRATION) {
+      const admission = await this.registrations.admit(clientAddress(req));
+      if (!admission.admitted) return refuseRegistration(res, admission.retryAfterSeconds);
+    }
     // oidc-provider (Koa) does not end a response whose socket has closed, so the audit middleware
     // never sees an answer: once the provider is done with the request, the record is written here.
     return OAuthUnit.run(unit, () => this.callback(req, res)).finally(() => {

@@ -16,6 +16,7 @@ import { isUuid } from '../common/validation/uuid';
 import { OIDC_PROVIDER } from './oauth.tokens';
 import { WellKnownController } from './well-known.controller';
 import { ExpiredCredentialsSweeperJob } from './expired-credentials-sweeper.job';
+import { RegistrationLimiter } from './registration-limiter';
 
 @Global()
 @Module({
@@ -49,6 +50,7 @@ import { ExpiredCredentialsSweeperJob } from './expired-credentials-sweeper.job'
     OAuthTokenVerifier,
     OAuthConnectionLookup,
     ExpiredCredentialsSweeperJob,
+    RegistrationLimiter,
   ],
   exports: [OIDC_PROVIDER, OAuthConnectionsService, OAuthConsentService, OAuthTokenVerifier],
 })

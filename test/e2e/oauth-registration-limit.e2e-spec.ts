@@ -1,0 +1,69 @@
+import { randomInt } from 'node:crypto';
+import { testConfig } from '../support/test-config';
+import { startTestApp, useTestApp } from '../support/test-app';
+
+interface Row {
+  decision: string;
+  error_code: string | null;
+  reason: string | null;
+}
+
+/** An address of the benchmarking range (RFC 2544) no other test uses: its own count, in a shared Redis too. */
+const someAddress = () => `198.18.${randomInt(256)}.${randomInt(1, 255)}`;
+
+/**
+ * Registration needs no credential, so one address may register only so many clients an hour
+ * (OAUTH_REGISTRATIONS_PER_HOUR); the rest are refused in OAuth's error shape, store nothing, and
+ * are recorded as denied.
+ */
+describe('OAuth client registration limit', () => {
+  jest.setTimeout(60_000);
+  const t = useTestApp(() => startTestApp(testConfig({ OAUTH_REGISTRATIONS_PER_HOUR: '3' })));
+
+  /** From `address` as the loopback proxy forwards it (TRUST_PROXY's default trusts 127.0.0.1). */
+  const register = (address: string, requestId: string) =>
+    fetch(`${t.url}/oauth/register`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-forwarded-for': address,
+        'x-request-id': requestId,
+      },
+      body: JSON.stringify({
+        client_name: 'Limited Agent',
+        redirect_uris: ['http://127.0.0.1:1/callback'],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+      }),
+    });
+  const clients = async () =>
+    (await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM oauth_artifacts WHERE model = 'Client'`))[0].n;
+  const row = async (id: string) =>
+    (await t.db.query<Row[]>(`SELECT * FROM audit_records WHERE correlation_id = $1`, [id]))[0];
+
+  it("refuses an address's registrations beyond the hour's limit, and only that address's", async () => {
+    const busy = someAddress();
+    for (let i = 0; i < 3; i++) expect((await register(busy, `limit-ok-${i}`)).status).toBe(201);
+    const before = await clients();
+
+    const refused = await register(busy, 'limit-refused');
+    expect(refused.status).toBe(429);
+    const wait = Number(refused.headers.get('retry-after'));
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(3600);
+    const answer = (await refused.json()) as { error: string; error_description: string };
+    expect(answer).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: `too many client registrations from this address; try again in ${wait} seconds`,
+    });
+    expect(await clients()).toBe(before);
+    expect(await row('limit-refused')).toMatchObject({
+      decision: 'denied',
+      error_code: 'rate_limited',
+      reason: answer.error_description,
+    });
+
+    expect((await register(someAddress(), 'limit-other')).status).toBe(201);
+  });
+});
