@@ -25,6 +25,8 @@ import {
 
 /** Long enough for any product name; short enough to leave the redirect host in view. */
 const CLIENT_NAME_MAX = 64;
+/** An MCP client registers one or two (a loopback port, a hosted callback); a list longer than this is not a client's. */
+const REDIRECT_URIS_MAX = 10;
 
 /**
  * The OAuth 2.1 authorization server, built on oidc-provider: authorization code with PKCE (S256),
@@ -123,9 +125,12 @@ export async function createOAuthProvider(
           throw new errors.InvalidClientMetadata(
             `client_name must be at most ${CLIENT_NAME_MAX} characters, without control, line-break, direction, invisible or half characters`,
           );
-        for (const uri of (metadata.redirect_uris as string[] | undefined) ?? []) {
+        const uris = (metadata.redirect_uris as string[] | undefined) ?? [];
+        // Each description must start with `redirect_uris` to keep the invalid_redirect_uri code.
+        if (uris.length > REDIRECT_URIS_MAX)
+          throw new errors.InvalidClientMetadata(`redirect_uris: at most ${REDIRECT_URIS_MAX} may be registered`);
+        for (const uri of uris) {
           const problem = redirectUriProblem(uri);
-          // The description must start with `redirect_uris` to keep the invalid_redirect_uri code.
           if (problem) throw new errors.InvalidClientMetadata(`redirect_uris: ${problem}`);
         }
       },

@@ -216,6 +216,15 @@ describe('OAuth authorization server: what it refuses', () => {
         expect.objectContaining({ client_id: expect.any(String), redirect_uris: [uri] }),
       );
     }
+
+    // Ten at most: a probe stored 1 500 per client.
+    const many = (n: number) => Array.from({ length: n }, (_, i) => `https://app.example/cb/${i}`);
+    const tooMany = await registerClient(t.url, many(11));
+    expect([tooMany.status, await tooMany.json()]).toEqual([
+      400,
+      { error: 'invalid_redirect_uri', error_description: 'redirect_uris: at most 10 may be registered' },
+    ]);
+    expect((await registerClient(t.url, many(10))).status).toBe(201);
   });
 
   it('asks for the password again once the person has signed out of the console', async () => {
