@@ -2,10 +2,10 @@ import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { isMcpPath } from './mcp-path';
 import { targetPath } from '../common/origin-form';
+import { endStream, isStream } from './end-stream';
 
-const EVENT_STREAM = /text\/event-stream/;
-
-function opensStream(req: Request): boolean {
+/** A listen request (or a GET, the older protocol's stream): the requests that can open an event stream. */
+export function opensStream(req: Request): boolean {
   return req.method === 'GET' || (req.body as { method?: unknown } | undefined)?.method === 'subscriptions/listen';
 }
 
@@ -28,7 +28,7 @@ export class ListenStreams implements BeforeApplicationShutdown {
       res.once('close', () => this.open.delete(res));
       // The server takes requests until every shutdown hook is done (a publish in flight can take
       // a while): a stream opened meanwhile is ended as soon as it has started.
-      if (this.closing) endOnceStarted(res);
+      if (this.closing) endStream(res);
     }
     next();
   }
@@ -37,16 +37,4 @@ export class ListenStreams implements BeforeApplicationShutdown {
     this.closing = true;
     for (const res of this.open) if (isStream(res)) res.end();
   }
-}
-
-const isStream = (res: Response) => EVENT_STREAM.test(String(res.getHeader('content-type') ?? ''));
-
-/** Node says nothing when a response's head goes out: looked for every 50 ms until the response ends. */
-function endOnceStarted(res: Response): void {
-  const timer = setInterval(() => {
-    if (!res.headersSent) return;
-    clearInterval(timer);
-    if (isStream(res)) res.end();
-  }, 50);
-  res.once('close', () => clearInterval(timer));
 }
