@@ -28,6 +28,7 @@ import { WorkspacesModule } from './domain/workspaces/workspaces.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { ListenStreams } from './mcp/listen-streams';
+import { ListenStreamSlots } from './mcp/listen-stream-slots';
 import { PublishingModule } from './publishing/publishing.module';
 
 export interface AppRuntime {
@@ -76,6 +77,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: ApprovalGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         ListenStreams,
+        ListenStreamSlots,
         EarlyRefusalAttribution,
       ],
     };

@@ -1,0 +1,40 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Observable } from 'rxjs';
+import { bearerToken } from '../access/bearer-credential';
+import type { ActorRequest } from '../access/request-actor';
+import { AuditContext } from '../audit/audit-context';
+import { AppError } from '../common/app-error';
+import { ListenStreamSlots } from './listen-stream-slots';
+import { opensStream } from './listen-streams';
+
+/** A slot frees only when one of the credential's streams closes: a client should close one, not hammer. */
+const RETRY_AFTER_SECONDS = 30;
+
+/**
+ * On `/mcp`, after the guards (who is calling is known): a request that opens a listen stream takes
+ * one of its credential's slots, or is refused with 429 and Retry-After, recorded as a refusal.
+ */
+@Injectable()
+export class ListenStreamSlotsInterceptor implements NestInterceptor {
+  constructor(private readonly slots: ListenStreamSlots) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const req = context.switchToHttp().getRequest<ActorRequest>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const token = bearerToken(req);
+    if (!opensStream(req) || !req.actor || !token) return next.handle();
+    try {
+      this.slots.take({ req, res, actor: req.actor, token });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      const draft = AuditContext.current();
+      if (draft)
+        Object.assign(draft, { decision: 'denied', reason: 'too many open listen streams for this credential' });
+      throw err;
+    }
+    return next.handle();
+  }
+}

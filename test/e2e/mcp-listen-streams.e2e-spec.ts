@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { operatorActor } from '../../src/access/actor';
+import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
+import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
+import { MAX_STREAMS_PER_CREDENTIAL } from '../../src/mcp/listen-stream-slots';
+import { asOperator, buildUser, buildWorkspaceWithKey } from '../factories';
+import { useTestApp } from '../support/test-app';
+
+interface AuditRow {
+  operation: string;
+  decision: string;
+  outcome: string;
+  error_code: string | null;
+  reason: string | null;
+  workspace_id: string | null;
+  key_id: string | null;
+  user_id: string | null;
+}
+
+/**
+ * MCP listen streams (`subscriptions/listen`) over HTTP. The official client (SDK 1.x) speaks no
+ * 2026-07-28 listen, and the older protocol's GET stream is refused on this stateless endpoint, so
+ * the streams are opened with raw requests, as a 2026-07-28 client sends them.
+ */
+describe('MCP listen streams', () => {
+  jest.setTimeout(90_000);
+  const t = useTestApp();
+
+  /** Opens a listen stream; `ended` settles with the time its body ended (the server closed it, or we did). */
+  async function listen(token: string) {
+    const requestId = `listen-${randomUUID()}`;
+    const method = 'subscriptions/listen';
+    const client = new AbortController();
+    const res = await fetch(`${t.url}/mcp`, {
+      method: 'POST',
+      signal: client.signal,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'x-request-id': requestId,
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': method,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method,
+        params: {
+          notifications: { toolsListChanged: true },
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+            'io.modelcontextprotocol/clientInfo': { name: 'listen-streams', version: '1' },
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
+      }),
+    });
+    const body = res.text().catch(() => '');
+    const ended = body.then(() => Date.now());
+    return { requestId, res, body, ended, close: () => client.abort() };
+  }
+
+  /** The records of a request id, waiting a moment for one written after its stream ended. */
+  async function recordsOf(requestId: string, count: number): Promise<AuditRow[]> {
+    let rows: AuditRow[] = [];
+    for (let i = 0; i < 50; i++) {
+      rows = await t.db.query<AuditRow[]>(
+        `SELECT operation, decision, outcome, error_code, reason, workspace_id, key_id, user_id
+           FROM audit_records WHERE correlation_id = $1 ORDER BY id`,
+        [requestId],
+      );
+      if (rows.length >= count) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return rows;
+  }
+
+  /** A member of `role` in the workspace and a key they created. */
+  async function memberWithKey(workspaceId: string, role: 'editor' | 'viewer') {
+    const user = await buildUser(t.app);
+    await asOperator('member add', () =>
+      t.app.get(WorkspacesService).addMember(operatorActor(), workspaceId, user.id, role),
+    );
+    const { key, token } = await asOperator('key create', () =>
+      t.app.get(ApiKeysService).create(operatorActor(), {
+        workspaceId,
+        name: `listener-${randomUUID().slice(0, 8)}`,
+        scopes: ['workspace:read'],
+        createdByUserId: user.id,
+      }),
+    );
+    return { user, key, token };
+  }
+
+  it('refuses a stream beyond the per-key cap with 429, records it, and frees a slot when a stream closes', async () => {
+    const { token, workspace, key } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const streams = await Promise.all(Array.from({ length: MAX_STREAMS_PER_CREDENTIAL }, () => listen(token)));
+    const other = await memberWithKey(workspace.id, 'editor');
+    try {
+      expect(streams.map((s) => s.res.status)).toEqual(Array(MAX_STREAMS_PER_CREDENTIAL).fill(200));
+
+      const refused = await listen(token);
+      expect(refused.res.status).toBe(429);
+      expect(refused.res.headers.get('retry-after')).toBe('30');
+      expect(JSON.parse(await refused.body)).toEqual({
+        error: expect.objectContaining({
+          code: 'rate_limited',
+          message: expect.stringContaining(`${MAX_STREAMS_PER_CREDENTIAL} open listen streams`),
+          requestId: refused.requestId,
+        }),
+      });
+      expect(await recordsOf(refused.requestId, 1)).toEqual([
+        expect.objectContaining({
+          operation: 'mcp subscriptions/listen',
+          decision: 'denied',
+          outcome: 'error',
+          error_code: 'rate_limited',
+          workspace_id: workspace.id,
+          key_id: key.id,
+        }),
+      ]);
+
+      // The cap is the key's: another key of the same workspace still opens one.
+      const others = await listen(other.token);
+      streams.push(others);
+      expect(others.res.status).toBe(200);
+
+      // A stream closed by its client gives its slot back.
+      streams.shift()?.close();
+      let again = await listen(token);
+      for (let i = 0; i < 50 && again.res.status === 429; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        again = await listen(token);
+      }
+      streams.push(again);
+      expect(again.res.status).toBe(200);
+      expect(again.res.headers.get('content-type')).toContain('text/event-stream');
+    } finally {
+      streams.forEach((s) => s.close());
+    }
+  });
+});
