@@ -28,7 +28,9 @@ import { WorkspacesModule } from './domain/workspaces/workspaces.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { ListenStreams } from './mcp/listen-streams';
+import { ListenStreamRevocation } from './mcp/listen-stream-revocation';
 import { ListenStreamSlots } from './mcp/listen-stream-slots';
+import { BearerRecheck } from './access/bearer-recheck';
 import { PublishingModule } from './publishing/publishing.module';
 
 export interface AppRuntime {
@@ -78,6 +80,8 @@ export class AppModule {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         ListenStreams,
         ListenStreamSlots,
+        ListenStreamRevocation,
+        BearerRecheck,
         EarlyRefusalAttribution,
       ],
     };

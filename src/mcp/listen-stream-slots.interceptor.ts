@@ -5,6 +5,7 @@ import { bearerToken } from '../access/bearer-credential';
 import type { ActorRequest } from '../access/request-actor';
 import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
+import { ListenStreamRevocation } from './listen-stream-revocation';
 import { ListenStreamSlots } from './listen-stream-slots';
 import { opensStream } from './listen-streams';
 
@@ -13,11 +14,15 @@ const RETRY_AFTER_SECONDS = 30;
 
 /**
  * On `/mcp`, after the guards (who is calling is known): a request that opens a listen stream takes
- * one of its credential's slots, or is refused with 429 and Retry-After, recorded as a refusal.
+ * one of its credential's slots and is watched for the credential's revocation, or is refused with
+ * 429 and Retry-After, recorded as a refusal.
  */
 @Injectable()
 export class ListenStreamSlotsInterceptor implements NestInterceptor {
-  constructor(private readonly slots: ListenStreamSlots) {}
+  constructor(
+    private readonly slots: ListenStreamSlots,
+    private readonly revocation: ListenStreamRevocation,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -35,6 +40,7 @@ export class ListenStreamSlotsInterceptor implements NestInterceptor {
         Object.assign(draft, { decision: 'denied', reason: 'too many open listen streams for this credential' });
       throw err;
     }
+    this.revocation.watch();
     return next.handle();
   }
 }

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { operatorActor } from '../../src/access/actor';
 import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
+import { ALL_SCOPES } from '../../src/access/scopes';
 import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
 import { MAX_STREAMS_PER_CREDENTIAL } from '../../src/mcp/listen-stream-slots';
 import { asOperator, buildUser, buildWorkspaceWithKey } from '../factories';
+import { callRest } from '../support/rest-client';
 import { useTestApp } from '../support/test-app';
+
+/** Longest a stream may outlive its credential here: the re-check period and a margin for a busy machine. */
+const END_WITHIN_MS = 10_000;
 
 interface AuditRow {
   operation: string;
@@ -61,6 +66,15 @@ describe('MCP listen streams', () => {
     return { requestId, res, body, ended, close: () => client.abort() };
   }
 
+  /** Whether `ended` settles within `ms`. */
+  async function endsWithin(ended: Promise<number>, ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const result = await Promise.race([ended.then(() => true), timeout]);
+    clearTimeout(timer);
+    return result;
+  }
+
   /** The records of a request id, waiting a moment for one written after its stream ended. */
   async function recordsOf(requestId: string, count: number): Promise<AuditRow[]> {
     let rows: AuditRow[] = [];
@@ -92,6 +106,89 @@ describe('MCP listen streams', () => {
     );
     return { user, key, token };
   }
+
+  it('ends a stream soon after its API key is revoked, and records why in the workspace trail', async () => {
+    const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+    const listener = await memberWithKey(owner.workspace.id, 'editor');
+    const stream = await listen(listener.token);
+    expect(stream.res.headers.get('content-type')).toContain('text/event-stream');
+    // Open, and left open: a stream whose credential is fine is not ended by the checks.
+    expect(await endsWithin(stream.ended, 4_000)).toBe(false);
+
+    const revoked = await callRest(t.url, owner.token, 'DELETE', `/api/v1/keys/${listener.key.id}`);
+    expect(revoked.status).toBe(200);
+    const revokedAt = Date.now();
+    try {
+      expect(await endsWithin(stream.ended, END_WITHIN_MS)).toBe(true);
+      expect((await stream.ended) - revokedAt).toBeLessThan(END_WITHIN_MS);
+    } finally {
+      stream.close();
+    }
+    expect(await recordsOf(stream.requestId, 2)).toEqual([
+      expect.objectContaining({ operation: 'mcp subscriptions/listen', decision: 'allowed' }),
+      {
+        operation: 'mcp subscriptions/listen ended',
+        decision: 'denied',
+        outcome: 'error',
+        error_code: 'unauthenticated',
+        reason: 'credential no longer valid: the API key was revoked',
+        workspace_id: owner.workspace.id,
+        key_id: listener.key.id,
+        user_id: listener.user.id,
+      },
+    ]);
+  });
+
+  it('ends a stream soon after the member behind its key is removed from the workspace', async () => {
+    const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+    const listener = await memberWithKey(owner.workspace.id, 'viewer');
+    const stream = await listen(listener.token);
+    expect(stream.res.headers.get('content-type')).toContain('text/event-stream');
+
+    const removed = await callRest(t.url, owner.token, 'DELETE', `/api/v1/members/${listener.user.id}`);
+    expect(removed.status).toBe(200);
+    try {
+      expect(await endsWithin(stream.ended, END_WITHIN_MS)).toBe(true);
+    } finally {
+      stream.close();
+    }
+    expect(await recordsOf(stream.requestId, 2)).toEqual([
+      expect.objectContaining({ decision: 'allowed' }),
+      expect.objectContaining({
+        operation: 'mcp subscriptions/listen ended',
+        decision: 'denied',
+        // Removing a member revokes the keys they made.
+        reason: 'credential no longer valid: the API key was revoked',
+        workspace_id: owner.workspace.id,
+        key_id: listener.key.id,
+      }),
+    ]);
+  });
+
+  it('ends a stream soon after the user behind its key is disabled', async () => {
+    const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+    const listener = await memberWithKey(owner.workspace.id, 'editor');
+    const stream = await listen(listener.token);
+    expect(stream.res.headers.get('content-type')).toContain('text/event-stream');
+
+    // No route disables a user: done in the database, where the key itself stays unrevoked.
+    await t.db.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [listener.user.id]);
+    try {
+      expect(await endsWithin(stream.ended, END_WITHIN_MS)).toBe(true);
+    } finally {
+      stream.close();
+    }
+    expect(await recordsOf(stream.requestId, 2)).toEqual([
+      expect.objectContaining({ decision: 'allowed' }),
+      expect.objectContaining({
+        operation: 'mcp subscriptions/listen ended',
+        decision: 'denied',
+        reason: 'credential no longer valid: the member behind this credential has left the workspace or was disabled',
+        workspace_id: owner.workspace.id,
+        key_id: listener.key.id,
+      }),
+    ]);
+  });
 
   it('refuses a stream beyond the per-key cap with 429, records it, and frees a slot when a stream closes', async () => {
     const { token, workspace, key } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
