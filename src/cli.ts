@@ -6,6 +6,8 @@ import { operatorActor, type Actor } from './access/actor';
 import { ApiKeysService } from './access/api-keys/api-keys.service';
 import { toApiKeyResponse } from './access/api-keys/dto/api-key.response';
 import { KEY_STATUSES, type KeyStatus } from './access/api-keys/key-status';
+import { AuditContext } from './audit/audit-context';
+import { noteError } from './audit/audit-outcome';
 import { AuditVerifier } from './audit/audit-verifier.service';
 import { readAnchors, writeAnchors } from './audit/audit-anchor-file';
 import { ROLES } from './access/roles';
@@ -327,8 +329,15 @@ audit
           return;
         }
         const b = report.broken;
-        out(`BROKEN: chain ${b.chain} at record ${b.seq}${b.id ? ` (id ${b.id})` : ''}: ${b.problem}`);
+        const finding = `chain ${b.chain} at record ${b.seq}${b.id ? ` (id ${b.id})` : ''}: ${b.problem}`;
+        out(`BROKEN: ${finding}`);
         out(`${report.records} records before it verified`);
+        // The run was allowed and did its work; what it found is the trail's news, kept with its record.
+        const draft = AuditContext.current();
+        if (draft) {
+          noteError(draft, 'audit_chain_broken', finding);
+          draft.decision = 'allowed';
+        }
         process.exitCode = 2;
       },
       { requireCurrentSchema: true, showUnrecorded: true },

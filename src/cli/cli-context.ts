@@ -89,7 +89,8 @@ export async function withServices<T>(
       // A failed write throws here, and the output stays unshown: nothing is reported done unrecorded.
       if (!draft.written) {
         try {
-          await writer.write(writer.toFields(draft, 'ok'));
+          // A command can finish and still report a failure (audit verify finding a broken link).
+          await writer.write(writer.toFields(draft, draft.errorCode ? 'error' : 'ok'));
         } catch (auditErr) {
           if (!options.showUnrecorded) throw auditErr;
           release();

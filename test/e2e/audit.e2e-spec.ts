@@ -951,6 +951,18 @@ describe('audit trail', () => {
     const cli = await runCli(['audit', 'verify', '--workspace', workspace.slug], env);
     expect(cli.status).toBe(2);
     expect(cli.stdout).toContain(`BROKEN: chain ${workspace.id} at record ${second.seq}`);
+    // The run's own record says what it found, not "ok".
+    const [run] = await t.db.query<{ decision: string; outcome: string; error_code: string; reason: string }[]>(
+      `SELECT decision, outcome, error_code, reason FROM audit_records
+        WHERE operation = 'cli audit verify' AND reason LIKE '%' || $1 || '%' ORDER BY occurred_at DESC LIMIT 1`,
+      [workspace.id],
+    );
+    expect(run).toEqual({
+      decision: 'allowed',
+      outcome: 'error',
+      error_code: 'audit_chain_broken',
+      reason: expect.stringMatching(new RegExp(`^chain ${workspace.id} at record ${second.seq} \\(id \\d+\\): `)),
+    });
 
     // Re-linking every hash after the edit, and the head, does not help without the key.
     const relink = async (key: Buffer) => {
