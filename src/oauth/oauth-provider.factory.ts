@@ -174,6 +174,13 @@ export async function createOAuthProvider(
   const provider = new OidcProvider(urls.issuer, configuration);
   provider.proxy = true;
   provider.on('server_error', (_ctx, err) => new Logger('OAuth').error(err.message));
+  // oidc-provider checks a token request's `resource` only after it has used up the code or refresh
+  // token: kept, that would turn a request for the wrong resource into a replay on the retry, which
+  // ends the connection. Such a refusal keeps nothing but its record; it cannot follow a replay's
+  // revocation, which is refused with invalid_grant before the resource is looked at, and commits.
+  provider.on('grant.error', (_ctx, err: Error) => {
+    if (err instanceof errors.InvalidTarget) OAuthUnit.discard();
+  });
   // Keep the console's list of connections in step with grants the server ends on its own.
   // Inside a request, on its transaction: a request rolled back (its record failed) leaves the
   // grant and its connection as they were, not a live grant whose connection reads revoked.

@@ -16,6 +16,7 @@ import type { AuditWriter } from '../audit/audit-writer.service';
 export class OAuthUnitOfWork {
   private runner?: Promise<QueryRunner>;
   private done = false;
+  private discarded = false;
   private abandoning?: Promise<void>;
   /** Statements started from provider events, which nobody awaits: the commit waits for them. */
   private readonly started: Promise<unknown>[] = [];
@@ -46,10 +47,24 @@ export class OAuthUnitOfWork {
     this.started.push(statement);
   }
 
+  /**
+   * The request is refused for a reason that must leave everything as it was (see the provider's
+   * `grant.error` listener): its writes are rolled back at commit, and its record is written alone.
+   */
+  discard(): void {
+    this.discarded = true;
+  }
+
   /** Commits the writes with their record (if the call has not written it already), or writes the record alone. */
   async commit(writer: AuditWriter, record?: AuditFields): Promise<void> {
     if (this.done) throw new Error('the request’s OAuth transaction has ended');
     this.done = true;
+    if (this.discarded) {
+      await Promise.allSettled(this.started);
+      await this.rollBack();
+      if (record) await writer.write(record);
+      return;
+    }
     if (!this.runner) {
       if (record) await writer.write(record);
       return;
@@ -159,6 +174,10 @@ export const OAuthUnit = {
   async read<T>(dataSource: DataSource, sql: string, params: unknown[]): Promise<T> {
     const manager = current.getStore()?.readManager();
     return (manager ? await manager : dataSource.manager).query<T>(sql, params);
+  },
+  /** Inside a request to the authorization server: nothing it wrote is kept, only its record (OAuthUnitOfWork.discard). */
+  discard(): void {
+    current.getStore()?.discard();
   },
   /**
    * query, for a provider event handler, which cannot be awaited: inside a request, the request's

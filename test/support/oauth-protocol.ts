@@ -56,8 +56,12 @@ export function authorize(baseUrl: string, params: Record<string, string | undef
   return fetch(authorizationUrl(baseUrl, params), { redirect: 'manual' });
 }
 
-export function tokenRequest(baseUrl: string, body: Record<string, string>): Promise<Response> {
-  return fetch(`${baseUrl}/oauth/token`, { method: 'POST', body: new URLSearchParams(body) });
+export function tokenRequest(
+  baseUrl: string,
+  body: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${baseUrl}/oauth/token`, { method: 'POST', headers, body: new URLSearchParams(body) });
 }
 
 /** One JSON-RPC request to the MCP endpoint, stateless, with an optional bearer token and extra headers. */
