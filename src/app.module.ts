@@ -25,6 +25,7 @@ import { PostsModule } from './domain/posts/posts.module';
 import { SocialAccountsModule } from './domain/social-accounts/social-accounts.module';
 import { UsersModule } from './domain/users/users.module';
 import { WorkspacesModule } from './domain/workspaces/workspaces.module';
+import { MembersModule } from './domain/workspaces/members.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { ListenStreams } from './mcp/listen-streams';
@@ -66,6 +67,7 @@ export class AppModule {
         ApiKeysModule,
         SetupModule,
         OAuthModule,
+        MembersModule,
         ConsoleModule,
       ],
       controllers: [runtime.mcpController],
