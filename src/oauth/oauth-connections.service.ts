@@ -8,6 +8,7 @@ import { AuditedTransactions } from '../audit/audited-transactions.service';
 import { notFound } from '../common/app-error';
 import { returningRows } from '../database/returning-rows';
 import { OIDC_PROVIDER } from './oauth.tokens';
+import { OAuthUnit } from './oauth-unit-of-work';
 import { SecretBox } from '../common/crypto/secret-box';
 import { AUTHORIZATION_CODE_TTL_SECONDS, INTERACTION_TTL_SECONDS } from './connection-lifetime';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
@@ -163,11 +164,39 @@ export class OAuthConnectionsService {
       );
       if (!row) throw notFound('connection');
       AuditContext.concerns(row.workspace_id);
+      await this.endGrants(m, [grantId]);
     });
-    // The grant and every refresh token and code issued under it; access tokens die with the connection row.
+  }
+
+  /**
+   * Ends every connection `userId` has in `workspaceId`, as revoke does, in the caller's
+   * transaction: their removal from the workspace, which records it.
+   */
+  async revokeAllIn(m: EntityManager, workspaceId: string, userId: string): Promise<void> {
+    const rows = returningRows<{ grant_id: string }>(
+      await m.query(
+        `UPDATE oauth_connections SET revoked_at = now() WHERE workspace_id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING grant_id`,
+        [workspaceId, userId],
+      ),
+    );
+    await this.endGrants(
+      m,
+      rows.map((r) => r.grant_id),
+    );
+  }
+
+  /**
+   * The grants and every refresh token and code issued under them, in `m`: the token endpoint
+   * would otherwise go on refreshing them. Access tokens die with the connection row.
+   */
+  private endGrants(m: EntityManager, grantIds: string[]): Promise<void> {
     const adapter = (this.provider.Grant as unknown as { adapter: { revokeByGrantId(id: string): Promise<void> } })
       .adapter;
-    await adapter.revokeByGrantId(grantId);
-    await (await this.provider.Grant.find(grantId))?.destroy();
+    return OAuthUnit.within(m, async () => {
+      for (const grantId of grantIds) {
+        await adapter.revokeByGrantId(grantId);
+        await (await this.provider.Grant.find(grantId))?.destroy();
+      }
+    });
   }
 }

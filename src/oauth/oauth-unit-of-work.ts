@@ -153,15 +153,35 @@ export class Gate {
   }
 }
 
-const current = new AsyncLocalStorage<OAuthUnitOfWork>();
+/** Where the authorization server's statements run: a request's unit, or a caller's transaction (OAuthUnit.within). */
+type OAuthStore = Pick<OAuthUnitOfWork, 'manager' | 'readManager' | 'track' | 'discard'>;
+
+const current = new AsyncLocalStorage<OAuthStore>();
 
 export const OAuthUnit = {
   run<T>(unit: OAuthUnitOfWork, fn: () => T): T {
     return current.run(unit, fn);
   },
   /**
+   * Runs `fn`, whose storage statements (a grant ended from the console or with a member's
+   * removal) run on the caller's transaction `m`: they commit with its change and its audit record,
+   * and in the embedded database a statement on the pool would wait for that transaction forever.
+   */
+  async within<T>(m: EntityManager, fn: () => Promise<T>): Promise<T> {
+    const started: Promise<unknown>[] = [];
+    const store: OAuthStore = {
+      manager: () => Promise.resolve(m),
+      readManager: () => Promise.resolve(m),
+      track: (statement) => void started.push(statement),
+      discard: () => undefined,
+    };
+    const value = await current.run(store, fn);
+    await Promise.all(started);
+    return value;
+  },
+  /**
    * One writing statement for the authorization server: on the request's transaction inside a
-   * request to it, on the pool outside one (the console ending a connection).
+   * request to it (or the caller's, inside OAuthUnit.within), on the pool outside one.
    */
   async query<T>(dataSource: DataSource, sql: string, params: unknown[]): Promise<T> {
     const unit = current.getStore();

@@ -8,6 +8,7 @@ import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError, notFound } from '../../common/app-error';
 import { decodeCursor, encodeCursor, exactInstantSql, pageSize, type Page } from '../../common/pagination';
+import { OAuthConnectionsService } from '../../oauth/oauth-connections.service';
 import { UserEntity } from '../users/user.entity';
 import { MembershipEntity } from './membership.entity';
 import { WorkspacesService } from './workspaces.service';
@@ -35,6 +36,7 @@ export class MembersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly workspaces: WorkspacesService,
     private readonly audited: AuditedTransactions,
+    private readonly connections: OAuthConnectionsService,
   ) {}
 
   /** Newest members first, a page at a time, keyset on (joined, user id); with a role, only members holding it. */
@@ -114,10 +116,7 @@ export class MembersService {
         `UPDATE api_keys SET revoked_at = now() WHERE workspace_id = $1 AND created_by_user_id = $2 AND revoked_at IS NULL`,
         [workspaceId, userId],
       );
-      await m.query(
-        `UPDATE oauth_connections SET revoked_at = now() WHERE workspace_id = $1 AND user_id = $2 AND revoked_at IS NULL`,
-        [workspaceId, userId],
-      );
+      await this.connections.revokeAllIn(m, workspaceId, userId);
       return view;
     });
   }

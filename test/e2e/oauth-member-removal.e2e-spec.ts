@@ -1,0 +1,57 @@
+import type { Browser } from 'playwright-core';
+import { ALL_SCOPES } from '../../src/access/scopes';
+import { buildUser, buildWorkspaceWithKey } from '../factories';
+import { launchChromium } from '../support/browser';
+import { codeExchangeBody, consentedCode, type TokenResponse } from '../support/oauth-consent';
+import { mcpRequest, tokenRequest } from '../support/oauth-protocol';
+import { callRest } from '../support/rest-client';
+import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
+
+const PASSWORD = 'a long enough password';
+
+/** Removing a member ends their AI client connections in that workspace as revoking them does. */
+describe('an AI client connection when its person is removed from the workspace', () => {
+  jest.setTimeout(120_000);
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestAppAtPublicUrl({ LOG_LEVEL: 'error' });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('ends the grant: refresh is refused and the access token dies, even once they are added back', async () => {
+    const owner = await buildWorkspaceWithKey(t.app, { scopes: ALL_SCOPES });
+    const editor = await buildUser(t.app);
+    const member = (method: string, path: string, body?: unknown) => callRest(t.url, owner.token, method, path, body);
+    expect((await member('POST', '/api/v1/members', { email: editor.email, role: 'editor' })).status).toBe(201);
+
+    const consented = await consentedCode(browser, t.url, {
+      email: editor.email,
+      password: PASSWORD,
+      workspaceId: owner.workspace.id,
+    });
+    const tokens = (await (await tokenRequest(t.url, codeExchangeBody(consented))).json()) as Required<TokenResponse>;
+    expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(200);
+    const refresh = async () =>
+      (
+        await tokenRequest(t.url, {
+          grant_type: 'refresh_token',
+          client_id: consented.client.client_id,
+          refresh_token: tokens.refresh_token,
+        })
+      ).json() as Promise<TokenResponse>;
+
+    expect((await member('DELETE', `/api/v1/members/${editor.id}`)).status).toBe(200);
+    expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(401);
+    expect(await refresh()).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
+
+    expect((await member('POST', '/api/v1/members', { email: editor.email, role: 'editor' })).status).toBe(201);
+    expect(await refresh()).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
+    expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(401);
+  });
+});
