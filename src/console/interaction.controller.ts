@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Provider } from 'oidc-provider';
 import { Public } from '../access/public.decorator';
-import { ALL_SCOPES, BUNDLES, isBundleName, isScope, type Scope } from '../access/scopes';
+import { BUNDLES, isBundleName, isScope, type Scope } from '../access/scopes';
 import { AppError } from '../common/app-error';
 import { WorkspacesService } from '../domain/workspaces/workspaces.service';
 import { OAuthConsentService } from '../oauth/oauth-consent.service';
@@ -163,9 +163,9 @@ export class InteractionController {
   }
 
   private requested(details: Details): Scope[] {
-    const asked = scopeParam(details).split(' ').filter(isScope);
-    // A client that names no scope is asking for whatever the user will grant.
-    return asked.length ? asked : [...ALL_SCOPES];
+    // Never empty: the authorization server gave a request that names no Postern scope its default
+    // (default-scope.ts), so the page offers everything the person may grant.
+    return scopeParam(details).split(' ').filter(isScope);
   }
 
   private loginHtml(uid: string, email?: string, error?: string): string {

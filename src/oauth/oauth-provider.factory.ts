@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/config.types';
 import { CLIENT_AUTH_METHODS } from './client-auth-methods';
 import { clientMetadataFetchAllowed } from './client-metadata-fetch-policy';
 import { createOAuthAdapter } from './oauth-adapter';
+import { withDefaultScope } from './default-scope';
 import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
 import { redirectUriProblem } from './redirect-uri-policy';
@@ -60,6 +61,20 @@ export async function createOAuthProvider(
     // Listed here too so clients may register them (RFC 7591 `scope`); tokens carry them for the MCP resource.
     scopes: [...ALL_SCOPES, 'offline_access'],
     claims: { openid: ['sub'] },
+    // Not an extra parameter: this is oidc-provider's hook for a parameter's default, run once the
+    // client is known. A request naming no Postern scope gets the default of default-scope.ts;
+    // without one, nothing is asked, consent is skipped and the client gets a bare access_denied.
+    extraParams: {
+      scope: (ctx, value, client) => {
+        const scope = withDefaultScope(value, client.scope);
+        if (!scope)
+          throw new errors.InvalidScope(
+            `this client registered no Postern scope, so nothing can be granted to it; register again with some of: ${ALL_SCOPES.join(' ')}`,
+            value ?? '',
+          );
+        ctx.oidc.params!.scope = scope;
+      },
+    },
     responseTypes: ['code'],
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],

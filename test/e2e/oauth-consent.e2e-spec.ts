@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ALL_SCOPES } from '../../src/access/scopes';
+import { buildUser, buildWorkspace } from '../factories';
+import { launchChromium } from '../support/browser';
+import {
+  authorize,
+  authorizationUrl,
+  mcpRequest,
+  pkce,
+  registeredClient,
+  tokenRequest,
+  type RegisteredClient,
+} from '../support/oauth-protocol';
+import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
+
+const PASSWORD = 'a long enough password';
+const CALLBACK = 'http://127.0.0.1:1/callback';
+
+interface TokenResponse {
+  access_token: string;
+  scope: string;
+}
+
+describe('OAuth consent: what the person is offered', () => {
+  jest.setTimeout(120_000);
+  let t: TestApp;
+  let browser: Browser;
+  let email: string;
+  let workspaceId: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    t = await startTestAppAtPublicUrl({ LOG_LEVEL: 'error' });
+    browser = await launchChromium();
+    const user = await buildUser(t.app);
+    email = user.email;
+    workspaceId = (await buildWorkspace(t.app, 'Consent Workspace', user.id)).id;
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** Parameters of an authorization request; `scope` is left out unless given. */
+  function authParams(client: RegisteredClient, challenge: string, extra: Record<string, string | undefined> = {}) {
+    return {
+      response_type: 'code',
+      client_id: client.client_id,
+      redirect_uri: client.redirect_uris[0],
+      state: randomBytes(8).toString('hex'),
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      resource: `${t.url}/mcp`,
+      ...extra,
+    };
+  }
+
+  /** A fresh browser profile that answers the client's callback itself, and every URL it reached there. */
+  async function openBrowser(): Promise<{ page: Page; callbacks: URL[] }> {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const callbacks: URL[] = [];
+    await context.route('http://127.0.0.1:1/**', async (route) => {
+      callbacks.push(new URL(route.request().url()));
+      await route.fulfill({ status: 200, contentType: 'text/plain', body: 'client callback' });
+    });
+    return { page: await context.newPage(), callbacks };
+  }
+
+  /** Signs in at the authorization URL; returns on the page that follows: consent, or the client's callback. */
+  async function signIn(page: Page, url: string): Promise<void> {
+    await page.goto(url);
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    const signInPage = page.url();
+    await page.click('button[type=submit]');
+    // Where sign-in led nowhere (the form's CSP stops a redirect to the client), the checks after say so.
+    await page.waitForURL((u) => u.href !== signInPage, { timeout: 10_000 }).catch(() => undefined);
+  }
+
+  /** The scopes the consent page offers, in its order. */
+  const offered = async (page: Page): Promise<string[]> => {
+    const boxes = await page.locator('input[name=scope]').all();
+    return Promise.all(boxes.map(async (box) => (await box.getAttribute('value')) ?? ''));
+  };
+
+  async function approve(page: Page, callbacks: URL[]): Promise<URL> {
+    await page.selectOption('#workspace', workspaceId);
+    await page.click('button[value=approve]');
+    await page.waitForURL(/^http:\/\/127\.0\.0\.1:1\/callback/);
+    expect(callbacks).toHaveLength(1);
+    return callbacks[0];
+  }
+
+  it.each([
+    ['without a scope parameter', undefined, {}],
+    ['with an empty scope', '', {}],
+    ['with only offline_access', 'offline_access', {}],
+    ['with only offline_access, asking for consent', 'offline_access', { prompt: 'consent' }],
+  ])('offers every scope on the consent page to a client asking %s', async (_, scope, extra) => {
+    const client = await registeredClient(t.url, CALLBACK);
+    const p = pkce();
+    const { page, callbacks } = await openBrowser();
+    await signIn(page, authorizationUrl(t.url, authParams(client, p.challenge, { scope, ...extra })));
+    // Not sent back with access_denied, nor left on the sign-in page: the person chooses first.
+    expect(callbacks.map((u) => u.search)).toEqual([]);
+    expect(await page.textContent('h1')).toBe('Connect Probe Agent?');
+    expect(await offered(page)).toEqual(expect.arrayContaining([...ALL_SCOPES]));
+    expect(await offered(page)).toHaveLength(ALL_SCOPES.length);
+
+    const callback = await approve(page, callbacks);
+    const code = callback.searchParams.get('code');
+    expect(code).toEqual(expect.any(String));
+    const res = await tokenRequest(t.url, {
+      grant_type: 'authorization_code',
+      client_id: client.client_id,
+      code: code!,
+      redirect_uri: CALLBACK,
+      code_verifier: p.verifier,
+    });
+    expect(res.status).toBe(200);
+    const tokens = (await res.json()) as TokenResponse;
+    // What the person allowed, capped as always: the workspace is draft-first, so no publishing.
+    const granted = tokens.scope.split(' ');
+    expect(granted).toEqual(expect.arrayContaining(['workspace:list', 'drafts:create', 'posts:create']));
+    expect(granted).not.toContain('posts:publish');
+    expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(200);
+  });
+
+  it('offers a client that registered scopes only those, and refuses one that registered none of them', async () => {
+    const register = async (scope: string) => {
+      const res = await fetch(`${t.url}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          client_name: 'Probe Agent',
+          redirect_uris: [CALLBACK],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'none',
+          scope,
+        }),
+      });
+      expect(res.status).toBe(201);
+      return (await res.json()) as RegisteredClient;
+    };
+    const narrow = await register('workspace:list posts:read');
+    const { page, callbacks } = await openBrowser();
+    await signIn(page, authorizationUrl(t.url, authParams(narrow, pkce().challenge)));
+    expect(await offered(page)).toEqual(['workspace:list', 'posts:read']);
+    expect((await approve(page, callbacks)).searchParams.get('code')).toEqual(expect.any(String));
+
+    // Nothing could ever be granted to it: told so at once, with what to do, before anyone signs in.
+    const none = await register('offline_access');
+    const refused = await authorize(t.url, authParams(none, pkce().challenge, { scope: 'offline_access' }));
+    expect(refused.status).toBe(303);
+    const answer = new URL(refused.headers.get('location') ?? '').searchParams;
+    expect(answer.get('error')).toBe('invalid_scope');
+    expect(answer.get('error_description')).toContain('registered no Postern scope');
+    expect(answer.get('code')).toBeNull();
+  });
+});
