@@ -165,6 +165,19 @@ describe(previewOf.name, () => {
     expect(canonicalJson(preview)).not.toContain(secret);
   });
 
+  it('keeps a connection’s grant and client ids under result only', () => {
+    const grant = 'x3Jq0yJ9b2Vq3Pq8m7kQ1wR5t6Y9u0I2o4P7a8S1d3F';
+    const client = 'https://client.example/metadata.json';
+    expect(previewOf({ grant_id: grant, client_id: client }, { grant_id: grant, client_id: client })).toEqual({
+      grant_id: 'string(43)',
+      client_id: `string(${client.length})`,
+      result: { grant_id: grant, client_id: client },
+    });
+    expect(previewOf(undefined, { grant_id: 'two words', client_id: 'a\u202eb' })).toEqual({
+      result: { grant_id: 'string(9)', client_id: 'string(3)' },
+    });
+  });
+
   it('leaves out an argument named result, so a caller cannot write one in', () => {
     expect(previewOf({ note: 'x', result: { key_id: id } })).toEqual({ note: 'string(1)' });
     expect(previewOf({ result: { key_id: id } }, { user_id: id })).toEqual({ result: { user_id: id } });

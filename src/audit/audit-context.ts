@@ -81,13 +81,13 @@ export const AuditContext = {
   },
   /**
    * Names in the record what a change did to which object (`key`: `{ key_id, scopes }`, `member`:
-   * `{ user_id, role }`), for a service to call inside its audited transaction: the arguments alone
+   * `{ user_id, role }`, `connection`: `{ grant_id, client_id, scopes }`), for a service to call inside its audited transaction: the arguments alone
    * do not carry the id of a key just created, or the scopes of a bundle. One call that changes two
    * objects (setup: an owner and their key) names each under its own kind, so neither's fields read
    * as the other's. The preview keeps only ids and catalogue values of it, as it does of arguments;
    * a change that rolls back names nothing.
    */
-  noteResult(kind: 'key' | 'member', fields: Record<string, unknown>): void {
+  noteResult(kind: 'key' | 'member' | 'connection', fields: Record<string, unknown>): void {
     const draft = storage.getStore();
     if (!draft) return;
     const earlier = draft.result?.[kind] as Record<string, unknown> | undefined;

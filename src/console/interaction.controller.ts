@@ -5,6 +5,7 @@ import type { Provider } from 'oidc-provider';
 import { Public } from '../access/public.decorator';
 import { BUNDLES, isBundleName, isScope, type Scope } from '../access/scopes';
 import { AppError } from '../common/app-error';
+import { AuditContext } from '../audit/audit-context';
 import { WorkspacesService } from '../domain/workspaces/workspaces.service';
 import { OAuthConsentService } from '../oauth/oauth-consent.service';
 import { OIDC_PROVIDER } from '../oauth/oauth.tokens';
@@ -26,6 +27,16 @@ function scopeParam(details: Details): string {
 /** Where the browser goes after the decision; validated against the client's registration already. */
 function callbackOrigin(details: Details): string {
   return new URL(details.params.redirect_uri as string).origin;
+}
+
+/**
+ * The decision is the person's, about one client: its record names both, so the workspace's admins
+ * find who let a client in (or turned it away) by searching for the client, as for its own calls.
+ */
+function recordConsentBy(userId: string, clientId: string): void {
+  const draft = AuditContext.current();
+  if (draft)
+    draft.actor = { kind: 'user', surface: 'console', userId, clientId, grantedScopes: new Set(), scopes: new Set() };
 }
 
 /**
@@ -110,6 +121,7 @@ export class InteractionController {
     // person signed in to the console now, as the account the server has for this browser.
     if ((await this.sessions.find(req))?.userId !== accountId)
       throw new AppError('forbidden', 'sign in again: your console session has ended or is another account’s');
+    recordConsentBy(accountId, details.params.client_id as string);
     if (field(body, 'decision') !== 'approve') {
       await this.provider.interactionFinished(
         req,

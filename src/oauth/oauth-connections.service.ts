@@ -68,6 +68,7 @@ export class OAuthConnectionsService {
     },
   ): Promise<void> {
     AuditContext.concerns(row.workspaceId);
+    AuditContext.noteResult('connection', { grant_id: row.grantId, client_id: row.clientId, scopes: row.scopes });
     await lockMembership(m, row.workspaceId, row.userId);
     await m.query(
       `INSERT INTO oauth_connections (grant_id, user_id, workspace_id, client_id, client_name, redirect_host, scopes, renews) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -156,14 +157,15 @@ export class OAuthConnectionsService {
     // Grant ids are url-safe base64; anything else (a NUL, which PostgreSQL refuses) names none.
     if (!/^[A-Za-z0-9_-]{1,128}$/.test(grantId)) throw notFound('connection');
     await this.audited.run(async (m) => {
-      const [row] = returningRows<{ workspace_id: string }>(
+      const [row] = returningRows<{ workspace_id: string; client_id: string }>(
         await m.query(
-          `UPDATE oauth_connections SET revoked_at = now() WHERE grant_id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING workspace_id`,
+          `UPDATE oauth_connections SET revoked_at = now() WHERE grant_id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING workspace_id, client_id`,
           [grantId, userId],
         ),
       );
       if (!row) throw notFound('connection');
       AuditContext.concerns(row.workspace_id);
+      AuditContext.noteResult('connection', { grant_id: grantId, client_id: row.client_id });
       await this.endGrants(m, [grantId]);
     });
   }

@@ -1,7 +1,9 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { DataSource } from 'typeorm';
 import { ALL_SCOPES } from '../../src/access/scopes';
-import { buildUser, buildWorkspace } from '../factories';
+import { buildWorkspaceWithKey } from '../factories';
 import { launchChromium } from '../support/browser';
 import {
   authorize,
@@ -27,15 +29,20 @@ describe('OAuth consent: what the person is offered', () => {
   let t: TestApp;
   let browser: Browser;
   let email: string;
+  let userId: string;
   let workspaceId: string;
+  /** The owner's key with audit_access, to read the workspace's trail as its admins do. */
+  let auditKey: string;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     t = await startTestAppAtPublicUrl({ LOG_LEVEL: 'error' });
     browser = await launchChromium();
-    const user = await buildUser(t.app);
-    email = user.email;
-    workspaceId = (await buildWorkspace(t.app, 'Consent Workspace', user.id)).id;
+    const owner = await buildWorkspaceWithKey(t.app, { auditAccess: true });
+    email = owner.user.email;
+    userId = owner.user.id;
+    workspaceId = owner.workspace.id;
+    auditKey = owner.token;
   });
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
@@ -161,5 +168,57 @@ describe('OAuth consent: what the person is offered', () => {
     expect(answer.get('error')).toBe('invalid_scope');
     expect(answer.get('error_description')).toContain('registered no Postern scope');
     expect(answer.get('code')).toBeNull();
+  });
+
+  /** The workspace's trail for one client and operation, as its admins read it over REST. */
+  async function trail(clientId: string, operation: string) {
+    const res = await fetch(`${t.url}/api/v1/audit?client=${encodeURIComponent(clientId)}`, {
+      headers: { authorization: `Bearer ${auditKey}` },
+    });
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: (Record<string, unknown> & { args_preview: string | null })[] };
+    return items
+      .filter((r) => r.operation === operation)
+      .map((r) => ({ ...r, args_preview: JSON.parse(r.args_preview ?? 'null') as Record<string, unknown> }));
+  }
+
+  it('records a consent and a revocation with the person, the client and the connection they made or ended', async () => {
+    const client = await registeredClient(t.url, CALLBACK);
+    const { page, callbacks } = await openBrowser();
+    const asked = 'workspace:list drafts:create posts:publish';
+    await signIn(page, authorizationUrl(t.url, authParams(client, pkce().challenge, { scope: asked })));
+    await approve(page, callbacks);
+    const [connection] = await t.app
+      .get<DataSource>(getDataSourceToken())
+      .query<{ grant_id: string }[]>(`SELECT grant_id FROM oauth_connections WHERE client_id = $1`, [client.client_id]);
+
+    // In the workspace's trail, found by the client: who consented, and what was granted. Every
+    // box was ticked; the draft-first workspace kept publishing from the agent.
+    const [consent] = await trail(client.client_id, 'POST /console/interaction/:uid/consent');
+    expect(consent).toMatchObject({ actor_kind: 'user', user_id: userId, client_id: client.client_id });
+    expect((consent.args_preview.body as { scope: unknown }).scope).toEqual(
+      expect.arrayContaining(['array(3)', 'posts:publish']),
+    );
+    const { connection: made } = consent.args_preview.result as { connection: Record<string, unknown> };
+    expect(made).toEqual({ grant_id: connection.grant_id, client_id: client.client_id, scopes: expect.any(Array) });
+    expect([...(made.scopes as string[])].sort()).toEqual(['array(2)', 'drafts:create', 'workspace:list']);
+
+    await page.goto(`${t.url}/console/connections`);
+    await page.click('table form button');
+    await page.waitForURL(/revoked=1/);
+    const [revoked] = await t.app.get<DataSource>(getDataSourceToken()).query<Record<string, unknown>[]>(
+      `SELECT chain, workspace_id, actor_kind, user_id, args_preview FROM audit_records
+          WHERE operation = 'POST /console/connections/:grantId/revoke' AND args_preview LIKE $1`,
+      [`%${connection.grant_id}%`],
+    );
+    expect(revoked).toMatchObject({
+      chain: workspaceId,
+      workspace_id: workspaceId,
+      actor_kind: 'user',
+      user_id: userId,
+    });
+    expect((JSON.parse(revoked.args_preview as string) as { result: unknown }).result).toEqual({
+      connection: { grant_id: connection.grant_id, client_id: client.client_id },
+    });
   });
 });
