@@ -30,13 +30,18 @@ export function assertRole(actor: Actor & { role: Role }, scopes: readonly Scope
   );
 }
 
+/** Why a call without these scopes was refused, in the words of every such refusal and its record. */
+export function missingScopesMessage(missing: readonly Scope[]): string {
+  return `missing scopes: ${missing.join(' ')}`;
+}
+
 /** The scope check of the scopes guard: every declared scope must be effective. */
 export function assertScopes(actor: Actor, scopes: readonly Scope[]): void {
   if (hasScopes(actor, scopes)) return;
   const missing = scopes.filter((s) => !actor.scopes.has(s));
   throw new AppError(
     'insufficient_scope',
-    `missing scopes: ${missing.join(' ')}`,
+    missingScopesMessage(missing),
     missing.map((s) => ({ field: 'scope', issue: s })),
   );
 }

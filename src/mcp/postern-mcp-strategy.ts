@@ -2,7 +2,7 @@ import { ProtocolError, ProtocolErrorCode, type McpServer } from '@modelcontextp
 import { MCP_TOOL_METADATA_KEY, McpStrategy } from '@rekog/mcp-nest';
 import { readPermissionMetadata } from '../access/permission-metadata';
 import { scopesWithArguments } from '../access/scopes-for-arguments.decorator';
-import { allowlistHides, assertRole, assertScopes, hasRole } from '../access/access-refusals';
+import { allowlistHides, assertRole, assertScopes, hasRole, missingScopesMessage } from '../access/access-refusals';
 import { policyAllows } from '../access/effective-scopes';
 import { approvalReserves, assertNotReserved } from '../access/approval-reserved';
 import type { Actor } from '../access/actor';
@@ -62,7 +62,7 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
     };
     const missing = permissions.scopes.filter((s) => !actor.scopes.has(s));
     if (!missing.length || !stepUpCanHelp(actor, permissions, missing)) return undefined;
-    noteStepUp(permissions.scopes);
+    noteStepUp(permissions.scopes, missing);
     return { toolName, requiredScopes: [...permissions.scopes], missingScopes: missing, match: 'all' as const };
   }
 
@@ -79,7 +79,7 @@ export class PosternMcpStrategy extends McpStrategy implements ResourceStepUp {
     if (!permissions) return undefined;
     const missing = permissions.scopes.filter((s) => !actor.scopes.has(s));
     if (!missing.length || !stepUpCanHelp(actor, permissions, missing)) return undefined;
-    noteStepUp(permissions.scopes);
+    noteStepUp(permissions.scopes, missing);
     return {
       resourceName: permissions.name,
       declaredUri: permissions.declared,
@@ -274,10 +274,15 @@ function argumentsOf(body: unknown): Record<string, unknown> {
   return args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
 }
 
-/** A step-up answer ends the call before dispatch: its audit record says so, as the guards' refusal would. */
-function noteStepUp(scopes: readonly Scope[]): void {
+/**
+ * A step-up answer ends the call before dispatch: its audit record says so, and why, as the guards'
+ * refusal of an API key would.
+ */
+function noteStepUp(scopes: readonly Scope[], missing: readonly Scope[]): void {
   const draft = AuditContext.current();
-  if (draft) Object.assign(draft, { decision: 'denied', errorCode: 'insufficient_scope', scopesRequired: [...scopes] });
+  if (!draft) return;
+  draft.scopesRequired = [...scopes];
+  noteError(draft, 'insufficient_scope', missingScopesMessage(missing));
 }
 
 /**

@@ -606,11 +606,15 @@ describe('OAuth authorization server: what it refuses', () => {
 
   it('asks in its step-up challenge for the scopes the arguments add, not only the tool’s own', async () => {
     const { tokens } = await tokensFor();
+    const requestId = `tool-step-up-${randomBytes(6).toString('hex')}`;
     const validate = async (args: Record<string, unknown>) => {
-      const res = await mcpRequest(t.url, tokens.access_token, 'tools/call', {
-        name: 'validate_post',
-        arguments: args,
-      });
+      const res = await mcpRequest(
+        t.url,
+        tokens.access_token,
+        'tools/call',
+        { name: 'validate_post', arguments: args },
+        { 'x-request-id': requestId },
+      );
       expect(res.status).toBe(403);
       return /scope="([^"]*)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
     };
@@ -618,14 +622,30 @@ describe('OAuth authorization server: what it refuses', () => {
     // drafts:read as well when it reads a draft: one challenge should ask for both.
     expect(await validate({ text: 'hello' })).toBe('posts:read');
     expect(await validate({ draft_id: '00000000-0000-4000-8000-000000000000' })).toBe('posts:read drafts:read');
+    // Recorded with the reason an API key's refusal gives: what is missing.
+    const records = await t.app
+      .get<DataSource>(getDataSourceToken())
+      .query<{ decision: string; error_code: string; reason: string }[]>(
+        `SELECT decision, error_code, reason FROM audit_records WHERE correlation_id = $1 ORDER BY id`,
+        [requestId],
+      );
+    expect(records).toEqual(
+      ['missing scopes: posts:read', 'missing scopes: posts:read drafts:read'].map((reason) => ({
+        decision: 'denied',
+        error_code: 'insufficient_scope',
+        reason,
+      })),
+    );
   });
 
   /** The audit records of the resource reads sent under one request id. */
   const auditedReads = (requestId: string) =>
     t.app
       .get<DataSource>(getDataSourceToken())
-      .query<{ operation: string; decision: string; error_code: string | null; scopes_required: string[] }[]>(
-        `SELECT operation, decision, error_code, scopes_required FROM audit_records
+      .query<
+        { operation: string; decision: string; error_code: string | null; reason: string; scopes_required: string[] }[]
+      >(
+        `SELECT operation, decision, error_code, reason, scopes_required FROM audit_records
           WHERE correlation_id = $1 AND operation LIKE 'mcp resources/read %' ORDER BY id`,
         [requestId],
       );
@@ -655,6 +675,7 @@ describe('OAuth authorization server: what it refuses', () => {
         operation: `mcp resources/read ${uri}`,
         decision: 'denied',
         error_code: 'insufficient_scope',
+        reason: 'missing scopes: campaigns:read',
         scopes_required: ['campaigns:read'],
       },
     ]);
@@ -691,6 +712,7 @@ describe('OAuth authorization server: what it refuses', () => {
       expect.objectContaining({
         decision: 'denied',
         error_code: 'insufficient_scope',
+        reason: 'missing scopes: campaigns:read',
         scopes_required: ['campaigns:read'],
       }),
     ]);
