@@ -135,6 +135,16 @@ describe('postern CLI', () => {
       "the key's scopes do not allow these tools: publish_post needs posts:publish",
     ],
     [
+      'more than 100 tools',
+      ['--scopes', 'workspace:read', '--tools', Array(101).fill('get_workspace').join(',')],
+      'tools may name at most 100 tools; 101 given',
+    ],
+    [
+      'a tool named twice',
+      ['--scopes', 'workspace:read', '--tools', 'get_workspace,get_workspace'],
+      'tools must name each tool once; repeated: get_workspace',
+    ],
+    [
       'audit_access for a key an editor creates',
       ['--scopes', 'workspace:read', '--created-by', `cli2-${id}@example.com`, '--audit-access'],
       "only a key created by an admin or owner can have audit_access; its creator's role in this workspace is editor",
@@ -150,6 +160,17 @@ describe('postern CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(reason);
     expect(await keys()).toHaveLength(before);
+    // Refused in the workspace's own trail, with the reason.
+    const [row] = (
+      await runQuery(
+        `SELECT a.decision, a.reason FROM audit_records a JOIN workspaces w ON w.id = a.workspace_id
+          WHERE w.slug = '${slug}' AND a.operation = 'cli key create' ORDER BY a.id DESC LIMIT 1`,
+      )
+    ).rows as { decision: string; reason: string }[];
+    expect(row).toEqual({
+      decision: expect.stringMatching(/^(invalid|denied)$/),
+      reason: expect.stringContaining(reason),
+    });
   });
 
   it("shows a command's output only once its audit record is committed", async () => {

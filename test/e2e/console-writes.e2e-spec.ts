@@ -214,4 +214,43 @@ describe('console writes', () => {
     expect(rest.status).toBe(400);
     expect(await state(ws)).toBe(before);
   });
+  it('refuses the tool lists the REST API refuses: more than 100 tools, or one tool twice', async () => {
+    // The form split `tools` with no bound and went straight to the service: 3000 names were stored.
+    const owner = await buildWorkspaceWithKey(t.app, { role: 'owner' });
+    const ws = owner.workspace.id;
+    const post = await signedIn(owner.user.email);
+    const before = await state(ws);
+    const bad: [string, string, string][] = [
+      ['3000 tools', Array(3000).fill('get_workspace').join(','), 'tools may name at most 100 tools; 3000 given'],
+      [
+        'a tool twice',
+        'get_workspace, list_posts,get_workspace',
+        'tools must name each tool once; repeated: get_workspace',
+      ],
+    ];
+    for (const [what, tools, message] of bad) {
+      const id = `console-tools-${randomUUID()}`;
+      const res = await post(
+        '/console/keys',
+        { workspace: ws, name: 'listed', bundle: 'ai-publishing-assistant', tools },
+        id,
+      );
+      expect([what, res.status, await res.text()]).toEqual([what, 400, expect.stringContaining(message)]);
+      expect([what, await record(id)]).toEqual([
+        what,
+        expect.objectContaining({ workspace_id: ws, decision: 'invalid', error_code: 'validation_failed' }),
+      ]);
+      const rest = await fetch(`${t.url}/api/v1/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'listed',
+          scopes: ['ai-publishing-assistant'],
+          tools: tools.split(',').map((s) => s.trim()),
+        }),
+      });
+      expect([what, rest.status]).toEqual([what, 400]);
+    }
+    expect(await state(ws)).toBe(before);
+  });
 });

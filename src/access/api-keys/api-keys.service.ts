@@ -25,6 +25,7 @@ import { lockMembership } from '../../domain/workspaces/membership-lock';
 import { assertSafeName } from '../../common/validation/assert-safe-name';
 import { paginateExact, type Page } from '../../common/pagination';
 import type { KeyStatus } from './key-status';
+import { assertKeyListsBounded, assertToolsNamedOnce, shownName } from './key-lists';
 
 export interface CreateApiKeyInput {
   workspaceId: string;
@@ -120,6 +121,8 @@ export class ApiKeysService {
     }
     // Checked here, not only in the REST body: the console and the CLI create keys too.
     assertSafeName(name);
+    // Before the names are looked up, so a pasted dump is refused in one line, not one per name.
+    assertKeyListsBounded(input.scopes, input.toolAllowlist ?? []);
     const scopes = ApiKeysService.expandScopes(input.scopes);
     assertHolds(actor, scopes, 'you cannot grant scopes you do not hold', 'scopes');
     // A misspelt tool would leave a key that can call nothing: refused, naming it.
@@ -141,6 +144,7 @@ export class ApiKeysService {
         described.map((issue) => ({ field: 'tools', issue })),
       );
     }
+    assertToolsNamedOnce(input.toolAllowlist ?? []);
     // A limited or expiring key cannot mint a broader or longer-lived one.
     if (actor.toolAllowlist) {
       const beyond = (input.toolAllowlist ?? []).filter((t) => !actor.toolAllowlist?.includes(t));
@@ -306,13 +310,4 @@ export class ApiKeysService {
       binding: bindingFrom(key, key.created_by_user_id),
     };
   }
-}
-
-/**
- * An unknown name as an error message (and so the call's audit record, which keeps it) may repeat
- * it: a misspelt scope or tool is, a secret pasted into the list (a key, a token) is not. Catalogue
- * names are lower-case words without digits; secrets, hex ones included, have digits.
- */
-function shownName(name: string): string {
-  return /^[a-z][a-z_:-]{0,39}$/.test(name) ? name : `(${name.length} characters, not shown)`;
 }

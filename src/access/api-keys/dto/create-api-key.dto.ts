@@ -10,6 +10,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { IsIsoTimestamp } from '../../../common/validation/validators.decorator';
+import { MAX_KEY_SCOPE_NAMES, MAX_KEY_TOOLS } from '../key-lists';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'claude-desktop', minLength: 1, maxLength: 100 })
@@ -25,7 +26,7 @@ export class CreateApiKeyDto {
   })
   @IsString({ each: true })
   @ArrayMinSize(1)
-  @ArrayMaxSize(40)
+  @ArrayMaxSize(MAX_KEY_SCOPE_NAMES)
   @MaxLength(40, { each: true })
   scopes: string[];
 
@@ -33,12 +34,13 @@ export class CreateApiKeyDto {
     description:
       'Limit the key to these MCP tools (names as in tools/list). An unknown name is refused, never ignored, ' +
       'and so is a tool that needs a scope the key is not granted (the error names the scopes). ' +
+      `At most ${MAX_KEY_TOOLS}, each named once (a repeated name is refused). ` +
       'A key limited to tools cannot use the REST API.',
     example: ['list_workspaces'],
   })
   @IsOptional()
   @IsString({ each: true })
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(MAX_KEY_TOOLS)
   @Matches(/^[a-z][a-z0-9_]{0,63}$/, { each: true, message: 'tools must be tool names such as list_workspaces' })
   tools?: string[];
 
