@@ -4,7 +4,7 @@ import { AuditContext } from '../audit/audit-context';
 import { describeRequest } from '../audit/audit-request';
 import { AppError } from '../common/app-error';
 import { OAuthTokenVerifier } from '../oauth/oauth-token-verifier.service';
-import { ConsoleSessions } from '../console/console-session.service';
+import { ConsoleSessions, consoleUserActor } from '../console/console-session.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import type { ActorRequest } from './request-actor';
 import { requestOf } from './execution-request';
@@ -36,14 +36,7 @@ export class AuthenticationGuard implements CanActivate {
     }
     req.consoleSession = session;
     const draft = AuditContext.current();
-    if (draft)
-      draft.actor = {
-        kind: 'user',
-        surface: 'console',
-        userId: session.userId,
-        grantedScopes: new Set(),
-        scopes: new Set(),
-      };
+    if (draft) draft.actor = consoleUserActor(session.userId);
     return true;
   }
 

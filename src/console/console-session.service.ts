@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { Actor } from '../access/actor';
 import { AuditedTransactions } from '../audit/audited-transactions.service';
 import { SecretBox } from '../common/crypto/secret-box';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
@@ -13,6 +14,14 @@ export interface ConsoleSession {
 }
 
 const TTL_HOURS = 12;
+
+/**
+ * A signed-in person as the audit trail names them: no workspace and no scopes of their own, since
+ * each console page works out the role it acts with.
+ */
+export function consoleUserActor(userId: string): Actor {
+  return { kind: 'user', surface: 'console', userId, grantedScopes: new Set(), scopes: new Set() };
+}
 
 /**
  * A person's console login: an opaque random cookie, stored only as a keyed digest. `__Host-`

@@ -4,7 +4,7 @@ import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
 import { UsersService } from '../domain/users/users.service';
 import type { UserEntity } from '../domain/users/user.entity';
-import { ConsoleSessions } from './console-session.service';
+import { ConsoleSessions, consoleUserActor } from './console-session.service';
 import { LoginLimiter } from './login-limiter';
 
 export type SignInResult = { user: UserEntity } | { status: 401 | 429 | 503; message: string };
@@ -38,6 +38,10 @@ export class ConsoleSignIn {
       return { status: 401, message: 'Email or password is not right.' };
     }
     await this.limiter.succeeded(email, address);
+    // Named before the session is stored: its record is written in that transaction. A refusal
+    // above names no one, so the trail does not tell which emails have accounts.
+    const draft = AuditContext.current();
+    if (draft) draft.actor = consoleUserActor(user.id);
     await this.sessions.start(res, user.id);
     return { user };
   }

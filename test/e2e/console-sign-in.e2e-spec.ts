@@ -1,0 +1,87 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { buildUser } from '../factories';
+import { signInForm } from '../support/console-sign-in';
+import { authorize, pkce, registeredClient } from '../support/oauth-protocol';
+import { startTestAppAtPublicUrl, useTestApp } from '../support/test-app';
+
+const PASSWORD = 'a long enough password';
+const CALLBACK = 'http://127.0.0.1:1/callback';
+
+/** A client address of its own for each test, so one test's failures do not spend another's limit. */
+const someAddress = () => `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}::1`;
+
+/**
+ * Signing in, on the console's own form and on the form an OAuth authorization shows: what the
+ * audit trail says about it, and what a refused person is told.
+ */
+describe('console sign-in', () => {
+  jest.setTimeout(60_000);
+  const t = useTestApp(() => startTestAppAtPublicUrl());
+
+  const record = async (requestId: string) =>
+    (
+      await t.db.query<{ actor_kind: string | null; user_id: string | null; decision: string; surface: string }[]>(
+        `SELECT actor_kind, user_id, decision, surface FROM audit_records WHERE correlation_id = $1`,
+        [requestId],
+      )
+    )[0];
+
+  /** The sign-in form of an OAuth authorization, as a browser reaches it: its cookies and its CSRF token. */
+  async function interactionForm() {
+    const client = await registeredClient(t.url, CALLBACK);
+    const started = await authorize(t.url, {
+      response_type: 'code',
+      client_id: client.client_id,
+      redirect_uri: CALLBACK,
+      scope: 'workspace:read',
+      state: 'state',
+      code_challenge: pkce().challenge,
+      code_challenge_method: 'S256',
+      resource: `${t.url}/mcp`,
+    });
+    const location = started.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/console\/interaction\/[\w-]+$/);
+    const cookie = started.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const page = await fetch(`${t.url}${location}`, { headers: { cookie } });
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    return (email: string, password: string, headers: Record<string, string> = {}) =>
+      fetch(`${t.url}${location}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({ csrf, email, password }),
+      });
+  }
+
+  const forms = [
+    ['the console', () => signInForm(t.url)],
+    ['an OAuth authorization', interactionForm],
+  ] as const;
+
+  it.each(forms)('on %s, names the person who signed in, and no one when the password is wrong', async (_, form) => {
+    const user = await buildUser(t.app);
+    const signIn = await form();
+    const address = someAddress();
+    const wrong = `wrong-${randomUUID()}`;
+    expect(
+      (await signIn(user.email, 'not the password at all', { 'x-forwarded-for': address, 'x-request-id': wrong }))
+        .status,
+    ).toBe(401);
+    // A refusal says nothing about whose account the email is, or whether there is one.
+    expect(await record(wrong)).toEqual({ actor_kind: null, user_id: null, decision: 'denied', surface: 'console' });
+
+    const right = `right-${randomUUID()}`;
+    expect((await signIn(user.email, PASSWORD, { 'x-forwarded-for': address, 'x-request-id': right })).status).toBe(
+      303,
+    );
+    expect(await record(right)).toEqual({
+      actor_kind: 'user',
+      user_id: user.id,
+      decision: 'allowed',
+      surface: 'console',
+    });
+  });
+});
