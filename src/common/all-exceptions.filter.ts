@@ -10,6 +10,7 @@ import { AuditContext } from '../audit/audit-context';
 import { noteError } from '../audit/audit-outcome';
 import { AppError } from './app-error';
 import { toErrorBody, type ErrorBody } from './error-body';
+import { setRetryAfter } from './retry-after';
 import { isMcpPath } from '../mcp/mcp-path';
 
 /** JSON-RPC codes for a failed resource read: the caller's fault (bad or unknown URI), refused, or ours. */
@@ -60,6 +61,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     noteError(draft, body.error.code, body.error.message);
     this.logUnexpected(exception);
     if (res.headersSent) return;
+    setRetryAfter(res, exception);
     // A person opening a console page without a session is sent to sign in, not shown JSON.
     if (status === 401 && req.method === 'GET' && req.path.startsWith('/console/')) {
       res.redirect(303, `/console/login?next=${encodeURIComponent(req.path)}`);

@@ -41,12 +41,16 @@ export interface ErrorDetail {
   issue: string;
 }
 
-/** A failure the caller can act on. The message is safe to show: no SQL, no stack, no secret. */
+/**
+ * A failure the caller can act on. The message is safe to show: no SQL, no stack, no secret.
+ * `retryAfterSeconds`: when a refusal ends, which HTTP answers send as `Retry-After` (see retry-after.ts).
+ */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'AppError';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
+import { setRetryAfter } from '../common/retry-after';
 import { UsersService } from '../domain/users/users.service';
 import type { UserEntity } from '../domain/users/user.entity';
 import { ConsoleSessions, consoleUserActor } from './console-session.service';
@@ -27,6 +28,8 @@ export class ConsoleSignIn {
     } catch (err) {
       // Refused either way; a limiter that cannot answer is an outage to retry, not a rate limit.
       const unavailable = err instanceof AppError && err.code === 'unavailable';
+      // Answered as a page by the caller, not by the exception filter: the wait goes on here.
+      setRetryAfter(res, err);
       return { status: unavailable ? 503 : 429, message: (err as Error).message };
     }
     const user = await this.users.verifyPassword(email, password);

@@ -32,7 +32,7 @@ export class LoginLimiter {
     );
     if (!waits.length) return;
     const wait = Math.ceil(Math.max(...waits) / 1000);
-    throw new AppError('rate_limited', `too many login attempts; try again in ${wait} seconds`);
+    throw new AppError('rate_limited', `too many login attempts; try again in ${wait} seconds`, undefined, wait);
   }
 
   /** A wrong email or password: counted against both limits. */

@@ -84,4 +84,18 @@ describe('console sign-in', () => {
       surface: 'console',
     });
   });
+
+  it.each(forms)('on %s, says in Retry-After how long to wait once the attempts are spent', async (_, form) => {
+    const email = `nobody-${randomUUID()}@example.com`;
+    const signIn = await form();
+    const headers = { 'x-forwarded-for': someAddress() };
+    for (let i = 0; i < 5; i++) expect((await signIn(email, 'a wrong password, surely', headers)).status).toBe(401);
+    const refused = await signIn(email, 'a wrong password, surely', headers);
+    expect(refused.status).toBe(429);
+    const wait = refused.headers.get('retry-after') ?? '';
+    expect(wait).toMatch(/^\d+$/);
+    expect(Number(wait)).toBeGreaterThan(0);
+    expect(Number(wait)).toBeLessThanOrEqual(15 * 60);
+    expect(await refused.text()).toContain(`try again in ${wait} seconds`);
+  });
 });

@@ -1,5 +1,4 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
-import type { Response } from 'express';
 import { finalize, type Observable } from 'rxjs';
 import { AppError } from '../../common/app-error';
 import { APP_CONFIG, type AppConfig } from '../../config/config.types';
@@ -24,14 +23,14 @@ export class UploadSlots {
 export class UploadSlotsInterceptor implements NestInterceptor {
   constructor(private readonly slots: UploadSlots) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const slots = this.slots;
     if (slots.inUse >= slots.config.media.maxConcurrentUploads) {
-      if (context.getType() === 'http')
-        context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       throw new AppError(
         'rate_limited',
         `too many uploads in progress on this server; retry in ${RETRY_AFTER_SECONDS} seconds`,
+        undefined,
+        RETRY_AFTER_SECONDS,
       );
     }
     slots.inUse += 1;
