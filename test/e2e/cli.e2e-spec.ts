@@ -173,6 +173,25 @@ describe('postern CLI', () => {
     });
   });
 
+  it.each([
+    ['a zero-width space in the email', `owner\u200b-${id}@example.com`, 'a long enough password', /email/],
+    ['a right-to-left override in the email', `owner\u202e-${id}@example.com`, 'a long enough password', /email/],
+    ['a soft hyphen in the domain', `owner-${id}@exam\u00adple.com`, 'a long enough password', /email/],
+    ['a password of 12 spaces', `spaces-${id}@example.com`, ' '.repeat(12), /password must not be only spaces/],
+    ['a password of six emoji (12 UTF-16 units)', `emoji-${id}@example.com`, '🔑'.repeat(6), /12 to 256 characters/],
+  ])('refuses a user with %s, storing no one', async (_what, email, password, reason) => {
+    const r = await runCli(['user', 'create', '--email', email, '--password-stdin'], env, `${password}\n`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(reason);
+    const stored = await runQuery(`SELECT count(*)::int AS n FROM users WHERE email = '${email.toLowerCase()}'`);
+    expect(stored.rows).toEqual([{ n: 0 }]);
+  });
+
+  it('counts a password in characters: twelve emoji are enough', async () => {
+    const email = `keys-${id}@example.com`;
+    expect(await ok(['user', 'create', '--email', email, '--password-stdin'], `${'🔑'.repeat(12)}\n`)).toContain(email);
+  });
+
   it("shows a command's output only once its audit record is committed", async () => {
     const fn = `audit_fail_cli_${id.replace(/-/g, '')}`;
     try {

@@ -14,8 +14,18 @@ export interface CreateUserInput {
 let dummy: Promise<string> | undefined;
 const dummyHash = () => (dummy ??= argon2.hash('postern-timing-equaliser', { type: argon2.argon2id }));
 
-/** No spaces, control characters or half characters; at most 254 characters in all (the column's check). */
-const EMAIL = /^(?=.{3,254}$)[^\s@\p{Cc}\p{Cs}]{1,64}@[^\s@\p{Cc}\p{Cs}]{1,189}\.[^\s@\p{Cc}\p{Cs}]{1,60}$/u;
+/**
+ * No spaces, and nothing of Unicode's "other" category: control, format (invisible, direction),
+ * half, private-use or unassigned characters, with which `owner\u200b@…` shows as `owner@…`. At most
+ * 254 characters in all (the column's check).
+ */
+const EMAIL = /^(?=.{3,254}$)[^\s@\p{C}]{1,64}@[^\s@\p{C}]{1,189}\.[^\s@\p{C}]{1,60}$/u;
+
+/** Counted in characters as a person types them (code points), not UTF-16 units: an emoji is one. */
+const PASSWORD_MIN = 12;
+const PASSWORD_MAX = 256;
+/** Nothing a person can see: spaces, line breaks, invisible or control characters. */
+const BLANK = /^[\s\p{C}]*$/u;
 
 @Injectable()
 export class UsersService {
@@ -28,9 +38,15 @@ export class UsersService {
     const email = input.email.trim().toLowerCase();
     if (!EMAIL.test(email))
       throw new AppError('validation_failed', 'email is not a valid address', [{ field: 'email', issue: 'invalid' }]);
-    if (input.password.length < 12 || input.password.length > 256) {
-      throw new AppError('validation_failed', 'password must be 12 to 256 characters', [
+    const characters = [...input.password].length;
+    if (characters < PASSWORD_MIN || characters > PASSWORD_MAX) {
+      throw new AppError('validation_failed', `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`, [
         { field: 'password', issue: 'length' },
+      ]);
+    }
+    if (BLANK.test(input.password)) {
+      throw new AppError('validation_failed', 'password must not be only spaces or invisible characters', [
+        { field: 'password', issue: 'blank' },
       ]);
     }
     const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
