@@ -18,17 +18,31 @@ import { loginPage } from './pages/login.page';
 
 const SAFE_NEXT = /^\/console\/[a-z/]*$/;
 
+/**
+ * The login form's double-submit cookie. Over https it is Secure and `__Host-` (so Path=/ and no
+ * Domain: a sibling subdomain cannot plant one to match a forged form), like the session cookie;
+ * on plain http it keeps its old name and path, so a browser holding an older one is not confused.
+ */
+const LOGIN_CSRF = {
+  https: { name: '__Host-postern_login_csrf', path: '/' },
+  http: { name: 'postern_login_csrf', path: '/console/login' },
+} as const;
+
 /** Signing in to the console, and the page where people see and revoke their connected AI clients. */
 @ApiExcludeController()
 @Controller('console')
 export class AccountController {
+  private readonly loginCsrf: { name: string; path: string };
+
   constructor(
     private readonly sessions: ConsoleSessions,
     private readonly users: UsersService,
     private readonly signIn: ConsoleSignIn,
     private readonly connections: OAuthConnectionsService,
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
-  ) {}
+  ) {
+    this.loginCsrf = sessions.secure ? LOGIN_CSRF.https : LOGIN_CSRF.http;
+  }
 
   @Get()
   @Public()
@@ -47,7 +61,7 @@ export class AccountController {
   async login(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const next = SAFE_NEXT.test(field(body, 'next')) ? field(body, 'next') : '/console/connections';
     const email = field(body, 'email');
-    const csrfCookie = /(?:^|;\s*)postern_login_csrf=([\w-]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const csrfCookie = new RegExp(`(?:^|;\\s*)${this.loginCsrf.name}=([\\w-]+)`).exec(req.headers.cookie ?? '')?.[1];
     if (!csrfCookie || field(body, 'csrf') !== csrfCookie) {
       sendPage(res, 403, 'Sign in', this.loginHtml(next, email, 'The form expired; please try again.', res));
       return;
@@ -97,7 +111,12 @@ export class AccountController {
   /** Login CSRF: a random token in a cookie and in the form (double submit), since no session exists yet. */
   private loginHtml(next: string, email?: string, error?: string, res?: Response): string {
     const csrf = randomBytes(18).toString('base64url');
-    res?.cookie('postern_login_csrf', csrf, { httpOnly: true, sameSite: 'strict', path: '/console/login' });
+    res?.cookie(this.loginCsrf.name, csrf, {
+      httpOnly: true,
+      secure: this.sessions.secure,
+      sameSite: 'strict',
+      path: this.loginCsrf.path,
+    });
     return loginPage({ action: '/console/login', csrf, email, error, heading: 'Sign in to Postern' }).replace(
       '<button',
       `<input type="hidden" name="next" value="${SAFE_NEXT.test(next) ? next : '/console/connections'}"><button`,

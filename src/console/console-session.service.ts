@@ -32,7 +32,8 @@ export function consoleUserActor(userId: string): Actor {
 export class ConsoleSessions {
   private readonly box: SecretBox;
   readonly cookieName: string;
-  private readonly secure: boolean;
+  /** Served over https (PUBLIC_URL): cookies are Secure and take the `__Host-` prefix. */
+  readonly secure: boolean;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig & { secretKey: string },
