@@ -294,7 +294,7 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
   TRUST_PROXY: {
     default: '`loopback`',
     description:
-      "Comma-separated addresses or CIDR ranges of your reverse proxies (or `loopback`, `linklocal`, `uniquelocal`), whose `X-Forwarded-For` gives the client address that sign-in limits count. Behind a proxy on another host, set it: otherwise every client shares the proxy's address, and 30 failed sign-ins lock everyone out.",
+      "Comma-separated addresses or CIDR ranges of your reverse proxies (or `loopback`, `linklocal`, `uniquelocal`), whose `X-Forwarded-For` gives the client address that sign-in limits count and whose `X-Forwarded-Proto` says a request came over https. Behind a proxy on another host, set it: otherwise every client shares the proxy's address, and 30 failed sign-ins lock everyone out; with an https `PUBLIC_URL`, OAuth sign-ins are refused (see Operations).",
   },
   MEDIA_STORAGE: {
     default: '`local`',

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { hkdfSync } from 'node:crypto';
 import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
+import { refuseCookiesOverPlainHttp } from './plain-http-refusal';
 import type { DataSource } from 'typeorm';
 import { ALL_SCOPES } from '../access/scopes';
 import { unsafeInName } from '../common/validation/control-characters';
@@ -188,6 +189,7 @@ export async function createOAuthProvider(
 
   const provider = new OidcProvider(urls.issuer, configuration);
   provider.proxy = true;
+  if (secure) provider.use(refuseCookiesOverPlainHttp(config.publicUrl));
   provider.on('server_error', (_ctx, err) => new Logger('OAuth').error(err.message));
   // oidc-provider checks a token request's `resource` only after it has used up the code or refresh
   // token: kept, that would turn a request for the wrong resource into a replay on the retry, which
