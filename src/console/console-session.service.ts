@@ -89,10 +89,16 @@ export class ConsoleSessions {
   }
 }
 
+/** A cookie's value, or undefined; a value that does not decode (a broken %-escape) was never ours, so names nothing. */
 export function parseCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

@@ -113,6 +113,17 @@ describe('console pages in a browser', () => {
     const res = await fetch(`${t.url}/console/keys`, { redirect: 'manual' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/console/login?next=%2Fconsole%2Fkeys');
+    // A session cookie that is not ours (a broken %-escape) is no session, not a server error.
+    for (const cookie of ['postern_session=%E0%A4%A', '_session=%', 'postern_session=ok; _session=%zz']) {
+      const forged = await fetch(`${t.url}/console/keys`, { redirect: 'manual', headers: { cookie } });
+      expect([cookie, forged.status]).toEqual([cookie, 303]);
+    }
+    const signOut = await fetch(`${t.url}/console/logout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: '_session=%' },
+    });
+    expect(signOut.status).toBeLessThan(500);
 
     const user = await buildUser(t.app);
     const page = await browser.newPage();
