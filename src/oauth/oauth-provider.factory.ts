@@ -15,6 +15,7 @@ import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
 import { redirectUriProblem } from './redirect-uri-policy';
 import { OAUTH_ROUTES } from './oauth-routes';
+import { attributeIssuance } from './token-attribution';
 import { OAuthUnit } from './oauth-unit-of-work';
 import {
   AUTHORIZATION_CODE_TTL_SECONDS,
@@ -175,6 +176,7 @@ export async function createOAuthProvider(
     extraTokenClaims: async (_ctx, token) => {
       const grantId = (token as { grantId?: string }).grantId;
       const workspaceId = grantId ? await workspaceOfGrant(grantId) : undefined;
+      attributeIssuance(token, workspaceId);
       return workspaceId && grantId ? { workspace_id: workspaceId, gid: grantId } : undefined;
     },
     findAccount: async (_ctx, sub) =>
