@@ -1,7 +1,6 @@
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
-  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -121,13 +120,13 @@ export class EnvSchema {
   RUN_MIGRATIONS?: boolean;
 
   @IsOptional()
-  @IsEmail({}, { message: 'POSTERN_ADMIN_EMAIL must be an email address' })
+  @IsString()
+  // Checked by the account rules themselves (load-config), as every account's address is.
   POSTERN_ADMIN_EMAIL?: string;
 
   @ValidateIf((o: EnvSchema) => o.POSTERN_ADMIN_EMAIL !== undefined || o.POSTERN_ADMIN_PASSWORD !== undefined)
   @IsString({ message: 'POSTERN_ADMIN_PASSWORD is required with POSTERN_ADMIN_EMAIL' })
-  @MinLength(12, { message: 'POSTERN_ADMIN_PASSWORD must be at least 12 characters' })
-  @MaxLength(256)
+  // Its length and content are checked by the account rules themselves (load-config).
   POSTERN_ADMIN_PASSWORD?: string;
 
   @IsOptional()

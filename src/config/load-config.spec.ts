@@ -228,9 +228,21 @@ describe(loadConfig.name, () => {
       expect(error.problems[0]).toContain('POSTERN_ADMIN_PASSWORD is required with POSTERN_ADMIN_EMAIL');
     });
 
-    it('refuses a password shorter than 12 characters', () => {
-      const error = configErrorOf({ POSTERN_ADMIN_EMAIL: 'owner@example.com', POSTERN_ADMIN_PASSWORD: 'x'.repeat(11) });
-      expect(error.problems).toEqual(['POSTERN_ADMIN_PASSWORD: POSTERN_ADMIN_PASSWORD must be at least 12 characters']);
+    it.each([
+      ['11 characters', 'x'.repeat(11), 'password must be 12 to 256 characters'],
+      ['six emoji (12 UTF-16 units)', '🔑'.repeat(6), 'password must be 12 to 256 characters'],
+      ['only spaces', ' '.repeat(12), 'password must not be only spaces or invisible characters'],
+    ])('refuses a password of %s, as account creation would', (_what, password, message) => {
+      const error = configErrorOf({ POSTERN_ADMIN_EMAIL: 'owner@example.com', POSTERN_ADMIN_PASSWORD: password });
+      expect(error.problems).toEqual([`POSTERN_ADMIN_PASSWORD: ${message}`]);
+    });
+
+    it('refuses an email with an invisible character, as account creation would', () => {
+      const error = configErrorOf({
+        POSTERN_ADMIN_EMAIL: 'owner\u200b@example.com',
+        POSTERN_ADMIN_PASSWORD: 'x'.repeat(12),
+      });
+      expect(namedVariables(error)).toEqual(['POSTERN_ADMIN_EMAIL']);
     });
 
     it('returns the admin with a lower-cased email when both are valid', () => {

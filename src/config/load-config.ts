@@ -3,6 +3,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import * as path from 'node:path';
 import { CONFIG_DOCS, EnvSchema, MEDIA_DEFAULTS } from './app-config';
 import { ConfigError } from './config.errors';
+import { isAccountEmail, normalisedEmail, passwordProblem } from '../domain/users/credential-rules';
 import type { AppConfig } from './config.types';
 
 function describe(errors: ValidationError[]): string[] {
@@ -33,6 +34,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (parsed.POSTERN_ADMIN_PASSWORD && !parsed.POSTERN_ADMIN_EMAIL) {
     problems.push('POSTERN_ADMIN_EMAIL: required with POSTERN_ADMIN_PASSWORD');
   }
+  // The owner account is made with the same rules as any other: refused here, before anything starts.
+  const adminPassword =
+    typeof parsed.POSTERN_ADMIN_PASSWORD === 'string' ? passwordProblem(parsed.POSTERN_ADMIN_PASSWORD) : undefined;
+  if (adminPassword) problems.push(`POSTERN_ADMIN_PASSWORD: ${adminPassword.message}`);
+  if (parsed.POSTERN_ADMIN_EMAIL && !isAccountEmail(normalisedEmail(parsed.POSTERN_ADMIN_EMAIL)))
+    problems.push(
+      'POSTERN_ADMIN_EMAIL: POSTERN_ADMIN_EMAIL must be an email address, without spaces or invisible characters',
+    );
   if (parsed.MEDIA_STORAGE === 's3') {
     for (const name of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
       if (!parsed[name]) problems.push(`${name}: required when MEDIA_STORAGE=s3`);

@@ -5,6 +5,7 @@ import type { EntityManager, Repository } from 'typeorm';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError } from '../../common/app-error';
 import { UserEntity } from './user.entity';
+import { isAccountEmail, normalisedEmail, passwordProblem } from './credential-rules';
 
 export interface CreateUserInput {
   email: string;
@@ -14,19 +15,6 @@ export interface CreateUserInput {
 let dummy: Promise<string> | undefined;
 const dummyHash = () => (dummy ??= argon2.hash('postern-timing-equaliser', { type: argon2.argon2id }));
 
-/**
- * No spaces, and nothing of Unicode's "other" category: control, format (invisible, direction),
- * half, private-use or unassigned characters, with which `owner\u200b@…` shows as `owner@…`. At most
- * 254 characters in all (the column's check).
- */
-const EMAIL = /^(?=.{3,254}$)[^\s@\p{C}]{1,64}@[^\s@\p{C}]{1,189}\.[^\s@\p{C}]{1,60}$/u;
-
-/** Counted in characters as a person types them (code points), not UTF-16 units: an emoji is one. */
-const PASSWORD_MIN = 12;
-const PASSWORD_MAX = 256;
-/** Nothing a person can see: spaces, line breaks, invisible or control characters. */
-const BLANK = /^[\s\p{C}]*$/u;
-
 @Injectable()
 export class UsersService {
   constructor(
@@ -35,20 +23,12 @@ export class UsersService {
   ) {}
 
   async create(input: CreateUserInput, manager?: EntityManager): Promise<UserEntity> {
-    const email = input.email.trim().toLowerCase();
-    if (!EMAIL.test(email))
+    const email = normalisedEmail(input.email);
+    if (!isAccountEmail(email))
       throw new AppError('validation_failed', 'email is not a valid address', [{ field: 'email', issue: 'invalid' }]);
-    const characters = [...input.password].length;
-    if (characters < PASSWORD_MIN || characters > PASSWORD_MAX) {
-      throw new AppError('validation_failed', `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`, [
-        { field: 'password', issue: 'length' },
-      ]);
-    }
-    if (BLANK.test(input.password)) {
-      throw new AppError('validation_failed', 'password must not be only spaces or invisible characters', [
-        { field: 'password', issue: 'blank' },
-      ]);
-    }
+    const problem = passwordProblem(input.password);
+    if (problem)
+      throw new AppError('validation_failed', problem.message, [{ field: 'password', issue: problem.issue }]);
     const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
     const insert = async (m: EntityManager) => {
       const repo = m.getRepository(UserEntity);
@@ -76,8 +56,8 @@ export class UsersService {
 
   /** Something that cannot be an address (a NUL, say, which PostgreSQL refuses) belongs to nobody. */
   async findByEmail(email: string): Promise<UserEntity | null> {
-    const normalised = email.trim().toLowerCase();
-    if (!EMAIL.test(normalised)) return null;
+    const normalised = normalisedEmail(email);
+    if (!isAccountEmail(normalised)) return null;
     return this.users.findOne({ where: { email: normalised } });
   }
 
