@@ -44,6 +44,10 @@ export interface AuditDraft {
   commit?: (record?: AuditFields) => Promise<void>;
   /** True once the record was committed ahead of a body too large to hold (a file download). */
   released?: boolean;
+  /** Lookups that name the call (AuditContext.nameLater), awaited before the record is made. */
+  naming?: Promise<unknown>[];
+  /** True once the answer is complete and held while its record is made (which may wait on `naming`). */
+  answered?: boolean;
 }
 
 export interface RefusedCredential {
@@ -92,6 +96,14 @@ export const AuditContext = {
     if (!draft) return;
     const earlier = draft.result?.[kind] as Record<string, unknown> | undefined;
     draft.result = { ...draft.result, [kind]: { ...earlier, ...fields } };
+  },
+  /**
+   * For code that learns who a call concerns only from a statement it cannot await (a listener of
+   * the authorization server's events): the record is made once `lookup` has settled.
+   */
+  nameLater(lookup: Promise<unknown>): void {
+    const draft = storage.getStore();
+    if (draft) (draft.naming ??= []).push(lookup);
   },
   start(surface: Surface, operation: string, correlationId: string): AuditDraft {
     return {

@@ -77,6 +77,8 @@ export class AuditMiddleware implements NestMiddleware {
 
   private async finish(draft: AuditDraft, req: ActorRequest, res: Response, body: Buffer): Promise<void> {
     if (draft.written) return draft.commit?.();
+    draft.answered = true;
+    if (draft.naming) await Promise.allSettled(draft.naming);
     draft.actor ??= req.actor;
     describeRequest(draft, req);
     if (draft.surface === 'mcp' && body.length && res.statusCode === 200)

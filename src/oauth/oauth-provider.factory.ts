@@ -15,7 +15,9 @@ import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
 import { redirectUriProblem } from './redirect-uri-policy';
 import { OAUTH_ROUTES } from './oauth-routes';
-import { attributeIssuance } from './token-attribution';
+import { attributeEnding, attributeIssuance, type EndedConnection } from './token-attribution';
+import { AuditContext } from '../audit/audit-context';
+import { returningRows } from '../database/returning-rows';
 import { OAuthUnit } from './oauth-unit-of-work';
 import {
   AUTHORIZATION_CODE_TTL_SECONDS,
@@ -203,12 +205,17 @@ export async function createOAuthProvider(
   // Keep the console's list of connections in step with grants the server ends on its own.
   // Inside a request, on its transaction: a request rolled back (its record failed) leaves the
   // grant and its connection as they were, not a live grant whose connection reads revoked.
-  provider.on('grant.revoked', (_ctx, grantId: string) => {
-    OAuthUnit.start(
+  provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
+    const ended = OAuthUnit.start(
       dataSource,
-      `UPDATE oauth_connections SET revoked_at = now() WHERE grant_id = $1 AND revoked_at IS NULL`,
+      `UPDATE oauth_connections SET revoked_at = now() WHERE grant_id = $1 AND revoked_at IS NULL
+       RETURNING workspace_id, user_id, client_id`,
       [grantId],
-    ).catch((err: Error) => new Logger('OAuth').error(`could not mark connection revoked: ${err.message}`));
+    );
+    ended.catch((err: Error) => new Logger('OAuth').error(`could not mark connection revoked: ${err.message}`));
+    AuditContext.nameLater(
+      ended.then((rows) => attributeEnding(ctx.oidc.route, grantId, returningRows<EndedConnection>(rows)[0])),
+    );
   });
   return provider;
 }

@@ -74,7 +74,8 @@ export class OAuthController {
     // oidc-provider (Koa) does not end a response whose socket has closed, so the audit middleware
     // never sees an answer: once the provider is done with the request, the record is written here.
     return OAuthUnit.run(unit, () => this.callback(req, res)).finally(() => {
-      if (recorded) return;
+      // Answered: the audit middleware is making its record (it may be waiting on a lookup).
+      if (recorded || draft.answered) return;
       recorded = true;
       // A change that filed its own record in its transaction has one already.
       if (draft.written) return unit.abandon();
