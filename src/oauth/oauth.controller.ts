@@ -11,13 +11,11 @@ import { recordUnanswered } from '../audit/record-unanswered';
 import { forgetUntrustedForwarding } from './untrusted-forwarding';
 import { AppError } from '../common/app-error';
 import { Gate, OAuthUnit, OAuthUnitOfWork } from './oauth-unit-of-work';
-import { OAUTH_ROUTES, oauthOperation } from './oauth-routes';
+import { oauthOperation, oauthRouteOf } from './oauth-routes';
 import { RegistrationLimiter } from './registration-limiter';
 import { refuseRegistration } from './refuse-registration';
 import { clientAddress } from '../console/console-pages';
 import { OIDC_PROVIDER } from './oauth.tokens';
-
-const REGISTRATION = `POST /oauth${OAUTH_ROUTES.registration}`;
 
 /** Requests that may hold an OAuth transaction at once: under half of the pool of 8 (see Gate). */
 const CONCURRENT_OAUTH_TRANSACTIONS = 3;
@@ -67,7 +65,8 @@ export class OAuthController {
     req.url = req.originalUrl.replace(/^\/oauth/, '') || '/';
     forgetUntrustedForwarding(req);
     draft.operation = oauthOperation(req.method, req.url);
-    if (draft.operation === REGISTRATION) {
+    const served = oauthRouteOf(req.url);
+    if (req.method === 'POST' && served?.route === 'registration' && !served.withId) {
       const admission = await this.registrations.admit(clientAddress(req));
       if (!admission.admitted) return refuseRegistration(res, admission.retryAfterSeconds);
     }

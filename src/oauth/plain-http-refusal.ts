@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Provider } from 'oidc-provider';
 import { RepeatedErrorLog } from '../common/repeated-error-log';
-import { OAUTH_ROUTES } from './oauth-routes';
+import { oauthRouteOf } from './oauth-routes';
 
 const HINT =
   'a proxy that terminates TLS must send X-Forwarded-Proto: https, and its address must be in TRUST_PROXY ' +
@@ -17,8 +17,7 @@ const HINT =
 export function refuseCookiesOverPlainHttp(publicUrl: string): Parameters<Provider['use']>[0] {
   const log = new RepeatedErrorLog(new Logger('OAuth'), 'sign-in refused');
   return async (ctx, next) => {
-    const setsCookies =
-      ctx.path === OAUTH_ROUTES.authorization || ctx.path.startsWith(`${OAUTH_ROUTES.authorization}/`);
+    const setsCookies = oauthRouteOf(ctx.path)?.route === 'authorization';
     if (ctx.secure || !setsCookies) {
       await next();
       return;

@@ -65,6 +65,11 @@ describe('behind https', () => {
         [requestId],
       );
       expect(record).toEqual({ decision: 'invalid', operation: 'GET /oauth/authorize' });
+      // However the path is spelt, as the authorization server serves it.
+      for (const path of ['/oauth/AUTHORIZE', '/oauth/authorize/']) {
+        const spelt = await fetch(url.replace('/oauth/authorize', path), { redirect: 'manual' });
+        expect([path, spelt.status]).toEqual([path, 400]);
+      }
 
       // Through the proxy, the same request is taken to the sign-in page, with Secure cookies.
       const proxied = await fetch(url, { redirect: 'manual', headers: { 'x-forwarded-proto': 'https' } });

@@ -21,8 +21,8 @@ describe('OAuth client registration limit', () => {
   const t = useTestApp(() => startTestApp(testConfig({ OAUTH_REGISTRATIONS_PER_HOUR: '3' })));
 
   /** From `address` as the loopback proxy forwards it (TRUST_PROXY's default trusts 127.0.0.1). */
-  const register = (address: string, requestId: string) =>
-    fetch(`${t.url}/oauth/register`, {
+  const register = (address: string, requestId: string, path = '/oauth/register') =>
+    fetch(`${t.url}${path}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -65,5 +65,22 @@ describe('OAuth client registration limit', () => {
     });
 
     expect((await register(someAddress(), 'limit-other')).status).toBe(201);
+  });
+
+  it('counts the endpoint however its path is spelt, as the authorization server serves it', async () => {
+    const address = someAddress();
+    const spellings = ['/oauth/REGISTER', '/oauth/register/', '/oauth/Register'];
+    for (const [i, path] of spellings.entries()) {
+      const res = await register(address, `spelt-${i}`, path);
+      expect([path, res.status]).toEqual([path, 201]);
+      expect(await row(`spelt-${i}`)).toMatchObject({ decision: 'allowed' });
+    }
+    const refused = await register(address, 'spelt-refused', '/oauth/register/');
+    expect(refused.status).toBe(429);
+    const [named] = await t.db.query<{ operation: string }[]>(
+      `SELECT operation FROM audit_records WHERE correlation_id = $1`,
+      ['spelt-0'],
+    );
+    expect(named.operation).toBe('POST /oauth/register');
   });
 });
