@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { decodeJwt } from 'jose';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { BearerRecheck } from '../access/bearer-recheck';
 import { AuditContext } from '../audit/audit-context';
@@ -81,18 +82,40 @@ export class ListenStreamRevocation implements BeforeApplicationShutdown {
     if (why) for (const stream of streams) endStream(stream.res, () => void this.record(stream, why));
   }
 
-  /** The end of the stream, in the trail of the workspace it was opened in, under the listen request's id. */
+  /**
+   * The end of the stream, in the trail of the workspace it was opened in, under the listen
+   * request's id. A credential that merely ran out (an agent's access token lasts minutes; the
+   * client reopens the stream with its next one) ends it as a matter of course, not as a refusal:
+   * recorded as denied, every agent's stream would raise a denial every quarter of an hour.
+   */
   private async record(stream: HeldStream, why: string): Promise<void> {
     const { req } = stream;
     const draft = AuditContext.start('mcp', `${req.method} ${req.path}`, String(req.id ?? ''));
     describeRequest(draft, req);
     draft.operation = `${draft.operation} ended`;
     draft.actor = stream.actor;
-    noteError(draft, 'unauthenticated', why);
+    const expired = hasExpired(stream);
+    if (expired) draft.reason = 'the credential it was opened with expired; the client may open another';
+    else noteError(draft, 'unauthenticated', why);
     try {
-      await this.writer.write(this.writer.toFields(draft, 'error'));
+      await this.writer.write(this.writer.toFields(draft, expired ? 'ok' : 'error'));
     } catch (err) {
       this.logger.error(`audit record of an ended listen stream not written: ${(err as Error).message}`);
     }
+  }
+}
+
+/** Whether the stream's credential has passed its own end: a key's expiry, an access token's `exp`. */
+function hasExpired(stream: HeldStream): boolean {
+  const ends = stream.actor.kind === 'api_key' ? stream.actor.expiresAt?.getTime() : tokenExpiry(stream.token);
+  return ends !== undefined && ends <= Date.now();
+}
+
+function tokenExpiry(token: string): number | undefined {
+  try {
+    const { exp } = decodeJwt(token);
+    return exp === undefined ? undefined : exp * 1000;
+  } catch {
+    return undefined;
   }
 }

@@ -107,6 +107,35 @@ describe('MCP listen streams', () => {
     return { user, key, token };
   }
 
+  it('ends a stream whose key expires as a matter of course, not as a refusal', async () => {
+    const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
+    const { key, token } = await asOperator('key create', () =>
+      t.app.get(ApiKeysService).create(operatorActor(), {
+        workspaceId: owner.workspace.id,
+        name: `expiring-${randomUUID().slice(0, 8)}`,
+        scopes: ['workspace:read'],
+        expiresAt: new Date(Date.now() + 2_000),
+      }),
+    );
+    const stream = await listen(token);
+    try {
+      expect(await endsWithin(stream.ended, END_WITHIN_MS)).toBe(true);
+    } finally {
+      stream.close();
+    }
+    const [, ended] = await recordsOf(stream.requestId, 2);
+    expect(ended).toEqual({
+      operation: 'mcp subscriptions/listen ended',
+      decision: 'allowed',
+      outcome: 'ok',
+      error_code: null,
+      reason: 'the credential it was opened with expired; the client may open another',
+      workspace_id: owner.workspace.id,
+      key_id: key.id,
+      user_id: null,
+    });
+  });
+
   it('ends a stream soon after its API key is revoked, and records why in the workspace trail', async () => {
     const owner = await buildWorkspaceWithKey(t.app, { role: 'owner', scopes: ALL_SCOPES });
     const listener = await memberWithKey(owner.workspace.id, 'editor');
