@@ -98,4 +98,16 @@ describe('console sign-in', () => {
     expect(Number(wait)).toBeLessThanOrEqual(15 * 60);
     expect(await refused.text()).toContain(`try again in ${wait} seconds`);
   });
+
+  it('still signs in an account whose address a newer rule would not let be created', async () => {
+    const user = await buildUser(t.app);
+    // A soft hyphen: allowed when the account was made, refused for new accounts since.
+    const older = `soft\u00adhyphen-${randomUUID().slice(0, 8)}@example.com`;
+    await t.db.query(`UPDATE users SET email = $2 WHERE id = $1`, [user.id, older]);
+    const signIn = await signInForm(t.url);
+    const requestId = `older-${randomUUID()}`;
+    const answer = await signIn(older, PASSWORD, { 'x-forwarded-for': someAddress(), 'x-request-id': requestId });
+    expect(answer.status).toBe(303);
+    expect(await record(requestId)).toMatchObject({ user_id: user.id, decision: 'allowed' });
+  });
 });

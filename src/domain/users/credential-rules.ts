@@ -16,9 +16,21 @@ export function normalisedEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** Whether a normalised email can be an account's address. */
+/**
+ * What an address looked up may hold: only what PostgreSQL and the column accept (no control or
+ * half characters). Laxer than a new account's rule, so an account made before that rule was
+ * tightened still signs in and is still found.
+ */
+const STORED_EMAIL = /^(?=.{3,254}$)[^\s@\p{Cc}\p{Cs}]{1,64}@[^\s@\p{Cc}\p{Cs}]{1,189}\.[^\s@\p{Cc}\p{Cs}]{1,60}$/u;
+
+/** Whether a normalised email can be a new account's address. */
 export function isAccountEmail(normalised: string): boolean {
   return EMAIL.test(normalised);
+}
+
+/** Whether a normalised email can name an existing account (see STORED_EMAIL). */
+export function canNameAccount(normalised: string): boolean {
+  return STORED_EMAIL.test(normalised);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { EntityManager, Repository } from 'typeorm';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError } from '../../common/app-error';
 import { UserEntity } from './user.entity';
-import { isAccountEmail, normalisedEmail, passwordProblem } from './credential-rules';
+import { canNameAccount, isAccountEmail, normalisedEmail, passwordProblem } from './credential-rules';
 
 export interface CreateUserInput {
   email: string;
@@ -57,7 +57,7 @@ export class UsersService {
   /** Something that cannot be an address (a NUL, say, which PostgreSQL refuses) belongs to nobody. */
   async findByEmail(email: string): Promise<UserEntity | null> {
     const normalised = normalisedEmail(email);
-    if (!isAccountEmail(normalised)) return null;
+    if (!canNameAccount(normalised)) return null;
     return this.users.findOne({ where: { email: normalised } });
   }
 
