@@ -3,7 +3,6 @@ import type { Response } from 'express';
 import type { Observable } from 'rxjs';
 import { bearerToken } from '../access/bearer-credential';
 import type { ActorRequest } from '../access/request-actor';
-import { AuditContext } from '../audit/audit-context';
 import { AppError } from '../common/app-error';
 import { ListenStreamRevocation } from './listen-stream-revocation';
 import { ListenStreamSlots } from './listen-stream-slots';
@@ -34,11 +33,8 @@ export class ListenStreamSlotsInterceptor implements NestInterceptor {
       this.slots.take({ req, res, actor: req.actor, token });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-      const draft = AuditContext.current();
-      if (draft)
-        Object.assign(draft, { decision: 'denied', reason: 'too many open listen streams for this credential' });
-      throw err;
+      // Answered like any limit (Retry-After, recorded as denied, with the message as reason).
+      throw new AppError(err.code, err.message, err.details, RETRY_AFTER_SECONDS);
     }
     this.revocation.watch();
     return next.handle();
