@@ -175,12 +175,18 @@ export class OAuthConnectionsService {
    * transaction: their removal from the workspace, which records it.
    */
   async revokeAllIn(m: EntityManager, workspaceId: string, userId: string): Promise<void> {
-    const rows = returningRows<{ grant_id: string }>(
+    const rows = returningRows<{ grant_id: string; client_id: string }>(
       await m.query(
-        `UPDATE oauth_connections SET revoked_at = now() WHERE workspace_id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING grant_id`,
+        `UPDATE oauth_connections SET revoked_at = now() WHERE workspace_id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING grant_id, client_id`,
         [workspaceId, userId],
       ),
     );
+    // The removal's record names the connections it ended, as a single revocation's does.
+    if (rows.length)
+      AuditContext.noteResult('connection', {
+        grant_id: rows.map((r) => r.grant_id),
+        client_id: [...new Set(rows.map((r) => r.client_id))],
+      });
     await this.endGrants(
       m,
       rows.map((r) => r.grant_id),

@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import { ALL_SCOPES } from '../../src/access/scopes';
 import { buildUser, buildWorkspaceWithKey } from '../factories';
 import { launchChromium } from '../support/browser';
@@ -46,7 +47,22 @@ describe('an AI client connection when its person is removed from the workspace'
         })
       ).json() as Promise<TokenResponse>;
 
-    expect((await member('DELETE', `/api/v1/members/${editor.id}`)).status).toBe(200);
+    const removal = await member('DELETE', `/api/v1/members/${editor.id}`);
+    expect(removal.status).toBe(200);
+    // The removal's record names the connection it ended.
+    const [record] = await t.app
+      .get(DataSource)
+      .query<{ args_preview: string }[]>(`SELECT args_preview FROM audit_records WHERE correlation_id = $1`, [
+        removal.requestId,
+      ]);
+    expect(JSON.parse(record.args_preview)).toMatchObject({
+      result: {
+        connection: {
+          grant_id: ['array(1)', expect.any(String)],
+          client_id: ['array(1)', consented.client.client_id],
+        },
+      },
+    });
     expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(401);
     expect(await refresh()).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
 
