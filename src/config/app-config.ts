@@ -284,7 +284,7 @@ export const CONFIG_DOCS: Record<EnvName, { default: string; description: string
   OAUTH_REGISTRATIONS_PER_HOUR: {
     default: '`60`',
     description:
-      'OAuth client registrations (`POST /oauth/register`, which needs no credential) one client address may make per hour, 1–100000; more are refused with 429 and `Retry-After`. Counted per address as `TRUST_PROXY` gives it, across instances when `REDIS_URL` is set.',
+      'OAuth client registrations (`POST /oauth/register`, which needs no credential) one client address may make per hour, 1–100000 (all addresses together: 20 times that); more are refused with 429 and `Retry-After`. Counted per address as `TRUST_PROXY` gives it, across instances when `REDIS_URL` is set.',
   },
   ALLOWED_HOSTS: {
     default: '(PUBLIC_URL host, localhost, 127.0.0.1, [::1])',

@@ -68,7 +68,7 @@ export class OAuthController {
     const served = oauthRouteOf(req.url);
     if (req.method === 'POST' && served?.route === 'registration' && !served.withId) {
       const admission = await this.registrations.admit(clientAddress(req));
-      if (!admission.admitted) return refuseRegistration(res, admission.retryAfterSeconds);
+      if (!admission.admitted) return refuseRegistration(res, admission);
     }
     // oidc-provider (Koa) does not end a response whose socket has closed, so the audit middleware
     // never sees an answer: once the provider is done with the request, the record is written here.

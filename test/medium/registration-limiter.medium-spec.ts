@@ -1,5 +1,5 @@
 import { LimiterStore } from '../../src/common/limiter-store';
-import { RegistrationLimiter } from '../../src/oauth/registration-limiter';
+import { DEPLOYMENT_FACTOR, RegistrationLimiter } from '../../src/oauth/registration-limiter';
 import { testConfig } from '../support/test-config';
 
 describe(RegistrationLimiter.name, () => {
@@ -23,5 +23,19 @@ describe(RegistrationLimiter.name, () => {
     expect(await limiter.admit('2001:db8:1:2::b')).toEqual({ admitted: true });
     expect(await limiter.admit('2001:db8:1:2:ffff::c')).toMatchObject({ admitted: false });
     expect(await limiter.admit('2001:db8:1:3::a')).toEqual({ admitted: true });
+  });
+
+  it('bounds everyone together too, at DEPLOYMENT_FACTOR times one address, whatever the addresses', async () => {
+    const limiter = new RegistrationLimiter(
+      new LimiterStore({}),
+      testConfig({ REDIS_URL: '', OAUTH_REGISTRATIONS_PER_HOUR: '2' }),
+    );
+    for (let i = 0; i < 2 * DEPLOYMENT_FACTOR; i++)
+      expect(await limiter.admit(`2001:db8:${i.toString(16)}::1`)).toEqual({ admitted: true });
+    expect(await limiter.admit('2001:db8:ffff::1')).toEqual({
+      admitted: false,
+      spentBy: 'everyone',
+      retryAfterSeconds: expect.any(Number),
+    });
   });
 });
