@@ -10,13 +10,17 @@ import { OIDC_PROVIDER } from '../oauth/oauth.tokens';
 import { endOAuthSession } from './end-oauth-session';
 import { ConsoleSession } from '../access/console-session.decorator';
 import { clientAddress, field, sessionOf } from './console-pages';
-import { ConsoleSessions } from './console-session.service';
+import { ConsoleSessions, parseCookie } from './console-session.service';
 import { ConsoleSignIn } from './console-sign-in.service';
 import { sendPage } from './html';
 import { connectionsPage } from './pages/connections.page';
 import { loginPage } from './pages/login.page';
 
 const SAFE_NEXT = /^\/console\/[a-z/]*$/;
+
+const LOGIN_TOKEN_BYTES = 18;
+/** base64url of LOGIN_TOKEN_BYTES random bytes: anything else in the cookie was not minted here. */
+const LOGIN_TOKEN = /^[\w-]{24}$/;
 
 /**
  * The login form's double-submit cookie. Over https it is Secure and `__Host-` (so Path=/ and no
@@ -52,8 +56,8 @@ export class AccountController {
 
   @Get('login')
   @Public()
-  loginForm(@Query('next') next: unknown, @Res() res: Response): void {
-    sendPage(res, 200, 'Sign in', this.loginHtml(typeof next === 'string' ? next : '', undefined, undefined, res));
+  loginForm(@Query('next') next: unknown, @Req() req: Request, @Res() res: Response): void {
+    sendPage(res, 200, 'Sign in', this.loginHtml(req, res, typeof next === 'string' ? next : ''));
   }
 
   @Post('login')
@@ -61,14 +65,14 @@ export class AccountController {
   async login(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const next = SAFE_NEXT.test(field(body, 'next')) ? field(body, 'next') : '/console/connections';
     const email = field(body, 'email');
-    const csrfCookie = new RegExp(`(?:^|;\\s*)${this.loginCsrf.name}=([\\w-]+)`).exec(req.headers.cookie ?? '')?.[1];
+    const csrfCookie = this.heldLoginToken(req);
     if (!csrfCookie || field(body, 'csrf') !== csrfCookie) {
-      sendPage(res, 403, 'Sign in', this.loginHtml(next, email, 'The form expired; please try again.', res));
+      sendPage(res, 403, 'Sign in', this.loginHtml(req, res, next, email, 'The form expired; please try again.'));
       return;
     }
     const result = await this.signIn.signIn(email, field(body, 'password'), clientAddress(req), res);
     if (!('user' in result)) {
-      sendPage(res, result.status, 'Sign in', this.loginHtml(next, email, result.message, res));
+      sendPage(res, result.status, 'Sign in', this.loginHtml(req, res, next, email, result.message));
       return;
     }
     res.redirect(303, next);
@@ -108,10 +112,20 @@ export class AccountController {
     res.redirect(303, '/console/connections?revoked=1');
   }
 
-  /** Login CSRF: a random token in a cookie and in the form (double submit), since no session exists yet. */
-  private loginHtml(next: string, email?: string, error?: string, res?: Response): string {
-    const csrf = randomBytes(18).toString('base64url');
-    res?.cookie(this.loginCsrf.name, csrf, {
+  /** This browser's login CSRF token, if its cookie holds one of the shape we mint. */
+  private heldLoginToken(req: Request): string | undefined {
+    const held = parseCookie(req.headers.cookie, this.loginCsrf.name);
+    return held && LOGIN_TOKEN.test(held) ? held : undefined;
+  }
+
+  /**
+   * Login CSRF: a random token in a cookie and in the form (double submit), since no session exists
+   * yet. The browser's token is reused while its cookie lasts: a fresh one on every render replaced
+   * the cookie, so opening a second sign-in tab made the first one's form expire.
+   */
+  private loginHtml(req: Request, res: Response, next: string, email?: string, error?: string): string {
+    const csrf = this.heldLoginToken(req) ?? randomBytes(LOGIN_TOKEN_BYTES).toString('base64url');
+    res.cookie(this.loginCsrf.name, csrf, {
       httpOnly: true,
       secure: this.sessions.secure,
       sameSite: 'strict',

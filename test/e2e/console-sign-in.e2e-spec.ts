@@ -85,6 +85,26 @@ describe('console sign-in', () => {
     });
   });
 
+  it('keeps a browser’s sign-in token while its cookie lasts, so a second sign-in page leaves the first working', async () => {
+    const csrfOf = async (page: Response) => /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    const first = await fetch(`${t.url}/console/login`);
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0];
+    const token = await csrfOf(first);
+    expect(cookie).toBe(`postern_login_csrf=${token}`);
+    const second = await fetch(`${t.url}/console/login`, { headers: { cookie } });
+    expect(await csrfOf(second)).toBe(token);
+    expect(second.headers.get('set-cookie')).toMatch(new RegExp(`^${cookie}; .*HttpOnly; SameSite=Strict$`));
+
+    // A value that is not one this server mints is not taken up; each browser gets a token of its own.
+    const planted = await fetch(`${t.url}/console/login`, {
+      headers: { cookie: 'postern_login_csrf=chosen-by-someone' },
+    });
+    const own = await csrfOf(planted);
+    expect(own).toMatch(/^[\w-]{24}$/);
+    expect(own).not.toBe(token);
+    expect(planted.headers.get('set-cookie')).toMatch(new RegExp(`^postern_login_csrf=${own};`));
+  });
+
   it.each(forms)('on %s, says in Retry-After how long to wait once the attempts are spent', async (_, form) => {
     const email = `nobody-${randomUUID()}@example.com`;
     const signIn = await form();
