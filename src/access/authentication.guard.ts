@@ -5,6 +5,7 @@ import { describeRequest } from '../audit/audit-request';
 import { AppError } from '../common/app-error';
 import { OAuthTokenVerifier } from '../oauth/oauth-token-verifier.service';
 import { ConsoleSessions, consoleUserActor } from '../console/console-session.service';
+import { FormExpiredError } from '../console/form-expired';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import type { ActorRequest } from './request-actor';
 import { requestOf } from './execution-request';
@@ -32,7 +33,7 @@ export class AuthenticationGuard implements CanActivate {
     if (!req || !session) throw new AppError('unauthenticated', 'sign in to the console first');
     const csrf = (req.body as { csrf?: unknown } | undefined)?.csrf;
     if (req.method !== 'GET' && csrf !== session.csrf) {
-      throw new AppError('forbidden', 'the form expired or did not come from this site; reload the page and try again');
+      throw new FormExpiredError();
     }
     req.consoleSession = session;
     const draft = AuditContext.current();

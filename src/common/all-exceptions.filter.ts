@@ -12,6 +12,7 @@ import { AppError } from './app-error';
 import { toErrorBody, type ErrorBody } from './error-body';
 import { setRetryAfter } from './retry-after';
 import { isMcpPath } from '../mcp/mcp-path';
+import { sendConsoleRefusal, wantsConsolePage } from '../console/console-refusal';
 
 /** JSON-RPC codes for a failed resource read: the caller's fault (bad or unknown URI), refused, or ours. */
 function rpcCodeOf(body: ErrorBody, status: number): number {
@@ -23,8 +24,8 @@ function rpcCodeOf(body: ErrorBody, status: number): number {
  * The one place errors leave the process. REST gets `{ error: { code, message, details, requestId } }`
  * with the matching status; an MCP tool call gets an `isError` result whose text is that same JSON,
  * so a model can read the code; a failed MCP resource read gets a JSON-RPC error whose message
- * starts with the code and whose data carries the same body. Unexpected errors are logged here and
- * answered generically.
+ * starts with the code and whose data carries the same body; a browser on a console route gets a
+ * console page saying the same. Unexpected errors are logged here and answered generically.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -72,6 +73,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       // RFC 6750 §3.1: a bearer token was sent and refused (unknown, expired, revoked), so the client
       // knows to refresh or ask again instead of sending it once more; no credential, no error code.
       res.setHeader('WWW-Authenticate', sentBearer(req) ? `${challenge}, error="invalid_token"` : challenge);
+    }
+    // A person's browser on a console route is shown a console page; scripts keep the JSON.
+    if (wantsConsolePage(req)) {
+      sendConsoleRefusal(req, res, exception, status, body);
+      return;
     }
     res.status(status).json(body);
   }

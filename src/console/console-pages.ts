@@ -19,8 +19,28 @@ export function fields(body: unknown, name: string): string[] {
   return typeof value === 'string' ? [value] : [];
 }
 
-export function errorPage(res: Response, status: number, message: string): void {
-  sendPage(res, status, 'Something went wrong', `<h1>That did not work</h1><p>${escapeHtml(message)}</p>`);
+/** A link to the page where the person can carry on. */
+export interface WayOn {
+  href: string;
+  text: string;
+}
+
+/** A page that says what went wrong, where to go on, and (`reference`) the request id to quote when asking for help. */
+export function errorPage(
+  res: Response,
+  status: number,
+  message: string,
+  o: { heading?: string; wayOn?: WayOn; reference?: string } = {},
+): void {
+  const heading = o.heading ?? 'That did not work';
+  const wayOn = o.wayOn ? `<p><a href="${escapeHtml(o.wayOn.href)}">${escapeHtml(o.wayOn.text)}</a></p>` : '';
+  const reference = o.reference ? `<p class="muted">Reference: <code>${escapeHtml(o.reference)}</code></p>` : '';
+  sendPage(
+    res,
+    status,
+    o.heading ?? 'Something went wrong',
+    `<h1>${escapeHtml(heading)}</h1><p>${escapeHtml(message)}</p>${wayOn}${reference}`,
+  );
 }
 
 /** The signed-in person on a `@ConsoleSession()` page (the guard has checked it, and CSRF on a POST). */

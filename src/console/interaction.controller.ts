@@ -12,6 +12,7 @@ import { OIDC_PROVIDER } from '../oauth/oauth.tokens';
 import { clientAddress, errorPage, field, fields } from './console-pages';
 import { ConsoleSessions } from './console-session.service';
 import { ConsoleSignIn } from './console-sign-in.service';
+import { FormExpiredError } from './form-expired';
 import { sendPage } from './html';
 import { consentPage } from './pages/consent.page';
 import { loginPage } from './pages/login.page';
@@ -170,7 +171,7 @@ export class InteractionController {
 
   private checkCsrf(uid: string, body: unknown): void {
     if (field(body, 'csrf') !== this.sessions.formToken(`interaction:${uid}`)) {
-      throw new AppError('forbidden', 'the form expired or did not come from this site; reload the page and try again');
+      throw new FormExpiredError();
     }
   }
 

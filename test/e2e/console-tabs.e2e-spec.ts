@@ -5,7 +5,10 @@ import { startTestAppAtPublicUrl, useTestApp } from '../support/test-app';
 
 const PASSWORD = 'a long enough password';
 
-/** One person, one browser, several tabs: what one tab does leaves the others working. */
+/**
+ * One person, one browser, several tabs: what one tab does (sign in, sign out) leaves the others a
+ * page that says what happened and a way on, never a raw error body.
+ */
 describe('console in several tabs', () => {
   jest.setTimeout(120_000);
   const t = useTestApp(() => startTestAppAtPublicUrl());
@@ -30,6 +33,70 @@ describe('console in several tabs', () => {
     await page.fill('#password', PASSWORD);
     await page.click('button[type=submit]');
   }
+
+  /** Signs out in a tab of its own, as a person would on another page of the console. */
+  async function signOutElsewhere(): Promise<void> {
+    const other = await context.newPage();
+    await other.goto(`${t.url}/console/connections`);
+    await other.click('text=Sign out');
+    await other.waitForURL(/\/console\/login$/);
+    await other.close();
+  }
+
+  /** Clicks the page's (one) Revoke button: the status of the answer to the form's post. */
+  async function revoke(page: Page): Promise<number> {
+    const [answer] = await Promise.all([page.waitForResponse(/\/revoke$/), page.click('text=Revoke')]);
+    await page.waitForLoadState();
+    return answer.status();
+  }
+
+  const keyStatus = async (keyId: string) =>
+    (
+      await t.db.query<{ revoked: boolean }[]>(`SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE id = $1`, [
+        keyId,
+      ])
+    )[0].revoked;
+
+  it('lets a person whose session ended in another tab sign in again from the refusal and carry on', async () => {
+    const owner = await buildWorkspaceWithKey(t.app);
+    const page = await context.newPage();
+    await page.goto(`${t.url}/console/keys`);
+    await signIn(page, owner.user.email);
+    await page.waitForURL(/\/console\/keys$/);
+    await signOutElsewhere();
+
+    expect(await revoke(page)).toBe(401);
+    expect(await page.textContent('h1')).toBe('Your session has ended');
+    expect(await keyStatus(owner.key.id)).toBe(false);
+
+    await page.getByRole('link', { name: 'Sign in again' }).click();
+    await page.waitForURL(/\/console\/login\?next=%2Fconsole%2Fkeys$/);
+    await signIn(page, owner.user.email);
+    await page.waitForURL(/\/console\/keys$/);
+    expect(await revoke(page)).toBe(303);
+    expect(await keyStatus(owner.key.id)).toBe(true);
+  });
+
+  it('tells a tab whose form predates a new sign-in that it expired, and reloads it to a form that works', async () => {
+    const owner = await buildWorkspaceWithKey(t.app);
+    const page = await context.newPage();
+    await page.goto(`${t.url}/console/keys`);
+    await signIn(page, owner.user.email);
+    await page.waitForURL(/\/console\/keys$/);
+    await signOutElsewhere();
+    const other = await context.newPage();
+    await other.goto(`${t.url}/console/login`);
+    await signIn(other, owner.user.email);
+    await other.waitForURL(/\/console\/connections$/);
+
+    expect(await revoke(page)).toBe(403);
+    expect(await page.textContent('h1')).toBe('This form expired');
+    expect(await keyStatus(owner.key.id)).toBe(false);
+    await page.getByRole('link', { name: 'Reload the page' }).click();
+    await page.waitForURL(/\/console\/keys$/);
+    expect(await revoke(page)).toBe(303);
+    expect(await keyStatus(owner.key.id)).toBe(true);
+  });
 
   it('signs in from the first of two sign-in tabs, and from the second as well', async () => {
     const user = (await buildWorkspaceWithKey(t.app)).user;

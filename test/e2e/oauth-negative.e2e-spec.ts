@@ -804,7 +804,9 @@ describe('OAuth authorization server: what it refuses', () => {
       consent.page.click('button[value=approve]'),
     ]);
     expect(refused.status()).toBe(403);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    // A browser is shown the console's page for the refusal, with the way back to a fresh form.
+    expect(await consent.page.textContent('h1')).toBe('This form expired');
+    expect(await consent.page.getAttribute('a', 'href')).toMatch(/^\/console\/interaction\/[\w-]+$/);
     expect(consent.page.url()).toMatch(/\/console\/interaction\/[\w-]+\/consent$/);
     expect(consent.callbacks).toEqual([]);
     expect(await connectionsOf(client.client_id)).toBe(0);
@@ -820,7 +822,7 @@ describe('OAuth authorization server: what it refuses', () => {
       login.page.click('button[type=submit]'),
     ]);
     expect(loginRefused.status()).toBe(403);
-    expect(((await loginRefused.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    expect(await login.page.textContent('h1')).toBe('This form expired');
     expect(login.page.url()).toMatch(/\/console\/interaction\/[\w-]+\/login$/);
     expect(login.callbacks).toEqual([]);
     // No console session was started either.

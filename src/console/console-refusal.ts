@@ -1,0 +1,68 @@
+import type { Request, Response } from 'express';
+import type { ErrorBody } from '../common/error-body';
+import { errorPage, type WayOn } from './console-pages';
+import { FormExpiredError } from './form-expired';
+
+/**
+ * A person's browser on a console route: it prefers HTML to JSON. A script, curl or fetch that
+ * takes any type alike, or asks for JSON, keeps getting the JSON error body.
+ */
+export function wantsConsolePage(req: Request): boolean {
+  const onConsole = req.path === '/console' || req.path.startsWith('/console/');
+  return onConsole && req.accepts(['application/json', 'text/html']) === 'text/html';
+}
+
+/** The page a refused request on `path` came from, to go back to (a GET renders it, and its form, afresh). */
+function pageOf(path: string): WayOn {
+  const interaction = /^\/console\/interaction\/([\w-]+)/.exec(path);
+  if (interaction) return { href: `/console/interaction/${interaction[1]}`, text: 'Back to the sign-in request' };
+  if (/^\/console\/keys(\/|$)/.test(path)) return { href: '/console/keys', text: 'Back to API keys' };
+  return { href: '/console/connections', text: 'Back to connected AI clients' };
+}
+
+function sentence(text: string): string {
+  const full = /[.!?]$/.test(text) ? text : `${text}.`;
+  return full.charAt(0).toUpperCase() + full.slice(1);
+}
+
+/**
+ * A console refusal as a page of the console rather than JSON: what happened, in words, and a
+ * link on. Status, headers already set (Retry-After, WWW-Authenticate) and the audit record are
+ * the exception filter's, as for the JSON answer; only the message of the error body is shown.
+ */
+export function sendConsoleRefusal(
+  req: Request,
+  res: Response,
+  exception: unknown,
+  status: number,
+  body: ErrorBody,
+): void {
+  const back = pageOf(req.path);
+  const reference = body.error.requestId;
+  if (status === 401) {
+    const signIn = { href: `/console/login?next=${encodeURIComponent(back.href)}`, text: 'Sign in again' };
+    errorPage(res, status, 'Sign in again, then repeat what you were doing. Nothing was changed.', {
+      heading: 'Your session has ended',
+      wayOn: signIn,
+      reference,
+    });
+    return;
+  }
+  if (exception instanceof FormExpiredError) {
+    const message =
+      'It was opened before your last sign-in, or did not come from this site. Nothing was changed: reload the page and try again.';
+    errorPage(res, status, message, {
+      heading: 'This form expired',
+      wayOn: { ...back, text: 'Reload the page' },
+      reference,
+    });
+    return;
+  }
+  if (status === 404) {
+    const message = `${sentence(body.error.message)} It may be gone, or no longer yours to see or manage.`;
+    errorPage(res, status, message, { heading: 'Not found', wayOn: back, reference });
+    return;
+  }
+  const heading = status >= 500 ? 'Something went wrong' : undefined;
+  errorPage(res, status, sentence(body.error.message), { heading, wayOn: back, reference });
+}
