@@ -21,6 +21,17 @@ import { APP_CONFIG, type AppConfig } from '../config/config.types';
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
+/**
+ * The authorization server refuses a request whose browser sign-in is gone (signed out in another
+ * tab) or is now someone else's; only an unknown request could be stale or from another browser.
+ */
+function whyInteractionEnded(err: unknown): string {
+  const reason = (err as { error_description?: unknown } | undefined)?.error_description;
+  if (reason === 'session not found' || reason === 'session principal changed')
+    return 'You signed out of Postern, or signed in as someone else, after this page opened.';
+  return 'This sign-in request has expired or was opened in another browser.';
+}
+
 function scopeParam(details: Details): string {
   return typeof details.params.scope === 'string' ? details.params.scope : '';
 }
@@ -159,12 +170,10 @@ export class InteractionController {
   private async details(req: Request, res: Response): Promise<Details | undefined> {
     try {
       return await this.provider.interactionDetails(req, res);
-    } catch {
-      errorPage(
-        res,
-        400,
-        'This sign-in request has expired or was opened in another browser. Start again from your AI client.',
-      );
+    } catch (err) {
+      errorPage(res, 400, `${whyInteractionEnded(err)} Start again from your AI client.`, {
+        heading: 'This sign-in request has ended',
+      });
       return undefined;
     }
   }

@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildWorkspaceWithKey } from '../factories';
 import { launchChromium } from '../support/browser';
+import { CALLBACK } from '../support/oauth-consent';
+import { authorizationUrl, pkce, registeredClient } from '../support/oauth-protocol';
 import { startTestAppAtPublicUrl, useTestApp } from '../support/test-app';
 
 const PASSWORD = 'a long enough password';
@@ -110,5 +113,34 @@ describe('console in several tabs', () => {
     await second.waitForURL(/\/console\/connections$/);
     const [cookie] = (await context.cookies()).filter((c) => c.name === 'postern_login_csrf');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/console/login' });
+  });
+
+  it('says a consent page was left behind by signing out in another tab, not that it came from another browser', async () => {
+    const owner = await buildWorkspaceWithKey(t.app);
+    const client = await registeredClient(t.url, CALLBACK);
+    await context.route('http://127.0.0.1:1/**', (route) => route.fulfill({ status: 200, body: 'client callback' }));
+    const page = await context.newPage();
+    await page.goto(
+      authorizationUrl(t.url, {
+        response_type: 'code',
+        client_id: client.client_id,
+        redirect_uri: CALLBACK,
+        scope: 'workspace:read',
+        state: randomBytes(8).toString('hex'),
+        code_challenge: pkce().challenge,
+        code_challenge_method: 'S256',
+        resource: `${t.url}/mcp`,
+      }),
+    );
+    await signIn(page, owner.user.email);
+    await page.selectOption('#workspace', owner.workspace.id);
+    await signOutElsewhere();
+
+    const [refused] = await Promise.all([page.waitForResponse(/\/consent$/), page.click('button[value=approve]')]);
+    expect(refused.status()).toBe(400);
+    const text = await page.textContent('body');
+    expect(text).toContain('You signed out of Postern, or signed in as someone else, after this page opened.');
+    expect(text).toContain('Start again from your AI client.');
+    expect(text).not.toContain('another browser');
   });
 });
