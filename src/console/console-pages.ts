@@ -4,10 +4,6 @@ import type { ActorRequest } from '../access/request-actor';
 import type { ConsoleSession } from './console-session.service';
 import { escapeHtml, sendPage } from './html';
 
-export function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
-}
-
 export function field(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : '';

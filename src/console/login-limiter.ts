@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import ipaddr from 'ipaddr.js';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../common/app-error';
+import { addressGroup } from '../common/client-address';
 import { LimiterStore } from '../common/limiter-store';
 
 /**
@@ -62,18 +62,4 @@ export class LoginLimiter {
 /** The email as the account lookup reads it (trimmed, lower case), so no spelling gets fresh tries. */
 function accountKey(email: string, address: string): string {
   return `${email.trim().toLowerCase()}|${addressGroup(address)}`;
-}
-
-/**
- * What one client holds: an IPv4 address, or an IPv6 /64, which one machine can fill with addresses
- * of its own (an IPv4 address mapped into IPv6 counts as itself).
- */
-export function addressGroup(address: string): string {
-  if (!ipaddr.isValid(address)) return address;
-  const parsed = ipaddr.process(address);
-  if (parsed.kind() === 'ipv4') return parsed.toString();
-  return `${(parsed as ipaddr.IPv6).parts
-    .slice(0, 4)
-    .map((part) => part.toString(16))
-    .join(':')}::/64`;
 }

@@ -14,7 +14,7 @@ import { Gate, OAuthUnit, OAuthUnitOfWork } from './oauth-unit-of-work';
 import { oauthOperation, oauthRouteOf } from './oauth-routes';
 import { RegistrationLimiter } from './registration-limiter';
 import { refuseRegistration } from './refuse-registration';
-import { clientAddress } from '../console/console-pages';
+import { clientAddress } from '../common/client-address';
 import { OIDC_PROVIDER } from './oauth.tokens';
 
 /** Requests that may hold an OAuth transaction at once: under half of the pool of 8 (see Gate). */

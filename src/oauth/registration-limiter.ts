@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { LimiterStore } from '../common/limiter-store';
-import { addressGroup } from '../console/login-limiter';
+import { addressGroup } from '../common/client-address';
 
 /** How many times one address's hourly registrations the whole deployment takes in an hour. */
 export const DEPLOYMENT_FACTOR = 20;

@@ -1,4 +1,4 @@
-import { addressGroup } from './login-limiter';
+import { addressGroup } from './client-address';
 
 describe('addressGroup', () => {
   it.each([
