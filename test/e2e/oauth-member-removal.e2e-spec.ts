@@ -1,31 +1,20 @@
-import type { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ALL_SCOPES } from '../../src/access/scopes';
 import { buildUser, buildWorkspaceWithKey } from '../factories';
-import { launchChromium } from '../support/browser';
+import { useAppWithBrowser } from '../support/app-with-browser';
 import { codeExchangeBody, consentedCode, type TokenResponse } from '../support/oauth-consent';
 import { mcpRequest, tokenRequest } from '../support/oauth-protocol';
 import { callRest } from '../support/rest-client';
-import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
 
 const PASSWORD = 'a long enough password';
 
 /** Removing a member ends their AI client connections in that workspace as revoking them does. */
 describe('an AI client connection when its person is removed from the workspace', () => {
   jest.setTimeout(120_000);
-  let t: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestAppAtPublicUrl({ LOG_LEVEL: 'error' });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const run = useAppWithBrowser();
 
   it('ends the grant: refresh is refused and the access token dies, even once they are added back', async () => {
+    const { t, browser } = run;
     const owner = await buildWorkspaceWithKey(t.app, { scopes: ALL_SCOPES });
     const editor = await buildUser(t.app);
     const member = (method: string, path: string, body?: unknown) => callRest(t.url, owner.token, method, path, body);

@@ -1,10 +1,8 @@
-import type { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { buildUser, buildWorkspace } from '../factories';
-import { launchChromium } from '../support/browser';
+import { useAppWithBrowser } from '../support/app-with-browser';
 import { codeExchangeBody, consentedCode, type TokenResponse } from '../support/oauth-consent';
 import { tokenRequest } from '../support/oauth-protocol';
-import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
 
 interface Row {
   operation?: string;
@@ -26,19 +24,10 @@ interface Row {
  */
 describe('audit records of token requests', () => {
   jest.setTimeout(120_000);
-  let t: TestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestAppAtPublicUrl({ LOG_LEVEL: 'error' });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const run = useAppWithBrowser();
 
   it('names the person, the client and the workspace of the connection tokens are issued for', async () => {
+    const { t, browser } = run;
     const user = await buildUser(t.app);
     const workspace = await buildWorkspace(t.app, 'Token Audit Workspace', user.id);
     const consented = await consentedCode(browser, t.url, {
@@ -73,6 +62,7 @@ describe('audit records of token requests', () => {
   });
 
   it('files a connection ended by a replayed refresh token, or by the client itself, in its workspace', async () => {
+    const { t, browser } = run;
     const user = await buildUser(t.app);
     const workspace = await buildWorkspace(t.app, 'Token Reuse Workspace', user.id);
     const person = { email: user.email, password: 'a long enough password', workspaceId: workspace.id };
