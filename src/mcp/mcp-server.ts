@@ -1,4 +1,4 @@
-import { Controller, type Type, UseInterceptors } from '@nestjs/common';
+import { Controller, type Type, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { McpHttpControllerFor, type McpStrategy } from '@rekog/mcp-nest';
 import { RequireScopes } from '../access/require-scopes.decorator';
@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/config.types';
 import { oauthUrls } from '../oauth/oauth-urls';
 import { PosternHttpTransport } from './postern-http-transport';
 import { PosternMcpStrategy } from './postern-mcp-strategy';
-import { ListenStreamSlotsInterceptor } from './listen-stream-slots.interceptor';
+import { ListenStreamSlotsGuard } from './listen-stream-slots.guard';
 
 export interface McpServer {
   strategy: McpStrategy;
@@ -45,7 +45,7 @@ export function createMcpServer(config: AppConfig, version: string): McpServer {
   @ApiExcludeController()
   @Controller('mcp')
   @RequireScopes()
-  @UseInterceptors(ListenStreamSlotsInterceptor)
+  @UseGuards(ListenStreamSlotsGuard)
   class McpHttpController extends McpHttpControllerFor(transport) {}
 
   return { strategy, controller: McpHttpController };
