@@ -7,6 +7,10 @@ import { AppError } from './app-error';
  * every error it answers, and so do the pages that answer a refusal themselves (sign-in).
  */
 export function setRetryAfter(res: Response, err: unknown): void {
-  if (err instanceof AppError && err.retryAfterSeconds !== undefined)
-    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
+  if (err instanceof AppError && err.retryAfterSeconds !== undefined) sendRetryAfter(res, err.retryAfterSeconds);
+}
+
+/** The header itself, for an answer in another shape than ours (the OAuth server's registration refusal). */
+export function sendRetryAfter(res: Response, seconds: number): void {
+  res.setHeader('Retry-After', String(Math.max(1, Math.ceil(seconds))));
 }

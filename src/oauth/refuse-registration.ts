@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { AuditContext } from '../audit/audit-context';
 import { noteError } from '../audit/audit-outcome';
+import { sendRetryAfter } from '../common/retry-after';
 import type { RegistrationAdmission } from './registration-limiter';
 
 /**
@@ -17,6 +18,6 @@ export function refuseRegistration(res: Response, refusal: Exclude<RegistrationA
       ? `too many client registrations ${whose}; try again in ${wait} seconds`
       : 'client registration is unavailable right now; try again shortly';
   noteError(AuditContext.current(), wait !== undefined ? 'rate_limited' : 'unavailable', description);
-  if (wait !== undefined) res.setHeader('Retry-After', String(wait));
+  if (wait !== undefined) sendRetryAfter(res, wait);
   res.status(wait !== undefined ? 429 : 503).json({ error: 'temporarily_unavailable', error_description: description });
 }
