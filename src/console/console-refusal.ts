@@ -38,31 +38,35 @@ export function sendConsoleRefusal(
   body: ErrorBody,
 ): void {
   const back = pageOf(req.path);
-  const reference = body.error.requestId;
-  if (status === 401) {
-    const signIn = { href: `/console/login?next=${encodeURIComponent(back.href)}`, text: 'Sign in again' };
-    errorPage(res, status, 'Sign in again, then repeat what you were doing. Nothing was changed.', {
+  const page = refusalPage(exception, status, body.error.message, back);
+  errorPage(res, status, page.message, { ...page, reference: body.error.requestId });
+}
+
+/** What the page says, and where it leads. */
+function refusalPage(
+  exception: unknown,
+  status: number,
+  message: string,
+  back: WayOn,
+): { heading?: string; message: string; wayOn: WayOn } {
+  if (status === 401)
+    return {
       heading: 'Your session has ended',
-      wayOn: signIn,
-      reference,
-    });
-    return;
-  }
-  if (exception instanceof FormExpiredError) {
-    const message =
-      'It was opened before your last sign-in, or did not come from this site. Nothing was changed: reload the page and try again.';
-    errorPage(res, status, message, {
+      message: 'Sign in again, then repeat what you were doing. Nothing was changed.',
+      wayOn: { href: `/console/login?next=${encodeURIComponent(back.href)}`, text: 'Sign in again' },
+    };
+  if (exception instanceof FormExpiredError)
+    return {
       heading: 'This form expired',
+      message:
+        'It was opened before your last sign-in, or did not come from this site. Nothing was changed: reload the page and try again.',
       wayOn: { ...back, text: 'Reload the page' },
-      reference,
-    });
-    return;
-  }
-  if (status === 404) {
-    const message = `${sentence(body.error.message)} It may be gone, or no longer yours to see or manage.`;
-    errorPage(res, status, message, { heading: 'Not found', wayOn: back, reference });
-    return;
-  }
-  const heading = status >= 500 ? 'Something went wrong' : undefined;
-  errorPage(res, status, sentence(body.error.message), { heading, wayOn: back, reference });
+    };
+  if (status === 404)
+    return {
+      heading: 'Not found',
+      message: `${sentence(message)} It may be gone, or no longer yours to see or manage.`,
+      wayOn: back,
+    };
+  return { heading: status >= 500 ? 'Something went wrong' : undefined, message: sentence(message), wayOn: back };
 }
