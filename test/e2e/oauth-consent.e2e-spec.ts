@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ALL_SCOPES } from '../../src/access/scopes';
 import { buildWorkspaceWithKey } from '../factories';
 import { launchChromium } from '../support/browser';
+import { clientBrowser } from '../support/oauth-consent';
 import {
   authorize,
   authorizationUrl,
@@ -68,14 +69,9 @@ describe('OAuth consent: what the person is offered', () => {
 
   /** A fresh browser profile that answers the client's callback itself, and every URL it reached there. */
   async function openBrowser(): Promise<{ page: Page; callbacks: URL[] }> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const callbacks: URL[] = [];
-    await context.route('http://127.0.0.1:1/**', async (route) => {
-      callbacks.push(new URL(route.request().url()));
-      await route.fulfill({ status: 200, contentType: 'text/plain', body: 'client callback' });
-    });
-    return { page: await context.newPage(), callbacks };
+    const run = await clientBrowser(browser);
+    contexts.push(run.context);
+    return run;
   }
 
   /** Signs in at the authorization URL; returns on the page that follows: consent, or the client's callback. */

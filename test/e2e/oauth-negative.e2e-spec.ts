@@ -11,6 +11,7 @@ import { loadSigningKeys } from '../../src/oauth/oauth-signing-keys';
 import { buildUser, buildWorkspace, buildWorkspaceWithKey } from '../factories';
 import { buildCampaign } from '../factories/drafts-posts';
 import { ARTIFACTS, launchChromium } from '../support/browser';
+import { clientBrowser } from '../support/oauth-consent';
 import {
   authorizationUrl,
   authorize,
@@ -94,14 +95,9 @@ describe('OAuth authorization server: what it refuses', () => {
   }
 
   async function openBrowser(): Promise<BrowserRun> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const callbacks: URL[] = [];
-    await context.route('http://127.0.0.1:1/**', async (route) => {
-      callbacks.push(new URL(route.request().url()));
-      await route.fulfill({ status: 200, contentType: 'text/plain', body: 'client callback' });
-    });
-    return { context, page: await context.newPage(), callbacks };
+    const run = await clientBrowser(browser);
+    contexts.push(run.context);
+    return run;
   }
 
   /** Opens the authorization URL and signs in; leaves the page on the consent form. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { authorizationUrl, pkce, registeredClient, type Pkce, type RegisteredClient } from './oauth-protocol';
 
 export const CALLBACK = 'http://127.0.0.1:1/callback';
@@ -17,6 +17,19 @@ export interface TokenResponse {
   error_description?: string;
 }
 
+/** A browser profile of its own that answers the client's callback itself: its page and every URL it reached there. */
+export async function clientBrowser(
+  browser: Browser,
+): Promise<{ context: BrowserContext; page: Page; callbacks: URL[] }> {
+  const context = await browser.newContext();
+  const callbacks: URL[] = [];
+  await context.route('http://127.0.0.1:1/**', async (route) => {
+    callbacks.push(new URL(route.request().url()));
+    await route.fulfill({ status: 200, contentType: 'text/plain', body: 'client callback' });
+  });
+  return { context, page: await context.newPage(), callbacks };
+}
+
 /**
  * A fresh public client, a real sign-in and consent in Chromium (in its own browser profile) by
  * `email` for `workspaceId`, and the authorization code the client's callback receives.
@@ -29,14 +42,8 @@ export async function consentedCode(
 ): Promise<ConsentedCode> {
   const client = await registeredClient(baseUrl, CALLBACK);
   const p = pkce();
-  const context = await browser.newContext();
+  const { context, page, callbacks } = await clientBrowser(browser);
   try {
-    const callbacks: URL[] = [];
-    await context.route('http://127.0.0.1:1/**', async (route) => {
-      callbacks.push(new URL(route.request().url()));
-      await route.fulfill({ status: 200, contentType: 'text/plain', body: 'client callback' });
-    });
-    const page = await context.newPage();
     await page.goto(
       authorizationUrl(baseUrl, {
         response_type: 'code',
