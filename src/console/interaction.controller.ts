@@ -11,7 +11,7 @@ import { OAuthConsentService } from '../oauth/oauth-consent.service';
 import { OIDC_PROVIDER } from '../oauth/oauth.tokens';
 import { clientAddress } from '../common/client-address';
 import { errorPage, field, fields } from './console-pages';
-import { ConsoleSessions } from './console-session.service';
+import { ConsoleSessions, consoleUserActor } from './console-session.service';
 import { ConsoleSignIn } from './console-sign-in.service';
 import { FormExpiredError } from './form-expired';
 import { sendPage } from './html';
@@ -48,8 +48,7 @@ function callbackOrigin(details: Details): string {
  */
 function recordConsentBy(userId: string, clientId: string): void {
   const draft = AuditContext.current();
-  if (draft)
-    draft.actor = { kind: 'user', surface: 'console', userId, clientId, grantedScopes: new Set(), scopes: new Set() };
+  if (draft) draft.actor = { ...consoleUserActor(userId), clientId };
 }
 
 /**
