@@ -15,6 +15,7 @@ import { oauthOperation, oauthRouteOf } from './oauth-routes';
 import { RegistrationLimiter } from './registration-limiter';
 import { refuseRegistration } from './refuse-registration';
 import { clientAddress } from '../common/client-address';
+import { allowAnyOrigin, answerPreflight } from '../common/open-cors';
 import { OIDC_PROVIDER } from './oauth.tokens';
 
 /** Requests that may hold an OAuth transaction at once: under half of the pool of 8 (see Gate). */
@@ -66,7 +67,11 @@ export class OAuthController {
     forgetUntrustedForwarding(req);
     draft.operation = oauthOperation(req.method, req.url);
     const served = oauthRouteOf(req.url);
-    if (req.method === 'POST' && served?.route === 'registration' && !served.withId) {
+    // Registration is open to browser-based clients too; oidc-provider leaves it without CORS.
+    const registering = served?.route === 'registration' && !served.withId;
+    if (registering && req.method === 'OPTIONS') return answerPreflight(req, res, 'POST');
+    if (registering) allowAnyOrigin(res);
+    if (registering && req.method === 'POST') {
       const admission = await this.registrations.admit(clientAddress(req));
       if (!admission.admitted) return refuseRegistration(res, admission);
     }

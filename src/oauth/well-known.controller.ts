@@ -1,14 +1,20 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Options, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { Public } from '../access/public.decorator';
 import { ALL_SCOPES } from '../access/scopes';
+import { answerPreflight } from '../common/open-cors';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 import { CLIENT_AUTH_METHODS } from './client-auth-methods';
 import { OAUTH_ROUTES } from './oauth-routes';
 import { oauthUrls } from './oauth-urls';
 
+const AUTHORIZATION_SERVER = ['oauth-authorization-server', 'openid-configuration'];
+const PROTECTED_RESOURCE = ['oauth-protected-resource', 'oauth-protected-resource/mcp'];
+
 /**
- * Discovery documents. The issuer is exactly PUBLIC_URL, so RFC 8414's path-inserted URL is the
+ * Discovery documents, readable from any web page (a browser-based MCP client discovers from its
+ * own origin, and may send MCP-Protocol-Version, which needs a preflight). The issuer is exactly PUBLIC_URL, so RFC 8414's path-inserted URL is the
  * root one; the protected resource (RFC 9728) is /mcp, served at both the root and the
  * path-inserted well-known URL.
  */
@@ -17,8 +23,9 @@ import { oauthUrls } from './oauth-urls';
 export class WellKnownController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  @Get(['oauth-authorization-server', 'openid-configuration'])
+  @Get(AUTHORIZATION_SERVER)
   @Public()
+  @Header('Access-Control-Allow-Origin', '*')
   authorizationServer() {
     const { issuer } = oauthUrls(this.config);
     const oauth = `${issuer}/oauth`;
@@ -42,8 +49,9 @@ export class WellKnownController {
     };
   }
 
-  @Get(['oauth-protected-resource', 'oauth-protected-resource/mcp'])
+  @Get(PROTECTED_RESOURCE)
   @Public()
+  @Header('Access-Control-Allow-Origin', '*')
   protectedResource() {
     const urls = oauthUrls(this.config);
     return {
@@ -54,5 +62,11 @@ export class WellKnownController {
       resource_name: 'Postern MCP',
       resource_documentation: `${urls.issuer}/api/docs`,
     };
+  }
+
+  @Options([...AUTHORIZATION_SERVER, ...PROTECTED_RESOURCE])
+  @Public()
+  preflight(@Req() req: Request, @Res() res: Response): void {
+    answerPreflight(req, res, 'GET');
   }
 }

@@ -32,23 +32,25 @@ export async function clientBrowser(
 
 /**
  * A fresh public client, a real sign-in and consent in Chromium (in its own browser profile) by
- * `email` for `workspaceId`, and the authorization code the client's callback receives.
+ * `email` for `workspaceId`, and the authorization code the client's callback receives. The
+ * callback is answered by the profile itself unless it names a server of the test's own.
  */
 export async function consentedCode(
   browser: Browser,
   baseUrl: string,
   person: { email: string; password: string; workspaceId: string },
   scope = 'workspace:list workspace:read',
+  callback = CALLBACK,
 ): Promise<ConsentedCode> {
-  const client = await registeredClient(baseUrl, CALLBACK);
+  const client = await registeredClient(baseUrl, callback);
   const p = pkce();
-  const { context, page, callbacks } = await clientBrowser(browser);
+  const { context, page } = await clientBrowser(browser);
   try {
     await page.goto(
       authorizationUrl(baseUrl, {
         response_type: 'code',
         client_id: client.client_id,
-        redirect_uri: CALLBACK,
+        redirect_uri: callback,
         scope,
         state: randomBytes(8).toString('hex'),
         code_challenge: p.challenge,
@@ -61,9 +63,9 @@ export async function consentedCode(
     await page.click('button[type=submit]');
     await page.selectOption('#workspace', person.workspaceId);
     await page.click('button[value=approve]');
-    await page.waitForURL(/^http:\/\/127\.0\.0\.1:1\/callback/);
-    const code = callbacks[0]?.searchParams.get('code');
-    if (!code) throw new Error(`no code in ${callbacks[0]?.href}`);
+    await page.waitForURL((url) => url.href.startsWith(callback));
+    const code = new URL(page.url()).searchParams.get('code');
+    if (!code) throw new Error(`no code in ${page.url()}`);
     return { client, p, code };
   } finally {
     await context.close();
@@ -76,7 +78,7 @@ export function codeExchangeBody({ client, p, code }: ConsentedCode, extra: Reco
     grant_type: 'authorization_code',
     client_id: client.client_id,
     code,
-    redirect_uri: CALLBACK,
+    redirect_uri: client.redirect_uris[0],
     code_verifier: p.verifier,
     ...extra,
   };
