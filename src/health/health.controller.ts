@@ -1,18 +1,24 @@
-import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Optional, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
+  type HealthCheckResult,
   HealthCheckService,
   type HealthIndicatorResult,
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import type { Response } from 'express';
 import { Public } from '../access/public.decorator';
+import { RepeatedErrorLog } from '../common/repeated-error-log';
 import { PUBLISHING_QUEUE, type PublishingQueue } from '../publishing/publishing-queue';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  /** Probes come every few seconds; why the server is not ready is logged once a minute. */
+  private readonly notReady = new RepeatedErrorLog(new Logger('Health'), 'not ready');
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
@@ -27,12 +33,24 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready to serve: the database answers and, when Redis is configured, so does the queue. */
+  /**
+   * Ready to serve: the database answers and, when Redis is configured, so does the queue. Not
+   * ready is 503 with each dependency's status, for the operator, and without the driver's message,
+   * which can name internal hosts and ports to anyone who asks.
+   */
   @Get('ready')
   @Public()
   @HealthCheck()
-  ready() {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 3000 }), () => this.queueCheck()]);
+  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.db.pingCheck('database', { timeout: 3000 }), () => this.queueCheck()]);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      const result = err.getResponse() as HealthCheckResult;
+      this.notReady.error(reasons(result));
+      res.status(503);
+      return withoutMessages(result);
+    }
   }
 
   private async queueCheck(): Promise<HealthIndicatorResult> {
@@ -45,4 +63,32 @@ export class HealthController {
       return check.down({ kind: this.queue.kind });
     }
   }
+}
+
+type Indicators = HealthCheckResult['details'];
+
+/** What each failing check said, for the log: `database: connect ECONNREFUSED 10.0.0.5:5432`. */
+function reasons(result: HealthCheckResult): string {
+  return Object.entries(result.error ?? {})
+    .map(([name, value]) => `${name}: ${String(value?.message ?? value?.status)}`)
+    .join('; ');
+}
+
+/** Each dependency's status (and kind), without what its check said about the failure. */
+function withoutMessages(result: HealthCheckResult): HealthCheckResult {
+  const strip = (part: Partial<Indicators> = {}): Indicators => {
+    const out: Indicators = {};
+    for (const [name, value] of Object.entries(part)) {
+      if (!value) continue;
+      const { message: _message, ...rest } = value;
+      out[name] = rest as Indicators[string];
+    }
+    return out;
+  };
+  return {
+    status: result.status,
+    info: strip(result.info),
+    error: strip(result.error),
+    details: strip(result.details),
+  };
 }
