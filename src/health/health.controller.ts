@@ -11,6 +11,7 @@ import {
 import type { Response } from 'express';
 import { Public } from '../access/public.decorator';
 import { RepeatedErrorLog } from '../common/repeated-error-log';
+import { notReadyReasons, readinessForAnyone } from './readiness-summary';
 import { PUBLISHING_QUEUE, type PublishingQueue } from '../publishing/publishing-queue';
 
 @ApiTags('health')
@@ -35,8 +36,9 @@ export class HealthController {
 
   /**
    * Ready to serve: the database answers and, when Redis is configured, so does the queue. Not
-   * ready is 503 with each dependency's status, for the operator, and without the driver's message,
-   * which can name internal hosts and ports to anyone who asks.
+   * ready is 503 with each dependency's status and kind, for the operator, and nothing more: what
+   * a check says about a failure (a driver's message can name internal hosts and ports) is for the
+   * log, not for anyone who asks.
    */
   @Get('ready')
   @Public()
@@ -47,9 +49,9 @@ export class HealthController {
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const result = err.getResponse() as HealthCheckResult;
-      this.notReady.error(reasons(result));
+      this.notReady.error(notReadyReasons(result));
       res.status(503);
-      return withoutMessages(result);
+      return readinessForAnyone(result);
     }
   }
 
@@ -63,32 +65,4 @@ export class HealthController {
       return check.down({ kind: this.queue.kind });
     }
   }
-}
-
-type Indicators = HealthCheckResult['details'];
-
-/** What each failing check said, for the log: `database: connect ECONNREFUSED 10.0.0.5:5432`. */
-function reasons(result: HealthCheckResult): string {
-  return Object.entries(result.error ?? {})
-    .map(([name, value]) => `${name}: ${String(value?.message ?? value?.status)}`)
-    .join('; ');
-}
-
-/** Each dependency's status (and kind), without what its check said about the failure. */
-function withoutMessages(result: HealthCheckResult): HealthCheckResult {
-  const strip = (part: Partial<Indicators> = {}): Indicators => {
-    const out: Indicators = {};
-    for (const [name, value] of Object.entries(part)) {
-      if (!value) continue;
-      const { message: _message, ...rest } = value;
-      out[name] = rest as Indicators[string];
-    }
-    return out;
-  };
-  return {
-    status: result.status,
-    info: strip(result.info),
-    error: strip(result.error),
-    details: strip(result.details),
-  };
 }

@@ -162,6 +162,13 @@ export async function createOAuthProvider(
       Grant: GRANT_TTL_SECONDS,
       RefreshToken: REFRESH_TOKEN_TTL_SECONDS,
     },
+    // The token and revocation endpoints answer a browser only for a public client, and only from
+    // the origin of one of its redirect URIs (its own page): oidc-provider's default, stated here.
+    // A confidential client's secret never belongs in a page.
+    clientBasedCORS: (_ctx, origin, client) =>
+      origin !== 'null' &&
+      client.clientAuthMethod === 'none' &&
+      (client.redirectUris ?? []).some((uri) => URL.canParse(uri) && new URL(uri).origin === origin),
     issueRefreshToken: (_ctx, client) => issuesRefreshTokens(client),
     rotateRefreshToken: true,
     // An agent connection is a delegation the person manages under Connected AI clients, bounded by

@@ -67,7 +67,9 @@ export class OAuthController {
     forgetUntrustedForwarding(req);
     draft.operation = oauthOperation(req.method, req.url);
     const served = oauthRouteOf(req.url);
-    // Registration is open to browser-based clients too; oidc-provider leaves it without CORS.
+    // Registration is open to browser-based clients too; oidc-provider leaves it without CORS. Only
+    // here: oidc-provider skips its own CORS handling (the token endpoint's check of the page's
+    // origin against the client's redirect URIs) when Access-Control headers are already set.
     const registering = served?.route === 'registration' && !served.withId;
     if (registering && req.method === 'OPTIONS') return answerPreflight(req, res, 'POST');
     if (registering) allowAnyOrigin(res);

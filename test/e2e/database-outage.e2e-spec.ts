@@ -15,7 +15,9 @@ import { databaseUrl, testConfig } from '../support/test-config';
  * is refused, quickly and in its client's shape, and nothing is half-done; readiness says which
  * dependency is down without naming where it is. When the database is back, so is the server.
  */
-describe('a database outage', () => {
+// PGlite serves every connection from one session: a connection cut in the middle of an exchange
+// could leave that session in a state the rest of the suite would then share.
+(process.env.POSTERN_TEST_EMBEDDED ? describe.skip : describe)('a database outage', () => {
   let relay: CuttableDatabase;
   let app: INestApplication;
   let url: string;
@@ -32,7 +34,7 @@ describe('a database outage', () => {
     workspaceId = built.workspace.id;
   });
   afterAll(async () => {
-    relay?.restore();
+    await relay?.restore();
     await app?.close();
     await relay?.close();
   });
@@ -44,17 +46,16 @@ describe('a database outage', () => {
     expect(await listWorkspaces()).toMatchObject({ structuredContent: { items: [{ id: workspaceId }] } });
     const before = await contentState(app.get(DataSource), workspaceId);
 
-    relay.cut();
+    await relay.cut();
     const ready = await fetch(`${url}/health/ready`);
-    const readyText = await ready.text();
     expect(ready.status).toBe(503);
-    expect(JSON.parse(readyText)).toEqual({
+    // Exactly each dependency's status and kind: nothing a check says about a failure.
+    expect(await ready.json()).toEqual({
       status: 'error',
       info: { queue: expect.objectContaining({ status: 'up' }) },
       error: { database: { status: 'down' } },
       details: { database: { status: 'down' }, queue: expect.objectContaining({ status: 'up' }) },
     });
-    expect(readyText).not.toContain(new URL(relay.url).port);
 
     const started = Date.now();
     const mcp = await postRawMcp(url, token, 'outage-mcp', {
@@ -76,10 +77,10 @@ describe('a database outage', () => {
       rest.requestId,
     ]);
     expect(rest.text).not.toMatch(/ECONN|Connection terminated|at .*\.js:\d+/);
-    // Refused at once, not after the pool's 10 s wait for a connection.
+    // A database that refuses connections fails calls at once, not after the pool's 10 s wait.
     expect(Date.now() - started).toBeLessThan(5000);
 
-    relay.restore();
+    await relay.restore();
     await waitFor(
       async () => ((await fetch(`${url}/health/ready`)).status === 200 ? true : undefined),
       15_000,

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { buildUser, buildWorkspace } from '../factories';
 import { useAppWithBrowser } from '../support/app-with-browser';
 import { codeExchangeBody, consentedCode } from '../support/oauth-consent';
+import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
 
 /**
  * What a page's fetch came back with, or the error the browser gave it: a response the CORS
@@ -133,10 +134,16 @@ describe('OAuth discovery and registration from a browser-based client', () => {
 });
 
 describe('CORS preflights of the open endpoints', () => {
-  const env = useAppWithBrowser();
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestAppAtPublicUrl({ LOG_LEVEL: 'error' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const preflight = (path: string, method: string, headers: string) =>
-    fetch(`${env.t.url}${path}`, {
+    fetch(`${t.url}${path}`, {
       method: 'OPTIONS',
       headers: {
         origin: 'http://localhost:6274',
@@ -165,9 +172,9 @@ describe('CORS preflights of the open endpoints', () => {
 
   it('answers the requests themselves for any origin', async () => {
     const origin = { origin: 'http://localhost:6274' };
-    const discovery = await fetch(`${env.t.url}/.well-known/oauth-protected-resource/mcp`, { headers: origin });
+    const discovery = await fetch(`${t.url}/.well-known/oauth-protected-resource/mcp`, { headers: origin });
     expect([discovery.status, discovery.headers.get('access-control-allow-origin')]).toEqual([200, '*']);
-    const registration = await fetch(`${env.t.url}/oauth/register`, {
+    const registration = await fetch(`${t.url}/oauth/register`, {
       method: 'POST',
       headers: { ...origin, 'content-type': 'application/json' },
       body: JSON.stringify({ redirect_uris: ['http://localhost:6274/cb'], token_endpoint_auth_method: 'none' }),

@@ -3,10 +3,10 @@ import * as net from 'node:net';
 export interface CuttableDatabase {
   /** The database's URL with the relay as its host. */
   url: string;
-  /** Drops every open connection and refuses new ones, as an outage or a failover does. */
-  cut(): void;
-  /** Lets connections through again. */
-  restore(): void;
+  /** Drops every open connection and refuses new ones (ECONNREFUSED), as a stopped database does. */
+  cut(): Promise<void>;
+  /** Accepts connections again, on the same port. */
+  restore(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -14,9 +14,7 @@ export interface CuttableDatabase {
 export async function cuttableDatabase(databaseUrl: string): Promise<CuttableDatabase> {
   const target = new URL(databaseUrl);
   const open = new Set<net.Socket>();
-  let up = true;
   const server = net.createServer((client) => {
-    if (!up) return client.destroy();
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
     const end = () => {
       client.destroy();
@@ -32,23 +30,22 @@ export async function cuttableDatabase(databaseUrl: string): Promise<CuttableDat
     client.pipe(upstream);
     upstream.pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of open) socket.destroy();
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+    });
+  await listen(0);
+  const port = (server.address() as net.AddressInfo).port;
   const relayed = new URL(databaseUrl);
   relayed.hostname = '127.0.0.1';
-  relayed.port = String((server.address() as net.AddressInfo).port);
+  relayed.port = String(port);
   return {
     url: relayed.href,
-    cut: () => {
-      up = false;
-      for (const socket of open) socket.destroy();
-    },
-    restore: () => {
-      up = true;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of open) socket.destroy();
-        server.close(() => resolve());
-      }),
+    cut: stop,
+    restore: () => (server.listening ? Promise.resolve() : listen(port)),
+    close: stop,
   };
 }
