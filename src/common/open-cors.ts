@@ -2,6 +2,8 @@ import type { Request, Response } from 'express';
 
 /** What a preflight may ask to send: header names (RFC 9110 tokens) separated by commas. */
 const HEADER_LIST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*,[ \t]*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$/;
+/** The header that opens a response to every origin, for `@Header(...ANY_ORIGIN)` on a route. */
+export const ANY_ORIGIN = ['Access-Control-Allow-Origin', '*'] as const;
 /** As oidc-provider answers the preflights of its own endpoints. */
 const PREFLIGHT_MAX_AGE_SECONDS = '3600';
 
@@ -12,7 +14,7 @@ const PREFLIGHT_MAX_AGE_SECONDS = '3600';
  * used cross-origin. A refused registration's `Retry-After` stays readable.
  */
 export function allowAnyOrigin(res: Response): void {
-  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader(...ANY_ORIGIN);
   res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
 }
 

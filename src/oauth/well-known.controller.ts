@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../access/public.decorator';
 import { ALL_SCOPES } from '../access/scopes';
-import { answerPreflight } from '../common/open-cors';
+import { ANY_ORIGIN, answerPreflight } from '../common/open-cors';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
 import { CLIENT_AUTH_METHODS } from './client-auth-methods';
 import { OAUTH_ROUTES } from './oauth-routes';
@@ -14,9 +14,9 @@ const PROTECTED_RESOURCE = ['oauth-protected-resource', 'oauth-protected-resourc
 
 /**
  * Discovery documents, readable from any web page (a browser-based MCP client discovers from its
- * own origin, and may send MCP-Protocol-Version, which needs a preflight). The issuer is exactly PUBLIC_URL, so RFC 8414's path-inserted URL is the
- * root one; the protected resource (RFC 9728) is /mcp, served at both the root and the
- * path-inserted well-known URL.
+ * own origin, and may send MCP-Protocol-Version, which needs a preflight). The issuer is exactly
+ * PUBLIC_URL, so RFC 8414's path-inserted URL is the root one; the protected resource (RFC 9728) is
+ * /mcp, served at both the root and the path-inserted well-known URL.
  */
 @ApiExcludeController()
 @Controller('.well-known')
@@ -25,7 +25,7 @@ export class WellKnownController {
 
   @Get(AUTHORIZATION_SERVER)
   @Public()
-  @Header('Access-Control-Allow-Origin', '*')
+  @Header(...ANY_ORIGIN)
   authorizationServer() {
     const { issuer } = oauthUrls(this.config);
     const oauth = `${issuer}/oauth`;
@@ -51,7 +51,7 @@ export class WellKnownController {
 
   @Get(PROTECTED_RESOURCE)
   @Public()
-  @Header('Access-Control-Allow-Origin', '*')
+  @Header(...ANY_ORIGIN)
   protectedResource() {
     const urls = oauthUrls(this.config);
     return {
