@@ -64,23 +64,87 @@ program
     ),
   );
 
+/** A new option each time: commander keeps state on the options a command holds. */
+const passwordOption = () =>
+  new Option('--password <password>', 'password, at least 12 characters (visible in ps; prefer stdin)').conflicts(
+    'passwordStdin',
+  );
+
+async function passwordFrom(o: { password?: string; passwordStdin?: boolean }): Promise<string> {
+  const password = o.passwordStdin ? await readStdin() : o.password;
+  if (!password) throw new AppError('validation_failed', 'give --password-stdin or --password');
+  return password;
+}
+
 const user = program.command('user').description('manage user accounts');
 user
   .command('create')
   .description('create a user (password from --password-stdin, or --password for throwaway setups)')
   .requiredOption('--email <email>', 'login email')
-  .addOption(
-    new Option('--password <password>', 'password, at least 12 characters (visible in ps; prefer stdin)').conflicts(
-      'passwordStdin',
-    ),
-  )
+  .addOption(passwordOption())
   .option('--password-stdin', 'read the password from standard input')
   .action(async (o: { email: string; password?: string; passwordStdin?: boolean }) => {
-    const password = o.passwordStdin ? await readStdin() : o.password;
-    if (!password) throw new AppError('validation_failed', 'give --password-stdin or --password');
+    const password = await passwordFrom(o);
     await withServices(async (app) => {
       const created = await app.get(UsersService).create({ email: o.email, password });
       out(`created user ${created.email} (${created.id})`);
+    });
+  });
+
+user
+  .command('list')
+  .description('list user accounts and whether each is active or disabled')
+  .option('--json', 'print JSON lines')
+  .action((o: { json?: boolean }) =>
+    withServices(async (app) => {
+      for (const u of await app.get(UsersService).list()) {
+        const row = { id: u.id, email: u.email, status: u.status, created_at: u.createdAt.toISOString() };
+        out(o.json ? JSON.stringify(row) : `${u.email}  ${u.status.padEnd(8)}  ${u.id}`);
+      }
+    }),
+  );
+user
+  .command('disable')
+  .description('stop an account at once: no sign-in, console sessions ended, its keys and agent connections refused')
+  .requiredOption('--email <email>', 'login email')
+  .action((o: { email: string }) =>
+    withServices(async (app) => {
+      const change = await app.get(UsersService).setStatus(o.email, 'disabled');
+      if (!change.changed) return out(`${change.user.email} was already disabled`);
+      const s = change.suspended;
+      out(`disabled ${change.user.email}: ${change.sessionsEnded} console session(s) ended`);
+      if (s && (s.keys || s.connections))
+        out(
+          `suspended while disabled: ${s.keys} API key(s) and ${s.connections} agent connection(s) it made ` +
+            '(they work again if it is enabled; revoke them to end them)',
+        );
+      if (s?.soleOwnerOf.length)
+        process.stderr.write(
+          `warning: no other active owner in ${s.soleOwnerOf.join(', ')}; add one with \`postern member add\`\n`,
+        );
+    }),
+  );
+user
+  .command('enable')
+  .description('let a disabled account sign in again; its unrevoked keys and agent connections work again')
+  .requiredOption('--email <email>', 'login email')
+  .action((o: { email: string }) =>
+    withServices(async (app) => {
+      const change = await app.get(UsersService).setStatus(o.email, 'active');
+      out(change.changed ? `enabled ${change.user.email}` : `${change.user.email} was already active`);
+    }),
+  );
+user
+  .command('set-password')
+  .description('set a new password (from --password-stdin) and end the account’s console sessions')
+  .requiredOption('--email <email>', 'login email')
+  .addOption(passwordOption())
+  .option('--password-stdin', 'read the password from standard input')
+  .action(async (o: { email: string; password?: string; passwordStdin?: boolean }) => {
+    const password = await passwordFrom(o);
+    await withServices(async (app) => {
+      const { user: changed, sessionsEnded } = await app.get(UsersService).setPassword(o.email, password);
+      out(`new password set for ${changed.email}: ${sessionsEnded} console session(s) ended`);
     });
   });
 

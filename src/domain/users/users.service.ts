@@ -4,8 +4,18 @@ import * as argon2 from 'argon2';
 import type { EntityManager, Repository } from 'typeorm';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError } from '../../common/app-error';
-import { UserEntity } from './user.entity';
+import { endConsoleSessions, suspendedAccess, type SuspendedAccess } from './account-standing';
+import { UserEntity, type UserStatus } from './user.entity';
 import { canNameAccount, isAccountEmail, normalisedEmail, passwordProblem } from './credential-rules';
+
+export interface StatusChange {
+  user: UserEntity;
+  /** False when the account already had this status: nothing was written. */
+  changed: boolean;
+  sessionsEnded: number;
+  /** Only when disabling. */
+  suspended?: SuspendedAccess;
+}
 
 export interface CreateUserInput {
   email: string;
@@ -40,6 +50,45 @@ export class UsersService {
   }
 
   /**
+   * Disables or re-enables an account. A disabled account cannot sign in, its console sessions end
+   * with the change, and its API keys and agent connections are refused from their next call on any
+   * instance (the status moves the access epoch). Those are suspended, not revoked: they work again
+   * if the account is re-enabled, so an operator who means to end them revokes them too.
+   */
+  async setStatus(email: string, status: UserStatus): Promise<StatusChange> {
+    return this.audited.run(async (m) => {
+      const user = await this.lockedByEmail(m, email);
+      if (user.status === status) return { user, changed: false, sessionsEnded: 0 };
+      await m.query(`UPDATE users SET status = $2, updated_at = now() WHERE id = $1`, [user.id, status]);
+      const sessionsEnded = status === 'disabled' ? await endConsoleSessions(m, user.id) : 0;
+      const suspended = status === 'disabled' ? await suspendedAccess(m, user.id) : undefined;
+      return { user: { ...user, status }, changed: true, sessionsEnded, suspended };
+    });
+  }
+
+  /**
+   * Sets a new password (the same rules as a new account's) and ends the account's console
+   * sessions: whoever held one, perhaps with the old password, signs in again. Agent connections
+   * and API keys are left alone; they never held the password.
+   */
+  async setPassword(email: string, password: string): Promise<{ user: UserEntity; sessionsEnded: number }> {
+    const problem = passwordProblem(password);
+    if (problem)
+      throw new AppError('validation_failed', problem.message, [{ field: 'password', issue: problem.issue }]);
+    const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
+    return this.audited.run(async (m) => {
+      const user = await this.lockedByEmail(m, email);
+      await m.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [user.id, passwordHash]);
+      return { user, sessionsEnded: await endConsoleSessions(m, user.id) };
+    });
+  }
+
+  /** Every account, by email. */
+  list(): Promise<UserEntity[]> {
+    return this.users.find({ order: { email: 'ASC' } });
+  }
+
+  /**
    * The active user with this email and password, or undefined. A missing user costs the same
    * argon2 work as a wrong password, so timing does not reveal which emails exist.
    */
@@ -59,6 +108,15 @@ export class UsersService {
     const normalised = normalisedEmail(email);
     if (!canNameAccount(normalised)) return null;
     return this.users.findOne({ where: { email: normalised } });
+  }
+
+  private async lockedByEmail(m: EntityManager, email: string): Promise<UserEntity> {
+    const normalised = normalisedEmail(email);
+    const user = canNameAccount(normalised)
+      ? await m.getRepository(UserEntity).findOne({ where: { email: normalised }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!user) throw new AppError('not_found', `no user with email ${normalised}`);
+    return user;
   }
 
   async count(): Promise<number> {
