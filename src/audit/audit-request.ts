@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { AuditDraft } from './audit-context';
+import { withoutSecrets } from './withheld-fields';
 
 interface RpcRequest {
   method?: string;
@@ -32,7 +33,8 @@ function describeRest(draft: AuditDraft, req: Request): void {
   const parts: Record<string, unknown> = {};
   if (Object.keys(req.params ?? {}).length) parts.params = req.params;
   if (Object.keys(req.query ?? {}).length) parts.query = req.query;
-  if (req.body && typeof req.body === 'object' && Object.keys(req.body as object).length) parts.body = req.body;
+  if (req.body && typeof req.body === 'object' && Object.keys(req.body as object).length)
+    parts.body = withoutSecrets(req.body);
   draft.args = parts;
   const key = req.headers['idempotency-key'];
   if (typeof key === 'string') draft.idempotencyKey = key;

@@ -6,6 +6,7 @@ import { operatorActor } from '../access/actor';
 import { AuditContext } from '../audit/audit-context';
 import { noteError } from '../audit/audit-outcome';
 import { AuditWriter } from '../audit/audit-writer.service';
+import { isSecretField } from '../audit/withheld-fields';
 import { AppError } from '../common/app-error';
 import { loadConfig } from '../config/load-config';
 import { resolveSecretKey } from '../config/secret-key';
@@ -30,7 +31,7 @@ function release(): void {
 
 /** Records which command is running; secrets among its options never reach the audit trail. */
 export function setInvocation(path: string[], options: Record<string, unknown>): void {
-  const args = Object.fromEntries(Object.entries(options).filter(([k]) => !/password|secret|token/i.test(k)));
+  const args = Object.fromEntries(Object.entries(options).filter(([k]) => !isSecretField(k)));
   invocation = { operation: `cli ${path.join(' ')}`, args };
 }
 

@@ -85,6 +85,25 @@ describe('console sign-in', () => {
     });
   });
 
+  it.each(forms)('on %s, keeps the password out of the record, even as a digest or a length', async (_, form) => {
+    const signIn = await form();
+    const headers = { 'x-forwarded-for': someAddress() };
+    const email = `nobody-${randomUUID()}@example.com`;
+    const ids = [`pw-${randomUUID()}`, `pw-${randomUUID()}`];
+    expect((await signIn(email, 'a first wrong password', { ...headers, 'x-request-id': ids[0] })).status).toBe(401);
+    expect(
+      (await signIn(email, 'a second, much longer wrong password', { ...headers, 'x-request-id': ids[1] })).status,
+    ).toBe(401);
+    const rows = await t.db.query<{ args_digest: string; args_preview: string }[]>(
+      `SELECT args_digest, args_preview FROM audit_records WHERE correlation_id = ANY($1)`,
+      [ids],
+    );
+    expect(rows).toHaveLength(2);
+    // Everything else sent was the same, so nothing in either record depends on the password.
+    expect(rows[0].args_digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[1]).toEqual(rows[0]);
+  });
+
   it('keeps a browser’s sign-in token while its cookie lasts, so a second sign-in page leaves the first working', async () => {
     const csrfOf = async (page: Response) => /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1];
     const first = await fetch(`${t.url}/console/login`);
