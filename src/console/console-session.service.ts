@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { AuditedTransactions } from '../audit/audited-transactions.service';
 import { SecretBox } from '../common/crypto/secret-box';
@@ -46,15 +46,24 @@ export class ConsoleSessions {
   }
 
   async start(res: Response, userId: string): Promise<ConsoleSession> {
+    // A session is a change like any other: it exists only if the sign-in's record does.
+    const opened = await this.audited.run((m) => this.open(m, userId));
+    this.setCookie(res, opened.token);
+    return opened.session;
+  }
+
+  /** A new session in the caller's transaction; its cookie is set (`setCookie`) once that commits. */
+  async open(m: EntityManager, userId: string): Promise<{ token: string; session: ConsoleSession }> {
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
-    // A session is a change like any other: it exists only if the sign-in's record does.
-    await this.audited.run((m) =>
-      m.query(
-        `INSERT INTO console_sessions (key, user_id, csrf, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => ${TTL_HOURS}))`,
-        [this.box.digest(token), userId, csrf],
-      ),
+    await m.query(
+      `INSERT INTO console_sessions (key, user_id, csrf, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => ${TTL_HOURS}))`,
+      [this.box.digest(token), userId, csrf],
     );
+    return { token, session: { userId, csrf } };
+  }
+
+  setCookie(res: Response, token: string): void {
     res.cookie(this.cookieName, token, {
       httpOnly: true,
       secure: this.secure,
@@ -62,7 +71,6 @@ export class ConsoleSessions {
       path: '/',
       maxAge: TTL_HOURS * 3600_000,
     });
-    return { userId, csrf };
   }
 
   async find(req: Request): Promise<ConsoleSession | undefined> {

@@ -23,6 +23,22 @@ export class ConsoleSignIn {
   ) {}
 
   async signIn(email: string, password: string, address: string, res: Response): Promise<SignInResult> {
+    const checked = await this.checkPassword(email, password, address, res);
+    if (!('user' in checked)) return checked;
+    const { user } = checked;
+    // Named before the session is stored: its record is written in that transaction. A refusal
+    // above names no one, so the trail does not tell which emails have accounts.
+    const draft = AuditContext.current();
+    if (draft) draft.actor = consoleUserActor(user.id);
+    await this.sessions.start(res, user.id);
+    return { user };
+  }
+
+  /**
+   * The password check alone, under the same limits (a signed-in person confirming who they are
+   * counts against them too, so a borrowed session cannot guess the password either).
+   */
+  async checkPassword(email: string, password: string, address: string, res: Response): Promise<SignInResult> {
     try {
       await this.limiter.attempt(email, address);
     } catch (err) {
@@ -41,11 +57,6 @@ export class ConsoleSignIn {
       return { status: 401, message: 'Email or password is not right.' };
     }
     await this.limiter.succeeded(email, address);
-    // Named before the session is stored: its record is written in that transaction. A refusal
-    // above names no one, so the trail does not tell which emails have accounts.
-    const draft = AuditContext.current();
-    if (draft) draft.actor = consoleUserActor(user.id);
-    await this.sessions.start(res, user.id);
     return { user };
   }
 }

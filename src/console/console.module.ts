@@ -7,11 +7,12 @@ import { ConsoleSessions } from './console-session.service';
 import { ConsoleSignIn } from './console-sign-in.service';
 import { InteractionController } from './interaction.controller';
 import { KeysController } from './keys.controller';
+import { PasswordController } from './password.controller';
 import { LoginLimiter } from './login-limiter';
 
 @Module({
   imports: [UsersModule, WorkspacesModule, ApiKeysModule],
-  controllers: [InteractionController, AccountController, KeysController],
+  controllers: [InteractionController, AccountController, KeysController, PasswordController],
   providers: [ConsoleSessions, LoginLimiter, ConsoleSignIn],
   exports: [ConsoleSessions],
 })

@@ -18,7 +18,7 @@ export function connectionsPage(o: {
 <td><form method="post" action="/console/connections/${encodeURIComponent(c.grant_id)}/revoke"><input type="hidden" name="csrf" value="${escapeHtml(o.csrf)}"><button type="submit">Revoke</button></form></td></tr>`,
     )
     .join('');
-  return `<h1>Connected AI clients</h1><p class="muted">Signed in as ${escapeHtml(o.email)} · <a href="/console/keys">API keys</a></p>
+  return `<h1>Connected AI clients</h1><p class="muted">Signed in as ${escapeHtml(o.email)} · <a href="/console/keys">API keys</a> · <a href="/console/password">Change password</a></p>
 ${o.notice ? `<p role="status">${escapeHtml(o.notice)}</p>` : ''}
 ${o.connections.length ? `<table><thead><tr><th>Client</th><th>Workspace</th><th>Scopes</th><th>Last used</th><th>Ends</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : '<p>No AI client is connected.</p>'}
 <form method="post" action="/console/logout"><input type="hidden" name="csrf" value="${escapeHtml(o.csrf)}"><button type="submit" class="secondary">Sign out</button></form>`;

@@ -35,7 +35,7 @@ export function keysPage(v: KeysView): string {
     })
     .join('');
   const options = v.workspaces.map((w) => `<option value="${w.id}">${escapeHtml(w.name)}</option>`).join('');
-  return `<h1>API keys</h1><p class="muted"><a href="/console/connections">Connected AI clients</a></p>
+  return `<h1>API keys</h1><p class="muted"><a href="/console/connections">Connected AI clients</a> · <a href="/console/password">Change password</a></p>
 ${v.error ? `<p class="error" role="alert">${escapeHtml(v.error)}</p>` : ''}
 ${v.created ? `<p role="status">Key <strong>${escapeHtml(v.created.name)}</strong> created. Copy it now: it is shown only once.</p><pre id="api-key">${escapeHtml(v.created.secret)}</pre>` : ''}
 ${sections || '<p>You are not an admin of any workspace.</p>'}

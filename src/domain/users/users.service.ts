@@ -69,9 +69,14 @@ export class UsersService {
   /**
    * Sets a new password (the same rules as a new account's) and ends the account's console
    * sessions: whoever held one, perhaps with the old password, signs in again. Agent connections
-   * and API keys are left alone; they never held the password.
+   * and API keys are left alone; they never held the password. `then` runs in the same transaction,
+   * after the sessions have ended (the console opens the changing browser's new session there).
    */
-  async setPassword(email: string, password: string): Promise<{ user: UserEntity; sessionsEnded: number }> {
+  async setPassword(
+    email: string,
+    password: string,
+    then?: (m: EntityManager, user: UserEntity) => Promise<void>,
+  ): Promise<{ user: UserEntity; sessionsEnded: number }> {
     const problem = passwordProblem(password);
     if (problem)
       throw new AppError('validation_failed', problem.message, [{ field: 'password', issue: problem.issue }]);
@@ -79,7 +84,9 @@ export class UsersService {
     return this.audited.run(async (m) => {
       const user = await this.lockedByEmail(m, email);
       await m.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [user.id, passwordHash]);
-      return { user, sessionsEnded: await endConsoleSessions(m, user.id) };
+      const sessionsEnded = await endConsoleSessions(m, user.id);
+      await then?.(m, user);
+      return { user, sessionsEnded };
     });
   }
 
