@@ -90,6 +90,25 @@ describe(holdResponse.name, () => {
     expect(body).toBe(refusal.body);
   });
 
+  it("keeps the route's CORS answer on a refusal, so a browser client can read it", async () => {
+    const { answer, body } = await exchange((res) => {
+      held(res, () => Promise.reject(new Error('audit store down')));
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+      res.setHeader('Vary', 'Origin');
+      res.writeHead(201, { 'content-type': 'application/json', location: '/oauth/register/abc' });
+      res.end('{"client_id":"abc"}');
+    });
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers).toMatchObject({
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': 'Retry-After',
+      vary: 'Origin',
+    });
+    expect(answer.headers.location).toBeUndefined();
+    expect(body).toBe(refusal.body);
+  });
+
   it('refuses an event stream whose record cannot be written with the refusal, not a dropped connection', async () => {
     const { answer, body } = await exchange((res) => {
       held(res, () => Promise.reject(new Error('audit store down')));

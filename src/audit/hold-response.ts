@@ -2,6 +2,9 @@ import type { OutgoingHttpHeader, OutgoingHttpHeaders } from 'node:http';
 import type { Response } from 'express';
 
 type Chunk = string | Uint8Array;
+
+/** Headers a refusal keeps (getHeaderNames gives them lower-cased). */
+const KEPT_ON_REFUSAL = /^(x-request-id|access-control-.*|vary)$/;
 /** The headers writeHead takes: an object, [name, value] pairs, or a flat [name, value, name, value…] list. */
 export type Head = OutgoingHttpHeaders | readonly (OutgoingHttpHeader | readonly [string, OutgoingHttpHeader])[];
 
@@ -68,10 +71,10 @@ export function holdResponse(
       return;
     }
     // Nothing the handler meant for an acknowledged call goes out with the refusal: no
-    // Set-Cookie of a session, no Location of something created, no status text of its own.
-    const requestId = res.getHeader('X-Request-Id');
-    for (const name of res.getHeaderNames()) res.removeHeader(name);
-    if (requestId !== undefined) res.setHeader('X-Request-Id', requestId);
+    // Set-Cookie of a session, no Location of something created, no status text of its own. The
+    // request id stays, and so does the route's CORS answer for this origin: without it a browser
+    // client would see a network error instead of the refusal and its reason.
+    for (const name of res.getHeaderNames()) if (!KEPT_ON_REFUSAL.test(name)) res.removeHeader(name);
     res.statusCode = replacement.status;
     res.statusMessage = '';
     res.setHeader('Content-Type', 'application/json; charset=utf-8');

@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import { buildUser, buildWorkspace } from '../factories';
 import { useAppWithBrowser } from '../support/app-with-browser';
+import { withAuditFailing } from '../support/audit-failure';
 import { codeExchangeBody, consentedCode } from '../support/oauth-consent';
 import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
 
@@ -89,6 +91,12 @@ describe('OAuth discovery and registration from a browser-based client', () => {
     expect(created).toEqual({ status: 201, body: expect.objectContaining({ client_id: expect.any(String) }) });
     const refused = await register(['javascript:alert(1)']);
     expect(refused).toEqual({ status: 400, body: expect.objectContaining({ error: 'invalid_redirect_uri' }) });
+    // A registration whose record cannot be written is refused, and the page can read that too.
+    let unrecorded: Fetched | undefined;
+    await withAuditFailing(env.t.app.get(DataSource), 'POST /oauth/register', async () => {
+      unrecorded = await register(['http://localhost:6274/oauth/callback']);
+    });
+    expect(unrecorded).toEqual({ status: 503, body: { error: expect.objectContaining({ code: 'unavailable' }) } });
   });
 
   it("redeems its code at the token endpoint from its redirect URI's origin, and from no other", async () => {
