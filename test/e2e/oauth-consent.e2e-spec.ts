@@ -32,6 +32,7 @@ describe('OAuth consent: what the person is offered', () => {
   let email: string;
   let userId: string;
   let workspaceId: string;
+  let workspaceName: string;
   /** The owner's key with audit_access, to read the workspace's trail as its admins do. */
   let auditKey: string;
   const contexts: BrowserContext[] = [];
@@ -43,6 +44,7 @@ describe('OAuth consent: what the person is offered', () => {
     email = owner.user.email;
     userId = owner.user.id;
     workspaceId = owner.workspace.id;
+    workspaceName = owner.workspace.name;
     auditKey = owner.token;
   });
   afterEach(async () => {
@@ -114,6 +116,11 @@ describe('OAuth consent: what the person is offered', () => {
     expect(await page.textContent('h1')).toBe('Connect Probe Agent?');
     expect(await offered(page)).toEqual(expect.arrayContaining([...ALL_SCOPES]));
     expect(await offered(page)).toHaveLength(ALL_SCOPES.length);
+    // The page says beforehand what this owner's draft-first workspace will not give an agent.
+    expect(await page.textContent('#withheld')).toBe(
+      `In ${workspaceName}, not posts:schedule, posts:publish (drafts only for agents there).`,
+    );
+    expect(await page.textContent('label:has(input[value="posts:publish"])')).toContain('(admin or above)');
 
     const callback = await approve(page, callbacks);
     const code = callback.searchParams.get('code');
