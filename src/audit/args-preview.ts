@@ -1,5 +1,6 @@
 import { KEY_STATUSES } from '../access/api-keys/key-status';
 import { isRole } from '../access/roles';
+import { USER_STATUSES } from '../domain/users/user.entity';
 import { isBundleName, isScope } from '../access/scopes';
 import { UUID_PATTERN } from '../common/validation/uuid';
 import { storable } from './storable-text';
@@ -48,12 +49,22 @@ const VOCABULARIES: Vocabularies = new Map([
  */
 const oauthId = named((v) => /^[\x21-\x7e]{1,512}$/.test(v));
 
+/** An account's status, as `postern user disable|enable` records the change. */
+const accountStatus = named((v) => (USER_STATUSES as readonly string[]).includes(v));
+
 /**
  * What a change may name under `result` besides the arguments' vocabularies. A connection's ids are
  * not UUIDs, so the id rule cannot vouch for them among arguments (a refresh token has a grant id's
  * shape); under `result` only the change writes them, from the connection row it wrote or ended.
  */
-const RESULT_VOCABULARIES: Vocabularies = new Map([...VOCABULARIES, ['grant_id', oauthId], ['client_id', oauthId]]);
+const RESULT_VOCABULARIES: Vocabularies = new Map([
+  ...VOCABULARIES,
+  ['grant_id', oauthId],
+  ['client_id', oauthId],
+  ['account_status', accountStatus],
+  ['previous_account_status', accountStatus],
+  ['password_changed', flag],
+]);
 
 /**
  * The shape of the arguments, not their values: `"string(42)"`, `"number"`, `"array(3)"`. Enough

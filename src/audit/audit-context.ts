@@ -91,7 +91,7 @@ export const AuditContext = {
    * as the other's. The preview keeps only ids and catalogue values of it, as it does of arguments;
    * a change that rolls back names nothing.
    */
-  noteResult(kind: 'key' | 'member' | 'connection', fields: Record<string, unknown>): void {
+  noteResult(kind: 'key' | 'member' | 'connection' | 'account', fields: Record<string, unknown>): void {
     const draft = storage.getStore();
     if (!draft) return;
     const earlier = draft.result?.[kind] as Record<string, unknown> | undefined;

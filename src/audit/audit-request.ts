@@ -33,9 +33,9 @@ function describeRest(draft: AuditDraft, req: Request): void {
   const parts: Record<string, unknown> = {};
   if (Object.keys(req.params ?? {}).length) parts.params = req.params;
   if (Object.keys(req.query ?? {}).length) parts.query = req.query;
-  if (req.body && typeof req.body === 'object' && Object.keys(req.body as object).length)
-    parts.body = withoutSecrets(req.body);
-  draft.args = parts;
+  if (req.body && typeof req.body === 'object' && Object.keys(req.body as object).length) parts.body = req.body;
+  // A one-time token can come in a query (the setup link) as a password comes in a form.
+  draft.args = withoutSecrets(parts);
   const key = req.headers['idempotency-key'];
   if (typeof key === 'string') draft.idempotencyKey = key;
 }

@@ -17,6 +17,8 @@ function pageOf(path: string): WayOn {
   const interaction = /^\/console\/interaction\/([\w-]+)/.exec(path);
   if (interaction) return { href: `/console/interaction/${interaction[1]}`, text: 'Back to the sign-in request' };
   if (/^\/console\/keys(\/|$)/.test(path)) return { href: '/console/keys', text: 'Back to API keys' };
+  if (/^\/console\/password\/?$/.test(path))
+    return { href: '/console/password', text: 'Back to changing your password' };
   return { href: '/console/connections', text: 'Back to connected AI clients' };
 }
 

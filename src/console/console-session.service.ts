@@ -5,8 +5,16 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../access/actor';
 import { AuditedTransactions } from '../audit/audited-transactions.service';
+import { AppError } from '../common/app-error';
 import { SecretBox } from '../common/crypto/secret-box';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
+
+/** The account was disabled, or its password changed, after the password was checked. */
+export class AccountChangedError extends AppError {
+  constructor() {
+    super('unauthenticated', 'the account changed while signing in; sign in again');
+  }
+}
 
 export interface ConsoleSession {
   userId: string;
@@ -45,15 +53,33 @@ export class ConsoleSessions {
     this.cookieName = this.secure ? '__Host-postern_session' : 'postern_session';
   }
 
-  async start(res: Response, userId: string): Promise<ConsoleSession> {
+  /**
+   * A session for a person whose password was just checked against `verifiedHash`. Refused (and
+   * nothing stored) when the account changed since: see `open`.
+   */
+  async start(res: Response, userId: string, verifiedHash: string): Promise<ConsoleSession> {
     // A session is a change like any other: it exists only if the sign-in's record does.
-    const opened = await this.audited.run((m) => this.open(m, userId));
+    const opened = await this.audited.run((m) => this.open(m, userId, verifiedHash));
     this.setCookie(res, opened.token);
     return opened.session;
   }
 
-  /** A new session in the caller's transaction; its cookie is set (`setCookie`) once that commits. */
-  async open(m: EntityManager, userId: string): Promise<{ token: string; session: ConsoleSession }> {
+  /**
+   * A new session in the caller's transaction; its cookie is set (`setCookie`) once that commits.
+   * Only while the account is active and its password is still the one checked: the account row
+   * is share-locked, so a password reset or a disabling committed while the password was being
+   * checked refuses the session, and one still running waits for it and then ends it.
+   */
+  async open(
+    m: EntityManager,
+    userId: string,
+    verifiedHash: string,
+  ): Promise<{ token: string; session: ConsoleSession }> {
+    const [account] = await m.query<{ password_hash: string; status: string }[]>(
+      `SELECT password_hash, status FROM users WHERE id = $1 FOR SHARE`,
+      [userId],
+    );
+    if (account?.status !== 'active' || account.password_hash !== verifiedHash) throw new AccountChangedError();
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
     await m.query(

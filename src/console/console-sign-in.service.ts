@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuditContext } from '../audit/audit-context';
+import { noteError } from '../audit/audit-outcome';
 import { AppError } from '../common/app-error';
 import { setRetryAfter } from '../common/retry-after';
 import { UsersService } from '../domain/users/users.service';
 import type { UserEntity } from '../domain/users/user.entity';
-import { ConsoleSessions, consoleUserActor } from './console-session.service';
+import { AccountChangedError, ConsoleSessions, consoleUserActor } from './console-session.service';
 import { LoginLimiter } from './login-limiter';
+
+const WRONG_CREDENTIALS = 'Email or password is not right.';
 
 export type SignInResult = { user: UserEntity } | { status: 401 | 429 | 503; message: string };
 
@@ -30,7 +33,14 @@ export class ConsoleSignIn {
     // above names no one, so the trail does not tell which emails have accounts.
     const draft = AuditContext.current();
     if (draft) draft.actor = consoleUserActor(user.id);
-    await this.sessions.start(res, user.id);
+    try {
+      await this.sessions.start(res, user.id, user.passwordHash);
+    } catch (err) {
+      if (!(err instanceof AccountChangedError)) throw err;
+      // Reset or disabled while the password was checked: the password given is no longer the way in.
+      if (draft) Object.assign(draft, { decision: 'denied', errorCode: 'login_failed', reason: err.message });
+      return { status: 401, message: WRONG_CREDENTIALS };
+    }
     return { user };
   }
 
@@ -44,8 +54,10 @@ export class ConsoleSignIn {
     } catch (err) {
       // Refused either way; a limiter that cannot answer is an outage to retry, not a rate limit.
       const unavailable = err instanceof AppError && err.code === 'unavailable';
-      // Answered as a page by the caller, not by the exception filter: the wait goes on here.
+      // Answered as a page by the caller, not by the exception filter: the wait goes on here, and
+      // the record takes the code.
       setRetryAfter(res, err);
+      noteError(AuditContext.current(), unavailable ? 'unavailable' : 'rate_limited', (err as Error).message);
       return { status: unavailable ? 503 : 429, message: (err as Error).message };
     }
     const user = await this.users.verifyPassword(email, password);
@@ -54,7 +66,7 @@ export class ConsoleSignIn {
       await this.limiter.failed(email, address).catch(() => undefined);
       const draft = AuditContext.current();
       if (draft) Object.assign(draft, { decision: 'denied', errorCode: 'login_failed' });
-      return { status: 401, message: 'Email or password is not right.' };
+      return { status: 401, message: WRONG_CREDENTIALS };
     }
     await this.limiter.succeeded(email, address);
     return { user };

@@ -8,12 +8,13 @@ import { ConsoleSignIn } from './console-sign-in.service';
 import { InteractionController } from './interaction.controller';
 import { KeysController } from './keys.controller';
 import { PasswordController } from './password.controller';
+import { PasswordChange } from './password-change.service';
 import { LoginLimiter } from './login-limiter';
 
 @Module({
   imports: [UsersModule, WorkspacesModule, ApiKeysModule],
   controllers: [InteractionController, AccountController, KeysController, PasswordController],
-  providers: [ConsoleSessions, LoginLimiter, ConsoleSignIn],
+  providers: [ConsoleSessions, LoginLimiter, ConsoleSignIn, PasswordChange],
   exports: [ConsoleSessions],
 })
 export class ConsoleModule {}

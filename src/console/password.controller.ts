@@ -8,19 +8,17 @@ import { AppError } from '../common/app-error';
 import { clientAddress } from '../common/client-address';
 import { UsersService } from '../domain/users/users.service';
 import { field, sessionOf } from './console-pages';
-import { ConsoleSessions } from './console-session.service';
-import { ConsoleSignIn } from './console-sign-in.service';
 import { sendPage } from './html';
 import { passwordPage } from './pages/password.page';
+import { PasswordChange } from './password-change.service';
 
-/** A signed-in person changes their own password; the operator's way is `postern user set-password`. */
+/** The page where a signed-in person changes their own password. */
 @ApiExcludeController()
 @Controller('console/password')
 export class PasswordController {
   constructor(
     private readonly users: UsersService,
-    private readonly sessions: ConsoleSessions,
-    private readonly signIn: ConsoleSignIn,
+    private readonly passwords: PasswordChange,
   ) {}
 
   @Get()
@@ -33,43 +31,31 @@ export class PasswordController {
   @Post()
   @ConsoleSession()
   async change(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const { userId } = sessionOf(req);
-    const email = await this.emailOf(userId);
-    const current = field(body, 'current_password');
-    const next = field(body, 'new_password');
-    const checked = await this.signIn.checkPassword(email, current, clientAddress(req), res);
-    if (!('user' in checked)) {
-      const message = checked.status === 401 ? 'Your current password is not right.' : checked.message;
-      return this.render(req, res, checked.status, { error: message });
-    }
     try {
-      if (next !== field(body, 'confirm_password'))
-        throw new AppError('validation_failed', 'The two new passwords are not the same.');
-      if (next === current) throw new AppError('validation_failed', 'Choose a password other than the current one.');
-      // This browser stays signed in, on a new session opened in the change's own transaction.
-      let token = '';
-      await this.users.setPassword(email, next, async (m) => {
-        token = (await this.sessions.open(m, userId)).token;
-      });
-      this.sessions.setCookie(res, token);
+      await this.passwords.change(
+        sessionOf(req).userId,
+        {
+          current: field(body, 'current_password'),
+          next: field(body, 'new_password'),
+          confirmation: field(body, 'confirm_password'),
+          address: clientAddress(req),
+        },
+        res,
+      );
     } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'validation_failed') throw err;
-      // Answered as a page, not through the exception filter: the record still takes the code.
-      noteError(AuditContext.current(), err.code, err.message);
-      return this.render(req, res, 400, { error: err.message });
+      if (!(err instanceof AppError) || (err.status >= 500 && err.code !== 'unavailable')) throw err;
+      // Answered as a page, not through the exception filter: the record still takes the code
+      // (a wrong current password is already recorded as a failed sign-in).
+      const draft = AuditContext.current();
+      if (!draft?.errorCode) noteError(draft, err.code, err.message);
+      return this.render(req, res, err.status, { error: err.message });
     }
     res.redirect(303, '/console/password?changed=1');
   }
 
-  private async emailOf(userId: string): Promise<string> {
-    const user = await this.users.findById(userId);
-    if (!user) throw new AppError('unauthenticated', 'sign in to the console first');
-    return user.email;
-  }
-
   private async render(req: Request, res: Response, status: number, extra: { error?: string; notice?: string }) {
     const session = sessionOf(req);
-    const email = await this.emailOf(session.userId);
+    const email = (await this.users.findById(session.userId))?.email ?? '';
     sendPage(res, status, 'Change your password', passwordPage({ email, csrf: session.csrf, ...extra }));
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ALL_SCOPES } from '../../src/access/scopes';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
-import { buildUser, buildWorkspaceWithKey } from '../factories';
+import { buildWorkspaceWithKey } from '../factories';
 import { useAppWithBrowser } from '../support/app-with-browser';
 import { signInForm } from '../support/console-sign-in';
 import { connectMcp } from '../support/mcp-client';
@@ -32,15 +32,31 @@ describe('postern user disable / enable / set-password against a running server'
   const db = () => run.t.app.get(DataSource);
 
   const now = async () => (await db().query<{ t: Date }[]>(`SELECT now() AS t`))[0].t;
-  /** The CLI's records of these commands since a moment: operation, decision, outcome, error code. */
+  /** The CLI's records of these commands since a moment: operation, decision, outcome, error code, reason, result. */
   const cliRecords = async (since: Date, operations: string[]) =>
     (
-      await db().query<{ operation: string; decision: string; outcome: string; error_code: string | null }[]>(
-        `SELECT operation, decision, outcome, error_code FROM audit_records
+      await db().query<
+        {
+          operation: string;
+          decision: string;
+          outcome: string;
+          error_code: string | null;
+          reason: string | null;
+          args_preview: string | null;
+        }[]
+      >(
+        `SELECT operation, decision, outcome, error_code, reason, args_preview FROM audit_records
           WHERE surface = 'cli' AND operation = ANY($1) AND occurred_at >= $2 ORDER BY occurred_at, id`,
         [operations, since],
       )
-    ).map((r) => [r.operation, r.decision, r.outcome, r.error_code]);
+    ).map((r) => [
+      r.operation,
+      r.decision,
+      r.outcome,
+      r.error_code,
+      r.reason,
+      (JSON.parse(r.args_preview ?? '{}') as { result?: unknown }).result,
+    ]);
 
   /** Signs in through the console form; the session cookie, or undefined when refused. */
   async function consoleSession(email: string, password: string): Promise<string | undefined> {
@@ -131,16 +147,27 @@ describe('postern user disable / enable / set-password against a running server'
     expect((await consolePage(session!)).status).toBe(303);
     expect(await consoleSession(user.email, PASSWORD)).toBeDefined();
 
-    // One record per command, each committed with its change.
+    // One record per command, each committed with its change, saying which account it changed.
+    const account = (status: string, previous: string) => ({
+      account: { user_id: user.id, account_status: status, previous_account_status: previous },
+    });
     expect(await cliRecords(since, ['cli user disable', 'cli user enable'])).toEqual([
-      ['cli user disable', 'allowed', 'ok', null],
-      ['cli user disable', 'allowed', 'ok', null],
-      ['cli user enable', 'allowed', 'ok', null],
+      ['cli user disable', 'allowed', 'ok', null, null, account('disabled', 'active')],
+      [
+        'cli user disable',
+        'allowed',
+        'ok',
+        null,
+        'no change: the account was already disabled',
+        account('disabled', 'disabled'),
+      ],
+      ['cli user enable', 'allowed', 'ok', null, null, account('active', 'disabled')],
     ]);
   });
 
   it('set-password ends console sessions, refuses the old password and leaves keys alone', async () => {
     const { t } = run;
+    const since = await now();
     const { user, token: key } = await buildWorkspaceWithKey(t.app);
     const session = await consoleSession(user.email, PASSWORD);
     expect(session).toBeDefined();
@@ -158,12 +185,19 @@ describe('postern user disable / enable / set-password against a running server'
     expect(await consoleSession(user.email, PASSWORD)).toBeUndefined();
     expect(await consoleSession(user.email, NEW_PASSWORD)).toBeDefined();
     expect(await listWorkspaces(key)).toBe('ok');
+    const [weakRecord, setRecord] = await cliRecords(since, ['cli user set-password']);
+    expect(weakRecord.slice(1, 4)).toEqual(['invalid', 'error', 'validation_failed']);
+    expect(setRecord.slice(1)).toEqual([
+      'allowed',
+      'ok',
+      null,
+      null,
+      { account: { user_id: user.id, password_changed: true } },
+    ]);
   });
 
   it('an unknown account is not_found and changes nothing', async () => {
     const since = await now();
-    const other = await buildUser(run.t.app);
-    const before = await db().query(`SELECT status, password_hash, updated_at FROM users WHERE id = $1`, [other.id]);
     const missing = `nobody-${randomUUID().slice(0, 8)}@example.com`;
     for (const args of [
       ['user', 'disable', '--email', missing],
@@ -173,11 +207,9 @@ describe('postern user disable / enable / set-password against a running server'
       const r = await cli(args);
       expect([args[1], r.status, r.stderr.trim()]).toEqual([args[1], 1, `postern: no user with email ${missing}`]);
     }
-    expect(await db().query(`SELECT status, password_hash, updated_at FROM users WHERE id = $1`, [other.id])).toEqual(
-      before,
-    );
+    expect(await db().query(`SELECT 1 FROM users WHERE email = $1`, [missing])).toEqual([]);
     const refused = await cliRecords(since, ['cli user disable', 'cli user enable', 'cli user set-password']);
-    expect(refused.map((r) => r.slice(2))).toEqual([
+    expect(refused.map((r) => r.slice(2, 4))).toEqual([
       ['error', 'not_found'],
       ['error', 'not_found'],
       ['error', 'not_found'],

@@ -35,11 +35,12 @@ describe('console: change your password', () => {
     await page.fill('#current_password', current);
     await page.fill('#new_password', next);
     await page.fill('#confirm_password', again);
+    // Done once the page the answer led to has loaded, not the one the form was on.
     const [answer] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/console/password') && r.request().method() === 'POST'),
+      page.waitForEvent('load'),
       page.click('form[action="/console/password"] button[type=submit]'),
     ]);
-    await page.waitForLoadState();
     return answer.status();
   }
 
@@ -47,11 +48,13 @@ describe('console: change your password', () => {
   const signsIn = async (email: string, password: string) =>
     (await (await signInForm(run.t.url))(email, password, { 'x-forwarded-for': someAddress() })).status === 303;
   const records = (userId: string) =>
-    run.t.app.get(DataSource).query<{ decision: string; error_code: string | null; args_preview: string }[]>(
-      `SELECT decision, error_code, args_preview FROM audit_records
+    run.t.app
+      .get(DataSource)
+      .query<{ decision: string; error_code: string | null; args_digest: string; args_preview: string }[]>(
+        `SELECT decision, error_code, args_digest, args_preview FROM audit_records
           WHERE operation = 'POST /console/password' AND user_id = $1 ORDER BY occurred_at, id`,
-      [userId],
-    );
+        [userId],
+      );
 
   it('needs the current password and a confirmed new one, keeps this browser signed in and signs out the others', async () => {
     const user = await buildUser(run.t.app);
@@ -71,7 +74,20 @@ describe('console: change your password', () => {
     await elsewhere.page.goto(`${run.t.url}/console/connections`);
     expect(elsewhere.page.url()).toMatch(/\/console\/connections$/);
 
+    const cookiesOf = async (context: BrowserContext) =>
+      (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const before = await cookiesOf(here.context);
     expect(await submit(here.page, PASSWORD, NEW_PASSWORD)).toBe(303);
+    // This browser carries on with a new session; the one it had before ended with the change.
+    expect(await cookiesOf(here.context)).not.toBe(before);
+    const withOld = await fetch(`${run.t.url}/console/connections`, {
+      headers: { cookie: before },
+      redirect: 'manual',
+    });
+    expect([withOld.status, withOld.headers.get('location')]).toEqual([
+      303,
+      expect.stringMatching(/^\/console\/login/),
+    ]);
     expect(here.page.url()).toMatch(/\/console\/password\?changed=1$/);
     expect(await here.page.textContent('[role=status]')).toBe(
       'Your password was changed. Every other browser was signed out.',
@@ -92,7 +108,16 @@ describe('console: change your password', () => {
       ['allowed', null],
     ]);
     // The passwords are withheld: no record depends on what was typed.
-    expect(new Set(trail.map((r) => r.args_preview)).size).toBe(1);
+    expect(new Set(trail.map((r) => r.args_digest)).size).toBe(1);
+    const previews = trail.map((r) => JSON.parse(r.args_preview) as { body: unknown; result?: unknown });
+    expect(new Set(previews.map((p) => JSON.stringify(p.body))).size).toBe(1);
+    // The change says what it did, and to whom.
+    expect(previews.map((p) => p.result)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      { account: { user_id: user.id, password_changed: true } },
+    ]);
     await here.context.close();
     await elsewhere.context.close();
   });

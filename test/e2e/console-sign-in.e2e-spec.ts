@@ -104,6 +104,21 @@ describe('console sign-in', () => {
     expect(rows[1]).toEqual(rows[0]);
   });
 
+  it("keeps a setup link's token out of the record, as a form's password", async () => {
+    const ids = [`setup-${randomUUID()}`, `setup-${randomUUID()}`];
+    for (const id of ids) {
+      const token = randomBytes(32).toString('base64url');
+      await fetch(`${t.url}/console/setup?token=${token}`, { headers: { 'x-request-id': id } });
+    }
+    const rows = await t.db.query<{ args_digest: string; args_preview: string }[]>(
+      `SELECT args_digest, args_preview FROM audit_records WHERE correlation_id = ANY($1)`,
+      [ids],
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toEqual(rows[0]);
+    expect(JSON.parse(rows[0].args_preview)).toEqual({ query: { token: 'string(10)' } });
+  });
+
   it('keeps a browser’s sign-in token while its cookie lasts, so a second sign-in page leaves the first working', async () => {
     const csrfOf = async (page: Response) => /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1];
     const first = await fetch(`${t.url}/console/login`);

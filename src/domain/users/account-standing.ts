@@ -3,9 +3,12 @@ import { returningRows } from '../../database/returning-rows';
 
 /** What a disabled account still has that will work again if it is re-enabled. */
 export interface SuspendedAccess {
-  /** Unrevoked, unexpired API keys the account created: refused while it is disabled. */
+  /** Unrevoked, unexpired API keys the account created as a member still: refused while it is disabled. */
   keys: number;
-  /** Unrevoked agent connections it approved: refused while it is disabled. */
+  /**
+   * Unrevoked agent connections it approved in workspaces it is still a member of: refused while
+   * it is disabled. One whose grant has run out by time is counted too (nothing marks it ended).
+   */
   connections: number;
   /** Workspaces in which no other active account is an owner. */
   soleOwnerOf: string[];
@@ -22,10 +25,17 @@ export async function endConsoleSessions(m: EntityManager, userId: string): Prom
 
 /** Read in the transaction that disables the account, so the operator is told what it suspended. */
 export async function suspendedAccess(m: EntityManager, userId: string): Promise<SuspendedAccess> {
+  // Only what re-enabling would bring back: a key or connection made under the membership the
+  // person still has (one made before a removal stays dead, as the credential checks decide).
   const [counts] = await m.query<{ keys: number; connections: number }[]>(
-    `SELECT (SELECT count(*)::int FROM api_keys
-              WHERE created_by_user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) AS keys,
-            (SELECT count(*)::int FROM oauth_connections WHERE user_id = $1 AND revoked_at IS NULL) AS connections`,
+    `SELECT (SELECT count(*)::int FROM api_keys k
+              WHERE k.created_by_user_id = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
+                AND EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = k.workspace_id
+                              AND m.user_id = $1 AND m.created_at <= k.created_at)) AS keys,
+            (SELECT count(*)::int FROM oauth_connections c
+              WHERE c.user_id = $1 AND c.revoked_at IS NULL
+                AND EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = c.workspace_id
+                              AND m.user_id = $1 AND m.created_at <= c.created_at)) AS connections`,
     [userId],
   );
   const sole = await m.query<{ slug: string }[]>(

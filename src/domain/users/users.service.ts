@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
 import type { EntityManager, Repository } from 'typeorm';
+import { AuditContext } from '../../audit/audit-context';
 import { AuditedTransactions } from '../../audit/audited-transactions.service';
 import { AppError } from '../../common/app-error';
 import { endConsoleSessions, suspendedAccess, type SuspendedAccess } from './account-standing';
@@ -58,7 +59,16 @@ export class UsersService {
   async setStatus(email: string, status: UserStatus): Promise<StatusChange> {
     return this.audited.run(async (m) => {
       const user = await this.lockedByEmail(m, email);
-      if (user.status === status) return { user, changed: false, sessionsEnded: 0 };
+      AuditContext.noteResult('account', {
+        user_id: user.id,
+        account_status: status,
+        previous_account_status: user.status,
+      });
+      if (user.status === status) {
+        const draft = AuditContext.current();
+        if (draft) draft.reason = `no change: the account was already ${status}`;
+        return { user, changed: false, sessionsEnded: 0 };
+      }
       await m.query(`UPDATE users SET status = $2, updated_at = now() WHERE id = $1`, [user.id, status]);
       const sessionsEnded = status === 'disabled' ? await endConsoleSessions(m, user.id) : 0;
       const suspended = status === 'disabled' ? await suspendedAccess(m, user.id) : undefined;
@@ -69,13 +79,17 @@ export class UsersService {
   /**
    * Sets a new password (the same rules as a new account's) and ends the account's console
    * sessions: whoever held one, perhaps with the old password, signs in again. Agent connections
-   * and API keys are left alone; they never held the password. `then` runs in the same transaction,
-   * after the sessions have ended (the console opens the changing browser's new session there).
+   * and API keys are left alone; they never held the password.
+   *
+   * `unchangedSince`: the hash the caller checked the current password against. The change is
+   * refused (`conflict`) if the account is no longer active or its password changed since, so a
+   * person's own change cannot undo an operator's reset made while it ran. `then` runs in the same
+   * transaction, with the account as changed (the console opens the changing browser's session).
    */
   async setPassword(
     email: string,
     password: string,
-    then?: (m: EntityManager, user: UserEntity) => Promise<void>,
+    o: { unchangedSince?: string; then?: (m: EntityManager, changed: UserEntity) => Promise<void> } = {},
   ): Promise<{ user: UserEntity; sessionsEnded: number }> {
     const problem = passwordProblem(password);
     if (problem)
@@ -83,9 +97,12 @@ export class UsersService {
     const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
     return this.audited.run(async (m) => {
       const user = await this.lockedByEmail(m, email);
+      if (o.unchangedSince !== undefined && (user.status !== 'active' || user.passwordHash !== o.unchangedSince))
+        throw new AppError('conflict', 'the account changed meanwhile (a new password, or disabled); sign in again');
       await m.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [user.id, passwordHash]);
+      AuditContext.noteResult('account', { user_id: user.id, password_changed: true });
       const sessionsEnded = await endConsoleSessions(m, user.id);
-      await then?.(m, user);
+      await o.then?.(m, { ...user, passwordHash });
       return { user, sessionsEnded };
     });
   }
