@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
 import { Command, Option } from 'commander';
 import { DataSource } from 'typeorm';
 import { operatorActor, type Actor } from './access/actor';
@@ -19,7 +20,8 @@ import { MAX_PAGE_SIZE } from './common/pagination';
 import { ConfigError } from './config/config.errors';
 import { toSocialAccountResponse } from './domain/social-accounts/dto/social-account.response';
 import { SocialAccountsService } from './domain/social-accounts/social-accounts.service';
-import { UsersService } from './domain/users/users.service';
+import type { UserStatus } from './domain/users/user.entity';
+import { UsersService, type StatusChange } from './domain/users/users.service';
 import { toWorkspaceResponse } from './domain/workspaces/dto/workspace.response';
 import { WorkspacesService } from './domain/workspaces/workspaces.service';
 import { PLATFORMS } from './publishing/rules/platforms';
@@ -77,20 +79,33 @@ async function passwordFrom(o: { password?: string; passwordStdin?: boolean }): 
 }
 
 const user = program.command('user').description('manage user accounts');
-user
-  .command('create')
-  .description('create a user (password from --password-stdin, or --password for throwaway setups)')
-  .requiredOption('--email <email>', 'login email')
-  .addOption(passwordOption())
-  .option('--password-stdin', 'read the password from standard input')
-  .action(async (o: { email: string; password?: string; passwordStdin?: boolean }) => {
-    const password = await passwordFrom(o);
-    await withServices(async (app) => {
-      const created = await app.get(UsersService).create({ email: o.email, password });
-      out(`created user ${created.email} (${created.id})`);
-    });
-  });
 
+/** `user create` and `user set-password`: an account by email, and a password read safely. */
+function passwordCommand(
+  name: string,
+  description: string,
+  run: (app: INestApplicationContext, email: string, password: string) => Promise<void>,
+): void {
+  user
+    .command(name)
+    .description(description)
+    .requiredOption('--email <email>', 'login email')
+    .addOption(passwordOption())
+    .option('--password-stdin', 'read the password from standard input')
+    .action(async (o: { email: string; password?: string; passwordStdin?: boolean }) => {
+      const password = await passwordFrom(o);
+      await withServices((app) => run(app, o.email, password));
+    });
+}
+
+passwordCommand(
+  'create',
+  'create a user (password from --password-stdin, or --password for throwaway setups)',
+  async (app, email, password) => {
+    const created = await app.get(UsersService).create({ email, password });
+    out(`created user ${created.email} (${created.id})`);
+  },
+);
 user
   .command('list')
   .description('list user accounts and whether each is active or disabled')
@@ -103,50 +118,56 @@ user
       }
     }),
   );
-user
-  .command('disable')
-  .description('stop an account at once: no sign-in, console sessions ended, its keys and agent connections refused')
-  .requiredOption('--email <email>', 'login email')
-  .action((o: { email: string }) =>
-    withServices(async (app) => {
-      const change = await app.get(UsersService).setStatus(o.email, 'disabled');
-      if (!change.changed) return out(`${change.user.email} was already disabled`);
-      const s = change.suspended;
-      out(`disabled ${change.user.email}: ${change.sessionsEnded} console session(s) ended`);
-      if (s && (s.keys || s.connections))
-        out(
-          `suspended while disabled: ${s.keys} API key(s) and ${s.connections} agent connection(s) it made ` +
-            '(they work again if it is enabled; revoke them to end them)',
-        );
-      if (s?.soleOwnerOf.length)
-        process.stderr.write(
-          `warning: no other active owner in ${s.soleOwnerOf.join(', ')}; add one with \`postern member add\`\n`,
-        );
-    }),
-  );
-user
-  .command('enable')
-  .description('let a disabled account sign in again; its unrevoked keys and agent connections work again')
-  .requiredOption('--email <email>', 'login email')
-  .action((o: { email: string }) =>
-    withServices(async (app) => {
-      const change = await app.get(UsersService).setStatus(o.email, 'active');
-      out(change.changed ? `enabled ${change.user.email}` : `${change.user.email} was already active`);
-    }),
-  );
-user
-  .command('set-password')
-  .description('set a new password (from --password-stdin) and end the account’s console sessions')
-  .requiredOption('--email <email>', 'login email')
-  .addOption(passwordOption())
-  .option('--password-stdin', 'read the password from standard input')
-  .action(async (o: { email: string; password?: string; passwordStdin?: boolean }) => {
-    const password = await passwordFrom(o);
-    await withServices(async (app) => {
-      const { user: changed, sessionsEnded } = await app.get(UsersService).setPassword(o.email, password);
-      out(`new password set for ${changed.email}: ${sessionsEnded} console session(s) ended`);
-    });
-  });
+
+/** `user disable` and `user enable`: one status change, reported by `report`. */
+function accountStatusCommand(
+  name: string,
+  status: UserStatus,
+  description: string,
+  report: (change: StatusChange) => void,
+): void {
+  user
+    .command(name)
+    .description(description)
+    .requiredOption('--email <email>', 'login email')
+    .action((o: { email: string }) =>
+      withServices(async (app) => report(await app.get(UsersService).setStatus(o.email, status))),
+    );
+}
+
+accountStatusCommand(
+  'disable',
+  'disabled',
+  'stop an account at once: no sign-in, console sessions ended, its keys and agent connections refused',
+  (change) => {
+    if (!change.changed) return out(`${change.user.email} was already disabled`);
+    const s = change.suspended;
+    out(`disabled ${change.user.email}: ${change.sessionsEnded} console session(s) ended`);
+    if (s && (s.keys || s.connections))
+      out(
+        `suspended while disabled: ${s.keys} API key(s) and ${s.connections} agent connection(s) it made ` +
+          '(they work again if it is enabled; revoke them to end them)',
+      );
+    if (s?.soleOwnerOf.length)
+      process.stderr.write(
+        `warning: no other active owner in ${s.soleOwnerOf.join(', ')}; add one with \`postern member add\`\n`,
+      );
+  },
+);
+accountStatusCommand(
+  'enable',
+  'active',
+  'let a disabled account sign in again; its unrevoked keys and agent connections work again',
+  (change) => out(change.changed ? `enabled ${change.user.email}` : `${change.user.email} was already active`),
+);
+passwordCommand(
+  'set-password',
+  'set a new password (from --password-stdin) and end the account’s console sessions',
+  async (app, email, password) => {
+    const { user: changed, sessionsEnded } = await app.get(UsersService).setPassword(email, password);
+    out(`new password set for ${changed.email}: ${sessionsEnded} console session(s) ended`);
+  },
+);
 
 const workspace = program.command('workspace').description('manage workspaces');
 workspace
