@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { operatorActor } from '../../src/access/actor';
 import { ApiKeysService } from '../../src/access/api-keys/api-keys.service';
 import { ALL_SCOPES } from '../../src/access/scopes';
+import { UsersService } from '../../src/domain/users/users.service';
 import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
 import { MAX_STREAMS_PER_CREDENTIAL } from '../../src/mcp/listen-stream-slots';
 import { asOperator, buildUser, buildWorkspaceWithKey } from '../factories';
 import { callRest } from '../support/rest-client';
+import { endsWithin, listen as listenAt } from '../support/listen-stream';
 import { useTestApp } from '../support/test-app';
 
 /** Longest a stream may outlive its credential here: the re-check period and a margin for a busy machine. */
@@ -22,58 +24,12 @@ interface AuditRow {
   user_id: string | null;
 }
 
-/**
- * MCP listen streams (`subscriptions/listen`) over HTTP. The official client (SDK 1.x) speaks no
- * 2026-07-28 listen, and the older protocol's GET stream is refused on this stateless endpoint, so
- * the streams are opened with raw requests, as a 2026-07-28 client sends them.
- */
+/** MCP listen streams (`subscriptions/listen`) over HTTP, opened with API keys. */
 describe('MCP listen streams', () => {
   jest.setTimeout(90_000);
   const t = useTestApp();
 
-  /** Opens a listen stream; `ended` settles with the time its body ended (the server closed it, or we did). */
-  async function listen(token: string) {
-    const requestId = `listen-${randomUUID()}`;
-    const method = 'subscriptions/listen';
-    const client = new AbortController();
-    const res = await fetch(`${t.url}/mcp`, {
-      method: 'POST',
-      signal: client.signal,
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'x-request-id': requestId,
-        'mcp-protocol-version': '2026-07-28',
-        'mcp-method': method,
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method,
-        params: {
-          notifications: { toolsListChanged: true },
-          _meta: {
-            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-            'io.modelcontextprotocol/clientInfo': { name: 'listen-streams', version: '1' },
-            'io.modelcontextprotocol/clientCapabilities': {},
-          },
-        },
-      }),
-    });
-    const body = res.text().catch(() => '');
-    const ended = body.then(() => Date.now());
-    return { requestId, res, body, ended, close: () => client.abort() };
-  }
-
-  /** Whether `ended` settles within `ms`. */
-  async function endsWithin(ended: Promise<number>, ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    const result = await Promise.race([ended.then(() => true), timeout]);
-    clearTimeout(timer);
-    return result;
-  }
+  const listen = (token: string) => listenAt(t.url, token);
 
   /** The records of a request id, waiting a moment for one written after its stream ended. */
   async function recordsOf(requestId: string, count: number): Promise<AuditRow[]> {
@@ -200,8 +156,8 @@ describe('MCP listen streams', () => {
     const stream = await listen(listener.token);
     expect(stream.res.headers.get('content-type')).toContain('text/event-stream');
 
-    // No route disables a user: done in the database, where the key itself stays unrevoked.
-    await t.db.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [listener.user.id]);
+    // As `postern user disable` does it; the key itself stays unrevoked.
+    await asOperator('user disable', () => t.app.get(UsersService).setStatus(listener.user.email, 'disabled'));
     try {
       expect(await endsWithin(stream.ended, END_WITHIN_MS)).toBe(true);
     } finally {
