@@ -19,7 +19,7 @@ function describeMcp(draft: AuditDraft, body: unknown): void {
   const target = typeof p?.name === 'string' ? p.name : typeof p?.uri === 'string' ? p.uri : '';
   draft.operation = `mcp ${call.method}${target ? ` ${target}` : ''}`;
   if (call.method === 'tools/call') {
-    draft.args = p?.arguments;
+    draft.args = withoutSecrets(p?.arguments);
     const key = (p?.arguments as { idempotency_key?: unknown } | undefined)?.idempotency_key;
     if (typeof key === 'string') draft.idempotencyKey = key;
   } else if (call.method === 'resources/read') {

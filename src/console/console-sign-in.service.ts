@@ -30,7 +30,8 @@ export class ConsoleSignIn {
     if (!('user' in checked)) return checked;
     const { user } = checked;
     // Named before the session is stored: its record is written in that transaction. A refusal
-    // above names no one, so the trail does not tell which emails have accounts.
+    // above names no one, so the trail does not tell which emails have accounts; one below does,
+    // since the password was right when it was checked.
     const draft = AuditContext.current();
     if (draft) draft.actor = consoleUserActor(user.id);
     try {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ALL_SCOPES } from '../../src/access/scopes';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
-import { buildWorkspaceWithKey } from '../factories';
+import { buildUser, buildWorkspaceWithKey } from '../factories';
 import { useAppWithBrowser } from '../support/app-with-browser';
 import { signInForm } from '../support/console-sign-in';
 import { connectMcp } from '../support/mcp-client';
@@ -198,6 +198,10 @@ describe('postern user disable / enable / set-password against a running server'
 
   it('an unknown account is not_found and changes nothing', async () => {
     const since = await now();
+    // A bystander, to show that a normalised lookup never lands on another account.
+    const other = await buildUser(run.t.app);
+    const state = () => db().query(`SELECT status, password_hash, updated_at FROM users WHERE id = $1`, [other.id]);
+    const before = await state();
     const missing = `nobody-${randomUUID().slice(0, 8)}@example.com`;
     for (const args of [
       ['user', 'disable', '--email', missing],
@@ -207,6 +211,7 @@ describe('postern user disable / enable / set-password against a running server'
       const r = await cli(args);
       expect([args[1], r.status, r.stderr.trim()]).toEqual([args[1], 1, `postern: no user with email ${missing}`]);
     }
+    expect(await state()).toEqual(before);
     expect(await db().query(`SELECT 1 FROM users WHERE email = $1`, [missing])).toEqual([]);
     const refused = await cliRecords(since, ['cli user disable', 'cli user enable', 'cli user set-password']);
     expect(refused.map((r) => r.slice(2, 4))).toEqual([

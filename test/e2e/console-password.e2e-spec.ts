@@ -77,17 +77,14 @@ describe('console: change your password', () => {
     const cookiesOf = async (context: BrowserContext) =>
       (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     const before = await cookiesOf(here.context);
+    const withOld = () =>
+      fetch(`${run.t.url}/console/connections`, { headers: { cookie: before }, redirect: 'manual' });
+    expect((await withOld()).status).toBe(200);
     expect(await submit(here.page, PASSWORD, NEW_PASSWORD)).toBe(303);
     // This browser carries on with a new session; the one it had before ended with the change.
     expect(await cookiesOf(here.context)).not.toBe(before);
-    const withOld = await fetch(`${run.t.url}/console/connections`, {
-      headers: { cookie: before },
-      redirect: 'manual',
-    });
-    expect([withOld.status, withOld.headers.get('location')]).toEqual([
-      303,
-      expect.stringMatching(/^\/console\/login/),
-    ]);
+    const ended = await withOld();
+    expect([ended.status, ended.headers.get('location')]).toEqual([303, expect.stringMatching(/^\/console\/login/)]);
     expect(here.page.url()).toMatch(/\/console\/password\?changed=1$/);
     expect(await here.page.textContent('[role=status]')).toBe(
       'Your password was changed. Every other browser was signed out.',
@@ -128,6 +125,8 @@ describe('console: change your password', () => {
     for (let i = 0; i < 5; i++) expect(await submit(page, `wrong guess ${i} of five`, NEW_PASSWORD)).toBe(401);
     expect(await submit(page, PASSWORD, NEW_PASSWORD)).toBe(429);
     expect(await alert(page)).toMatch(/^too many login attempts; try again in \d+ seconds$/);
+    const refused = (await records(user.id)).at(-1);
+    expect([refused?.decision, refused?.error_code]).toEqual(['denied', 'rate_limited']);
     await context.close();
     expect(await signsIn(user.email, NEW_PASSWORD)).toBe(false);
   });

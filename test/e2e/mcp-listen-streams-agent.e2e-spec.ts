@@ -11,6 +11,16 @@ const PASSWORD = 'a long enough password';
 /** Longest a stream may outlive its credential here: the re-check period and a margin for a busy machine. */
 const END_WITHIN_MS = 10_000;
 
+interface EndRow {
+  decision: string;
+  outcome: string;
+  error_code: string;
+  reason: string;
+  workspace_id: string;
+  user_id: string;
+  client_id: string | null;
+}
+
 /**
  * Listen streams opened by an AI client with the access token of its agent connection (the other
  * streams file opens them with API keys): the same re-checks end them when the person revokes the
@@ -39,23 +49,11 @@ describe('MCP listen streams of an agent connection', () => {
   /** The stream's end as its workspace's trail has it, waiting a moment for the record. */
   async function endRecord(requestId: string) {
     for (let i = 0; i < 50; i++) {
-      const [row] = await run.t.app
-        .get(DataSource)
-        .query<
-          {
-            decision: string;
-            outcome: string;
-            error_code: string;
-            reason: string;
-            workspace_id: string;
-            user_id: string;
-            client_id: string | null;
-          }[]
-        >(
-          `SELECT decision, outcome, error_code, reason, workspace_id, user_id, client_id FROM audit_records
-            WHERE correlation_id = $1 AND operation = 'mcp subscriptions/listen ended'`,
-          [requestId],
-        );
+      const [row] = await run.t.app.get(DataSource).query<EndRow[]>(
+        `SELECT decision, outcome, error_code, reason, workspace_id, user_id, client_id FROM audit_records
+          WHERE correlation_id = $1 AND operation = 'mcp subscriptions/listen ended'`,
+        [requestId],
+      );
       if (row) return row;
       await new Promise((r) => setTimeout(r, 100));
     }

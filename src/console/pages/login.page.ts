@@ -13,6 +13,6 @@ ${o.error ? `<p class="error" role="alert">${escapeHtml(o.error)}</p>` : ''}
 <form method="post" action="${escapeHtml(o.action)}">
 <input type="hidden" name="csrf" value="${escapeHtml(o.csrf)}">
 <label for="email">Email</label><input id="email" name="email" type="email" required maxlength="254" autocomplete="username" value="${escapeHtml(o.email ?? '')}">
-<label for="password">Password</label><input id="password" name="password" type="password" required maxlength="256" autocomplete="current-password">
+<label for="password">Password</label><input id="password" name="password" type="password" required autocomplete="current-password">
 <button type="submit">Sign in</button></form>`;
 }

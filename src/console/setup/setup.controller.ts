@@ -62,7 +62,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/console/setup">
 <input type="hidden" name="token" value="${escapeHtml(token)}">
 <label for="email">Your email</label><input id="email" name="email" type="email" required maxlength="254" value="${escapeHtml(email)}" autocomplete="username">
-<label for="password">Password (at least 12 characters)</label><input id="password" name="password" type="password" required minlength="12" maxlength="256" autocomplete="new-password">
+<label for="password">Password (at least 12 characters)</label><input id="password" name="password" type="password" required minlength="12" autocomplete="new-password">
 <label for="workspace_name">Workspace name</label><input id="workspace_name" name="workspace_name" required maxlength="100" value="${escapeHtml(workspace)}">
 <button type="submit">Create owner and workspace</button></form>`;
   }
