@@ -1,5 +1,6 @@
 import { ListenStreams } from '../../src/mcp/listen-streams';
 import { buildWorkspaceWithKey } from '../factories';
+import { postMcp } from '../support/listen-stream';
 import { startTestApp } from '../support/test-app';
 
 describe('shutdown', () => {
@@ -7,30 +8,7 @@ describe('shutdown', () => {
 
   /** A raw MCP POST, so the test sees the event stream itself. */
   const postTo = (url: string, token: string, signal: AbortSignal) => (method: string, params: object) =>
-    fetch(`${url}/mcp`, {
-      method: 'POST',
-      signal,
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2026-07-28',
-        'mcp-method': method,
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method,
-        params: {
-          ...params,
-          _meta: {
-            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-            'io.modelcontextprotocol/clientInfo': { name: 'shutdown', version: '1' },
-            'io.modelcontextprotocol/clientCapabilities': {},
-          },
-        },
-      }),
-    });
+    postMcp(url, token, method, params, { signal });
 
   it('ends open MCP listen streams so the server can close', async () => {
     const t = await startTestApp();

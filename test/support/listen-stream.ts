@@ -10,22 +10,24 @@ export interface ListenStream {
 }
 
 /**
- * Opens a `subscriptions/listen` stream with a bearer credential, as a 2026-07-28 client sends
- * it. The official client (SDK 1.x) speaks no 2026-07-28 listen, and the older protocol's GET
- * stream is refused on this stateless endpoint, so it is a raw request.
+ * One raw MCP request as a 2026-07-28 client sends it (the official client, SDK 1.x, speaks no
+ * 2026-07-28 listen, and the older protocol's GET stream is refused on this stateless endpoint).
  */
-export async function listen(baseUrl: string, token: string): Promise<ListenStream> {
-  const requestId = `listen-${randomUUID()}`;
-  const method = 'subscriptions/listen';
-  const client = new AbortController();
-  const res = await fetch(`${baseUrl}/mcp`, {
+export function postMcp(
+  baseUrl: string,
+  token: string,
+  method: string,
+  params: object,
+  o: { signal?: AbortSignal; requestId?: string } = {},
+): Promise<Response> {
+  return fetch(`${baseUrl}/mcp`, {
     method: 'POST',
-    signal: client.signal,
+    signal: o.signal,
     headers: {
       authorization: `Bearer ${token}`,
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
-      'x-request-id': requestId,
+      ...(o.requestId ? { 'x-request-id': o.requestId } : {}),
       'mcp-protocol-version': '2026-07-28',
       'mcp-method': method,
     },
@@ -34,15 +36,28 @@ export async function listen(baseUrl: string, token: string): Promise<ListenStre
       id: 1,
       method,
       params: {
-        notifications: { toolsListChanged: true },
+        ...params,
         _meta: {
           'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-          'io.modelcontextprotocol/clientInfo': { name: 'listen-streams', version: '1' },
+          'io.modelcontextprotocol/clientInfo': { name: 'postern-tests', version: '1' },
           'io.modelcontextprotocol/clientCapabilities': {},
         },
       },
     }),
   });
+}
+
+/** Opens a `subscriptions/listen` stream with a bearer credential. */
+export async function listen(baseUrl: string, token: string): Promise<ListenStream> {
+  const requestId = `listen-${randomUUID()}`;
+  const client = new AbortController();
+  const res = await postMcp(
+    baseUrl,
+    token,
+    'subscriptions/listen',
+    { notifications: { toolsListChanged: true } },
+    { signal: client.signal, requestId },
+  );
   const body = res.text().catch(() => '');
   const ended = body.then(() => Date.now());
   return { requestId, res, body, ended, close: () => client.abort() };
