@@ -148,6 +148,11 @@ accountStatusCommand(
         `suspended while disabled: ${s.keys} API key(s) and ${s.connections} agent connection(s) it made ` +
           '(they work again if it is enabled; revoke them to end them)',
       );
+    if (s?.queuedPosts)
+      out(
+        `still queued: ${s.queuedPosts} post(s) it created, scheduled or awaiting approval ` +
+          '(they belong to the workspace and will go out; have them reviewed)',
+      );
     if (s?.soleOwnerOf.length)
       process.stderr.write(
         `warning: no other active owner in ${s.soleOwnerOf.join(', ')}; add one with \`postern member add\`\n`,

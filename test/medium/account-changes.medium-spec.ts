@@ -161,12 +161,23 @@ describe(UsersService.name, () => {
     await db.query(`DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2`, [other.workspace.id, user.id]);
     await asOperator('member add', () => ws.addMember(operatorActor(), other.workspace.id, user.id, 'admin'));
     await signIn(user.id, (await users.verifyPassword(user.email, PASSWORD))!.passwordHash);
+    // Posts it created: one scheduled and one awaiting approval still go out; the rest do not count.
+    for (const [status, deleted] of [
+      ['scheduled', false],
+      ['pending_approval', false],
+      ['scheduled', true],
+      ['published', false],
+    ] as const)
+      await db.query(
+        `INSERT INTO posts (workspace_id, status, created_by_user_id, deleted_at) VALUES ($1, $2, $3, $4)`,
+        [workspace.id, status, user.id, deleted ? new Date() : null],
+      );
 
     const change = await asOperator('user disable', () => users.setStatus(user.email, 'disabled'));
     expect(change).toMatchObject({
       changed: true,
       sessionsEnded: 1,
-      suspended: { keys: 1, connections: 0, soleOwnerOf: [workspace.slug] },
+      suspended: { keys: 1, connections: 0, soleOwnerOf: [workspace.slug], queuedPosts: 2 },
     });
     expect(await sessionCount(user.id)).toBe(0);
     const again = await asOperator('user disable', () => users.setStatus(user.email, 'disabled'));

@@ -12,6 +12,11 @@ export interface SuspendedAccess {
   connections: number;
   /** Workspaces in which no other active account is an owner. */
   soleOwnerOf: string[];
+  /**
+   * Not suspended: posts it created that are scheduled or awaiting approval. They belong to the
+   * workspace and still go out, so the operator is told to have them reviewed.
+   */
+  queuedPosts: number;
 }
 
 /**
@@ -47,5 +52,15 @@ export async function suspendedAccess(m: EntityManager, userId: string): Promise
       ORDER BY w.slug`,
     [userId],
   );
-  return { keys: counts.keys, connections: counts.connections, soleOwnerOf: sole.map((r) => r.slug) };
+  const [queued] = await m.query<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM posts
+      WHERE created_by_user_id = $1 AND deleted_at IS NULL AND status IN ('scheduled', 'pending_approval')`,
+    [userId],
+  );
+  return {
+    keys: counts.keys,
+    connections: counts.connections,
+    soleOwnerOf: sole.map((r) => r.slug),
+    queuedPosts: queued.n,
+  };
 }
