@@ -150,7 +150,7 @@ accountStatusCommand(
       );
     if (s?.queuedPosts)
       out(
-        `still queued: ${s.queuedPosts} post(s) it created, scheduled or awaiting approval ` +
+        `still queued: ${s.queuedPosts} post(s) it created, with a network still to publish to ` +
           '(they belong to the workspace and will go out; have them reviewed)',
       );
     if (s?.soleOwnerOf.length)

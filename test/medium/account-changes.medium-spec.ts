@@ -13,6 +13,7 @@ import { LoginLimiter } from '../../src/console/login-limiter';
 import { UsersService } from '../../src/domain/users/users.service';
 import { WorkspacesService } from '../../src/domain/workspaces/workspaces.service';
 import { asOperator, buildUser, buildWorkspaceWithKey } from '../factories';
+import { buildSocialAccount } from '../factories/drafts-posts';
 import { waitersBehind } from '../support/lock-waiters';
 import { startServiceContext } from '../support/service-context';
 
@@ -161,17 +162,24 @@ describe(UsersService.name, () => {
     await db.query(`DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2`, [other.workspace.id, user.id]);
     await asOperator('member add', () => ws.addMember(operatorActor(), other.workspace.id, user.id, 'admin'));
     await signIn(user.id, (await users.verifyPassword(user.email, PASSWORD))!.passwordHash);
-    // Posts it created: one scheduled and one awaiting approval still go out; the rest do not count.
-    for (const [status, deleted] of [
-      ['scheduled', false],
-      ['pending_approval', false],
-      ['scheduled', true],
-      ['published', false],
-    ] as const)
-      await db.query(
-        `INSERT INTO posts (workspace_id, status, created_by_user_id, deleted_at) VALUES ($1, $2, $3, $4)`,
-        [workspace.id, status, user.id, deleted ? new Date() : null],
+    // Posts it created, counted by target: one part published and part still due, and one
+    // scheduled, still go out; a trashed one and a published one do not.
+    const account = await buildSocialAccount(app, workspace.id, 'facebook');
+    for (const [postStatus, targetStatus, trashed] of [
+      ['publishing', 'scheduled', false],
+      ['scheduled', 'scheduled', false],
+      ['scheduled', 'scheduled', true],
+      ['published', 'published', false],
+    ] as const) {
+      const [post] = await db.query<{ id: string }[]>(
+        `INSERT INTO posts (workspace_id, status, created_by_user_id, deleted_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+        [workspace.id, postStatus, user.id, trashed ? new Date() : null],
       );
+      await db.query(
+        `INSERT INTO post_targets (workspace_id, post_id, social_account_id, status) VALUES ($1, $2, $3, $4)`,
+        [workspace.id, post.id, account.id, targetStatus],
+      );
+    }
 
     const change = await asOperator('user disable', () => users.setStatus(user.email, 'disabled'));
     expect(change).toMatchObject({

@@ -13,8 +13,8 @@ export interface SuspendedAccess {
   /** Workspaces in which no other active account is an owner. */
   soleOwnerOf: string[];
   /**
-   * Not suspended: posts it created that are scheduled or awaiting approval. They belong to the
-   * workspace and still go out, so the operator is told to have them reviewed.
+   * Not suspended: posts it created with a target still scheduled. They belong to the workspace
+   * and still go out, so the operator is told to have them reviewed.
    */
   queuedPosts: number;
 }
@@ -52,9 +52,13 @@ export async function suspendedAccess(m: EntityManager, userId: string): Promise
       ORDER BY w.slug`,
     [userId],
   );
+  // By target, not by the post's own status: a post part published, part still due, shows as
+  // publishing. Approval requests would queue targets as pending_approval; counted too.
   const [queued] = await m.query<{ n: number }[]>(
-    `SELECT count(*)::int AS n FROM posts
-      WHERE created_by_user_id = $1 AND deleted_at IS NULL AND status IN ('scheduled', 'pending_approval')`,
+    `SELECT count(*)::int AS n FROM posts p
+      WHERE p.created_by_user_id = $1 AND p.deleted_at IS NULL
+        AND EXISTS (SELECT 1 FROM post_targets t WHERE t.post_id = p.id AND t.workspace_id = p.workspace_id
+                      AND t.status IN ('scheduled', 'pending_approval'))`,
     [userId],
   );
   return {
