@@ -23,6 +23,13 @@ export interface CreateUserInput {
   password: string;
 }
 
+/** A new password checked against the account rules, then hashed: one rule for creating and resetting. */
+async function hashedNewPassword(password: string): Promise<string> {
+  const problem = passwordProblem(password);
+  if (problem) throw new AppError('validation_failed', problem.message, [{ field: 'password', issue: problem.issue }]);
+  return argon2.hash(password, { type: argon2.argon2id });
+}
+
 let dummy: Promise<string> | undefined;
 const dummyHash = () => (dummy ??= argon2.hash('postern-timing-equaliser', { type: argon2.argon2id }));
 
@@ -37,10 +44,7 @@ export class UsersService {
     const email = normalisedEmail(input.email);
     if (!isAccountEmail(email))
       throw new AppError('validation_failed', 'email is not a valid address', [{ field: 'email', issue: 'invalid' }]);
-    const problem = passwordProblem(input.password);
-    if (problem)
-      throw new AppError('validation_failed', problem.message, [{ field: 'password', issue: problem.issue }]);
-    const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
+    const passwordHash = await hashedNewPassword(input.password);
     const insert = async (m: EntityManager) => {
       const repo = m.getRepository(UserEntity);
       if (await repo.exists({ where: { email } }))
@@ -70,9 +74,13 @@ export class UsersService {
         return { user, changed: false, sessionsEnded: 0 };
       }
       await m.query(`UPDATE users SET status = $2, updated_at = now() WHERE id = $1`, [user.id, status]);
-      const sessionsEnded = status === 'disabled' ? await endConsoleSessions(m, user.id) : 0;
-      const suspended = status === 'disabled' ? await suspendedAccess(m, user.id) : undefined;
-      return { user: { ...user, status }, changed: true, sessionsEnded, suspended };
+      const changed = { user: { ...user, status }, changed: true };
+      if (status === 'active') return { ...changed, sessionsEnded: 0 };
+      return {
+        ...changed,
+        sessionsEnded: await endConsoleSessions(m, user.id),
+        suspended: await suspendedAccess(m, user.id),
+      };
     });
   }
 
@@ -91,10 +99,7 @@ export class UsersService {
     password: string,
     o: { unchangedSince?: string; then?: (m: EntityManager, changed: UserEntity) => Promise<void> } = {},
   ): Promise<{ user: UserEntity; sessionsEnded: number }> {
-    const problem = passwordProblem(password);
-    if (problem)
-      throw new AppError('validation_failed', problem.message, [{ field: 'password', issue: problem.issue }]);
-    const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
+    const passwordHash = await hashedNewPassword(password);
     return this.audited.run(async (m) => {
       const user = await this.lockedByEmail(m, email);
       if (o.unchangedSince !== undefined && (user.status !== 'active' || user.passwordHash !== o.unchangedSince))
