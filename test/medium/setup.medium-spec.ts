@@ -100,12 +100,27 @@ async function createServerDatabase(serverUrl: string): Promise<PrivateDatabase>
       const dropper = new Client({ connectionString: serverUrl });
       await dropper.connect();
       try {
-        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await dropFreshlyUsed(dropper, name);
       } finally {
         await dropper.end();
       }
     },
   };
+}
+
+/*
+ * A plain DROP waits a few seconds for closing sessions and stops an autovacuum worker in the database.
+ * WITH (FORCE) is only for a session of ours that outlived its pool: run by a role that is not a
+ * superuser (CI's), PostgreSQL 15 refuses FORCE whenever an autovacuum worker happens to be in there.
+ */
+async function dropFreshlyUsed(dropper: Client, name: string): Promise<void> {
+  try {
+    await dropper.query(`DROP DATABASE IF EXISTS ${name}`);
+  } catch (error) {
+    const objectInUse = (error as { code?: string }).code === '55006';
+    if (!objectInUse) throw error;
+    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
 }
 
 async function migrate(url: string): Promise<void> {
