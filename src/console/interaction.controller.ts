@@ -16,6 +16,7 @@ import { ConsoleSignIn } from './console-sign-in.service';
 import { FormExpiredError } from './form-expired';
 import { sendPage } from './html';
 import { consentPage } from './pages/consent.page';
+import { endOAuthSession } from './end-oauth-session';
 import { loginPage } from './pages/login.page';
 import { connectionLifetime, issuesRefreshTokens } from '../oauth/connection-lifetime';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
@@ -73,18 +74,26 @@ export class InteractionController {
   async show(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const details = await this.details(req, res);
     if (!details) return;
+    const pending = details.session?.accountId;
+    const session = await this.sessions.find(req);
+    if (pending && session && session.userId !== pending) {
+      await this.restart(req, res, pending);
+      return;
+    }
+    // The authorization server's sign-in lasts longer than the console's (and outlives a password
+    // reset elsewhere); consent is shown only to the person signed in to the console now, so a
+    // browser whose console sign-in has ended is asked for the password before it sees anything.
+    if (!session) {
+      sendPage(res, 200, 'Sign in', this.loginHtml(uid, details));
+      return;
+    }
     if (details.prompt.name === 'login') {
-      const session = await this.sessions.find(req);
-      if (session) {
-        await this.provider.interactionFinished(
-          req,
-          res,
-          { login: { accountId: session.userId } },
-          { mergeWithLastSubmission: false },
-        );
-        return;
-      }
-      sendPage(res, 200, 'Sign in', this.loginHtml(uid));
+      await this.provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: session.userId } },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     sendPage(res, 200, 'Allow access', await this.consentHtml(uid, details), [callbackOrigin(details)]);
@@ -104,10 +113,20 @@ export class InteractionController {
     const email = field(body, 'email');
     const result = await this.signIn.signIn(email, field(body, 'password'), clientAddress(req), res);
     if (!('user' in result)) {
-      sendPage(res, result.status, 'Sign in', this.loginHtml(uid, email, result.message));
+      sendPage(res, result.status, 'Sign in', this.loginHtml(uid, details, email, result.message));
       return;
     }
     const { user } = result;
+    const pending = details.session?.accountId;
+    if (pending && pending !== user.id) {
+      await this.restart(req, res, pending);
+      return;
+    }
+    if (details.prompt.name !== 'login') {
+      // Signed in again as the person the request began with: on to the consent it was waiting for.
+      res.redirect(303, `/console/interaction/${encodeURIComponent(uid)}`);
+      return;
+    }
     await this.provider.interactionFinished(
       req,
       res,
@@ -167,6 +186,22 @@ export class InteractionController {
     }
   }
 
+  /**
+   * The request began with another person's sign-in at the authorization server than the one at
+   * this browser's console now. The server cannot switch accounts within a request (its way to,
+   * logging out first, is turned off), and consent must not go to either by mistake: that sign-in
+   * is ended, and the person starts again from the AI client, which then runs as the console's.
+   */
+  private async restart(req: Request, res: Response, pending: string): Promise<void> {
+    await endOAuthSession(this.provider, req, res, pending);
+    errorPage(
+      res,
+      409,
+      'This request began as another Postern account than the one signed in here now. Start again from your AI client to connect it as you.',
+      { heading: 'Start again from your AI client' },
+    );
+  }
+
   private async details(req: Request, res: Response): Promise<Details | undefined> {
     try {
       return await this.provider.interactionDetails(req, res);
@@ -190,14 +225,16 @@ export class InteractionController {
     return scopeParam(details).split(' ').filter(isScope);
   }
 
-  private loginHtml(uid: string, email?: string, error?: string): string {
+  private loginHtml(uid: string, details: Details, email?: string, error?: string): string {
     return loginPage({
       action: `/console/interaction/${uid}/login`,
       csrf: this.sessions.formToken(`interaction:${uid}`),
       email,
       error,
       heading: 'Sign in to Postern',
-      note: 'An AI client asked to connect to your Postern account. Sign in to review what it may do.',
+      note: details.session?.accountId
+        ? 'An AI client asked to connect to your Postern account. Your sign-in in this browser has ended: sign in again to review what it may do.'
+        : 'An AI client asked to connect to your Postern account. Sign in to review what it may do.',
     });
   }
 

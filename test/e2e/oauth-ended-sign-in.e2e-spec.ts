@@ -1,0 +1,194 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import type { Provider } from 'oidc-provider';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { DataSource } from 'typeorm';
+import { OIDC_PROVIDER } from '../../src/oauth/oauth.tokens';
+import { buildWorkspaceWithKey } from '../factories';
+import { launchChromium } from '../support/browser';
+import { CALLBACK, clientBrowser } from '../support/oauth-consent';
+import {
+  authorizationUrl,
+  mcpRequest,
+  pkce,
+  registeredClient,
+  tokenRequest,
+  type Pkce,
+} from '../support/oauth-protocol';
+import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
+
+const PASSWORD = 'a long enough password';
+
+interface Person {
+  email: string;
+  userId: string;
+  workspaceId: string;
+  workspaceName: string;
+}
+
+/*
+ * The authorization server keeps a browser's sign-in for a day, the console for twelve hours, and a
+ * password reset ends only the console's. Consent is given only by the person signed in to the
+ * console, so a browser left with the server's sign-in alone must be asked for the password again
+ * before it is shown anything of the account, and must then be able to carry on.
+ */
+describe('OAuth authorization after the console sign-in has ended', () => {
+  jest.setTimeout(120_000);
+  let t: TestApp;
+  let browser: Browser;
+  let dataSource: DataSource;
+  let alice: Person;
+  let bob: Person;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    t = await startTestAppAtPublicUrl({ LOG_LEVEL: 'error' });
+    browser = await launchChromium();
+    dataSource = t.app.get<DataSource>(getDataSourceToken());
+    const person = async (): Promise<Person> => {
+      const { user, workspace } = await buildWorkspaceWithKey(t.app);
+      return { email: user.email, userId: user.id, workspaceId: workspace.id, workspaceName: workspace.name };
+    };
+    alice = await person();
+    bob = await person();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** A fresh client's authorization request, opened in `page`; its PKCE verifier and client id. */
+  async function startAuthorization(page: Page): Promise<{ clientId: string; p: Pkce }> {
+    const client = await registeredClient(t.url, CALLBACK);
+    const p = pkce();
+    await page.goto(
+      authorizationUrl(t.url, {
+        response_type: 'code',
+        client_id: client.client_id,
+        redirect_uri: CALLBACK,
+        scope: 'workspace:list workspace:read',
+        state: randomBytes(8).toString('hex'),
+        code_challenge: p.challenge,
+        code_challenge_method: 'S256',
+        resource: `${t.url}/mcp`,
+      }),
+    );
+    return { clientId: client.client_id, p };
+  }
+
+  async function signIn(page: Page, who: Person): Promise<void> {
+    await page.fill('#email', who.email);
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  }
+
+  /** Approves for `who`'s workspace and redeems the code; the access token's tools/list status. */
+  async function approveAndCall(page: Page, callbacks: URL[], who: Person, started: { clientId: string; p: Pkce }) {
+    await page.selectOption('#workspace', who.workspaceId);
+    await page.click('button[value=approve]');
+    await page.waitForURL((url) => url.href.startsWith(CALLBACK));
+    const code = callbacks.at(-1)?.searchParams.get('code');
+    expect(code).toEqual(expect.any(String));
+    const res = await tokenRequest(t.url, {
+      grant_type: 'authorization_code',
+      client_id: started.clientId,
+      code: code!,
+      redirect_uri: CALLBACK,
+      code_verifier: started.p.verifier,
+    });
+    expect(res.status).toBe(200);
+    const { access_token } = (await res.json()) as { access_token: string };
+    return (await mcpRequest(t.url, access_token)).status;
+  }
+
+  /** A browser that connected one client as `who`: it holds the server's sign-in and the console's. */
+  async function browserSignedInAs(who: Person) {
+    const run = await clientBrowser(browser);
+    contexts.push(run.context);
+    const started = await startAuthorization(run.page);
+    await signIn(run.page, who);
+    expect(await approveAndCall(run.page, run.callbacks, who, started)).toBe(200);
+    return run;
+  }
+
+  /** The authorization server's sign-in this browser holds, if it still has one. */
+  async function serverSignIn(context: BrowserContext) {
+    const cookie = (await context.cookies(t.url)).find((c) => c.name === '_session');
+    return cookie ? t.app.get<Provider>(OIDC_PROVIDER).Session.find(cookie.value) : undefined;
+  }
+
+  /** Twelve hours on: the console's sign-in has run out, the authorization server's has not. */
+  const consoleSignInRunsOut = (who: Person) =>
+    dataSource.query(`UPDATE console_sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [
+      who.userId,
+    ]);
+
+  it('asks for the password again before showing consent, then carries on to it', async () => {
+    const { context, page, callbacks } = await browserSignedInAs(alice);
+    await consoleSignInRunsOut(alice);
+    expect((await serverSignIn(context))?.accountId).toBe(alice.userId);
+
+    const started = await startAuthorization(page);
+    // Before, this was the consent page, with the account's workspaces and roles, whose approval
+    // was then refused with no way to sign in from it.
+    expect(await page.locator('#password').count()).toBe(1);
+    expect(await page.textContent('body')).toContain('Your sign-in in this browser has ended');
+    expect(await page.content()).not.toContain(alice.workspaceName);
+    expect(await page.locator('#workspace').count()).toBe(0);
+
+    await signIn(page, alice);
+    expect(await page.textContent('h1')).toBe('Connect Probe Agent?');
+    expect(await page.textContent('#workspace')).toContain(alice.workspaceName);
+    expect(await approveAndCall(page, callbacks, alice, started)).toBe(200);
+  });
+
+  it('refuses a wrong password there as at any sign-in, showing nothing of the account', async () => {
+    const { page } = await browserSignedInAs(alice);
+    await consoleSignInRunsOut(alice);
+    await startAuthorization(page);
+    await page.fill('#email', alice.email);
+    await page.fill('#password', 'not the password at all');
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    expect(await page.textContent('[role=alert]')).toBeTruthy();
+    expect(await page.locator('#password').count()).toBe(1);
+    expect(await page.content()).not.toContain(alice.workspaceName);
+  });
+
+  it('ends the first person’s server sign-in when another signs in there, and connects the second on a new start', async () => {
+    const { context, page, callbacks } = await browserSignedInAs(alice);
+    await consoleSignInRunsOut(alice);
+
+    await startAuthorization(page);
+    await signIn(page, bob);
+    expect(await page.textContent('h1')).toBe('Start again from your AI client');
+    expect(await serverSignIn(context)).toBeUndefined();
+
+    // Started again: no sign-in at the server, Bob's at the console, so the request is Bob's.
+    const again = await startAuthorization(page);
+    expect(await page.textContent('h1')).toBe('Connect Probe Agent?');
+    expect(await page.textContent('#workspace')).toContain(bob.workspaceName);
+    expect(await page.textContent('#workspace')).not.toContain(alice.workspaceName);
+    expect(await approveAndCall(page, callbacks, bob, again)).toBe(200);
+    const [connection] = await dataSource.query<{ user_id: string; workspace_id: string }[]>(
+      `SELECT user_id, workspace_id FROM oauth_connections WHERE client_id = $1`,
+      [again.clientId],
+    );
+    expect(connection).toEqual({ user_id: bob.userId, workspace_id: bob.workspaceId });
+  });
+
+  it('does not show one person’s consent to another signed in to the console at the same browser', async () => {
+    const { context, page } = await browserSignedInAs(alice);
+    await consoleSignInRunsOut(alice);
+    // Bob signs in to the console itself in that browser; the server still has Alice.
+    await page.goto(`${t.url}/console/login`);
+    await signIn(page, bob);
+
+    await startAuthorization(page);
+    expect(await page.textContent('h1')).toBe('Start again from your AI client');
+    expect(await page.content()).not.toContain(alice.workspaceName);
+    expect(await serverSignIn(context)).toBeUndefined();
+  });
+});
