@@ -670,9 +670,14 @@ describe('audit trail', () => {
         }),
       ],
     ];
-    await withAuditFailing(t.db, 'GET /api/v1/workspaces', async () => {
-      answers.push(['audit down', await rest(owner.token, '/api/v1/workspaces')]);
-    });
+    await withAuditFailing(
+      t.db,
+      'GET /api/v1/workspaces',
+      async () => {
+        answers.push(['audit down', await rest(owner.token, '/api/v1/workspaces')]);
+      },
+      { workspace_id: owner.workspace.id },
+    );
     expect(answers.map(([name, r]) => [name, r.status, r.headers.get('cache-control')])).toEqual([
       ['new key', 201, 'no-store'],
       ['trail', 200, 'no-store'],
@@ -689,13 +694,18 @@ describe('audit trail', () => {
 
   it("sends none of the refused call's headers with the 503, and signs nobody in without a record", async () => {
     // The sign-in page sets a form cookie; refused, its answer carries no cookie at all.
-    await withAuditFailing(t.db, 'GET /console/login', async () => {
-      const page = await fetch(`${t.url}/console/login`, { headers: { 'x-request-id': 'refused-page' } });
-      expect(page.status).toBe(503);
-      expect(page.headers.get('set-cookie')).toBeNull();
-      expect(page.headers.get('x-request-id')).toBe('refused-page');
-      expect(await page.json()).toMatchObject({ error: { code: 'unavailable', requestId: 'refused-page' } });
-    });
+    await withAuditFailing(
+      t.db,
+      'GET /console/login',
+      async () => {
+        const page = await fetch(`${t.url}/console/login`, { headers: { 'x-request-id': 'refused-page' } });
+        expect(page.status).toBe(503);
+        expect(page.headers.get('set-cookie')).toBeNull();
+        expect(page.headers.get('x-request-id')).toBe('refused-page');
+        expect(await page.json()).toMatchObject({ error: { code: 'unavailable', requestId: 'refused-page' } });
+      },
+      { correlation_id: 'refused-page' },
+    );
 
     const user = await buildUser(t.app);
     const post = await signInForm(t.url);
@@ -706,12 +716,17 @@ describe('audit trail', () => {
           user.id,
         ])
       )[0].n;
-    await withAuditFailing(t.db, 'POST /console/login', async () => {
-      const refused = await signIn();
-      expect(refused.status).toBeGreaterThanOrEqual(500);
-      expect(refused.headers.get('set-cookie')).toBeNull();
-      expect(await sessions()).toBe(0);
-    });
+    await withAuditFailing(
+      t.db,
+      'POST /console/login',
+      async () => {
+        const refused = await signIn();
+        expect(refused.status).toBeGreaterThanOrEqual(500);
+        expect(refused.headers.get('set-cookie')).toBeNull();
+        expect(await sessions()).toBe(0);
+      },
+      { user_id: user.id },
+    );
     const accepted = await signIn();
     expect(accepted.status).toBe(303);
     expect(accepted.headers.get('set-cookie')).toContain('postern_session=');
@@ -812,12 +827,20 @@ describe('audit trail', () => {
     expect(streamed).toEqual(all.slice(0, 2));
 
     // An export whose record cannot be committed sends nothing of it: a JSON refusal, not a download.
-    await withAuditFailing(t.db, 'GET /api/v1/audit/export', async () => {
-      const refused = await rest(token, '/api/v1/audit/export?format=csv&tool=workspaces&limit=1');
-      expect(refused.status).toBe(503);
-      expect(refused.headers.get('content-type')).toContain('application/json');
-      expect([refused.headers.get('content-disposition'), refused.headers.get('x-next-cursor')]).toEqual([null, null]);
-    });
+    await withAuditFailing(
+      t.db,
+      'GET /api/v1/audit/export',
+      async () => {
+        const refused = await rest(token, '/api/v1/audit/export?format=csv&tool=workspaces&limit=1');
+        expect(refused.status).toBe(503);
+        expect(refused.headers.get('content-type')).toContain('application/json');
+        expect([refused.headers.get('content-disposition'), refused.headers.get('x-next-cursor')]).toEqual([
+          null,
+          null,
+        ]);
+      },
+      { workspace_id: workspace.id },
+    );
 
     // The AI client behind a call is a filter of its own. (Its id is set on a row directly here,
     // which breaks this chain: an agent call needs the browser flow, tested elsewhere.)

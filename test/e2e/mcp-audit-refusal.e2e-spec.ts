@@ -45,15 +45,25 @@ describe('MCP answers held for their audit record', () => {
   it('answers a tools/call whose record cannot be written with a 503, and a later call with its result', async () => {
     const { token, workspace } = await buildWorkspaceWithKey(t.app, { role: 'owner' });
 
-    await withAuditFailing(t.db, 'mcp tools/call get_workspace', async () => {
-      const refused = await callTool(token, 'refused-mcp-read', 'get_workspace', { workspace_id: workspace.id });
-      await expectRefused(refused, 'refused-mcp-read');
-    });
+    await withAuditFailing(
+      t.db,
+      'mcp tools/call get_workspace',
+      async () => {
+        const refused = await callTool(token, 'refused-mcp-read', 'get_workspace', { workspace_id: workspace.id });
+        await expectRefused(refused, 'refused-mcp-read');
+      },
+      { correlation_id: 'refused-mcp-read' },
+    );
 
-    await withAuditFailing(t.db, 'mcp tools/call create_draft', async () => {
-      const refused = await callTool(token, 'refused-mcp-change', 'create_draft', { text: 'never drafted' });
-      await expectRefused(refused, 'refused-mcp-change');
-    });
+    await withAuditFailing(
+      t.db,
+      'mcp tools/call create_draft',
+      async () => {
+        const refused = await callTool(token, 'refused-mcp-change', 'create_draft', { text: 'never drafted' });
+        await expectRefused(refused, 'refused-mcp-change');
+      },
+      { correlation_id: 'refused-mcp-change' },
+    );
     const [drafts] = await t.db.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM drafts WHERE workspace_id = $1`,
       [workspace.id],
@@ -88,9 +98,14 @@ describe('MCP answers held for their audit record', () => {
         { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'get_workspace' },
       );
 
-    await withAuditFailing(t.db, 'mcp tools/call get_workspace', async () => {
-      await expectRefused(await modern('refused-modern-read'), 'refused-modern-read', 'modern-7');
-    });
+    await withAuditFailing(
+      t.db,
+      'mcp tools/call get_workspace',
+      async () => {
+        await expectRefused(await modern('refused-modern-read'), 'refused-modern-read', 'modern-7');
+      },
+      { correlation_id: 'refused-modern-read' },
+    );
     const accepted = await modern('accepted-modern-read');
     expect(accepted.status).toBe(200);
     expect(await accepted.json()).toMatchObject({ result: { structuredContent: { id: workspace.id } } });
@@ -101,9 +116,14 @@ describe('MCP answers held for their audit record', () => {
     const notify = (requestId: string) =>
       postMcp(token, requestId, { jsonrpc: '2.0', method: 'notifications/initialized' });
 
-    await withAuditFailing(t.db, 'mcp notifications/initialized', async () => {
-      await expectRefused(await notify('refused-mcp-notification'), 'refused-mcp-notification', null);
-    });
+    await withAuditFailing(
+      t.db,
+      'mcp notifications/initialized',
+      async () => {
+        await expectRefused(await notify('refused-mcp-notification'), 'refused-mcp-notification', null);
+      },
+      { correlation_id: 'refused-mcp-notification' },
+    );
     const accepted = await notify('accepted-mcp-notification');
     expect(accepted.status).toBe(202);
   });

@@ -553,9 +553,14 @@ describe('OAuth authorization server: what it refuses', () => {
       )[0]?.revoked_at;
 
     // Refused (503): the grant's revocation is rolled back, and the connection is not marked revoked.
-    await withAuditFailing(db, 'POST /oauth/token', async () => {
-      expect((await exchange(client, code, p.verifier)).status).toBe(503);
-    });
+    await withAuditFailing(
+      db,
+      'POST /oauth/token',
+      async () => {
+        expect((await exchange(client, code, p.verifier)).status).toBe(503);
+      },
+      { client_id: client.client_id },
+    );
     expect(await revokedAt()).toBeNull();
     expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(200);
 
@@ -578,9 +583,14 @@ describe('OAuth authorization server: what it refuses', () => {
 
     // The token request that consumes a code, refused: the code was not used, so it still redeems.
     const { client, p, code } = await consentedCode();
-    await withAuditFailing(db, 'POST /oauth/token', async () => {
-      expect((await exchange(client, code, p.verifier)).status).toBe(503);
-    });
+    await withAuditFailing(
+      db,
+      'POST /oauth/token',
+      async () => {
+        expect((await exchange(client, code, p.verifier)).status).toBe(503);
+      },
+      { client_id: client.client_id },
+    );
     const redeemed = await exchange(client, code, p.verifier);
     expect(redeemed.status).toBe(200);
     expect((await redeemed.json()) as TokenResponse).toMatchObject({ access_token: expect.any(String) });
