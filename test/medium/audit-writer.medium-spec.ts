@@ -7,7 +7,7 @@ import { AuditVerifier } from '../../src/audit/audit-verifier.service';
 import { AuditWriter } from '../../src/audit/audit-writer.service';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
 import { buildWorkspace } from '../factories';
-import { waitFor } from '../support/processes';
+import { waitersBehind } from '../support/lock-waiters';
 import { startServiceContext } from '../support/service-context';
 
 /**
@@ -194,6 +194,7 @@ describe(AuditWriter.name, () => {
       const appender = dataSource.createQueryRunner();
       try {
         await holder.startTransaction();
+        const [{ pid: holderPid }] = (await holder.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
         await holder.query('SELECT 1 FROM audit_chain_heads WHERE chain = $1 FOR UPDATE', [last]);
         await appender.startTransaction();
         const heads: { chain: string; seq: string; hash: string }[] = await appender.query(
@@ -209,16 +210,8 @@ describe(AuditWriter.name, () => {
           heads.map((h) => h.hash),
           '[]',
         ]);
-        await waitFor(
-          async () => {
-            const [row] = await dataSource.query<{ n: number }[]>(
-              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%audit_append%'`,
-            );
-            return row.n > 0 ? true : undefined;
-          },
-          5000,
-          'the append to wait for the held head',
-        );
+        // This appender, by its backend: other files' appends queue on locks in the cluster too.
+        await waitersBehind(dataSource, holderPid, 1);
         await expect(
           holder.query('SELECT 1 FROM audit_chain_heads WHERE chain = $1 FOR UPDATE NOWAIT', [first]),
         ).rejects.toThrow(/could not obtain lock/);
