@@ -1,17 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { buildUser } from '../factories';
 import { useAppWithBrowser } from '../support/app-with-browser';
 import { ARTIFACTS } from '../support/browser';
-import { signInForm } from '../support/console-sign-in';
+import { signInForm, someAddress } from '../support/console-sign-in';
 
 const PASSWORD = 'a long enough password';
 const NEW_PASSWORD = 'a brand new passphrase';
 
 /** A client address of its own for each browser, so one test's failures do not spend another's sign-in limit. */
-const someAddress = () => `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}::1`;
 
 /** A person changing their own password in the console, in Chromium. */
 describe('console: change your password', () => {

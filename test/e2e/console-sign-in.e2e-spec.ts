@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { buildUser } from '../factories';
-import { signInForm } from '../support/console-sign-in';
+import { signInForm, someAddress } from '../support/console-sign-in';
 import { authorize, pkce, registeredClient } from '../support/oauth-protocol';
 import { startTestAppAtPublicUrl, useTestApp } from '../support/test-app';
 
@@ -8,7 +8,6 @@ const PASSWORD = 'a long enough password';
 const CALLBACK = 'http://127.0.0.1:1/callback';
 
 /** A client address of its own for each test, so one test's failures do not spend another's limit. */
-const someAddress = () => `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}::1`;
 
 /**
  * Signing in, on the console's own form and on the form an OAuth authorization shows: what the

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { OIDC_PROVIDER } from '../../src/oauth/oauth.tokens';
 import { buildWorkspaceWithKey } from '../factories';
 import { launchChromium } from '../support/browser';
+import { someAddress } from '../support/console-sign-in';
 import { CALLBACK, clientBrowser } from '../support/oauth-consent';
 import {
   authorizationUrl,
@@ -108,6 +109,8 @@ describe('OAuth authorization after the console sign-in has ended', () => {
   async function browserSignedInAs(who: Person) {
     const run = await clientBrowser(browser);
     contexts.push(run.context);
+    // Its wrong password then counts against an address of its own, not the loopback's.
+    await run.context.setExtraHTTPHeaders({ 'x-forwarded-for': someAddress() });
     const started = await startAuthorization(run.page);
     await signIn(run.page, who);
     expect(await approveAndCall(run.page, run.callbacks, who, started)).toBe(200);

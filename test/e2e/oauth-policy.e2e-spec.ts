@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../../src/config/config.types';
 import { buildUser } from '../factories';
 import { authorize, pkce, registerClient, registeredClient } from '../support/oauth-protocol';
 import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
-import { signInForm } from '../support/console-sign-in';
+import { signInForm, someAddress } from '../support/console-sign-in';
 
 /** Client ID Metadata Documents are fetched only from public addresses; sign-in is rate-limited. */
 describe('authorization server policies', () => {
@@ -157,7 +157,8 @@ describe('authorization server policies', () => {
 
   it('slows password guessing on the sign-in page and says when to retry', async () => {
     const post = await signInForm(t.url);
-    const attempt = () => post('target@example.com', 'wrong guess number x');
+    const from = { 'x-forwarded-for': someAddress() };
+    const attempt = () => post('target@example.com', 'wrong guess number x', from);
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await attempt()).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
@@ -167,6 +168,7 @@ describe('authorization server policies', () => {
   it('counts every spelling of one email as the same account', async () => {
     // The lookup trims and lower-cases the email; the count did not trim, so each spacing got five more tries.
     const post = await signInForm(t.url);
+    const from = { 'x-forwarded-for': someAddress() };
     const spellings = [
       ' spelt@example.com',
       'spelt@example.com ',
@@ -175,20 +177,21 @@ describe('authorization server policies', () => {
       ' spelt@example.com\t',
     ];
     const statuses: number[] = [];
-    for (const email of spellings) statuses.push((await post(email, 'wrong guess number y')).status);
-    statuses.push((await post('spelt@example.com', 'wrong guess number y')).status);
+    for (const email of spellings) statuses.push((await post(email, 'wrong guess number y', from)).status);
+    statuses.push((await post('spelt@example.com', 'wrong guess number y', from)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
 
   it('counts failed sign-ins only, so one address (an office behind one NAT) can sign in many times', async () => {
     const user = await buildUser(t.app);
     const post = await signInForm(t.url);
+    const from = { 'x-forwarded-for': someAddress() };
     // More successes than the address may fail (30 in 15 minutes), each answered with a session.
     for (let i = 0; i < 32; i++)
-      expect([i, (await post(user.email, 'a long enough password')).status]).toEqual([i, 303]);
+      expect([i, (await post(user.email, 'a long enough password', from)).status]).toEqual([i, 303]);
     // Failures still count: five wrong passwords for one account, and the sixth try waits.
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await post(user.email, 'not the password')).status);
+    for (let i = 0; i < 6; i++) statuses.push((await post(user.email, 'not the password', from)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
 });
