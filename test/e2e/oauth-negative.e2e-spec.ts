@@ -1,6 +1,6 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { decodeJwt, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page, Response as PageResponse } from 'playwright-core';
 import type { DataSource } from 'typeorm';
@@ -12,6 +12,7 @@ import { buildUser, buildWorkspace, buildWorkspaceWithKey } from '../factories';
 import { buildCampaign } from '../factories/drafts-posts';
 import { ARTIFACTS, launchChromium } from '../support/browser';
 import { clientBrowser } from '../support/oauth-consent';
+import { storedClientNames } from '../support/oauth-clients';
 import {
   authorizationUrl,
   authorize,
@@ -571,15 +572,16 @@ describe('OAuth authorization server: what it refuses', () => {
 
   it('stores nothing of a request whose audit record cannot be written: no client, and the code stays unused', async () => {
     const db = t.app.get<DataSource>(getDataSourceToken());
-    const clients = async () =>
-      (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM oauth_artifacts WHERE model = 'Client'`))[0].n;
-    const before = await clients();
+    const name = `Refused Agent ${randomUUID()}`;
     await withAuditFailing(db, 'POST /oauth/register', async () => {
-      const refused = await registerClient(t.url, [CALLBACK]);
+      const refused = await registerClient(t.url, [CALLBACK], name);
       expect(refused.status).toBe(503);
       expect(await refused.json()).toMatchObject({ error: { code: 'unavailable' } });
     });
-    expect(await clients()).toBe(before);
+    expect(await storedClientNames(t.app)).not.toContain(name);
+    // The control: the same registration, once its record can be written, is stored and found.
+    expect((await registerClient(t.url, [CALLBACK], name)).status).toBe(201);
+    expect(await storedClientNames(t.app)).toContain(name);
 
     // The token request that consumes a code, refused: the code was not used, so it still redeems.
     const { client, p, code } = await consentedCode();
