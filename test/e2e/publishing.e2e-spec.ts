@@ -105,7 +105,9 @@ describe('scheduling and publishing (MCP and REST)', () => {
     const later = await setup();
     await rememberTargets(post.id);
     await rememberTargets(later.post.id);
-    const at = new Date(Date.now() + 2500);
+    // Far enough ahead for three tool calls, each a whole MCP session, on a busy machine: a time
+    // already past is refused, and the second post must be cancelled before it is due.
+    const at = new Date(Date.now() + 6000);
     const reply = await callTool(t.url, token, 'schedule_post', { post_id: post.id, publish_at: at.toISOString() });
     expect(reply.data).toMatchObject({ status: 'scheduled', scheduled_at: at.toISOString() });
     const cancelled = await callTool(t.url, later.token, 'schedule_post', {
@@ -413,12 +415,13 @@ describe('scheduling and publishing (MCP and REST)', () => {
     gone.app.get(PlatformConnectors).register(goneX);
     const reply = await callTool(gone.url, token, 'schedule_post', {
       post_id: post.id,
-      publish_at: new Date(Date.now() + 1500).toISOString(),
+      publish_at: new Date(Date.now() + 3600_000).toISOString(),
     });
     expect(reply.data.status).toBe('scheduled');
     await gone.close();
 
-    await new Promise((r) => setTimeout(r, 1600));
+    // Due now, with the instance that queued it gone.
+    await t.db.query(`UPDATE post_targets SET scheduled_at = now() WHERE post_id = $1`, [post.id]);
     await t.app.get(PublishRunner).sweep();
     await until(token, post.id, (st) => st.status === 'published', 'published by the surviving instance');
     expect(goneLinkedin.calls.length + goneX.calls.length).toBe(0);
@@ -502,9 +505,11 @@ async function dueAndStuck(t: SharedTestApp) {
 async function scheduleAndSweep(t: SharedTestApp, token: string, due: string, stuck: string): Promise<void> {
   const reply = await callTool(t.url, token, 'schedule_post', {
     post_id: due,
-    publish_at: new Date(Date.now() + 1000).toISOString(),
+    publish_at: new Date(Date.now() + 3600_000).toISOString(),
   });
   expect(reply.data).toMatchObject({ status: 'scheduled' });
+  // Due in a second, however long the call took: a time already past would have been refused.
+  await t.db.query(`UPDATE post_targets SET scheduled_at = now() + interval '1 second' WHERE post_id = $1`, [due]);
   await t.db.query(
     `UPDATE post_targets SET status = 'publishing', claim_token = gen_random_uuid(), lease_expires_at = now() - interval '1 minute' WHERE post_id = $1`,
     [stuck],
