@@ -148,6 +148,17 @@ describe('OAuth authorization server: what it refuses', () => {
       code_verifier: verifier,
     });
 
+  /** The exchange, answered 503 because its audit record (this client's) cannot be written. */
+  const expectExchangeRefusedUnaudited = (client: RegisteredClient, code: string, verifier: string) =>
+    withAuditFailing(
+      t.app.get<DataSource>(getDataSourceToken()),
+      'POST /oauth/token',
+      async () => {
+        expect((await exchange(client, code, verifier)).status).toBe(503);
+      },
+      { client_id: client.client_id },
+    );
+
   /** Tokens from a real consent to `scope` (by default workspace:list and workspace:read). */
   async function tokensFor(scope?: string): Promise<{ client: RegisteredClient; tokens: Required<TokenResponse> }> {
     const { client, p, code } = await consentedCode(scope);
@@ -554,14 +565,7 @@ describe('OAuth authorization server: what it refuses', () => {
       )[0]?.revoked_at;
 
     // Refused (503): the grant's revocation is rolled back, and the connection is not marked revoked.
-    await withAuditFailing(
-      db,
-      'POST /oauth/token',
-      async () => {
-        expect((await exchange(client, code, p.verifier)).status).toBe(503);
-      },
-      { client_id: client.client_id },
-    );
+    await expectExchangeRefusedUnaudited(client, code, p.verifier);
     expect(await revokedAt()).toBeNull();
     expect((await mcpRequest(t.url, tokens.access_token)).status).toBe(200);
 
@@ -585,14 +589,7 @@ describe('OAuth authorization server: what it refuses', () => {
 
     // The token request that consumes a code, refused: the code was not used, so it still redeems.
     const { client, p, code } = await consentedCode();
-    await withAuditFailing(
-      db,
-      'POST /oauth/token',
-      async () => {
-        expect((await exchange(client, code, p.verifier)).status).toBe(503);
-      },
-      { client_id: client.client_id },
-    );
+    await expectExchangeRefusedUnaudited(client, code, p.verifier);
     const redeemed = await exchange(client, code, p.verifier);
     expect(redeemed.status).toBe(200);
     expect((await redeemed.json()) as TokenResponse).toMatchObject({ access_token: expect.any(String) });
