@@ -34,6 +34,11 @@ function whyInteractionEnded(err: unknown): string {
   return 'This sign-in request has expired or was opened in another browser.';
 }
 
+/** The client asked for the password to be entered now (prompt=login, or a max_age run out). */
+function freshSignInAsked(details: Details): boolean {
+  return details.prompt.name === 'login' && details.prompt.reasons.some((r) => r === 'login_prompt' || r === 'max_age');
+}
+
 function scopeParam(details: Details): string {
   return typeof details.params.scope === 'string' ? details.params.scope : '';
 }
@@ -77,13 +82,14 @@ export class InteractionController {
     const pending = details.session?.accountId;
     const session = await this.sessions.find(req);
     if (pending && session && session.userId !== pending) {
-      await this.restart(req, res, pending);
+      await this.restart(req, res, pending, session.userId);
       return;
     }
     // The authorization server's sign-in lasts longer than the console's (and outlives a password
     // reset elsewhere); consent is shown only to the person signed in to the console now, so a
     // browser whose console sign-in has ended is asked for the password before it sees anything.
-    if (!session) {
+    // A client asking for a fresh sign-in (prompt=login, max_age) gets one, console or not.
+    if (!session || freshSignInAsked(details)) {
       sendPage(res, 200, 'Sign in', this.loginHtml(uid, details));
       return;
     }
@@ -96,6 +102,8 @@ export class InteractionController {
       );
       return;
     }
+    // Consent follows the server's sign-in; never shown without it, whatever the console holds.
+    if (!pending) throw new AppError('forbidden', 'sign in first');
     sendPage(res, 200, 'Allow access', await this.consentHtml(uid, details), [callbackOrigin(details)]);
   }
 
@@ -118,12 +126,10 @@ export class InteractionController {
     }
     const { user } = result;
     const pending = details.session?.accountId;
-    if (pending && pending !== user.id) {
-      await this.restart(req, res, pending);
-      return;
-    }
-    if (details.prompt.name !== 'login') {
-      // Signed in again as the person the request began with: on to the consent it was waiting for.
+    if (details.prompt.name !== 'login' || (pending && pending !== user.id)) {
+      // Back to the request's page, now signed in: the consent it was waiting for, or, signed in as
+      // someone else than the request began with, the restart (recorded there, by its own request:
+      // this one's record was committed with the new console session).
       res.redirect(303, `/console/interaction/${encodeURIComponent(uid)}`);
       return;
     }
@@ -192,8 +198,13 @@ export class InteractionController {
    * logging out first, is turned off), and consent must not go to either by mistake: that sign-in
    * is ended, and the person starts again from the AI client, which then runs as the console's.
    */
-  private async restart(req: Request, res: Response, pending: string): Promise<void> {
+  private async restart(req: Request, res: Response, pending: string, signedIn: string): Promise<void> {
     await endOAuthSession(this.provider, req, res, pending);
+    const draft = AuditContext.current();
+    if (draft) {
+      draft.actor = consoleUserActor(signedIn);
+      draft.reason = `ended this browser's authorization-server sign-in of account ${pending}`;
+    }
     errorPage(
       res,
       409,
@@ -232,9 +243,11 @@ export class InteractionController {
       email,
       error,
       heading: 'Sign in to Postern',
-      note: details.session?.accountId
-        ? 'An AI client asked to connect to your Postern account. Your sign-in in this browser has ended: sign in again to review what it may do.'
-        : 'An AI client asked to connect to your Postern account. Sign in to review what it may do.',
+      note: freshSignInAsked(details)
+        ? 'An AI client asked to connect to your Postern account, and asks you to enter your password again.'
+        : details.session?.accountId
+          ? 'An AI client asked to connect to your Postern account. Your sign-in in this browser has ended: sign in again to review what it may do.'
+          : 'An AI client asked to connect to your Postern account. Sign in to review what it may do.',
     });
   }
 

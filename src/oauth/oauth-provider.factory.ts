@@ -14,6 +14,7 @@ import { withDefaultScope } from './default-scope';
 import { loadSigningKeys } from './oauth-signing-keys';
 import { oauthUrls } from './oauth-urls';
 import { redirectUriProblem } from './redirect-uri-policy';
+import { signInPolicy } from './sign-in-policy';
 import { OAUTH_ROUTES } from './oauth-routes';
 import { attributeEnding, attributeIssuance, type EndedConnection } from './token-attribution';
 import { AuditContext } from '../audit/audit-context';
@@ -45,7 +46,7 @@ export async function createOAuthProvider(
   workspaceOfGrant: (grantId: string) => Promise<string | undefined>,
 ): Promise<Provider> {
   // Loaded on demand: the operator CLI never needs the authorization server (nor its start-up notices).
-  const { Provider: OidcProvider, errors } = await import('oidc-provider');
+  const { Provider: OidcProvider, errors, interactionPolicy } = await import('oidc-provider');
   const urls = oauthUrls(config);
   const box = new SecretBox(config.secretKey, 'oauth');
   const jwks = await loadSigningKeys(dataSource, box);
@@ -190,7 +191,10 @@ export async function createOAuthProvider(
     },
     findAccount: async (_ctx, sub) =>
       (await findAccount(sub)) ? { accountId: sub, claims: () => ({ sub }) } : undefined,
-    interactions: { url: (_ctx, interaction) => urls.interaction(interaction.uid) },
+    interactions: {
+      url: (_ctx, interaction) => urls.interaction(interaction.uid),
+      policy: signInPolicy(interactionPolicy),
+    },
     renderError: (ctx: KoaContextWithOIDC, out) => {
       ctx.type = 'json';
       ctx.body = out;

@@ -4,7 +4,8 @@ import type { Provider } from 'oidc-provider';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
 import { OIDC_PROVIDER } from '../../src/oauth/oauth.tokens';
-import { buildWorkspaceWithKey } from '../factories';
+import { UsersService } from '../../src/domain/users/users.service';
+import { asOperator, buildWorkspaceWithKey } from '../factories';
 import { launchChromium } from '../support/browser';
 import { someAddress } from '../support/console-sign-in';
 import { CALLBACK, clientBrowser } from '../support/oauth-consent';
@@ -46,13 +47,14 @@ describe('OAuth authorization after the console sign-in has ended', () => {
     t = await startTestAppAtPublicUrl({ LOG_LEVEL: 'error' });
     browser = await launchChromium();
     dataSource = t.app.get<DataSource>(getDataSourceToken());
-    const person = async (): Promise<Person> => {
-      const { user, workspace } = await buildWorkspaceWithKey(t.app);
-      return { email: user.email, userId: user.id, workspaceId: workspace.id, workspaceName: workspace.name };
-    };
     alice = await person();
     bob = await person();
   });
+  async function person(): Promise<Person> {
+    const { user, workspace } = await buildWorkspaceWithKey(t.app);
+    return { email: user.email, userId: user.id, workspaceId: workspace.id, workspaceName: workspace.name };
+  }
+
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
   });
@@ -62,7 +64,10 @@ describe('OAuth authorization after the console sign-in has ended', () => {
   });
 
   /** A fresh client's authorization request, opened in `page`; its PKCE verifier and client id. */
-  async function startAuthorization(page: Page): Promise<{ clientId: string; p: Pkce }> {
+  async function startAuthorization(
+    page: Page,
+    extra: Record<string, string> = {},
+  ): Promise<{ clientId: string; p: Pkce }> {
     const client = await registeredClient(t.url, CALLBACK);
     const p = pkce();
     await page.goto(
@@ -75,6 +80,7 @@ describe('OAuth authorization after the console sign-in has ended', () => {
         code_challenge: p.challenge,
         code_challenge_method: 'S256',
         resource: `${t.url}/mcp`,
+        ...extra,
       }),
     );
     return { clientId: client.client_id, p };
@@ -117,11 +123,12 @@ describe('OAuth authorization after the console sign-in has ended', () => {
     return run;
   }
 
-  /** The authorization server's sign-in this browser holds, if it still has one. */
-  async function serverSignIn(context: BrowserContext) {
-    const cookie = (await context.cookies(t.url)).find((c) => c.name === '_session');
-    return cookie ? t.app.get<Provider>(OIDC_PROVIDER).Session.find(cookie.value) : undefined;
-  }
+  /** The id of the authorization server's sign-in this browser holds (its cookie), if any. */
+  const serverSignInId = async (context: BrowserContext) =>
+    (await context.cookies(t.url)).find((c) => c.name === '_session')?.value;
+  /** That sign-in as the server stores it: gone once ended, whatever the browser still holds. */
+  const storedSignIn = (id: string | undefined) =>
+    id ? t.app.get<Provider>(OIDC_PROVIDER).Session.find(id) : Promise.resolve(undefined);
 
   /** Twelve hours on: the console's sign-in has run out, the authorization server's has not. */
   const consoleSignInRunsOut = (who: Person) =>
@@ -132,7 +139,7 @@ describe('OAuth authorization after the console sign-in has ended', () => {
   it('asks for the password again before showing consent, then carries on to it', async () => {
     const { context, page, callbacks } = await browserSignedInAs(alice);
     await consoleSignInRunsOut(alice);
-    expect((await serverSignIn(context))?.accountId).toBe(alice.userId);
+    expect((await storedSignIn(await serverSignInId(context)))?.accountId).toBe(alice.userId);
 
     const started = await startAuthorization(page);
     // Before, this was the consent page, with the account's workspaces and roles, whose approval
@@ -163,11 +170,21 @@ describe('OAuth authorization after the console sign-in has ended', () => {
   it('ends the first person’s server sign-in when another signs in there, and connects the second on a new start', async () => {
     const { context, page, callbacks } = await browserSignedInAs(alice);
     await consoleSignInRunsOut(alice);
+    const alicesSignIn = await serverSignInId(context);
 
     await startAuthorization(page);
     await signIn(page, bob);
     expect(await page.textContent('h1')).toBe('Start again from your AI client');
-    expect(await serverSignIn(context)).toBeUndefined();
+    expect(await storedSignIn(alicesSignIn)).toBeUndefined();
+    const [restart] = await dataSource.query<{ user_id: string; reason: string }[]>(
+      `SELECT user_id, reason FROM audit_records WHERE operation = 'GET /console/interaction/:uid' AND user_id = $1
+        ORDER BY id DESC LIMIT 1`,
+      [bob.userId],
+    );
+    expect(restart).toEqual({
+      user_id: bob.userId,
+      reason: `ended this browser's authorization-server sign-in of account ${alice.userId}`,
+    });
 
     // Started again: no sign-in at the server, Bob's at the console, so the request is Bob's.
     const again = await startAuthorization(page);
@@ -185,6 +202,7 @@ describe('OAuth authorization after the console sign-in has ended', () => {
   it('does not show one person’s consent to another signed in to the console at the same browser', async () => {
     const { context, page } = await browserSignedInAs(alice);
     await consoleSignInRunsOut(alice);
+    const alicesSignIn = await serverSignInId(context);
     // Bob signs in to the console itself in that browser; the server still has Alice.
     await page.goto(`${t.url}/console/login`);
     await signIn(page, bob);
@@ -192,6 +210,36 @@ describe('OAuth authorization after the console sign-in has ended', () => {
     await startAuthorization(page);
     expect(await page.textContent('h1')).toBe('Start again from your AI client');
     expect(await page.content()).not.toContain(alice.workspaceName);
-    expect(await serverSignIn(context)).toBeUndefined();
+    expect(await storedSignIn(alicesSignIn)).toBeUndefined();
+  });
+
+  it('asks for a sign-in, not a server error, where the server’s sign-in is of a disabled account', async () => {
+    const carol = await person();
+    const { context, page, callbacks } = await browserSignedInAs(carol);
+    const carolsSignIn = await serverSignInId(context);
+    await asOperator('user disable', () => t.app.get(UsersService).setStatus(carol.email, 'disabled'));
+
+    // Before, the authorization server skipped the sign-in (it had one) and failed at consent with
+    // a server error, for every request from this browser for a day.
+    await startAuthorization(page);
+    expect(await page.locator('#password').count()).toBe(1);
+    await signIn(page, bob);
+    expect(await page.textContent('h1')).toBe('Start again from your AI client');
+    expect(await storedSignIn(carolsSignIn)).toBeUndefined();
+
+    const again = await startAuthorization(page);
+    expect(await page.textContent('#workspace')).toContain(bob.workspaceName);
+    expect(await approveAndCall(page, callbacks, bob, again)).toBe(200);
+  });
+
+  it('asks for the password when the client demands a fresh sign-in, though the console is signed in', async () => {
+    const { page, callbacks } = await browserSignedInAs(alice);
+    // The console sign-in is live: without prompt=login this goes straight to consent.
+    const started = await startAuthorization(page, { prompt: 'login consent' });
+    expect(await page.locator('#password').count()).toBe(1);
+    expect(await page.textContent('body')).toContain('asks you to enter your password again');
+    await signIn(page, alice);
+    expect(await page.textContent('h1')).toBe('Connect Probe Agent?');
+    expect(await approveAndCall(page, callbacks, alice, started)).toBe(200);
   });
 });
