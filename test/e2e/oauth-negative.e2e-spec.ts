@@ -577,11 +577,17 @@ describe('OAuth authorization server: what it refuses', () => {
   it('stores nothing of a request whose audit record cannot be written: no client, and the code stays unused', async () => {
     const db = t.app.get<DataSource>(getDataSourceToken());
     const name = `Refused Agent ${randomUUID()}`;
-    await withAuditFailing(db, 'POST /oauth/register', async () => {
-      const refused = await registerClient(t.url, [CALLBACK], name);
-      expect(refused.status).toBe(503);
-      expect(await refused.json()).toMatchObject({ error: { code: 'unavailable' } });
-    });
+    const requestId = `refused-registration-${randomUUID()}`;
+    await withAuditFailing(
+      db,
+      'POST /oauth/register',
+      async () => {
+        const refused = await registerClient(t.url, [CALLBACK], name, undefined, { 'x-request-id': requestId });
+        expect(refused.status).toBe(503);
+        expect(await refused.json()).toMatchObject({ error: { code: 'unavailable' } });
+      },
+      { correlation_id: requestId },
+    );
     expect(await storedClientNames(t.app)).not.toContain(name);
     // The control: the same registration, once its record can be written, is stored and found.
     expect((await registerClient(t.url, [CALLBACK], name)).status).toBe(201);

@@ -413,15 +413,17 @@ describe('scheduling and publishing (MCP and REST)', () => {
     const goneX = new NetworkDouble('x');
     gone.app.get(PlatformConnectors).register(goneLinkedin);
     gone.app.get(PlatformConnectors).register(goneX);
+    // Within the queue's window (a minute), so the instance that stops leaves its job queued; far
+    // enough ahead that a slow tool call still arrives before the time.
+    const at = Date.now() + 5000;
     const reply = await callTool(gone.url, token, 'schedule_post', {
       post_id: post.id,
-      publish_at: new Date(Date.now() + 3600_000).toISOString(),
+      publish_at: new Date(at).toISOString(),
     });
     expect(reply.data.status).toBe('scheduled');
     await gone.close();
 
-    // Due now, with the instance that queued it gone.
-    await t.db.query(`UPDATE post_targets SET scheduled_at = now() WHERE post_id = $1`, [post.id]);
+    await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now()) + 100));
     await t.app.get(PublishRunner).sweep();
     await until(token, post.id, (st) => st.status === 'published', 'published by the surviving instance');
     expect(goneLinkedin.calls.length + goneX.calls.length).toBe(0);
@@ -503,13 +505,13 @@ async function dueAndStuck(t: SharedTestApp) {
  * the database.
  */
 async function scheduleAndSweep(t: SharedTestApp, token: string, due: string, stuck: string): Promise<void> {
+  // Within the queue's window (a minute), so scheduling itself meets the failing queue; far enough
+  // ahead that a slow tool call still arrives before the time.
   const reply = await callTool(t.url, token, 'schedule_post', {
     post_id: due,
-    publish_at: new Date(Date.now() + 3600_000).toISOString(),
+    publish_at: new Date(Date.now() + 5000).toISOString(),
   });
   expect(reply.data).toMatchObject({ status: 'scheduled' });
-  // Due in a second, however long the call took: a time already past would have been refused.
-  await t.db.query(`UPDATE post_targets SET scheduled_at = now() + interval '1 second' WHERE post_id = $1`, [due]);
   await t.db.query(
     `UPDATE post_targets SET status = 'publishing', claim_token = gen_random_uuid(), lease_expires_at = now() - interval '1 minute' WHERE post_id = $1`,
     [stuck],

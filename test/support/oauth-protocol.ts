@@ -24,10 +24,11 @@ export function registerClient(
   redirectUris: string[],
   clientName = 'Probe Agent',
   grantTypes = ['authorization_code', 'refresh_token'],
+  headers: Record<string, string> = {},
 ): Promise<Response> {
   return fetch(`${baseUrl}/oauth/register`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
     body: JSON.stringify({
       client_name: clientName,
       redirect_uris: redirectUris,
