@@ -5,6 +5,6 @@ import type { Actor, Principal } from './actor';
 export type ActorRequest = Request & {
   principal?: Principal;
   actor?: Actor;
-  consoleSession?: { userId: string; csrf: string };
+  consoleSession?: { userId: string; csrf: string; signedInAt: Date };
   id?: string | number;
 };

@@ -8,6 +8,7 @@ import { AuditedTransactions } from '../audit/audited-transactions.service';
 import { AppError } from '../common/app-error';
 import { SecretBox } from '../common/crypto/secret-box';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
+import { returningRows } from '../database/returning-rows';
 
 /** The account was disabled, or its password changed, after the password was checked. */
 export class AccountChangedError extends AppError {
@@ -19,6 +20,8 @@ export class AccountChangedError extends AppError {
 export interface ConsoleSession {
   userId: string;
   csrf: string;
+  /** When the password was entered for it. */
+  signedInAt: Date;
 }
 
 const TTL_HOURS = 12;
@@ -82,11 +85,14 @@ export class ConsoleSessions {
     if (account?.status !== 'active' || account.password_hash !== verifiedHash) throw new AccountChangedError();
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
-    await m.query(
-      `INSERT INTO console_sessions (key, user_id, csrf, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => ${TTL_HOURS}))`,
-      [this.box.digest(token), userId, csrf],
+    const [row] = returningRows<{ created_at: Date }>(
+      await m.query(
+        `INSERT INTO console_sessions (key, user_id, csrf, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => ${TTL_HOURS}))
+         RETURNING created_at`,
+        [this.box.digest(token), userId, csrf],
+      ),
     );
-    return { token, session: { userId, csrf } };
+    return { token, session: { userId, csrf, signedInAt: row.created_at } };
   }
 
   setCookie(res: Response, token: string): void {
@@ -102,12 +108,12 @@ export class ConsoleSessions {
   async find(req: Request): Promise<ConsoleSession | undefined> {
     const token = parseCookie(req.headers.cookie, this.cookieName);
     if (!token) return undefined;
-    const [row] = await this.dataSource.query<{ user_id: string; csrf: string }[]>(
-      `SELECT s.user_id, s.csrf FROM console_sessions s JOIN users u ON u.id = s.user_id
+    const [row] = await this.dataSource.query<{ user_id: string; csrf: string; created_at: Date }[]>(
+      `SELECT s.user_id, s.csrf, s.created_at FROM console_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.key = $1 AND s.expires_at > now() AND u.status = 'active'`,
       [this.box.digest(token)],
     );
-    return row ? { userId: row.user_id, csrf: row.csrf } : undefined;
+    return row ? { userId: row.user_id, csrf: row.csrf, signedInAt: row.created_at } : undefined;
   }
 
   async end(req: Request, res: Response): Promise<void> {

@@ -10,9 +10,16 @@ const SESSION_COOKIES = ['_session', '_session.sig'];
  * signed out, to a client of their own, with no password asked. Only a session of that person is
  * ended: the cookie names it, and a cookie naming someone else's is left alone.
  */
-export async function endOAuthSession(provider: Provider, req: Request, res: Response, userId: string): Promise<void> {
+export async function endOAuthSession(
+  provider: Provider,
+  req: Request,
+  res: Response,
+  userId: string,
+): Promise<boolean> {
   const id = parseCookie(req.headers.cookie, '_session');
   const session = id ? await provider.Session.find(id) : undefined;
-  if (session?.accountId === userId) await session.destroy();
+  const ended = session?.accountId === userId;
+  if (ended) await session.destroy();
   for (const name of SESSION_COOKIES) res.clearCookie(name, { path: '/', httpOnly: true, sameSite: 'lax' });
+  return ended;
 }

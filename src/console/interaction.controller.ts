@@ -34,6 +34,18 @@ function whyInteractionEnded(err: unknown): string {
   return 'This sign-in request has expired or was opened in another browser.';
 }
 
+const ASKED = 'An AI client asked to connect to your Postern account.';
+
+/** Why the sign-in form is shown, in the person's terms. */
+function signInNote(details: Details): string {
+  if (details.prompt.reasons.includes('account_unavailable'))
+    return `${ASKED} The account signed in here before is no longer active: sign in to review what it may do.`;
+  if (freshSignInAsked(details)) return `${ASKED} It asks you to enter your password again.`;
+  if (details.session?.accountId)
+    return `${ASKED} Your sign-in in this browser has ended: sign in again to review what it may do.`;
+  return `${ASKED} Sign in to review what it may do.`;
+}
+
 /** The client asked for the password to be entered now (prompt=login, or a max_age run out). */
 function freshSignInAsked(details: Details): boolean {
   return details.prompt.name === 'login' && details.prompt.reasons.some((r) => r === 'login_prompt' || r === 'max_age');
@@ -97,7 +109,8 @@ export class InteractionController {
       await this.provider.interactionFinished(
         req,
         res,
-        { login: { accountId: session.userId } },
+        // Dated when the password was entered, not now: a later max_age counts from then.
+        { login: { accountId: session.userId, ts: Math.floor(session.signedInAt.getTime() / 1000) } },
         { mergeWithLastSubmission: false },
       );
       return;
@@ -199,11 +212,13 @@ export class InteractionController {
    * is ended, and the person starts again from the AI client, which then runs as the console's.
    */
   private async restart(req: Request, res: Response, pending: string, signedIn: string): Promise<void> {
-    await endOAuthSession(this.provider, req, res, pending);
+    const ended = await endOAuthSession(this.provider, req, res, pending);
     const draft = AuditContext.current();
     if (draft) {
       draft.actor = consoleUserActor(signedIn);
-      draft.reason = `ended this browser's authorization-server sign-in of account ${pending}`;
+      draft.reason = ended
+        ? `ended this browser's authorization-server sign-in of account ${pending}`
+        : `the request began as account ${pending}, whose sign-in this browser no longer holds`;
     }
     errorPage(
       res,
@@ -243,11 +258,7 @@ export class InteractionController {
       email,
       error,
       heading: 'Sign in to Postern',
-      note: freshSignInAsked(details)
-        ? 'An AI client asked to connect to your Postern account, and asks you to enter your password again.'
-        : details.session?.accountId
-          ? 'An AI client asked to connect to your Postern account. Your sign-in in this browser has ended: sign in again to review what it may do.'
-          : 'An AI client asked to connect to your Postern account. Sign in to review what it may do.',
+      note: signInNote(details),
     });
   }
 

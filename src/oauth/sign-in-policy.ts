@@ -10,13 +10,16 @@ import type { interactionPolicy as InteractionPolicy, KoaContextWithOIDC } from 
 export function signInPolicy(policies: typeof InteractionPolicy): InteractionPolicy.DefaultPolicy {
   const policy = policies.base();
   const { Check } = policies;
-  policy
-    .get('login')
-    ?.checks.add(
-      new Check('account_unavailable', 'the account signed in here is disabled or no longer exists', (ctx) =>
-        accountUnavailable(ctx) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
-      ),
-    );
+  policy.get('login')?.checks.add(
+    // The error a prompt=none request gets, as for no sign-in at all (a check added to a built
+    // prompt is not given its prompt's error).
+    new Check(
+      'account_unavailable',
+      'the account signed in here is disabled or no longer exists',
+      'login_required',
+      (ctx) => (accountUnavailable(ctx) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT),
+    ),
+  );
   return policy;
 }
 

@@ -92,8 +92,8 @@ describe('OAuth authorization after the console sign-in has ended', () => {
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
   }
 
-  /** Approves for `who`'s workspace and redeems the code; the access token's tools/list status. */
-  async function approveAndCall(page: Page, callbacks: URL[], who: Person, started: { clientId: string; p: Pkce }) {
+  /** Approves for `who`'s workspace and redeems the code: the token response. */
+  async function approve(page: Page, callbacks: URL[], who: Person, started: { clientId: string; p: Pkce }) {
     await page.selectOption('#workspace', who.workspaceId);
     await page.click('button[value=approve]');
     await page.waitForURL((url) => url.href.startsWith(CALLBACK));
@@ -107,7 +107,12 @@ describe('OAuth authorization after the console sign-in has ended', () => {
       code_verifier: started.p.verifier,
     });
     expect(res.status).toBe(200);
-    const { access_token } = (await res.json()) as { access_token: string };
+    return (await res.json()) as { access_token: string; id_token?: string };
+  }
+
+  /** Approves, redeems the code and calls tools/list with the access token: its status. */
+  async function approveAndCall(page: Page, callbacks: URL[], who: Person, started: { clientId: string; p: Pkce }) {
+    const { access_token } = await approve(page, callbacks, who, started);
     return (await mcpRequest(t.url, access_token)).status;
   }
 
@@ -241,5 +246,27 @@ describe('OAuth authorization after the console sign-in has ended', () => {
     await signIn(page, alice);
     expect(await page.textContent('h1')).toBe('Connect Probe Agent?');
     expect(await approveAndCall(page, callbacks, alice, started)).toBe(200);
+  });
+
+  it('counts a max_age from when the password was entered at the console, not from the sign-in it completed', async () => {
+    const { context, page, callbacks } = await clientBrowser(browser);
+    contexts.push(context);
+    await context.setExtraHTTPHeaders({ 'x-forwarded-for': someAddress() });
+    await page.goto(`${t.url}/console/login`);
+    await signIn(page, bob);
+    // Signed in to the console two hours ago, and never at the authorization server in this browser.
+    await dataSource.query(
+      `UPDATE console_sessions SET created_at = now() - interval '2 hours' WHERE user_id = $1 AND created_at > now() - interval '1 minute'`,
+      [bob.userId],
+    );
+    const first = await startAuthorization(page);
+    expect(await page.textContent('h1')).toBe('Connect Probe Agent?');
+    expect(await approveAndCall(page, callbacks, bob, first)).toBe(200);
+
+    // A client that wants a sign-in no older than an hour: the server's sign-in, completed from the
+    // console a moment ago, carries the console's two-hour-old time, so the password is asked for.
+    // (max_age is an OpenID parameter: oidc-provider refuses it without the openid scope.)
+    await startAuthorization(page, { scope: 'openid workspace:list', max_age: '3600' });
+    expect(await page.locator('#password').count()).toBe(1);
   });
 });
