@@ -8,18 +8,13 @@ import { UsersService } from '../../src/domain/users/users.service';
 import { asOperator, buildWorkspaceWithKey } from '../factories';
 import { launchChromium } from '../support/browser';
 import { someAddress } from '../support/console-sign-in';
-import { CALLBACK, clientBrowser } from '../support/oauth-consent';
-import {
-  authorizationUrl,
-  mcpRequest,
-  pkce,
-  registeredClient,
-  tokenRequest,
-  type Pkce,
-} from '../support/oauth-protocol';
+import { CALLBACK, clientBrowser, codeExchangeBody, type ConsentedCode } from '../support/oauth-consent';
+import { authorizationUrl, mcpRequest, pkce, registeredClient, tokenRequest } from '../support/oauth-protocol';
 import { startTestAppAtPublicUrl, type TestApp } from '../support/test-app';
 
 const PASSWORD = 'a long enough password';
+
+type Started = Omit<ConsentedCode, 'code'>;
 
 interface Person {
   email: string;
@@ -63,11 +58,8 @@ describe('OAuth authorization after the console sign-in has ended', () => {
     await t?.close();
   });
 
-  /** A fresh client's authorization request, opened in `page`; its PKCE verifier and client id. */
-  async function startAuthorization(
-    page: Page,
-    extra: Record<string, string> = {},
-  ): Promise<{ clientId: string; p: Pkce }> {
+  /** A fresh client's authorization request, opened in `page`: the client and its PKCE pair. */
+  async function startAuthorization(page: Page, extra: Record<string, string> = {}): Promise<Started> {
     const client = await registeredClient(t.url, CALLBACK);
     const p = pkce();
     await page.goto(
@@ -83,7 +75,7 @@ describe('OAuth authorization after the console sign-in has ended', () => {
         ...extra,
       }),
     );
-    return { clientId: client.client_id, p };
+    return { client, p };
   }
 
   async function signIn(page: Page, who: Person): Promise<void> {
@@ -92,27 +84,16 @@ describe('OAuth authorization after the console sign-in has ended', () => {
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
   }
 
-  /** Approves for `who`'s workspace and redeems the code: the token response. */
-  async function approve(page: Page, callbacks: URL[], who: Person, started: { clientId: string; p: Pkce }) {
+  /** Approves for `who`'s workspace, redeems the code and calls tools/list with the access token: its status. */
+  async function approveAndCall(page: Page, callbacks: URL[], who: Person, started: Started) {
     await page.selectOption('#workspace', who.workspaceId);
     await page.click('button[value=approve]');
     await page.waitForURL((url) => url.href.startsWith(CALLBACK));
     const code = callbacks.at(-1)?.searchParams.get('code');
     expect(code).toEqual(expect.any(String));
-    const res = await tokenRequest(t.url, {
-      grant_type: 'authorization_code',
-      client_id: started.clientId,
-      code: code!,
-      redirect_uri: CALLBACK,
-      code_verifier: started.p.verifier,
-    });
+    const res = await tokenRequest(t.url, codeExchangeBody({ ...started, code: code! }));
     expect(res.status).toBe(200);
-    return (await res.json()) as { access_token: string; id_token?: string };
-  }
-
-  /** Approves, redeems the code and calls tools/list with the access token: its status. */
-  async function approveAndCall(page: Page, callbacks: URL[], who: Person, started: { clientId: string; p: Pkce }) {
-    const { access_token } = await approve(page, callbacks, who, started);
+    const { access_token } = (await res.json()) as { access_token: string };
     return (await mcpRequest(t.url, access_token)).status;
   }
 
@@ -199,7 +180,7 @@ describe('OAuth authorization after the console sign-in has ended', () => {
     expect(await approveAndCall(page, callbacks, bob, again)).toBe(200);
     const [connection] = await dataSource.query<{ user_id: string; workspace_id: string }[]>(
       `SELECT user_id, workspace_id FROM oauth_connections WHERE client_id = $1`,
-      [again.clientId],
+      [again.client.client_id],
     );
     expect(connection).toEqual({ user_id: bob.userId, workspace_id: bob.workspaceId });
   });
