@@ -7,7 +7,7 @@ import { Public } from '../access/public.decorator';
 import { UsersService } from '../domain/users/users.service';
 import { OAuthConnectionsService } from '../oauth/oauth-connections.service';
 import { OIDC_PROVIDER } from '../oauth/oauth.tokens';
-import { endOAuthSession } from './end-oauth-session';
+import { clearOAuthSessionCookies, endOAuthSessionIn, heldOAuthSession } from './end-oauth-session';
 import { ConsoleSession } from '../access/console-session.decorator';
 import { clientAddress } from '../common/client-address';
 import { field, sessionOf } from './console-pages';
@@ -82,8 +82,9 @@ export class AccountController {
   @Post('logout')
   @ConsoleSession()
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await endOAuthSession(this.provider, req, res, sessionOf(req).userId);
-    await this.sessions.end(req, res);
+    const serverSignIn = await heldOAuthSession(this.provider, req, sessionOf(req).userId);
+    await this.sessions.end(req, res, serverSignIn && ((m) => endOAuthSessionIn(m, serverSignIn)));
+    clearOAuthSessionCookies(res);
     res.redirect(303, '/console/login');
   }
 

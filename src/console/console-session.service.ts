@@ -116,10 +116,17 @@ export class ConsoleSessions {
     return row ? { userId: row.user_id, csrf: row.csrf, signedInAt: row.created_at } : undefined;
   }
 
-  async end(req: Request, res: Response): Promise<void> {
+  /**
+   * Ends this browser's console session, and in the same audited transaction whatever `alsoEnd`
+   * ends (the authorization server's sign-in): all of it ends with its record, or none of it does.
+   */
+  async end(req: Request, res: Response, alsoEnd?: (m: EntityManager) => Promise<void>): Promise<void> {
     const token = parseCookie(req.headers.cookie, this.cookieName);
-    if (token)
-      await this.audited.run((m) => m.query(`DELETE FROM console_sessions WHERE key = $1`, [this.box.digest(token)]));
+    if (token || alsoEnd)
+      await this.audited.run(async (m) => {
+        await alsoEnd?.(m);
+        if (token) await m.query(`DELETE FROM console_sessions WHERE key = $1`, [this.box.digest(token)]);
+      });
     res.clearCookie(this.cookieName, { path: '/', secure: this.secure, httpOnly: true, sameSite: 'lax' });
   }
 

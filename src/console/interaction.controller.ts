@@ -6,6 +6,7 @@ import { Public } from '../access/public.decorator';
 import { BUNDLES, isBundleName, isScope, type Scope } from '../access/scopes';
 import { AppError } from '../common/app-error';
 import { AuditContext } from '../audit/audit-context';
+import { AuditedTransactions } from '../audit/audited-transactions.service';
 import { WorkspacesService } from '../domain/workspaces/workspaces.service';
 import { OAuthConsentService } from '../oauth/oauth-consent.service';
 import { OIDC_PROVIDER } from '../oauth/oauth.tokens';
@@ -16,7 +17,7 @@ import { ConsoleSignIn } from './console-sign-in.service';
 import { FormExpiredError } from './form-expired';
 import { sendPage } from './html';
 import { consentPage } from './pages/consent.page';
-import { endOAuthSession } from './end-oauth-session';
+import { clearOAuthSessionCookies, endOAuthSessionIn, heldOAuthSession } from './end-oauth-session';
 import { loginPage } from './pages/login.page';
 import { connectionLifetime, issuesRefreshTokens } from '../oauth/connection-lifetime';
 import { APP_CONFIG, type AppConfig } from '../config/config.types';
@@ -83,6 +84,7 @@ export class InteractionController {
     private readonly signIn: ConsoleSignIn,
     private readonly consent: OAuthConsentService,
     private readonly workspaces: WorkspacesService,
+    private readonly audited: AuditedTransactions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -212,14 +214,17 @@ export class InteractionController {
    * is ended, and the person starts again from the AI client, which then runs as the console's.
    */
   private async restart(req: Request, res: Response, pending: string, signedIn: string): Promise<void> {
-    const ended = await endOAuthSession(this.provider, req, res, pending);
     const draft = AuditContext.current();
-    if (draft) {
-      draft.actor = consoleUserActor(signedIn);
-      draft.reason = ended
-        ? `ended this browser's authorization-server sign-in of account ${pending}`
-        : `the request began as account ${pending}, whose sign-in this browser no longer holds`;
+    if (draft) draft.actor = consoleUserActor(signedIn);
+    const serverSignIn = await heldOAuthSession(this.provider, req, pending);
+    if (serverSignIn) {
+      if (draft) draft.reason = `ended this browser's authorization-server sign-in of account ${pending}`;
+      // It ends with its record or not at all: a failed record answers 503 and leaves it in place.
+      await this.audited.run((m) => endOAuthSessionIn(m, serverSignIn));
+    } else if (draft) {
+      draft.reason = `the request began as account ${pending}, whose sign-in this browser no longer holds`;
     }
+    clearOAuthSessionCookies(res);
     errorPage(
       res,
       409,

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { OIDC_PROVIDER } from '../../src/oauth/oauth.tokens';
 import { UsersService } from '../../src/domain/users/users.service';
 import { asOperator, buildWorkspaceWithKey } from '../factories';
+import { withAuditFailing } from '../support/audit-failure';
 import { launchChromium } from '../support/browser';
 import { someAddress } from '../support/console-sign-in';
 import { CALLBACK, clientBrowser, codeExchangeBody, type ConsentedCode } from '../support/oauth-consent';
@@ -197,6 +198,58 @@ describe('OAuth authorization after the console sign-in has ended', () => {
     expect(await page.textContent('h1')).toBe('Start again from your AI client');
     expect(await page.content()).not.toContain(alice.workspaceName);
     expect(await storedSignIn(alicesSignIn)).toBeUndefined();
+  });
+
+  it('keeps the first person’s server sign-in when the record of ending it cannot be written', async () => {
+    const { context, page } = await browserSignedInAs(alice);
+    await consoleSignInRunsOut(alice);
+    const alicesSignIn = await serverSignInId(context);
+    await startAuthorization(page);
+
+    // Before, the sign-in was ended first and its record written after: a failed record left it
+    // ended with no trace of who ended it.
+    await withAuditFailing(
+      dataSource,
+      'GET /console/interaction/:uid',
+      async () => {
+        await page.fill('#email', bob.email);
+        await page.fill('#password', PASSWORD);
+        const [answer] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+        expect(answer?.status()).toBe(503);
+      },
+      { user_id: bob.userId },
+    );
+    expect((await storedSignIn(alicesSignIn))?.accountId).toBe(alice.userId);
+    expect(await serverSignInId(context)).toBe(alicesSignIn);
+  });
+
+  it('signs out of the console and the authorization server together, or of neither', async () => {
+    const { context, page } = await browserSignedInAs(alice);
+    const held = await serverSignInId(context);
+    const signOut = async () => {
+      await page.goto(`${t.url}/console/connections`);
+      const [answer] = await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign out")')]);
+      return answer?.status();
+    };
+    const signOuts = () =>
+      dataSource.query<{ decision: string }[]>(
+        `SELECT decision FROM audit_records WHERE operation = 'POST /console/logout' AND user_id = $1`,
+        [alice.userId],
+      );
+
+    // Before, the server's sign-in was ended ahead of the audited transaction that failed.
+    await withAuditFailing(dataSource, 'POST /console/logout', async () => expect(await signOut()).toBe(503), {
+      user_id: alice.userId,
+    });
+    expect((await storedSignIn(held))?.accountId).toBe(alice.userId);
+    expect(await serverSignInId(context)).toBe(held);
+    expect(await signOuts()).toEqual([]);
+
+    expect(await signOut()).toBe(200);
+    expect(page.url()).toContain('/console/login');
+    expect(await storedSignIn(held)).toBeUndefined();
+    expect(await serverSignInId(context)).toBeUndefined();
+    expect(await signOuts()).toEqual([{ decision: 'allowed' }]);
   });
 
   it('asks for a sign-in, not a server error, where the server’s sign-in is of a disabled account', async () => {
