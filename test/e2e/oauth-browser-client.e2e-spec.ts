@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
@@ -74,10 +75,10 @@ describe('OAuth discovery and registration from a browser-based client', () => {
   });
 
   it('registers a client, and reads why a registration was refused', async () => {
-    const register = (redirectUris: string[]) =>
+    const register = (redirectUris: string[], headers: Record<string, string> = {}) =>
       fetchFromPage(`${env.t.url}/oauth/register`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'MCP-Protocol-Version': '2025-06-18' },
+        headers: { 'content-type': 'application/json', 'MCP-Protocol-Version': '2025-06-18', ...headers },
         body: JSON.stringify({
           client_name: 'Browser Inspector',
           redirect_uris: redirectUris,
@@ -92,10 +93,17 @@ describe('OAuth discovery and registration from a browser-based client', () => {
     const refused = await register(['javascript:alert(1)']);
     expect(refused).toEqual({ status: 400, body: expect.objectContaining({ error: 'invalid_redirect_uri' }) });
     // A registration whose record cannot be written is refused, and the page can read that too.
+    // Only this request's record fails (its id, sent by the page): other files register clients meanwhile.
     let unrecorded: Fetched | undefined;
-    await withAuditFailing(env.t.app.get(DataSource), 'POST /oauth/register', async () => {
-      unrecorded = await register(['http://localhost:6274/oauth/callback']);
-    });
+    const requestId = `browser-registration-${randomUUID()}`;
+    await withAuditFailing(
+      env.t.app.get(DataSource),
+      'POST /oauth/register',
+      async () => {
+        unrecorded = await register(['http://localhost:6274/oauth/callback'], { 'X-Request-Id': requestId });
+      },
+      { correlation_id: requestId },
+    );
     expect(unrecorded).toEqual({ status: 503, body: { error: expect.objectContaining({ code: 'unavailable' }) } });
   });
 
