@@ -5,6 +5,7 @@ import { EarlyRefusalAttribution } from './access/early-refusal-attribution';
 import { AuditMiddleware } from './audit/audit.middleware';
 import { bodyParsers, mcpBodyLimitBytes } from './common/body-parsers';
 import { noStore } from './common/no-store';
+import { unrecordedPage, wantsConsolePage } from './console/console-refusal';
 import { originForm } from './common/origin-form';
 import type { AppConfig } from './config/config.types';
 import { requestIdMiddleware } from './logging/logging.module';
@@ -27,6 +28,7 @@ export function requestPipeline(app: INestApplication, config: AppConfig): Reque
   const audit = app.get(AuditMiddleware);
   const attribution = app.get(EarlyRefusalAttribution);
   audit.attributeEarlyRefusalsWith((draft, req) => attribution.attribute(draft, req));
+  audit.answerBrowsersWith((req, requestId) => (wantsConsolePage(req) ? unrecordedPage(req, requestId) : undefined));
   const streams = app.get(ListenStreams);
   return [
     originForm,

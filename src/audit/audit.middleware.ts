@@ -51,12 +51,18 @@ export class AuditMiddleware implements NestMiddleware {
   private readonly logger = new Logger('Audit');
 
   private attribution?: (draft: AuditDraft, req: ActorRequest) => Promise<void>;
+  private pageFor?: (req: ActorRequest, requestId: string) => Page | undefined;
 
   constructor(private readonly writer: AuditWriter) {}
 
   /** Who names the caller of a request refused before the guards (the access layer, which checks credentials). */
   attributeEarlyRefusalsWith(attribute: (draft: AuditDraft, req: ActorRequest) => Promise<void>): void {
     this.attribution = attribute;
+  }
+
+  /** Who renders the refusal of an unrecorded call as a page, for a person's browser (the console). */
+  answerBrowsersWith(page: (req: ActorRequest, requestId: string) => Page | undefined): void {
+    this.pageFor = page;
   }
 
   use(req: ActorRequest, res: Response, next: NextFunction): void {
@@ -68,6 +74,8 @@ export class AuditMiddleware implements NestMiddleware {
       (body) => this.finish(draft, req, res, body),
       (err) => {
         this.logger.error(`audit record not written, response withheld: ${(err as Error).message}`);
+        const page = this.pageFor?.(req, draft.correlationId);
+        if (page) return { status: 503, body: page.html, headers: page.headers };
         return { status: 503, body: JSON.stringify(unavailable(draft, req)) };
       },
       () => draft.released === true,
@@ -90,6 +98,12 @@ export class AuditMiddleware implements NestMiddleware {
     const record = this.writer.toFields(draft, ok ? 'ok' : 'error');
     await (draft.commit ? draft.commit(record) : this.writer.write(record));
   }
+}
+
+/** A page as markup and its headers (content type and security policy). */
+interface Page {
+  headers: Record<string, string>;
+  html: string;
 }
 
 const UNAVAILABLE = 'audit trail unavailable; try again later';

@@ -44,10 +44,17 @@ export function headersOf(head: Head): [string, OutgoingHttpHeader | undefined][
  * it before `end`), and a fixed head could no longer become the refusal: its status and headers
  * are set on the response instead, and the head is written by the real `end` or first `write`.
  */
+/** What replaces a held answer whose record failed; without `headers`, the body is JSON. */
+export interface Refusal {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
 export function holdResponse(
   res: Response,
   settle: (body: Buffer) => Promise<void>,
-  refuse: (err: unknown) => { status: number; body: string } | undefined,
+  refuse: (err: unknown) => Refusal | undefined,
   released: () => boolean = () => false,
 ): void {
   const write = res.write.bind(res) as (...args: unknown[]) => boolean;
@@ -77,7 +84,8 @@ export function holdResponse(
     for (const name of res.getHeaderNames()) if (!KEPT_ON_REFUSAL.test(name)) res.removeHeader(name);
     res.statusCode = replacement.status;
     res.statusMessage = '';
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    const headers = replacement.headers ?? { 'Content-Type': 'application/json; charset=utf-8' };
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.setHeader('Content-Length', Buffer.byteLength(replacement.body));
     end(replacement.body);
   };

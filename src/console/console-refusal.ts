@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { ErrorBody } from '../common/error-body';
-import { errorPage, type WayOn } from './console-pages';
+import { errorPage, renderErrorPage, type WayOn } from './console-pages';
+import type { RenderedPage } from './html';
 import { FormExpiredError } from './form-expired';
 
 /**
@@ -71,4 +72,15 @@ function refusalPage(
       wayOn: back,
     };
   return { heading: status >= 500 ? 'Something went wrong' : undefined, message: sentence(message), wayOn: back };
+}
+
+/**
+ * What a person's browser gets instead of an answer whose audit record could not be written (the
+ * JSON refusal's page): the change, if any, was rolled back with the record.
+ */
+export function unrecordedPage(req: Request, requestId: string): RenderedPage {
+  return renderErrorPage(
+    'Postern records every request before it answers, and could not record this one, so nothing was changed. Try again in a moment; if this keeps happening, tell your administrator.',
+    { heading: 'The audit trail is unavailable', wayOn: pageOf(req.path), reference: requestId },
+  );
 }

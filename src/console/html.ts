@@ -22,24 +22,35 @@ function csp(formTargets: string[]): string {
   return `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; form-action 'self'${formTargets.map((t) => ` ${t}`).join('')}; frame-ancestors 'none'; base-uri 'none'`;
 }
 
+/** A console page as headers and markup: for `sendPage`, and for an answer that replaces a held one. */
+export interface RenderedPage {
+  headers: Record<string, string>;
+  html: string;
+}
+
 /**
- * Sends a server-rendered console page with headers that forbid framing, sniffing and caching.
+ * A server-rendered console page, with headers that forbid framing, sniffing and caching.
  * `formTargets`: origins a form on this page may end up at through redirects (browsers apply
  * form-action to the whole redirect chain, so consent must allow the client's callback origin).
  */
-export function sendPage(res: Response, status: number, title: string, body: string, formTargets: string[] = []): void {
-  res
-    .status(status)
-    .set({
+export function renderPage(title: string, body: string, formTargets: string[] = []): RenderedPage {
+  return {
+    headers: {
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Security-Policy': csp(formTargets),
       'X-Frame-Options': 'DENY',
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
-    })
-    .send(
+    },
+    html:
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-        `<title>${escapeHtml(title)} · Postern</title><style>${STYLE}</style></head><body>${body}</body></html>`,
-    );
+      `<title>${escapeHtml(title)} · Postern</title><style>${STYLE}</style></head><body>${body}</body></html>`,
+  };
+}
+
+/** Sends a console page (see renderPage). */
+export function sendPage(res: Response, status: number, title: string, body: string, formTargets: string[] = []): void {
+  const page = renderPage(title, body, formTargets);
+  res.status(status).set(page.headers).send(page.html);
 }

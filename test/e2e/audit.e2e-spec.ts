@@ -706,6 +706,24 @@ describe('audit trail', () => {
       },
       { correlation_id: 'refused-page' },
     );
+    // A person's browser gets the refusal as a console page, under the console's page policy.
+    await withAuditFailing(
+      t.db,
+      'GET /console/login',
+      async () => {
+        const page = await fetch(`${t.url}/console/login`, {
+          headers: { 'x-request-id': 'refused-browser-page', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+        });
+        expect(page.status).toBe(503);
+        expect(page.headers.get('set-cookie')).toBeNull();
+        expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+        expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+        const html = await page.text();
+        expect(html).toContain('<h1>The audit trail is unavailable</h1>');
+        expect(html).toContain('<code>refused-browser-page</code>');
+      },
+      { correlation_id: 'refused-browser-page' },
+    );
 
     const user = await buildUser(t.app);
     const post = await signInForm(t.url);

@@ -216,6 +216,8 @@ describe('OAuth authorization after the console sign-in has ended', () => {
         await page.fill('#password', PASSWORD);
         const [answer] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
         expect(answer?.status()).toBe(503);
+        // A page for the person, not the JSON refusal a script gets.
+        expect(await page.textContent('h1')).toBe('The audit trail is unavailable');
       },
       { user_id: bob.userId },
     );
