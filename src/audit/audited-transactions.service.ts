@@ -20,6 +20,7 @@ export class AuditedTransactions {
     const draft = AuditContext.current();
     if (!draft) throw new AppError('unavailable', 'state changes must be audited, and no audit context is open');
     if (draft.written) throw new AppError('internal_error', 'this call already recorded a state change');
+    const reasonBefore = draft.reason;
     let result: T;
     try {
       result = await this.dataSource.transaction(async (m) => {
@@ -29,8 +30,10 @@ export class AuditedTransactions {
         return value;
       });
     } catch (err) {
-      // The key or member it named was rolled back: the record of the failure must not name it.
+      // The key or member it named was rolled back: the record of the failure must not name it,
+      // nor give the reason `work` gave for a change that did not happen.
       draft.result = undefined;
+      draft.reason = reasonBefore;
       throw err;
     }
     draft.written = true;

@@ -41,4 +41,15 @@ describe(AuditedTransactions.name, () => {
     expect(draft.result).toBeUndefined();
     expect(draft.written).toBe(false);
   });
+
+  it('gives the record of a rolled-back change the reason it had before, not the one the change gave', async () => {
+    const { audited } = transactions(() => Promise.reject(new Error('audit store down')));
+    const draft = AuditContext.start('console', 'GET /console/interaction/:uid', 'c3');
+    draft.reason = 'before';
+    const run = AuditContext.run(draft, () =>
+      audited.run(() => Promise.resolve(void (draft.reason = 'ended the sign-in'))),
+    );
+    await expect(run).rejects.toThrow('audit store down');
+    expect(draft.reason).toBe('before');
+  });
 });

@@ -61,6 +61,12 @@ function callbackOrigin(details: Details): string {
   return new URL(details.params.redirect_uri as string).origin;
 }
 
+/** The page's record names the person signed in to the console. */
+function recordConsoleUser(userId: string): void {
+  const draft = AuditContext.current();
+  if (draft) draft.actor = consoleUserActor(userId);
+}
+
 /**
  * The decision is the person's, about one client: its record names both, so the workspace's admins
  * find who let a client in (or turned it away) by searching for the client, as for its own calls.
@@ -107,6 +113,8 @@ export class InteractionController {
       sendPage(res, 200, 'Sign in', this.loginHtml(uid, details));
       return;
     }
+    // Whoever is shown consent, or signed in to the server by their console sign-in, is on the record.
+    recordConsoleUser(session.userId);
     if (details.prompt.name === 'login') {
       await this.provider.interactionFinished(
         req,
@@ -218,9 +226,11 @@ export class InteractionController {
     if (draft) draft.actor = consoleUserActor(signedIn);
     const serverSignIn = await heldOAuthSession(this.provider, req, pending);
     if (serverSignIn) {
-      if (draft) draft.reason = `ended this browser's authorization-server sign-in of account ${pending}`;
-      // It ends with its record or not at all: a failed record answers 503 and leaves it in place.
-      await this.audited.run((m) => endOAuthSessionIn(m, serverSignIn));
+      // It ends with its record or not at all (a failed record leaves it in place, and its reason).
+      await this.audited.run(async (m) => {
+        await endOAuthSessionIn(m, serverSignIn);
+        if (draft) draft.reason = `ended this browser's authorization-server sign-in of account ${pending}`;
+      });
     } else if (draft) {
       draft.reason = `the request began as account ${pending}, whose sign-in this browser no longer holds`;
     }

@@ -295,8 +295,19 @@ describe('OAuth authorization after the console sign-in has ended', () => {
       `UPDATE console_sessions SET created_at = now() - interval '2 hours' WHERE user_id = $1 AND created_at > now() - interval '1 minute'`,
       [bob.userId],
     );
+    const pagesShownTo = async (who: Person) =>
+      (
+        await dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM audit_records WHERE operation = 'GET /console/interaction/:uid' AND user_id = $1`,
+          [who.userId],
+        )
+      )[0].n;
+    const before = await pagesShownTo(bob);
     const first = await startAuthorization(page);
     expect(await page.textContent('h1')).toBe('Connect Probe Agent?');
+    // Both pages name the person at the console: the one that signed them in to the server with
+    // the console's sign-in, and the consent page.
+    expect((await pagesShownTo(bob)) - before).toBe(2);
     expect(await approveAndCall(page, callbacks, bob, first)).toBe(200);
 
     // A client that wants a sign-in no older than an hour: the server's sign-in, completed from the
