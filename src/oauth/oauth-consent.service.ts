@@ -8,6 +8,7 @@ import { WorkspacesService } from '../domain/workspaces/workspaces.service';
 import { OAuthConnectionsService } from './oauth-connections.service';
 import { OIDC_PROVIDER } from './oauth.tokens';
 import { issuesRefreshTokens } from './connection-lifetime';
+import { OAuthUnit } from './oauth-unit-of-work';
 
 export interface ConsentInput {
   accountId: string;
@@ -36,8 +37,8 @@ export class OAuthConsentService {
   ) {}
 
   /**
-   * Nothing here runs inside an open transaction except the connection record: on the embedded
-   * database a second connection would wait on that transaction for ever.
+   * Reads run before the transaction; inside it, the server's storage runs on it (OAuthUnit.within):
+   * on the embedded database a second connection would wait on that transaction for ever.
    */
   async grant(input: ConsentInput): Promise<string> {
     const workspace = (await this.workspaces.membershipsOf(input.accountId)).find((w) => w.id === input.workspaceId);
@@ -67,11 +68,13 @@ export class OAuthConsentService {
     if (input.offline) grant.addOIDCScope('offline_access');
     // We issue no ID tokens; an `openid` request is answered without one rather than re-prompted.
     if (input.oidcScopes.includes('openid')) grant.rejectOIDCScope('openid');
-    const grantId = await grant.save();
     const client = await this.provider.Client.find(input.clientId);
-    try {
-      await this.audited.run((m) =>
-        this.connections.record(m, {
+    // The grant, its connection and the record commit together: a grant nobody can see in the
+    // console (or the audit trail) never exists, even for a moment.
+    return this.audited.run((m) =>
+      OAuthUnit.within(m, async () => {
+        const grantId = await grant.save();
+        await this.connections.record(m, {
           grantId,
           userId: input.accountId,
           workspaceId: workspace.id,
@@ -80,13 +83,9 @@ export class OAuthConsentService {
           redirectHost: new URL(input.redirectUri).host,
           scopes: granted,
           renews: issuesRefreshTokens(client),
-        }),
-      );
-    } catch (err) {
-      // A grant nobody can see in the console (or audit) must not survive.
-      await grant.destroy();
-      throw err;
-    }
-    return grantId;
+        });
+        return grantId;
+      }),
+    );
   }
 }

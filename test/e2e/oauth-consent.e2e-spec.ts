@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
 import { ALL_SCOPES } from '../../src/access/scopes';
 import { buildWorkspaceWithKey } from '../factories';
+import { withAuditFailing } from '../support/audit-failure';
 import { launchChromium } from '../support/browser';
 import { clientBrowser } from '../support/oauth-consent';
 import {
@@ -184,6 +185,36 @@ describe('OAuth consent: what the person is offered', () => {
       .filter((r) => r.operation === operation)
       .map((r) => ({ ...r, args_preview: JSON.parse(r.args_preview ?? 'null') as Record<string, unknown> }));
   }
+
+  it('makes no connection when the approval cannot be recorded, and takes the approval once it can', async () => {
+    const client = await registeredClient(t.url, CALLBACK);
+    const { page, callbacks } = await openBrowser();
+    await signIn(page, authorizationUrl(t.url, authParams(client, pkce().challenge, { scope: 'workspace:list' })));
+    const db = t.app.get<DataSource>(getDataSourceToken());
+    const connections = () =>
+      db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM oauth_connections WHERE client_id = $1`, [
+        client.client_id,
+      ]);
+
+    await withAuditFailing(
+      db,
+      'POST /console/interaction/:uid/consent',
+      async () => {
+        await page.selectOption('#workspace', workspaceId);
+        const [answer] = await Promise.all([page.waitForNavigation(), page.click('button[value=approve]')]);
+        expect(answer?.status()).toBe(503);
+      },
+      { client_id: client.client_id },
+    );
+    expect(callbacks).toEqual([]);
+    expect(await connections()).toEqual([{ n: 0 }]);
+
+    // The refusal's page leads back to the request, which still waits for the decision.
+    await page.click('text=Back to the sign-in request');
+    expect(await page.textContent('h1')).toBe('Connect Probe Agent?');
+    await approve(page, callbacks);
+    expect(await connections()).toEqual([{ n: 1 }]);
+  });
 
   it('records a consent and a revocation with the person, the client and the connection they made or ended', async () => {
     const client = await registeredClient(t.url, CALLBACK);
