@@ -32,6 +32,13 @@ export function headersOf(head: Head): [string, OutgoingHttpHeader | undefined][
   return [...byName.values()];
 }
 
+/** What replaces a held answer whose record failed; without `headers`, the body is JSON. */
+export interface Refusal {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
 /**
  * Keeps a response's body back until `settle` decides: the body goes out only after `settle`
  * resolves; if it rejects, `refuse` replaces the body (or, when the status line is already
@@ -44,13 +51,6 @@ export function headersOf(head: Head): [string, OutgoingHttpHeader | undefined][
  * it before `end`), and a fixed head could no longer become the refusal: its status and headers
  * are set on the response instead, and the head is written by the real `end` or first `write`.
  */
-/** What replaces a held answer whose record failed; without `headers`, the body is JSON. */
-export interface Refusal {
-  status: number;
-  body: string;
-  headers?: Record<string, string>;
-}
-
 export function holdResponse(
   res: Response,
   settle: (body: Buffer) => Promise<void>,

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { AppError } from '../common/app-error';
 import type { ActorRequest } from '../access/request-actor';
 import type { ConsoleSession } from './console-session.service';
-import { escapeHtml, renderPage, type RenderedPage } from './html';
+import { escapeHtml, renderPage, sendRendered, type RenderedPage } from './html';
 
 export function field(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
@@ -41,8 +41,7 @@ export function renderErrorPage(message: string, o: ErrorPageText = {}): Rendere
 
 /** Sends that page with `status`. */
 export function errorPage(res: Response, status: number, message: string, o: ErrorPageText = {}): void {
-  const page = renderErrorPage(message, o);
-  res.status(status).set(page.headers).send(page.html);
+  sendRendered(res, status, renderErrorPage(message, o));
 }
 
 /** The signed-in person on a `@ConsoleSession()` page (the guard has checked it, and CSRF on a POST). */

@@ -49,8 +49,12 @@ export function renderPage(title: string, body: string, formTargets: string[] = 
   };
 }
 
+/** Sends a rendered page with `status`. */
+export function sendRendered(res: Response, status: number, page: RenderedPage): void {
+  res.status(status).set(page.headers).send(page.html);
+}
+
 /** Sends a console page (see renderPage). */
 export function sendPage(res: Response, status: number, title: string, body: string, formTargets: string[] = []): void {
-  const page = renderPage(title, body, formTargets);
-  res.status(status).set(page.headers).send(page.html);
+  sendRendered(res, status, renderPage(title, body, formTargets));
 }
