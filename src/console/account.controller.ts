@@ -83,7 +83,7 @@ export class AccountController {
   @ConsoleSession()
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
     const serverSignIn = await heldOAuthSession(this.provider, req, sessionOf(req).userId);
-    await this.sessions.end(req, res, serverSignIn && ((m) => endOAuthSessionIn(m, serverSignIn)));
+    await this.sessions.end(req, res, serverSignIn && ((m) => endOAuthSessionIn(this.provider, m, serverSignIn)));
     clearOAuthSessionCookies(res);
     res.redirect(303, '/console/login');
   }

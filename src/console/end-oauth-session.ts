@@ -27,9 +27,15 @@ export async function heldOAuthSession(
 /**
  * Ends that sign-in in the caller's transaction, so it is gone only if the call's audit record is
  * written with it (and, in the embedded database, the statement does not wait on that transaction).
+ * The server gives a sign-in a new id each time a request resumes it: one resumed in another tab
+ * since it was found is stored under a new id, with the same uid, and is ended too.
  */
-export function endOAuthSessionIn(m: EntityManager, session: ServerSignIn): Promise<void> {
-  return OAuthUnit.within(m, () => session.destroy());
+export function endOAuthSessionIn(provider: Provider, m: EntityManager, session: ServerSignIn): Promise<void> {
+  return OAuthUnit.within(m, async () => {
+    await session.destroy();
+    const renamed = await provider.Session.findByUid(session.uid);
+    if (renamed && renamed.accountId === session.accountId) await renamed.destroy();
+  });
 }
 
 /** The browser forgets the server's sign-in: sent once the change it follows has committed. */

@@ -228,7 +228,7 @@ export class InteractionController {
     if (serverSignIn) {
       // It ends with its record or not at all (a failed record leaves it in place, and its reason).
       await this.audited.run(async (m) => {
-        await endOAuthSessionIn(m, serverSignIn);
+        await endOAuthSessionIn(this.provider, m, serverSignIn);
         if (draft) draft.reason = `ended this browser's authorization-server sign-in of account ${pending}`;
       });
     } else if (draft) {

@@ -254,6 +254,27 @@ describe('OAuth authorization after the console sign-in has ended', () => {
     expect(await signOuts()).toEqual([{ decision: 'allowed' }]);
   });
 
+  it('ends the server sign-in that another tab resumed, under its new id, when the person signs out', async () => {
+    const { context, page } = await browserSignedInAs(alice);
+    const held = await serverSignInId(context);
+    // The server gives a sign-in a new id each time a request resumes it. A consent approved in
+    // another tab between sign-out finding the sign-in and ending it leaves it under a new id
+    // (same uid); here both ids are stored at once, so the one under the new id is left for the
+    // sign-out to find.
+    const resumed = (await storedSignIn(held))!;
+    resumed.resetIdentifier();
+    (resumed as { oldId?: string }).oldId = undefined;
+    await resumed.save(3600);
+    expect(resumed.jti).not.toBe(held);
+    expect((await storedSignIn(resumed.jti))?.accountId).toBe(alice.userId);
+
+    await page.goto(`${t.url}/console/connections`);
+    const [answer] = await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign out")')]);
+    expect(answer?.status()).toBe(200);
+    expect(await storedSignIn(held)).toBeUndefined();
+    expect(await storedSignIn(resumed.jti)).toBeUndefined();
+  });
+
   it('asks for a sign-in, not a server error, where the server’s sign-in is of a disabled account', async () => {
     const carol = await person();
     const { context, page, callbacks } = await browserSignedInAs(carol);
