@@ -222,8 +222,8 @@ export class InteractionController {
    * is ended, and the person starts again from the AI client, which then runs as the console's.
    */
   private async restart(req: Request, res: Response, pending: string, signedIn: string): Promise<void> {
+    recordConsoleUser(signedIn);
     const draft = AuditContext.current();
-    if (draft) draft.actor = consoleUserActor(signedIn);
     const serverSignIn = await heldOAuthSession(this.provider, req, pending);
     if (serverSignIn) {
       // It ends with its record or not at all (a failed record leaves it in place, and its reason).

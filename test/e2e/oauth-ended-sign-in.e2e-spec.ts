@@ -117,6 +117,13 @@ describe('OAuth authorization after the console sign-in has ended', () => {
   const storedSignIn = (id: string | undefined) =>
     id ? t.app.get<Provider>(OIDC_PROVIDER).Session.find(id) : Promise.resolve(undefined);
 
+  /** Signs out from the console's connections page: the status of the page it ends on. */
+  async function signOutAt(page: Page): Promise<number | undefined> {
+    await page.goto(`${t.url}/console/connections`);
+    const [answer] = await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign out")')]);
+    return answer?.status();
+  }
+
   /** Twelve hours on: the console's sign-in has run out, the authorization server's has not. */
   const consoleSignInRunsOut = (who: Person) =>
     dataSource.query(`UPDATE console_sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [
@@ -228,11 +235,7 @@ describe('OAuth authorization after the console sign-in has ended', () => {
   it('signs out of the console and the authorization server together, or of neither', async () => {
     const { context, page } = await browserSignedInAs(alice);
     const held = await serverSignInId(context);
-    const signOut = async () => {
-      await page.goto(`${t.url}/console/connections`);
-      const [answer] = await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign out")')]);
-      return answer?.status();
-    };
+    const signOut = () => signOutAt(page);
     const signOuts = () =>
       dataSource.query<{ decision: string }[]>(
         `SELECT decision FROM audit_records WHERE operation = 'POST /console/logout' AND user_id = $1`,
@@ -268,9 +271,7 @@ describe('OAuth authorization after the console sign-in has ended', () => {
     expect(resumed.jti).not.toBe(held);
     expect((await storedSignIn(resumed.jti))?.accountId).toBe(alice.userId);
 
-    await page.goto(`${t.url}/console/connections`);
-    const [answer] = await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign out")')]);
-    expect(answer?.status()).toBe(200);
+    expect(await signOutAt(page)).toBe(200);
     expect(await storedSignIn(held)).toBeUndefined();
     expect(await storedSignIn(resumed.jti)).toBeUndefined();
   });
